@@ -1,0 +1,460 @@
+//! The typed change model shared by every format: what changed, where, and
+//! which readers it breaks.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+use crate::compat::Policy;
+
+macro_rules! change_kinds {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, strict: $strict:ident, lenient: $lenient:ident; )*) => {
+        /// A kind of difference between an old (writer) and a new (reader) schema.
+        ///
+        /// Names are stable and match the Confluent Schema Registry's names where
+        /// the peer has one; kinds marked *Charter* in their docs exist because the
+        /// peer ignores a change that can reject old data.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ChangeKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ChangeKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [ChangeKind] = &[$(ChangeKind::$variant),*];
+
+            /// The stable upper-case name, e.g. `REQUIRED_ATTRIBUTE_ADDED`.
+            pub fn name(self) -> &'static str {
+                match self { $(ChangeKind::$variant => $name,)* }
+            }
+
+            /// Whether a reader holding the new schema still accepts every
+            /// document the old schema accepted, under `policy`.
+            pub fn is_compatible(self, policy: Policy) -> bool {
+                match policy {
+                    Policy::Strict => match self { $(ChangeKind::$variant => verdict!($strict),)* },
+                    Policy::Lenient => match self { $(ChangeKind::$variant => verdict!($lenient),)* },
+                }
+            }
+
+            /// Whether the Confluent Schema Registry knows this kind (false for
+            /// the kinds only Charter reports).
+            pub fn is_peer_kind(self) -> bool {
+                !matches!(self, ChangeKind::FormatAdded | ChangeKind::FormatRemoved | ChangeKind::FormatChanged
+                    | ChangeKind::PatternPropertyAddedToOpenContentModel | ChangeKind::PatternPropertyAddedToUnopenContentModel
+                    | ChangeKind::PatternPropertyRemoved | ChangeKind::PropertyNamesAdded | ChangeKind::PropertyNamesRemoved
+                    | ChangeKind::ContainsAdded | ChangeKind::ContainsRemoved | ChangeKind::OneOfBranchesOverlap
+                    | ChangeKind::ConditionalChanged | ChangeKind::SchemaTypeChanged)
+            }
+
+            /// Looks a kind up by its stable name.
+            pub fn from_name(name: &str) -> Option<ChangeKind> {
+                match name { $($name => Some(ChangeKind::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+macro_rules! verdict {
+    (ok) => {
+        true
+    };
+    (breaks) => {
+        false
+    };
+}
+
+change_kinds! {
+    /// `$id` changed.
+    IdChanged = "ID_CHANGED", strict: ok, lenient: ok;
+    /// `description` changed.
+    DescriptionChanged = "DESCRIPTION_CHANGED", strict: ok, lenient: ok;
+    /// `title` changed.
+    TitleChanged = "TITLE_CHANGED", strict: ok, lenient: ok;
+    /// `default` changed.
+    DefaultChanged = "DEFAULT_CHANGED", strict: ok, lenient: ok;
+    /// A schema slot (object-form `items`) was added.
+    SchemaAdded = "SCHEMA_ADDED", strict: breaks, lenient: breaks;
+    /// A schema slot (object-form `items`) was removed.
+    SchemaRemoved = "SCHEMA_REMOVED", strict: ok, lenient: ok;
+    /// `integer` became `number`.
+    TypeExtended = "TYPE_EXTENDED", strict: ok, lenient: ok;
+    /// `number` became `integer`.
+    TypeNarrowed = "TYPE_NARROWED", strict: breaks, lenient: breaks;
+    /// The kind of value accepted changed.
+    TypeChanged = "TYPE_CHANGED", strict: breaks, lenient: breaks;
+    /// `maxLength` added.
+    MaxLengthAdded = "MAX_LENGTH_ADDED", strict: breaks, lenient: breaks;
+    /// `maxLength` removed.
+    MaxLengthRemoved = "MAX_LENGTH_REMOVED", strict: ok, lenient: ok;
+    /// `maxLength` raised.
+    MaxLengthIncreased = "MAX_LENGTH_INCREASED", strict: ok, lenient: ok;
+    /// `maxLength` lowered.
+    MaxLengthDecreased = "MAX_LENGTH_DECREASED", strict: breaks, lenient: breaks;
+    /// `minLength` added.
+    MinLengthAdded = "MIN_LENGTH_ADDED", strict: breaks, lenient: breaks;
+    /// `minLength` removed.
+    MinLengthRemoved = "MIN_LENGTH_REMOVED", strict: ok, lenient: ok;
+    /// `minLength` raised.
+    MinLengthIncreased = "MIN_LENGTH_INCREASED", strict: breaks, lenient: breaks;
+    /// `minLength` lowered.
+    MinLengthDecreased = "MIN_LENGTH_DECREASED", strict: ok, lenient: ok;
+    /// `pattern` added.
+    PatternAdded = "PATTERN_ADDED", strict: breaks, lenient: breaks;
+    /// `pattern` removed.
+    PatternRemoved = "PATTERN_REMOVED", strict: ok, lenient: ok;
+    /// `pattern` changed (no regex inclusion is attempted).
+    PatternChanged = "PATTERN_CHANGED", strict: breaks, lenient: breaks;
+    /// *Charter*: `format` added (formats are asserted by Charter's validator).
+    FormatAdded = "FORMAT_ADDED", strict: breaks, lenient: breaks;
+    /// *Charter*: `format` removed.
+    FormatRemoved = "FORMAT_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: `format` changed.
+    FormatChanged = "FORMAT_CHANGED", strict: breaks, lenient: breaks;
+    /// `maximum` added.
+    MaximumAdded = "MAXIMUM_ADDED", strict: breaks, lenient: breaks;
+    /// `maximum` removed.
+    MaximumRemoved = "MAXIMUM_REMOVED", strict: ok, lenient: ok;
+    /// `maximum` raised.
+    MaximumIncreased = "MAXIMUM_INCREASED", strict: ok, lenient: ok;
+    /// `maximum` lowered.
+    MaximumDecreased = "MAXIMUM_DECREASED", strict: breaks, lenient: breaks;
+    /// `minimum` added.
+    MinimumAdded = "MINIMUM_ADDED", strict: breaks, lenient: breaks;
+    /// `minimum` removed.
+    MinimumRemoved = "MINIMUM_REMOVED", strict: ok, lenient: ok;
+    /// `minimum` raised.
+    MinimumIncreased = "MINIMUM_INCREASED", strict: breaks, lenient: breaks;
+    /// `minimum` lowered.
+    MinimumDecreased = "MINIMUM_DECREASED", strict: ok, lenient: ok;
+    /// `exclusiveMaximum` added.
+    ExclusiveMaximumAdded = "EXCLUSIVE_MAXIMUM_ADDED", strict: breaks, lenient: breaks;
+    /// `exclusiveMaximum` removed.
+    ExclusiveMaximumRemoved = "EXCLUSIVE_MAXIMUM_REMOVED", strict: ok, lenient: ok;
+    /// `exclusiveMaximum` raised.
+    ExclusiveMaximumIncreased = "EXCLUSIVE_MAXIMUM_INCREASED", strict: ok, lenient: ok;
+    /// `exclusiveMaximum` lowered.
+    ExclusiveMaximumDecreased = "EXCLUSIVE_MAXIMUM_DECREASED", strict: breaks, lenient: breaks;
+    /// `exclusiveMinimum` added.
+    ExclusiveMinimumAdded = "EXCLUSIVE_MINIMUM_ADDED", strict: breaks, lenient: breaks;
+    /// `exclusiveMinimum` removed.
+    ExclusiveMinimumRemoved = "EXCLUSIVE_MINIMUM_REMOVED", strict: ok, lenient: ok;
+    /// `exclusiveMinimum` raised.
+    ExclusiveMinimumIncreased = "EXCLUSIVE_MINIMUM_INCREASED", strict: breaks, lenient: breaks;
+    /// `exclusiveMinimum` lowered.
+    ExclusiveMinimumDecreased = "EXCLUSIVE_MINIMUM_DECREASED", strict: ok, lenient: ok;
+    /// `multipleOf` added.
+    MultipleOfAdded = "MULTIPLE_OF_ADDED", strict: breaks, lenient: breaks;
+    /// `multipleOf` removed.
+    MultipleOfRemoved = "MULTIPLE_OF_REMOVED", strict: ok, lenient: ok;
+    /// The new `multipleOf` is a multiple of the old one.
+    MultipleOfExpanded = "MULTIPLE_OF_EXPANDED", strict: breaks, lenient: breaks;
+    /// The old `multipleOf` is a multiple of the new one.
+    MultipleOfReduced = "MULTIPLE_OF_REDUCED", strict: ok, lenient: ok;
+    /// `multipleOf` changed otherwise.
+    MultipleOfChanged = "MULTIPLE_OF_CHANGED", strict: breaks, lenient: breaks;
+    /// A property became required, with no default.
+    RequiredAttributeAdded = "REQUIRED_ATTRIBUTE_ADDED", strict: breaks, lenient: breaks;
+    /// A property became required and has a default. Old documents without it
+    /// are still rejected by a validating reader, so Charter's strict policy
+    /// calls it breaking (the peer does not).
+    RequiredAttributeWithDefaultAdded = "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED", strict: breaks, lenient: ok;
+    /// A property is no longer required.
+    RequiredAttributeRemoved = "REQUIRED_ATTRIBUTE_REMOVED", strict: ok, lenient: ok;
+    /// `maxProperties` added.
+    MaxPropertiesAdded = "MAX_PROPERTIES_ADDED", strict: breaks, lenient: breaks;
+    /// `maxProperties` removed.
+    MaxPropertiesRemoved = "MAX_PROPERTIES_REMOVED", strict: ok, lenient: ok;
+    /// `maxProperties` raised.
+    MaxPropertiesIncreased = "MAX_PROPERTIES_INCREASED", strict: ok, lenient: ok;
+    /// `maxProperties` lowered.
+    MaxPropertiesDecreased = "MAX_PROPERTIES_DECREASED", strict: breaks, lenient: breaks;
+    /// `minProperties` added.
+    MinPropertiesAdded = "MIN_PROPERTIES_ADDED", strict: breaks, lenient: breaks;
+    /// `minProperties` removed.
+    MinPropertiesRemoved = "MIN_PROPERTIES_REMOVED", strict: ok, lenient: ok;
+    /// `minProperties` raised.
+    MinPropertiesIncreased = "MIN_PROPERTIES_INCREASED", strict: breaks, lenient: breaks;
+    /// `minProperties` lowered.
+    MinPropertiesDecreased = "MIN_PROPERTIES_DECREASED", strict: ok, lenient: ok;
+    /// `additionalProperties: false` was lifted.
+    AdditionalPropertiesAdded = "ADDITIONAL_PROPERTIES_ADDED", strict: ok, lenient: ok;
+    /// Additional properties are now forbidden.
+    AdditionalPropertiesRemoved = "ADDITIONAL_PROPERTIES_REMOVED", strict: breaks, lenient: ok;
+    /// Additional properties were constrained by a schema and now are not.
+    AdditionalPropertiesExtended = "ADDITIONAL_PROPERTIES_EXTENDED", strict: ok, lenient: ok;
+    /// Additional properties were free and are now constrained by a schema.
+    AdditionalPropertiesNarrowed = "ADDITIONAL_PROPERTIES_NARROWED", strict: breaks, lenient: ok;
+    /// A property dependency (`dependentRequired`) was added.
+    DependencyArrayAdded = "DEPENDENCY_ARRAY_ADDED", strict: breaks, lenient: breaks;
+    /// A property dependency was removed.
+    DependencyArrayRemoved = "DEPENDENCY_ARRAY_REMOVED", strict: ok, lenient: ok;
+    /// A property dependency gained names.
+    DependencyArrayExtended = "DEPENDENCY_ARRAY_EXTENDED", strict: breaks, lenient: breaks;
+    /// A property dependency lost names.
+    DependencyArrayNarrowed = "DEPENDENCY_ARRAY_NARROWED", strict: ok, lenient: ok;
+    /// A property dependency changed otherwise.
+    DependencyArrayChanged = "DEPENDENCY_ARRAY_CHANGED", strict: breaks, lenient: breaks;
+    /// A schema dependency (`dependentSchemas`) was added.
+    DependencySchemaAdded = "DEPENDENCY_SCHEMA_ADDED", strict: breaks, lenient: breaks;
+    /// A schema dependency was removed.
+    DependencySchemaRemoved = "DEPENDENCY_SCHEMA_REMOVED", strict: ok, lenient: ok;
+    /// A new required property, without default, in an open content model.
+    RequiredPropertyAddedToOpenContentModel = "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", strict: breaks, lenient: breaks;
+    /// A new required property with a default, in an open content model.
+    RequiredPropertyWithDefaultAddedToOpenContentModel = "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// A new optional, typed property in an open content model: old data may
+    /// carry that name with another type.
+    OptionalPropertyAddedToOpenContentModel = "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// A new property with an empty schema in an open content model.
+    PropertyWithEmptySchemaAddedToOpenContentModel = "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A new required property, without default, in a closed or partially open model.
+    RequiredPropertyAddedToUnopenContentModel = "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", strict: breaks, lenient: breaks;
+    /// A new required property with a default, in a closed or partially open
+    /// model. Breaking under Charter's strict policy: old documents lack it.
+    RequiredPropertyWithDefaultAddedToUnopenContentModel = "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// A new optional property in a closed or partially open model.
+    OptionalPropertyAddedToUnopenContentModel = "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A property removed from an open content model.
+    PropertyRemovedFromOpenContentModel = "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A property whose schema was `false` removed from a closed model.
+    PropertyWithFalseRemovedFromClosedContentModel = "PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A property removed from a closed content model.
+    PropertyRemovedFromClosedContentModel = "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// A property removed; the new model's pattern or additional schema accepts it.
+    PropertyRemovedIsCoveredByPartiallyOpenContentModel = "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A property removed; the new model's pattern or additional schema does not accept it.
+    PropertyRemovedNotCoveredByPartiallyOpenContentModel = "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// A property added; it accepts what the old model allowed under that name.
+    PropertyAddedIsCoveredByPartiallyOpenContentModel = "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A property added; it does not accept what the old model allowed under that name.
+    PropertyAddedNotCoveredByPartiallyOpenContentModel = "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// *Charter*: a `patternProperties` entry constrains names the old open model left free.
+    PatternPropertyAddedToOpenContentModel = "PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", strict: breaks, lenient: ok;
+    /// *Charter*: a `patternProperties` entry added to a closed model.
+    PatternPropertyAddedToUnopenContentModel = "PATTERN_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// *Charter*: a `patternProperties` entry removed.
+    PatternPropertyRemoved = "PATTERN_PROPERTY_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: `propertyNames` added.
+    PropertyNamesAdded = "PROPERTY_NAMES_ADDED", strict: breaks, lenient: breaks;
+    /// *Charter*: `propertyNames` removed.
+    PropertyNamesRemoved = "PROPERTY_NAMES_REMOVED", strict: ok, lenient: ok;
+    /// `unevaluatedProperties: false` was lifted.
+    UnevaluatedPropertiesAdded = "UNEVALUATED_PROPERTIES_ADDED", strict: ok, lenient: ok;
+    /// Unevaluated properties are now forbidden.
+    UnevaluatedPropertiesRemoved = "UNEVALUATED_PROPERTIES_REMOVED", strict: breaks, lenient: ok;
+    /// Unevaluated properties were constrained and now are not.
+    UnevaluatedPropertiesExtended = "UNEVALUATED_PROPERTIES_EXTENDED", strict: ok, lenient: ok;
+    /// Unevaluated properties were free and are now constrained.
+    UnevaluatedPropertiesNarrowed = "UNEVALUATED_PROPERTIES_NARROWED", strict: breaks, lenient: ok;
+    /// `maxItems` added.
+    MaxItemsAdded = "MAX_ITEMS_ADDED", strict: breaks, lenient: breaks;
+    /// `maxItems` removed.
+    MaxItemsRemoved = "MAX_ITEMS_REMOVED", strict: ok, lenient: ok;
+    /// `maxItems` raised.
+    MaxItemsIncreased = "MAX_ITEMS_INCREASED", strict: ok, lenient: ok;
+    /// `maxItems` lowered.
+    MaxItemsDecreased = "MAX_ITEMS_DECREASED", strict: breaks, lenient: breaks;
+    /// `minItems` added.
+    MinItemsAdded = "MIN_ITEMS_ADDED", strict: breaks, lenient: breaks;
+    /// `minItems` removed.
+    MinItemsRemoved = "MIN_ITEMS_REMOVED", strict: ok, lenient: ok;
+    /// `minItems` raised.
+    MinItemsIncreased = "MIN_ITEMS_INCREASED", strict: breaks, lenient: breaks;
+    /// `minItems` lowered.
+    MinItemsDecreased = "MIN_ITEMS_DECREASED", strict: ok, lenient: ok;
+    /// `maxContains` added.
+    MaxContainsAdded = "MAX_CONTAINS_ADDED", strict: breaks, lenient: breaks;
+    /// `maxContains` removed.
+    MaxContainsRemoved = "MAX_CONTAINS_REMOVED", strict: ok, lenient: ok;
+    /// `maxContains` raised.
+    MaxContainsIncreased = "MAX_CONTAINS_INCREASED", strict: ok, lenient: ok;
+    /// `maxContains` lowered.
+    MaxContainsDecreased = "MAX_CONTAINS_DECREASED", strict: breaks, lenient: breaks;
+    /// `minContains` added.
+    MinContainsAdded = "MIN_CONTAINS_ADDED", strict: breaks, lenient: breaks;
+    /// `minContains` removed.
+    MinContainsRemoved = "MIN_CONTAINS_REMOVED", strict: ok, lenient: ok;
+    /// `minContains` raised.
+    MinContainsIncreased = "MIN_CONTAINS_INCREASED", strict: breaks, lenient: breaks;
+    /// `minContains` lowered.
+    MinContainsDecreased = "MIN_CONTAINS_DECREASED", strict: ok, lenient: ok;
+    /// *Charter*: `contains` added.
+    ContainsAdded = "CONTAINS_ADDED", strict: breaks, lenient: breaks;
+    /// *Charter*: `contains` removed.
+    ContainsRemoved = "CONTAINS_REMOVED", strict: ok, lenient: ok;
+    /// `uniqueItems: true` added.
+    UniqueItemsAdded = "UNIQUE_ITEMS_ADDED", strict: breaks, lenient: breaks;
+    /// `uniqueItems: true` removed.
+    UniqueItemsRemoved = "UNIQUE_ITEMS_REMOVED", strict: ok, lenient: ok;
+    /// Extra tuple items, once forbidden, are permitted.
+    AdditionalItemsAdded = "ADDITIONAL_ITEMS_ADDED", strict: ok, lenient: ok;
+    /// Extra tuple items are now forbidden.
+    AdditionalItemsRemoved = "ADDITIONAL_ITEMS_REMOVED", strict: breaks, lenient: breaks;
+    /// Extra tuple items were constrained and now are not.
+    AdditionalItemsExtended = "ADDITIONAL_ITEMS_EXTENDED", strict: ok, lenient: ok;
+    /// Extra tuple items were free and are now constrained.
+    AdditionalItemsNarrowed = "ADDITIONAL_ITEMS_NARROWED", strict: breaks, lenient: breaks;
+    /// `unevaluatedItems: false` was lifted.
+    UnevaluatedItemsAdded = "UNEVALUATED_ITEMS_ADDED", strict: ok, lenient: ok;
+    /// Unevaluated items are now forbidden.
+    UnevaluatedItemsRemoved = "UNEVALUATED_ITEMS_REMOVED", strict: breaks, lenient: breaks;
+    /// Unevaluated items were constrained and now are not.
+    UnevaluatedItemsExtended = "UNEVALUATED_ITEMS_EXTENDED", strict: ok, lenient: ok;
+    /// Unevaluated items were free and are now constrained.
+    UnevaluatedItemsNarrowed = "UNEVALUATED_ITEMS_NARROWED", strict: breaks, lenient: breaks;
+    /// A tuple position with a real schema added to an open array.
+    ItemAddedToOpenContentModel = "ITEM_ADDED_TO_OPEN_CONTENT_MODEL", strict: breaks, lenient: breaks;
+    /// A tuple position with an empty schema added to an open array.
+    ItemWithEmptySchemaAddedToOpenContentModel = "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A tuple position added to a closed array.
+    ItemAddedToClosedContentModel = "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A tuple position removed; the new array is open.
+    ItemRemovedFromOpenContentModel = "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A tuple position whose schema was `false` removed from a closed array.
+    ItemWithFalseRemovedFromClosedContentModel = "ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A tuple position removed from a closed array.
+    ItemRemovedFromClosedContentModel = "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", strict: breaks, lenient: breaks;
+    /// A tuple position removed; the new extra-item schema accepts it.
+    ItemRemovedIsCoveredByPartiallyOpenContentModel = "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A tuple position removed; the new extra-item schema does not accept it.
+    ItemRemovedNotCoveredByPartiallyOpenContentModel = "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: breaks, lenient: breaks;
+    /// A tuple position added; it accepts what the old extra-item schema allowed.
+    ItemAddedIsCoveredByPartiallyOpenContentModel = "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: ok, lenient: ok;
+    /// A tuple position added; it does not accept what the old extra-item schema allowed.
+    ItemAddedNotCoveredByPartiallyOpenContentModel = "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", strict: breaks, lenient: breaks;
+    /// The `enum` gained values.
+    EnumArrayExtended = "ENUM_ARRAY_EXTENDED", strict: ok, lenient: ok;
+    /// The `enum` lost values.
+    EnumArrayNarrowed = "ENUM_ARRAY_NARROWED", strict: breaks, lenient: breaks;
+    /// The `enum` changed otherwise, or a `const` changed.
+    EnumArrayChanged = "ENUM_ARRAY_CHANGED", strict: breaks, lenient: breaks;
+    /// The combinator changed in a widening way.
+    CombinedTypeExtended = "COMBINED_TYPE_EXTENDED", strict: ok, lenient: ok;
+    /// The combinator changed otherwise.
+    CombinedTypeChanged = "COMBINED_TYPE_CHANGED", strict: breaks, lenient: breaks;
+    /// `allOf` gained subschemas.
+    ProductTypeExtended = "PRODUCT_TYPE_EXTENDED", strict: breaks, lenient: breaks;
+    /// `allOf` lost subschemas (or became one of its branches).
+    ProductTypeNarrowed = "PRODUCT_TYPE_NARROWED", strict: ok, lenient: ok;
+    /// `oneOf`/`anyOf` gained subschemas (or a schema became one of their branches).
+    SumTypeExtended = "SUM_TYPE_EXTENDED", strict: ok, lenient: ok;
+    /// `oneOf`/`anyOf` lost subschemas.
+    SumTypeNarrowed = "SUM_TYPE_NARROWED", strict: breaks, lenient: breaks;
+    /// No pairing of old and new subschemas covers the smaller side.
+    CombinedTypeSubschemasChanged = "COMBINED_TYPE_SUBSCHEMAS_CHANGED", strict: breaks, lenient: breaks;
+    /// *Charter*: two `oneOf` branches may both match a document the old schema
+    /// accepted, so `oneOf` rejects it.
+    OneOfBranchesOverlap = "ONE_OF_BRANCHES_OVERLAP", strict: breaks, lenient: breaks;
+    /// The `not` schema excludes more.
+    NotTypeExtended = "NOT_TYPE_EXTENDED", strict: breaks, lenient: breaks;
+    /// The `not` schema excludes less.
+    NotTypeNarrowed = "NOT_TYPE_NARROWED", strict: ok, lenient: ok;
+    /// *Charter*: `if`/`then`/`else` changed in a way not proven safe.
+    ConditionalChanged = "CONDITIONAL_CHANGED", strict: breaks, lenient: breaks;
+    /// *Charter*: the two sides are in different formats.
+    SchemaTypeChanged = "SCHEMA_TYPE_CHANGED", strict: breaks, lenient: breaks;
+}
+
+impl fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for ChangeKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// Which readers a change breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Breaks {
+    /// Readers using the new schema on data written with the old one.
+    pub backward: bool,
+    /// Readers still on the old schema, reading data written with the new one.
+    pub forward: bool,
+}
+
+impl Breaks {
+    /// True when it breaks neither side.
+    pub fn is_none(self) -> bool {
+        !self.backward && !self.forward
+    }
+
+    /// The sides it breaks, as the words used in reports.
+    pub fn sides(self) -> Vec<&'static str> {
+        let mut sides = Vec::new();
+        if self.backward {
+            sides.push("backward");
+        }
+        if self.forward {
+            sides.push("forward");
+        }
+        sides
+    }
+}
+
+impl Serialize for Breaks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.sides().serialize(serializer)
+    }
+}
+
+/// One difference between two versions of a schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// What kind of difference.
+    pub kind: ChangeKind,
+    /// Where, as a JSON pointer fragment into the schema (`#/properties/id`).
+    pub path: String,
+    /// The old value at that place, when there is one to show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// The new value at that place, when there is one to show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+    /// Which readers it breaks.
+    pub breaks: Breaks,
+    /// A sentence a person acts on: what changed and who breaks.
+    pub message: String,
+    /// A document that the writer accepts and the reader rejects, checked
+    /// against both schemas (only for breaking changes, when one was found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// For checks against a history: the 0-based index of the version this
+    /// change was found against (oldest first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub against: Option<usize>,
+}
+
+impl Change {
+    /// True when the change breaks any reader.
+    pub fn is_breaking(&self) -> bool {
+        !self.breaks.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ChangeKind::ALL {
+            assert!(seen.insert(kind.name()), "duplicate name {}", kind.name());
+            assert_eq!(ChangeKind::from_name(kind.name()), Some(*kind));
+        }
+    }
+
+    #[test]
+    fn lenient_only_relaxes() {
+        for kind in ChangeKind::ALL {
+            if kind.is_compatible(Policy::Strict) {
+                assert!(kind.is_compatible(Policy::Lenient), "{kind}");
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Compatibility modes, strictness policies, and the verdict over a history.
+//!
+//! Every format answers one question, "can a reader holding schema R read
+//! every document written with schema W?", as a list of [`Change`]s. The modes
+//! are built from it: BACKWARD asks it with R = the new schema and W = each
+//! checked old one, FORWARD with the roles swapped, FULL both; the transitive
+//! forms check every earlier version instead of only the latest.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::change::{Breaks, Change};
+use crate::json;
+use crate::schema::{Schema, SchemaKind};
+use crate::schema_type::SchemaType;
+
+/// A subject's compatibility mode (`compatibilityLevel` in the Confluent API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(into = "&'static str")]
+pub enum CompatibilityMode {
+    /// The new schema reads data written with the latest version.
+    #[default]
+    Backward,
+    /// The new schema reads data written with every earlier version.
+    BackwardTransitive,
+    /// The latest version reads data written with the new schema.
+    Forward,
+    /// Every earlier version reads data written with the new schema.
+    ForwardTransitive,
+    /// Backward and forward against the latest version.
+    Full,
+    /// Backward and forward against every earlier version.
+    FullTransitive,
+    /// No check.
+    None,
+}
+
+impl CompatibilityMode {
+    /// Every mode, in the order the Confluent documentation lists them.
+    pub const ALL: [CompatibilityMode; 7] = [
+        CompatibilityMode::Backward,
+        CompatibilityMode::BackwardTransitive,
+        CompatibilityMode::Forward,
+        CompatibilityMode::ForwardTransitive,
+        CompatibilityMode::Full,
+        CompatibilityMode::FullTransitive,
+        CompatibilityMode::None,
+    ];
+
+    /// The upper-case wire name, e.g. `BACKWARD_TRANSITIVE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompatibilityMode::Backward => "BACKWARD",
+            CompatibilityMode::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            CompatibilityMode::Forward => "FORWARD",
+            CompatibilityMode::ForwardTransitive => "FORWARD_TRANSITIVE",
+            CompatibilityMode::Full => "FULL",
+            CompatibilityMode::FullTransitive => "FULL_TRANSITIVE",
+            CompatibilityMode::None => "NONE",
+        }
+    }
+
+    /// Whether new readers must read old data.
+    pub fn checks_backward(self) -> bool {
+        matches!(
+            self,
+            Self::Backward | Self::BackwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+
+    /// Whether old readers must read new data.
+    pub fn checks_forward(self) -> bool {
+        matches!(
+            self,
+            Self::Forward | Self::ForwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+
+    /// Whether every earlier version is checked, not only the latest.
+    pub fn is_transitive(self) -> bool {
+        matches!(
+            self,
+            Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
+        )
+    }
+}
+
+impl From<CompatibilityMode> for &'static str {
+    fn from(mode: CompatibilityMode) -> Self {
+        mode.as_str()
+    }
+}
+
+impl fmt::Display for CompatibilityMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for a mode name that is not one of the seven.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown compatibility mode `{0}`: expected one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"
+)]
+pub struct UnknownMode(pub String);
+
+impl FromStr for CompatibilityMode {
+    type Err = UnknownMode;
+
+    /// Accepts the names in any case, with `-` or `_`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_uppercase().replace('-', "_");
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == wanted)
+            .ok_or_else(|| UnknownMode(s.to_string()))
+    }
+}
+
+/// How much a verdict trusts producers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Only what the schemas guarantee counts (the default, and the peer's
+    /// default). Adding a typed property to an open content model breaks,
+    /// because old data may carry that name with another type.
+    #[default]
+    Strict,
+    /// The peer's LENIENT policy: producers are trusted never to have sent
+    /// properties their schema did not declare, and readers to fill defaults.
+    Lenient,
+}
+
+impl Policy {
+    /// The lower-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Strict => "strict",
+            Policy::Lenient => "lenient",
+        }
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for a policy name other than `strict` or `lenient`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown policy `{0}`: expected strict or lenient")]
+pub struct UnknownPolicy(pub String);
+
+impl FromStr for Policy {
+    type Err = UnknownPolicy;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "strict" => Ok(Policy::Strict),
+            "lenient" => Ok(Policy::Lenient),
+            _ => Err(UnknownPolicy(s.to_string())),
+        }
+    }
+}
+
+/// Why a compatibility question could not be answered (as opposed to being
+/// answered "incompatible", which is a [`CompatReport`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompatError {
+    /// Judging this format is not supported yet.
+    #[error("compatibility checks for {0} schemas are not supported yet")]
+    Unsupported(SchemaType),
+    /// The schemas nest or reference each other too deeply to compare.
+    #[error("the schemas are too deeply nested to compare (more than {limit} levels at {path})")]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+        /// Where the limit was reached.
+        path: String,
+    },
+}
+
+/// The verdict of a compatibility check, with every reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompatReport {
+    /// True when no change breaks a reader the mode protects.
+    pub compatible: bool,
+    /// The mode that was checked.
+    pub mode: CompatibilityMode,
+    /// The policy that decided.
+    pub policy: Policy,
+    /// Every change found: all changes against the latest version, and the
+    /// breaking ones against older versions for transitive modes.
+    pub changes: Vec<Change>,
+}
+
+impl CompatReport {
+    /// The changes that break a reader the mode protects.
+    pub fn breaking(&self) -> impl Iterator<Item = &Change> {
+        let mode = self.mode;
+        self.changes
+            .iter()
+            .filter(move |c| breaks_under(c.breaks, mode))
+    }
+}
+
+fn breaks_under(breaks: Breaks, mode: CompatibilityMode) -> bool {
+    (mode.checks_backward() && breaks.backward) || (mode.checks_forward() && breaks.forward)
+}
+
+/// Which reading directions to evaluate for one pair.
+#[derive(Debug, Clone, Copy)]
+struct Directions {
+    backward: bool,
+    forward: bool,
+}
+
+/// Every difference between `old` and `new`, each marked with the readers it
+/// breaks (both directions are always evaluated).
+pub fn diff(old: &Schema, new: &Schema, policy: Policy) -> Result<Vec<Change>, CompatError> {
+    pair_changes(
+        old,
+        new,
+        policy,
+        Directions {
+            backward: true,
+            forward: true,
+        },
+    )
+}
+
+/// Judges `candidate` against `history` (oldest first) under `mode`.
+///
+/// Only the reading directions the mode protects are evaluated. Against the
+/// latest version every change is reported, breaking or not. Against older versions (transitive modes) only the
+/// breaking changes in the directions the mode checks are kept, each tagged
+/// with `against`, the index of that version in `history`.
+pub fn check(
+    candidate: &Schema,
+    history: &[&Schema],
+    mode: CompatibilityMode,
+    policy: Policy,
+) -> Result<CompatReport, CompatError> {
+    let mut report = CompatReport {
+        compatible: true,
+        mode,
+        policy,
+        changes: Vec::new(),
+    };
+    let Some((latest_index, latest)) = history.len().checked_sub(1).map(|i| (i, history[i])) else {
+        return Ok(report);
+    };
+    if mode == CompatibilityMode::None {
+        return Ok(report);
+    }
+    let directions = Directions {
+        backward: mode.checks_backward(),
+        forward: mode.checks_forward(),
+    };
+    let mut changes = pair_changes(latest, candidate, policy, directions)?;
+    for change in &mut changes {
+        change.against = Some(latest_index);
+    }
+    report.changes = changes;
+    if mode.is_transitive() {
+        for (index, old) in history[..latest_index].iter().enumerate().rev() {
+            let found = pair_changes(old, candidate, policy, directions)?;
+            report.changes.extend(
+                found
+                    .into_iter()
+                    .filter(|c| breaks_under(c.breaks, mode))
+                    .map(|mut c| {
+                        c.against = Some(index);
+                        c
+                    }),
+            );
+        }
+    }
+    report.compatible = !report.changes.iter().any(|c| breaks_under(c.breaks, mode));
+    Ok(report)
+}
+
+fn pair_changes(
+    old: &Schema,
+    new: &Schema,
+    policy: Policy,
+    directions: Directions,
+) -> Result<Vec<Change>, CompatError> {
+    if old.schema_type() != new.schema_type() {
+        return Ok(vec![schema_type_change(
+            old.schema_type(),
+            new.schema_type(),
+        )]);
+    }
+    match (old.kind(), new.kind()) {
+        (SchemaKind::Json(o), SchemaKind::Json(n)) => {
+            json::diff::changes(o, n, policy, directions.backward, directions.forward)
+        }
+        _ => Err(CompatError::Unsupported(new.schema_type())),
+    }
+}
+
+fn schema_type_change(old: SchemaType, new: SchemaType) -> Change {
+    Change {
+        kind: crate::ChangeKind::SchemaTypeChanged,
+        path: "#/".to_string(),
+        old: Some(old.as_str().into()),
+        new: Some(new.as_str().into()),
+        breaks: Breaks {
+            backward: true,
+            forward: true,
+        },
+        message: format!(
+            "the schema type changed from {old} to {new} — no reader of one format can read the other"
+        ),
+        example: None,
+        against: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_in_any_case() {
+        assert_eq!(
+            "backward_transitive".parse::<CompatibilityMode>().unwrap(),
+            CompatibilityMode::BackwardTransitive
+        );
+        assert_eq!(
+            "FULL".parse::<CompatibilityMode>().unwrap(),
+            CompatibilityMode::Full
+        );
+        let err = "sideways".parse::<CompatibilityMode>().unwrap_err();
+        assert!(err.to_string().contains("sideways"));
+    }
+
+    #[test]
+    fn policies_parse() {
+        assert_eq!("LENIENT".parse::<Policy>().unwrap(), Policy::Lenient);
+        assert!("loose".parse::<Policy>().is_err());
+    }
+}

@@ -1,0 +1,291 @@
+//! Strings, numbers, `enum` and `const`.
+
+use serde_json::{Number, Value};
+
+use super::Out;
+use crate::change::ChangeKind;
+use crate::json::canonical::json_equal;
+use crate::json::node::{Num, Typed};
+
+/// The four kinds of one bound keyword: added, removed, raised, lowered.
+pub(crate) struct BoundKinds {
+    pub(crate) keyword: &'static str,
+    pub(crate) added: ChangeKind,
+    pub(crate) removed: ChangeKind,
+    pub(crate) increased: ChangeKind,
+    pub(crate) decreased: ChangeKind,
+}
+
+fn bound<T: PartialOrd + Into<Value> + Clone>(
+    out: &mut Out,
+    kinds: BoundKinds,
+    old: Option<T>,
+    new: Option<T>,
+) {
+    let path = format!("/{}", kinds.keyword);
+    let kind = match (&old, &new) {
+        (None, Some(_)) => kinds.added,
+        (Some(_), None) => kinds.removed,
+        (Some(o), Some(n)) if n > o => kinds.increased,
+        (Some(o), Some(n)) if n < o => kinds.decreased,
+        _ => return,
+    };
+    out.push(kind, path, old.map(Into::into), new.map(Into::into));
+}
+
+macro_rules! kinds {
+    ($kw:literal, $a:ident, $r:ident, $i:ident, $d:ident) => {
+        $crate::json::diff::scalar::BoundKinds {
+            keyword: $kw,
+            added: ChangeKind::$a,
+            removed: ChangeKind::$r,
+            increased: ChangeKind::$i,
+            decreased: ChangeKind::$d,
+        }
+    };
+}
+pub(crate) use kinds;
+
+/// A `u64` keyword (lengths, counts) compared as a bound.
+pub(crate) fn count_bound(out: &mut Out, kinds: BoundKinds, old: Option<u64>, new: Option<u64>) {
+    bound(out, kinds, old, new);
+}
+
+/// A numeric bound compared by value, reported as written.
+#[derive(Clone)]
+struct Written(Num);
+
+impl PartialEq for Written {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.value == other.0.value
+    }
+}
+
+impl PartialOrd for Written {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.0.value.partial_cmp(&other.0.value)
+    }
+}
+
+impl From<Written> for Value {
+    fn from(w: Written) -> Value {
+        w.0.json()
+    }
+}
+
+fn num_bound(out: &mut Out, kinds: BoundKinds, old: &Option<Num>, new: &Option<Num>) {
+    bound(
+        out,
+        kinds,
+        old.clone().map(Written),
+        new.clone().map(Written),
+    );
+}
+
+pub(crate) fn string(o: &Typed, u: &Typed, out: &mut Out) {
+    count_bound(
+        out,
+        kinds!(
+            "maxLength",
+            MaxLengthAdded,
+            MaxLengthRemoved,
+            MaxLengthIncreased,
+            MaxLengthDecreased
+        ),
+        o.max_length,
+        u.max_length,
+    );
+    count_bound(
+        out,
+        kinds!(
+            "minLength",
+            MinLengthAdded,
+            MinLengthRemoved,
+            MinLengthIncreased,
+            MinLengthDecreased
+        ),
+        o.min_length,
+        u.min_length,
+    );
+    text_keyword(
+        out,
+        "/pattern",
+        [
+            ChangeKind::PatternAdded,
+            ChangeKind::PatternRemoved,
+            ChangeKind::PatternChanged,
+        ],
+        &o.pattern,
+        &u.pattern,
+    );
+    text_keyword(
+        out,
+        "/format",
+        [
+            ChangeKind::FormatAdded,
+            ChangeKind::FormatRemoved,
+            ChangeKind::FormatChanged,
+        ],
+        &o.format,
+        &u.format,
+    );
+}
+
+fn text_keyword(
+    out: &mut Out,
+    path: &str,
+    [added, removed, changed]: [ChangeKind; 3],
+    old: &Option<String>,
+    new: &Option<String>,
+) {
+    let kind = match (old, new) {
+        (None, Some(_)) => added,
+        (Some(_), None) => removed,
+        (Some(a), Some(b)) if a != b => changed,
+        _ => return,
+    };
+    out.push(
+        kind,
+        path,
+        old.clone().map(Value::from),
+        new.clone().map(Value::from),
+    );
+}
+
+pub(crate) fn number(o: &Typed, u: &Typed, out: &mut Out) {
+    num_bound(
+        out,
+        kinds!(
+            "maximum",
+            MaximumAdded,
+            MaximumRemoved,
+            MaximumIncreased,
+            MaximumDecreased
+        ),
+        &o.maximum,
+        &u.maximum,
+    );
+    num_bound(
+        out,
+        kinds!(
+            "minimum",
+            MinimumAdded,
+            MinimumRemoved,
+            MinimumIncreased,
+            MinimumDecreased
+        ),
+        &o.minimum,
+        &u.minimum,
+    );
+    num_bound(
+        out,
+        kinds!(
+            "exclusiveMaximum",
+            ExclusiveMaximumAdded,
+            ExclusiveMaximumRemoved,
+            ExclusiveMaximumIncreased,
+            ExclusiveMaximumDecreased
+        ),
+        &o.exclusive_maximum,
+        &u.exclusive_maximum,
+    );
+    num_bound(
+        out,
+        kinds!(
+            "exclusiveMinimum",
+            ExclusiveMinimumAdded,
+            ExclusiveMinimumRemoved,
+            ExclusiveMinimumIncreased,
+            ExclusiveMinimumDecreased
+        ),
+        &o.exclusive_minimum,
+        &u.exclusive_minimum,
+    );
+    let kind = match (&o.multiple_of, &u.multiple_of) {
+        (None, Some(_)) => ChangeKind::MultipleOfAdded,
+        (Some(_), None) => ChangeKind::MultipleOfRemoved,
+        (Some(a), Some(b)) if a.value == b.value => return,
+        (Some(a), Some(b)) if is_multiple(&b.written, &a.written) => ChangeKind::MultipleOfExpanded,
+        (Some(a), Some(b)) if is_multiple(&a.written, &b.written) => ChangeKind::MultipleOfReduced,
+        (Some(_), Some(_)) => ChangeKind::MultipleOfChanged,
+        (None, None) => return,
+    };
+    out.push(
+        kind,
+        "/multipleOf",
+        o.multiple_of.as_ref().map(Num::json),
+        u.multiple_of.as_ref().map(Num::json),
+    );
+}
+
+/// A number as `digits × 10^exponent`, exactly as its shortest spelling says.
+fn decimal(n: &Number) -> Option<(u128, i32)> {
+    let text = match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => u.to_string(),
+        (_, Some(i)) => i.unsigned_abs().to_string(),
+        _ => format!("{:e}", n.as_f64()?.abs()),
+    };
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let mut exponent: i32 = exponent.parse().ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    exponent -= i32::try_from(frac.len()).ok()?;
+    let digits: u128 = format!("{int}{frac}").parse().ok()?;
+    Some((digits, exponent))
+}
+
+/// Whether `a` is an integer multiple of `b`, in exact decimal arithmetic.
+pub(crate) fn is_multiple(a: &Number, b: &Number) -> bool {
+    let (Some((ad, ae)), Some((bd, be))) = (decimal(a), decimal(b)) else {
+        return false;
+    };
+    if bd == 0 {
+        return false;
+    }
+    let e = ae.min(be);
+    let scale = |d: u128, by: i32| {
+        10u128
+            .checked_pow(u32::try_from(by).ok()?)
+            .and_then(|p| d.checked_mul(p))
+    };
+    match (scale(ad, ae - e), scale(bd, be - e)) {
+        (Some(x), Some(y)) => x % y == 0,
+        _ => false,
+    }
+}
+
+pub(crate) fn enum_values(old: &[Value], new: &[Value], out: &mut Out) {
+    let contains = |set: &[Value], v: &Value| set.iter().any(|w| json_equal(v, w));
+    let old_in_new = old.iter().all(|v| contains(new, v));
+    let new_in_old = new.iter().all(|v| contains(old, v));
+    let kind = match (old_in_new, new_in_old) {
+        (true, true) => return,
+        (true, false) => ChangeKind::EnumArrayExtended,
+        (false, true) => ChangeKind::EnumArrayNarrowed,
+        (false, false) => ChangeKind::EnumArrayChanged,
+    };
+    out.push(
+        kind,
+        "/enum",
+        Some(Value::from(old.to_vec())),
+        Some(Value::from(new.to_vec())),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(text: &str) -> Number {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn multiples_are_exact() {
+        assert!(is_multiple(&n("0.02"), &n("0.01")));
+        assert!(is_multiple(&n("835.53"), &n("0.01")));
+        assert!(!is_multiple(&n("0.01"), &n("0.02")));
+        assert!(is_multiple(&n("10"), &n("2.5")));
+        assert!(!is_multiple(&n("10"), &n("3")));
+        assert!(is_multiple(&n("1e3"), &n("10")));
+    }
+}

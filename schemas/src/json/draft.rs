@@ -1,0 +1,92 @@
+//! JSON Schema drafts and how `$schema` names them.
+
+use std::fmt;
+
+/// A JSON Schema draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Draft {
+    /// Draft 4.
+    Draft4,
+    /// Draft 6.
+    Draft6,
+    /// Draft 7 (the default when `$schema` is absent).
+    Draft7,
+    /// Draft 2019-09.
+    Draft201909,
+    /// Draft 2020-12.
+    Draft202012,
+}
+
+impl Draft {
+    /// The draft a `$schema` URI names, or `None` for an unknown URI.
+    pub fn from_uri(uri: &str) -> Option<Draft> {
+        let trimmed = uri.trim_end_matches('#');
+        let path = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))?;
+        match path {
+            "json-schema.org/draft-04/schema" => Some(Draft::Draft4),
+            "json-schema.org/draft-06/schema" => Some(Draft::Draft6),
+            "json-schema.org/draft-07/schema" => Some(Draft::Draft7),
+            "json-schema.org/draft/2019-09/schema" => Some(Draft::Draft201909),
+            "json-schema.org/draft/2020-12/schema" => Some(Draft::Draft202012),
+            _ => None,
+        }
+    }
+
+    /// Whether `$ref` sits beside other keywords (2019-09 on) rather than
+    /// replacing them (draft 7 and before).
+    pub fn ref_has_siblings(self) -> bool {
+        self >= Draft::Draft201909
+    }
+
+    /// The keyword that names a schema resource (`id` in draft 4).
+    pub fn id_keyword(self) -> &'static str {
+        if self == Draft::Draft4 { "id" } else { "$id" }
+    }
+
+    /// The `jsonschema` crate's name for this draft.
+    pub(crate) fn validator_draft(self) -> jsonschema::Draft {
+        match self {
+            Draft::Draft4 => jsonschema::Draft::Draft4,
+            Draft::Draft6 => jsonschema::Draft::Draft6,
+            Draft::Draft7 => jsonschema::Draft::Draft7,
+            Draft::Draft201909 => jsonschema::Draft::Draft201909,
+            Draft::Draft202012 => jsonschema::Draft::Draft202012,
+        }
+    }
+}
+
+impl fmt::Display for Draft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Draft::Draft4 => "draft-04",
+            Draft::Draft6 => "draft-06",
+            Draft::Draft7 => "draft-07",
+            Draft::Draft201909 => "2019-09",
+            Draft::Draft202012 => "2020-12",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_every_spelling() {
+        assert_eq!(
+            Draft::from_uri("http://json-schema.org/draft-04/schema#"),
+            Some(Draft::Draft4)
+        );
+        assert_eq!(
+            Draft::from_uri("https://json-schema.org/draft-07/schema"),
+            Some(Draft::Draft7)
+        );
+        assert_eq!(
+            Draft::from_uri("https://json-schema.org/draft/2020-12/schema"),
+            Some(Draft::Draft202012)
+        );
+        assert_eq!(Draft::from_uri("https://example.com/my-meta"), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! Why a JSON Schema could not be parsed, always with where.
+
+/// A JSON text that is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// Not valid JSON.
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// Arrays and objects nested deeper than the parser accepts.
+    #[error("JSON nested deeper than {limit} levels at line {line}, column {column}")]
+    TooDeep {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The nesting limit.
+        limit: usize,
+    },
+}
+
+/// A JSON Schema that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The text is not JSON.
+    #[error(transparent)]
+    Text(#[from] TextError),
+    /// `$schema` names a meta-schema Charter does not know.
+    #[error(
+        "unknown $schema `{uri}`: expected a draft-04, draft-06, draft-07, 2019-09 or 2020-12 meta-schema URI"
+    )]
+    UnknownDraft {
+        /// The URI as written.
+        uri: String,
+    },
+    /// The document violates its draft's meta-schema, or is not a schema at all.
+    #[error("not a valid JSON Schema at {pointer}: {message}")]
+    NotASchema {
+        /// JSON pointer fragment into the schema.
+        pointer: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A regular expression that does not compile.
+    #[error("invalid regular expression `{pattern}` at {pointer}: {message}")]
+    InvalidPattern {
+        /// JSON pointer fragment into the schema.
+        pointer: String,
+        /// The expression.
+        pattern: String,
+        /// The regex engine's complaint.
+        message: String,
+    },
+    /// A `$ref` that points nowhere.
+    #[error("unresolvable $ref `{reference}` at {pointer}: {reason}")]
+    UnresolvedRef {
+        /// The reference as written.
+        reference: String,
+        /// Where it is.
+        pointer: String,
+        /// Why it does not resolve.
+        reason: String,
+    },
+    /// A `$ref` to a remote URL, which Charter never fetches.
+    #[error(
+        "remote $ref `{reference}` at {pointer} was not fetched: Charter never fetches URLs; register the referenced schema and pass it as a reference"
+    )]
+    RemoteRef {
+        /// The reference as written.
+        reference: String,
+        /// Where it is.
+        pointer: String,
+    },
+    /// References that only point at each other.
+    #[error("$ref cycle at {pointer}: the references point at each other and never at a schema")]
+    RefCycle {
+        /// Where the cycle was found.
+        pointer: String,
+    },
+    /// The schema nests deeper than Charter compiles.
+    #[error("schema nested deeper than {limit} levels at {pointer}")]
+    TooDeeplyNested {
+        /// Where the limit was reached.
+        pointer: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A referenced schema is itself invalid.
+    #[error("referenced schema `{name}` is invalid: {error}")]
+    InvalidReference {
+        /// The reference name.
+        name: String,
+        /// What is wrong with it.
+        error: Box<ParseError>,
+    },
+}

@@ -1,0 +1,126 @@
+//! Parsing: drafts, references, and every kind of bad input.
+
+use super::*;
+use crate::resolver::{MapResolver, NoReferences};
+
+fn parse(text: &str) -> Result<JsonSchema, ParseError> {
+    JsonSchema::parse(text, &NoReferences)
+}
+
+#[test]
+fn accepts_every_draft() {
+    for uri in [
+        "http://json-schema.org/draft-04/schema#",
+        "http://json-schema.org/draft-06/schema#",
+        "http://json-schema.org/draft-07/schema#",
+        "https://json-schema.org/draft/2019-09/schema",
+        "https://json-schema.org/draft/2020-12/schema",
+    ] {
+        let schema = parse(&format!(r#"{{"$schema":"{uri}","type":"object"}}"#)).unwrap();
+        assert_eq!(schema.draft(), Draft::from_uri(uri).unwrap());
+    }
+    assert_eq!(parse("{}").unwrap().draft(), Draft::Draft7);
+}
+
+#[test]
+fn invalid_json_says_where() {
+    let err = parse("{\"type\": \"object\",\n }").unwrap_err();
+    assert!(
+        matches!(err, ParseError::Text(TextError::Syntax { line: 2, .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn not_a_schema_says_where_and_why() {
+    let err = parse(r#"{"properties":{"a":{"type":"strng"}}}"#).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("#/properties/a/type"), "{text}");
+    assert!(matches!(
+        parse("42").unwrap_err(),
+        ParseError::NotASchema { .. }
+    ));
+    assert!(matches!(
+        parse(r#"{"$schema":"https://example.com/x"}"#).unwrap_err(),
+        ParseError::UnknownDraft { .. }
+    ));
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let depth = 10_000;
+    let text = format!("{}{}", r#"{"items":"#.repeat(depth), "}".repeat(depth));
+    let err = parse(&text).unwrap_err();
+    assert!(
+        matches!(err, ParseError::Text(TextError::TooDeep { .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn local_references_resolve_including_recursion() {
+    let schema = parse(
+        r##"{"$defs":{"node":{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#/$defs/node"}}}}},"$ref":"#/$defs/node"}"##,
+    )
+    .unwrap();
+    assert!(schema.nodes.len() > 3);
+    let anchored = parse(
+        r##"{"$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"a":{"$anchor":"thing","type":"string"}},"properties":{"x":{"$ref":"#thing"}}}"##,
+    );
+    assert!(anchored.is_ok(), "{anchored:?}");
+    let by_id = parse(
+        r##"{"definitions":{"a":{"$id":"http://example.com/a.json","type":"string"}},"properties":{"x":{"$ref":"http://example.com/a.json"}}}"##,
+    );
+    assert!(by_id.is_ok(), "{by_id:?}");
+}
+
+#[test]
+fn reference_cycles_are_refused() {
+    let err = parse(r##"{"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}},"$ref":"#/definitions/a"}"##).unwrap_err();
+    assert!(matches!(err, ParseError::RefCycle { .. }), "{err}");
+}
+
+#[test]
+fn unresolvable_and_remote_references_are_refused() {
+    let err = parse(r##"{"properties":{"a":{"$ref":"#/definitions/missing"}}}"##).unwrap_err();
+    assert!(matches!(err, ParseError::UnresolvedRef { .. }), "{err}");
+    assert!(err.to_string().contains("#/properties/a"), "{err}");
+    let err = parse(r#"{"$ref":"https://example.com/schema.json"}"#).unwrap_err();
+    assert!(matches!(err, ParseError::RemoteRef { .. }), "{err}");
+}
+
+#[test]
+fn references_to_other_schemas_go_through_the_resolver() {
+    let mut resolver = MapResolver::new();
+    resolver.insert(
+        "customer.json",
+        r#"{"type":"object","properties":{"id":{"type":"string"}}}"#,
+    );
+    let schema = JsonSchema::parse(
+        r#"{"properties":{"customer":{"$ref":"customer.json"}}}"#,
+        &resolver,
+    )
+    .unwrap();
+    assert_eq!(schema.documents.len(), 2);
+    let validator = schema.validator().unwrap();
+    assert!(validator.is_valid(&serde_json::json!({"customer":{"id":"c1"}})));
+    assert!(!validator.is_valid(&serde_json::json!({"customer":{"id":1}})));
+}
+
+#[test]
+fn a_large_schema_parses() {
+    let props: Vec<String> = (0..20_000)
+        .map(|i| {
+            format!(
+                r#""p{i}":{{"type":"string","maxLength":{i},"description":"property number {i}"}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"type":"object","properties":{{{}}}}}"#,
+        props.join(",")
+    );
+    assert!(text.len() > 1_000_000);
+    let schema = parse(&text).unwrap();
+    assert!(schema.nodes.len() > 20_000);
+}

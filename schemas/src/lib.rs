@@ -1,0 +1,34 @@
+//! # schemas — Charter's pure core
+//!
+//! Everything Charter decides about message contracts lives here: parsing a
+//! schema, its canonical form and fingerprint, the structural diff between two
+//! versions, and the compatibility verdict over a history of versions.
+//!
+//! Architecture invariant: this crate does no I/O. It reads no files, opens no
+//! sockets, looks at no environment variable and keeps no global state.
+//! Schemas that reference other schemas get them through a [`Resolver`] that
+//! the caller implements (the registry resolves from its store, the CLI from
+//! files). A remote URL is never fetched.
+//!
+//! ```
+//! use schemas::{CompatibilityMode, Policy, Schema, SchemaType, NoReferences};
+//!
+//! let v1 = Schema::parse(SchemaType::Json, r#"{"type":"object","properties":{"id":{"type":"string"}}}"#, &NoReferences).unwrap();
+//! let v2 = Schema::parse(SchemaType::Json, r#"{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}"#, &NoReferences).unwrap();
+//! let report = schemas::check(&v2, &[&v1], CompatibilityMode::Backward, Policy::Strict).unwrap();
+//! assert!(!report.compatible);
+//! assert_eq!(report.changes[0].kind.name(), "REQUIRED_ATTRIBUTE_ADDED");
+//! ```
+
+pub mod change;
+pub mod compat;
+pub mod json;
+pub mod resolver;
+pub mod schema;
+pub mod schema_type;
+
+pub use change::{Breaks, Change, ChangeKind};
+pub use compat::{CompatError, CompatReport, CompatibilityMode, Policy, check, diff};
+pub use resolver::{MapResolver, NoReferences, Resolver};
+pub use schema::{Fingerprint, Schema, SchemaError};
+pub use schema_type::SchemaType;

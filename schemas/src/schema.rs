@@ -1,0 +1,173 @@
+//! A parsed schema of any format, with its canonical form and fingerprint.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::json::{self, JsonSchema};
+use crate::resolver::Resolver;
+use crate::schema_type::SchemaType;
+
+/// Why a schema text could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchemaError {
+    /// A JSON Schema problem.
+    #[error(transparent)]
+    Json(#[from] json::ParseError),
+    /// An Avro schema that is not even JSON.
+    #[error("invalid Avro schema: not JSON ({0})")]
+    AvroNotJson(String),
+    /// An empty Protobuf schema.
+    #[error("invalid Protobuf schema: the text is empty")]
+    ProtobufEmpty,
+}
+
+/// The SHA-256 of a schema's canonical form.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub [u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of a canonical text.
+    pub fn of(canonical: &str) -> Self {
+        Fingerprint(Sha256::digest(canonical.as_bytes()).into())
+    }
+
+    /// Lower-case hexadecimal, 64 characters.
+    pub fn to_hex(&self) -> String {
+        use fmt::Write;
+        self.0.iter().fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({})", self.to_hex())
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// The format-specific part of a [`Schema`].
+#[derive(Debug)]
+pub(crate) enum SchemaKind {
+    /// A compiled JSON Schema.
+    Json(JsonSchema),
+    /// A format that is stored and served but not yet judged (Avro, Protobuf).
+    Opaque,
+}
+
+/// A parsed schema: its format, canonical text and fingerprint, and what the
+/// engine needs to judge it.
+#[derive(Debug)]
+pub struct Schema {
+    schema_type: SchemaType,
+    canonical: String,
+    fingerprint: Fingerprint,
+    kind: SchemaKind,
+}
+
+impl Schema {
+    /// Parses `text` as a schema of `schema_type`, resolving references to
+    /// other schemas through `resolver`.
+    ///
+    /// JSON Schema is parsed, checked against its draft's meta-schema, and
+    /// compiled with every `$ref` resolved. Avro schemas must be JSON and are
+    /// canonicalised as JSON; Protobuf text is kept with trimmed whitespace.
+    /// Compatibility checks of those two formats answer
+    /// [`CompatError::Unsupported`](crate::CompatError::Unsupported).
+    pub fn parse(
+        schema_type: SchemaType,
+        text: &str,
+        resolver: &dyn Resolver,
+    ) -> Result<Schema, SchemaError> {
+        let (canonical, kind) = match schema_type {
+            SchemaType::Json => {
+                let schema = JsonSchema::parse(text, resolver)?;
+                (schema.canonical().to_string(), SchemaKind::Json(schema))
+            }
+            SchemaType::Avro => {
+                let value =
+                    json::parse_text(text).map_err(|e| SchemaError::AvroNotJson(e.to_string()))?;
+                (
+                    json::canonical::to_canonical_string(&value),
+                    SchemaKind::Opaque,
+                )
+            }
+            SchemaType::Protobuf => {
+                let trimmed = text.trim();
+                if trimmed.is_empty() {
+                    return Err(SchemaError::ProtobufEmpty);
+                }
+                (trimmed.to_string(), SchemaKind::Opaque)
+            }
+        };
+        Ok(Schema {
+            schema_type,
+            fingerprint: Fingerprint::of(&canonical),
+            canonical,
+            kind,
+        })
+    }
+
+    /// The format.
+    pub fn schema_type(&self) -> SchemaType {
+        self.schema_type
+    }
+
+    /// The canonical text: equal for schemas that differ only in key order,
+    /// whitespace or number spelling.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// The SHA-256 of the canonical text.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// The compiled JSON Schema, for a `JSON` schema.
+    pub fn as_json(&self) -> Option<&JsonSchema> {
+        match &self.kind {
+            SchemaKind::Json(s) => Some(s),
+            SchemaKind::Opaque => None,
+        }
+    }
+
+    pub(crate) fn kind(&self) -> &SchemaKind {
+        &self.kind
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NoReferences;
+
+    fn json(text: &str) -> Schema {
+        Schema::parse(SchemaType::Json, text, &NoReferences).unwrap()
+    }
+
+    #[test]
+    fn equal_schemas_share_a_fingerprint() {
+        let a = json(r#"{"type":"object","properties":{"a":{"type":"number","maximum":100}}}"#);
+        let b = json(
+            "{ \"properties\" : { \"a\": {\"maximum\": 1e2, \"type\": \"number\"} },\n \"type\": \"object\" }",
+        );
+        assert_eq!(a.canonical(), b.canonical());
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        let c = json(r#"{"type":"object","properties":{"a":{"type":"number","maximum":101}}}"#);
+        assert_ne!(a.fingerprint(), c.fingerprint());
+    }
+
+    #[test]
+    fn fingerprint_is_hex_sha256() {
+        assert_eq!(json("true").fingerprint().to_hex().len(), 64);
+    }
+}
