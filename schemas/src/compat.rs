@@ -198,6 +198,18 @@ pub struct CompatReport {
 }
 
 impl CompatReport {
+    /// A report over `changes`, compatible when none breaks a reader `mode`
+    /// protects.
+    pub fn new(mode: CompatibilityMode, policy: Policy, changes: Vec<Change>) -> CompatReport {
+        let compatible = !changes.iter().any(|c| breaks_under(c.breaks, mode));
+        CompatReport {
+            compatible,
+            mode,
+            policy,
+            changes,
+        }
+    }
+
     /// The changes that break a reader the mode protects.
     pub fn breaking(&self) -> impl Iterator<Item = &Change> {
         let mode = self.mode;
@@ -208,7 +220,8 @@ impl CompatReport {
 }
 
 fn breaks_under(breaks: Breaks, mode: CompatibilityMode) -> bool {
-    (mode.checks_backward() && breaks.backward) || (mode.checks_forward() && breaks.forward)
+    mode != CompatibilityMode::None && (mode.checks_backward() && breaks.backward)
+        || (mode.checks_forward() && breaks.forward)
 }
 
 /// Which reading directions to evaluate for one pair.

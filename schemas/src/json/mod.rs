@@ -6,6 +6,8 @@ mod compile;
 pub mod diff;
 mod draft;
 mod error;
+pub mod example;
+mod hash;
 pub(crate) mod node;
 
 use std::collections::HashMap;
@@ -38,6 +40,8 @@ pub struct JsonSchema {
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: NodeId,
     pub(crate) documents: Vec<Document>,
+    /// Structural hash per node (see `hash.rs`).
+    pub(crate) hashes: Vec<Option<u64>>,
     canonical: String,
 }
 
@@ -57,6 +61,7 @@ impl JsonSchema {
         let canonical = canonical::to_canonical_string(&value);
         let compiled = compile::compile(value, draft, resolver)?;
         Ok(JsonSchema {
+            hashes: hash::structural_hashes(&compiled.nodes),
             nodes: compiled.nodes,
             root: compiled.root,
             documents: compiled.documents,

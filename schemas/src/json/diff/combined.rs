@@ -31,6 +31,16 @@ impl Differ<'_> {
             return Ok(());
         };
         let (oc, uc, osyn, usyn) = (*oc, *uc, *osyn, *usyn);
+        // Two schema objects that group the same keyword kinds (say `type`
+        // and `enum`) compare part by part, so the report names the keyword
+        // that changed rather than the grouping.
+        if osyn && usyn && oc == uc && self.same_parts(ob, ub) {
+            for (&o_part, &u_part) in ob.iter().zip(ub.iter()) {
+                let changes = self.compare(o_part, u_part)?;
+                out.extend("", &changes);
+            }
+            return Ok(());
+        }
         if oc != uc {
             let widening = uc == Criterion::AnyOf
                 || (ob.len() == 1 && ub.len() == 1)
@@ -114,6 +124,14 @@ impl Differ<'_> {
             self.one_of_overlap_with(u, &hit, &unchanged, out);
         }
         Ok(())
+    }
+
+    fn same_parts(&self, ob: &[NodeId], ub: &[NodeId]) -> bool {
+        ob.len() == ub.len()
+            && ob.iter().zip(ub).all(|(o, u)| {
+                std::mem::discriminant(&self.onode(*o).shape)
+                    == std::mem::discriminant(&self.unode(*u).shape)
+            })
     }
 
     /// Branches with duplicates (equal canonical text) collapsed, each with

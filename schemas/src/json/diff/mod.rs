@@ -57,6 +57,8 @@ pub(crate) struct Differ<'a> {
     stack: Vec<(NodeId, NodeId)>,
     /// Lowest stack index whose pair was assumed compatible on a cycle.
     assumed_floor: usize,
+    /// The shared "no changes" result.
+    empty: Changes,
 }
 
 /// Output buffer with a path prefix for the node being compared.
@@ -109,6 +111,7 @@ impl<'a> Differ<'a> {
             memo: HashMap::new(),
             stack: Vec::new(),
             assumed_floor: usize::MAX,
+            empty: Rc::new(Vec::new()),
         }
     }
 
@@ -149,12 +152,17 @@ impl<'a> Differ<'a> {
     pub(crate) fn compare(&mut self, o: NodeId, u: NodeId) -> Result<Changes, CompatError> {
         let o = deref(&self.original.nodes, o);
         let u = deref(&self.update.nodes, u);
+        if let (Some(a), Some(b)) = (self.original.hashes[o], self.update.hashes[u]) {
+            if a == b {
+                return Ok(self.empty.clone());
+            }
+        }
         if let Some(found) = self.memo.get(&(o, u)) {
             return Ok(found.clone());
         }
         if let Some(index) = self.stack.iter().position(|p| *p == (o, u)) {
             self.assumed_floor = self.assumed_floor.min(index);
-            return Ok(Rc::new(Vec::new()));
+            return Ok(self.empty.clone());
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(CompatError::TooDeep {
@@ -168,7 +176,11 @@ impl<'a> Differ<'a> {
         let index = self.stack.len() - 1;
         self.stack.pop();
         result?;
-        let changes = Rc::new(out.changes);
+        let changes = if out.changes.is_empty() {
+            self.empty.clone()
+        } else {
+            Rc::new(out.changes)
+        };
         if self.assumed_floor >= index {
             self.memo.insert((o, u), changes.clone());
             if self.assumed_floor == index {
@@ -489,7 +501,9 @@ impl ShapeKind {
     /// rejecting values of other types, so that is a kind change too.
     fn reads_as(self, update: ShapeKind) -> bool {
         match (self, update) {
-            (ShapeKind::Typed(o, oe), ShapeKind::Typed(u, ue)) => o == u && (oe || !ue),
+            (ShapeKind::Typed(o, oe), ShapeKind::Typed(u, ue)) => {
+                family(o) == family(u) && (oe || !ue)
+            }
             (o, u) => o == u,
         }
     }
@@ -510,21 +524,23 @@ impl ShapeKind {
     }
 }
 
-fn shape_kind(shape: &Shape) -> ShapeKind {
+/// `integer` is read as a `number` (its narrowing is a change of its own).
+fn family(ty: Option<super::node::JsonType>) -> Option<super::node::JsonType> {
     use super::node::JsonType;
+    ty.map(|t| {
+        if t == JsonType::Integer {
+            JsonType::Number
+        } else {
+            t
+        }
+    })
+}
+
+fn shape_kind(shape: &Shape) -> ShapeKind {
     match shape {
         Shape::Any | Shape::Ref(_) => ShapeKind::Any,
         Shape::Never => ShapeKind::Never,
-        Shape::Typed(t) => {
-            let ty = t.ty.map(|ty| {
-                if ty == JsonType::Integer {
-                    JsonType::Number
-                } else {
-                    ty
-                }
-            });
-            ShapeKind::Typed(ty, t.explicit)
-        }
+        Shape::Typed(t) => ShapeKind::Typed(t.ty, t.explicit),
         Shape::Enum(_) => ShapeKind::Enum,
         Shape::Const(_) => ShapeKind::Const,
         Shape::Not(_) => ShapeKind::Not,

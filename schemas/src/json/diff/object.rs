@@ -216,13 +216,21 @@ impl Differ<'_> {
     }
 
     fn properties(&mut self, ot: &Typed, ut: &Typed, out: &mut Out) -> Result<(), CompatError> {
-        for (name, u_prop) in &ut.properties {
-            let path = format!("/properties/{}", token(name));
-            if let Some(o_prop) = ot.property(name) {
+        for (index, (name, u_prop)) in ut.properties.iter().enumerate() {
+            // Properties usually keep their order: try the same position first.
+            let same_place = ot
+                .properties
+                .get(index)
+                .filter(|(n, _)| n == name)
+                .map(|(_, id)| *id);
+            if let Some(o_prop) = same_place.or_else(|| ot.property(name)) {
                 let changes = self.compare(o_prop, *u_prop)?;
-                out.extend(&path, &changes);
+                if !changes.is_empty() {
+                    out.extend(&format!("/properties/{}", token(name)), &changes);
+                }
                 continue;
             }
+            let path = format!("/properties/{}", token(name));
             let required = ut.is_required(name);
             let has_default = self
                 .unode(deref(&self.update.nodes, *u_prop))

@@ -333,7 +333,7 @@ fn why(kind: ChangeKind, name: &str, writer: &str) -> String {
         }
         PropertyRemovedFromClosedContentModel
         | PropertyRemovedNotCoveredByPartiallyOpenContentModel => {
-            format!("{writer} data may carry `{name}`, which the reader's schema no longer accepts")
+            format!("{writer} data may carry `{name}`, which the reader's schema does not accept")
         }
         PropertyAddedNotCoveredByPartiallyOpenContentModel
         | ItemAddedNotCoveredByPartiallyOpenContentModel => {

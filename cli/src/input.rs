@@ -1,0 +1,79 @@
+//! Reading schema files: format from the extension, references from files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use schemas::{Resolver, Schema, SchemaType};
+
+use crate::args::InputArgs;
+
+/// The format of a schema file: `--type` if given, else its extension.
+pub fn schema_type(path: &Path, explicit: Option<SchemaType>) -> Result<SchemaType> {
+    if let Some(t) = explicit {
+        return Ok(t);
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("json") => Ok(SchemaType::Json),
+        Some("avsc") => Ok(SchemaType::Avro),
+        Some("proto") => Ok(SchemaType::Protobuf),
+        _ => bail!(
+            "cannot tell the schema format from the file name; pass --type JSON, AVRO or PROTOBUF"
+        ),
+    }
+}
+
+/// Resolves references from `--reference NAME=FILE` and from files next to
+/// the referencing schema.
+#[derive(Debug, Clone)]
+pub struct FileResolver {
+    named: HashMap<String, PathBuf>,
+    dir: PathBuf,
+}
+
+impl FileResolver {
+    /// A resolver for a schema in `dir` with the given named references.
+    pub fn new(dir: PathBuf, references: &[String]) -> Result<FileResolver> {
+        let mut named = HashMap::new();
+        for reference in references {
+            let (name, file) = reference
+                .split_once('=')
+                .with_context(|| format!("--reference `{reference}`: expected NAME=FILE"))?;
+            let path = PathBuf::from(file);
+            if !path.is_file() {
+                bail!("--reference `{reference}`: {file}: no such file");
+            }
+            named.insert(name.to_string(), path);
+        }
+        Ok(FileResolver { named, dir })
+    }
+}
+
+impl Resolver for FileResolver {
+    fn resolve(&self, name: &str) -> Option<String> {
+        if let Some(path) = self.named.get(name) {
+            return std::fs::read_to_string(path).ok();
+        }
+        // A relative file name next to the referencing schema (never a URL).
+        let relative = name.strip_prefix("charter:///").unwrap_or(name);
+        if relative.contains("://") || relative.starts_with('/') {
+            return None;
+        }
+        std::fs::read_to_string(self.dir.join(relative)).ok()
+    }
+}
+
+/// Reads and parses one schema file; errors name the file.
+pub fn load(path: &Path, input: &InputArgs) -> Result<Schema> {
+    let display = path.display();
+    let schema_type = schema_type(path, input.schema_type).with_context(|| display.to_string())?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("{display}: cannot read"))?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let resolver = FileResolver::new(dir, &input.references)?;
+    Schema::parse(schema_type, &text, &resolver).with_context(|| display.to_string())
+}
