@@ -334,6 +334,75 @@ fn schema_type_change(old: SchemaType, new: SchemaType) -> Change {
     }
 }
 
+/// Fills in [`Change::example`] for every breaking change of `report`, the
+/// verdict of [`check`] on `candidate` against `history`: a document that the
+/// writer's schema accepts and the reader's rejects, checked against both.
+///
+/// For a change that breaks backward the writer is the version it was found
+/// against (`history[against]`, the latest when unset) and the reader is
+/// `candidate`; for a change that breaks only forward the roles are swapped.
+/// Each validator is built once, however many changes use it. A change for
+/// which no document is found keeps `example: None`; formats other than JSON
+/// Schema get none.
+pub fn attach_examples(report: &mut CompatReport, candidate: &Schema, history: &[&Schema]) {
+    let mut schemas = history.to_vec();
+    schemas.push(candidate);
+    let probes = Probes::new(schemas);
+    let latest = history.len().checked_sub(1);
+    for change in &mut report.changes {
+        if let Some(against) = change.against.or(latest) {
+            probes.attach(change, against, history.len());
+        }
+    }
+}
+
+/// [`attach_examples`] for the changes of [`diff`]`(old, new, ..)`: `old`
+/// writes and `new` reads for backward breaks, and the reverse for breaks
+/// that are forward only.
+pub fn attach_diff_examples(changes: &mut [Change], old: &Schema, new: &Schema) {
+    let probes = Probes::new(vec![old, new]);
+    for change in changes {
+        probes.attach(change, 0, 1);
+    }
+}
+
+/// The validators of a list of schemas, each built on first use.
+struct Probes<'s> {
+    schemas: Vec<&'s Schema>,
+    built: Vec<std::cell::OnceCell<Option<json::example::Probe<'s>>>>,
+}
+
+impl<'s> Probes<'s> {
+    fn new(schemas: Vec<&'s Schema>) -> Self {
+        let built = schemas.iter().map(|_| std::cell::OnceCell::new()).collect();
+        Probes { schemas, built }
+    }
+
+    fn get(&self, index: usize) -> Option<&json::example::Probe<'s>> {
+        let schema = *self.schemas.get(index)?;
+        self.built[index]
+            .get_or_init(|| {
+                schema
+                    .as_json()
+                    .and_then(|s| json::example::Probe::new(s).ok())
+            })
+            .as_ref()
+    }
+
+    /// Sets the example of `change`, found between schemas `old` and `new`.
+    fn attach(&self, change: &mut Change, old: usize, new: usize) {
+        let (writer, reader) = match (change.breaks.backward, change.breaks.forward) {
+            (true, _) => (old, new),
+            (false, true) => (new, old),
+            (false, false) => return,
+        };
+        let (Some(writer), Some(reader)) = (self.get(writer), self.get(reader)) else {
+            return;
+        };
+        change.example = json::example::example_with(writer, reader, &change.path, change.kind);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +419,58 @@ mod tests {
         );
         let err = "sideways".parse::<CompatibilityMode>().unwrap_err();
         assert!(err.to_string().contains("sideways"));
+    }
+
+    fn json(text: &str) -> Schema {
+        Schema::parse(SchemaType::Json, text, &crate::NoReferences).unwrap()
+    }
+
+    #[test]
+    fn examples_are_attached_in_the_direction_that_breaks() {
+        let v1 = json(r#"{"type":"object","properties":{"a":{"type":"string","maxLength":10}}}"#);
+        let v2 = json(r#"{"type":"object","properties":{"a":{"type":"string","maxLength":5}}}"#);
+        let mut report = check(&v2, &[&v1], CompatibilityMode::Full, Policy::Strict).unwrap();
+        attach_examples(&mut report, &v2, &[&v1]);
+        let change = report.breaking().next().unwrap();
+        let example = change.example.clone().unwrap();
+        let (old, new) = (v1.as_json().unwrap(), v2.as_json().unwrap());
+        assert!(old.validator().unwrap().is_valid(&example), "{example}");
+        assert!(!new.validator().unwrap().is_valid(&example), "{example}");
+
+        // Forward only: the new schema writes, the old one reads.
+        let mut changes = diff(&v2, &v1, Policy::Strict).unwrap();
+        attach_diff_examples(&mut changes, &v2, &v1);
+        let change = changes.iter().find(|c| c.is_breaking()).unwrap();
+        assert!(
+            !change.breaks.backward && change.breaks.forward,
+            "{change:?}"
+        );
+        let example = change.example.clone().unwrap();
+        assert!(old.validator().unwrap().is_valid(&example), "{example}");
+        assert!(!new.validator().unwrap().is_valid(&example), "{example}");
+        assert!(
+            changes
+                .iter()
+                .all(|c| c.is_breaking() || c.example.is_none())
+        );
+    }
+
+    #[test]
+    fn transitive_examples_use_the_version_they_were_found_against() {
+        let v1 = json(r#"{"type":"object","properties":{"a":{"enum":["x","y","z"]}}}"#);
+        let v2 = json(r#"{"type":"object","properties":{"a":{"enum":["x","y"]}}}"#);
+        let v3 = json(r#"{"type":"object","properties":{"a":{"enum":["x","y"]}}}"#);
+        let mut report = check(
+            &v3,
+            &[&v1, &v2],
+            CompatibilityMode::BackwardTransitive,
+            Policy::Strict,
+        )
+        .unwrap();
+        attach_examples(&mut report, &v3, &[&v1, &v2]);
+        let change = report.breaking().next().unwrap();
+        assert_eq!(change.against, Some(0));
+        assert_eq!(change.example, Some(serde_json::json!({"a": "z"})));
     }
 
     #[test]

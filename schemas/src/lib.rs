@@ -28,7 +28,10 @@ pub mod schema;
 pub mod schema_type;
 
 pub use change::{Breaks, Change, ChangeKind};
-pub use compat::{CompatError, CompatReport, CompatibilityMode, Policy, check, diff};
+pub use compat::{
+    CompatError, CompatReport, CompatibilityMode, Policy, attach_diff_examples, attach_examples,
+    check, diff,
+};
 pub use resolver::{MapResolver, NoReferences, Resolver};
 pub use schema::{Fingerprint, Schema, SchemaError};
 pub use schema_type::SchemaType;
