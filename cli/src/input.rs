@@ -56,11 +56,13 @@ impl FileResolver {
 
 impl Resolver for FileResolver {
     fn resolve(&self, name: &str) -> Option<String> {
-        if let Some(path) = self.named.get(name) {
+        // Schemas without an `$id` have the base `charter:///root.json`, so a
+        // relative `$ref` arrives as `charter:///NAME`.
+        let relative = name.strip_prefix("charter:///").unwrap_or(name);
+        if let Some(path) = self.named.get(name).or_else(|| self.named.get(relative)) {
             return std::fs::read_to_string(path).ok();
         }
         // A relative file name next to the referencing schema (never a URL).
-        let relative = name.strip_prefix("charter:///").unwrap_or(name);
         if relative.contains("://") || relative.starts_with('/') {
             return None;
         }

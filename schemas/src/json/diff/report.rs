@@ -312,10 +312,12 @@ fn set_difference(a: &Option<Value>, b: &Option<Value>) -> String {
 }
 
 /// Why data written with one side fails the other side's reader, for a kind
-/// found in that reading direction; `writer` is "old" or "new".
-fn why(kind: ChangeKind, name: &str, writer: &str) -> String {
+/// found in that reading direction; `writer` is "old" or "new", and
+/// `written` what the writer's schema said at that place.
+fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> String {
     use ChangeKind::*;
     match kind {
+        TypeChanged | TypeNarrowed => format!("{writer} {} values are rejected", plain(written)),
         RequiredAttributeAdded
         | RequiredPropertyAddedToOpenContentModel
         | RequiredPropertyAddedToUnopenContentModel => format!("{writer} data may lack `{name}`"),
@@ -398,14 +400,14 @@ fn message(c: &Change, forward_kind: Option<ChangeKind>) -> String {
     if c.breaks.backward {
         parts.push(format!(
             "breaks readers using the new schema: {}",
-            why(c.kind, &name, "old")
+            why(c.kind, &name, "old", &c.old)
         ));
     }
     if c.breaks.forward {
         let kind = forward_kind.unwrap_or(c.kind);
         parts.push(format!(
             "breaks readers still on the old schema: {}",
-            why(kind, &name, "new")
+            why(kind, &name, "new", &c.new)
         ));
     }
     let consequence = if parts.is_empty() {
