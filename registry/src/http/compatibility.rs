@@ -1,0 +1,101 @@
+//! `/compatibility`: would this schema be accepted?
+//!
+//! Verbose answers carry the peer's `messages` (strings) and Charter's
+//! structured `changes` beside them.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::post;
+use serde::Serialize;
+
+use super::extract::{JsonBody, Params, Segments};
+use super::wire::SchemaBody;
+use super::{ApiResult, AppState, ok};
+use crate::service::{CheckTarget, CompatibilityOutcome, JudgedChange, SchemaRequest};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/compatibility/subjects/{subject}/versions",
+            post(check_all),
+        )
+        .route(
+            "/compatibility/subjects/{subject}/versions/{version}",
+            post(check_version),
+        )
+}
+
+#[derive(Serialize)]
+struct ChangeView<'a> {
+    kind: &'static str,
+    path: &'a str,
+    breaks: Vec<&'static str>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+}
+
+impl<'a> ChangeView<'a> {
+    fn of(change: &'a JudgedChange) -> ChangeView<'a> {
+        ChangeView {
+            kind: change.kind.name(),
+            path: &change.path,
+            breaks: change.breaks.sides(),
+            message: &change.message,
+            version: change.version.map(|v| v.0),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CompatibilityView<'a> {
+    is_compatible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    messages: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<ChangeView<'a>>>,
+}
+
+fn answer(outcome: &CompatibilityOutcome, verbose: bool) -> ApiResult {
+    Ok(ok(&CompatibilityView {
+        is_compatible: outcome.compatible,
+        messages: verbose.then_some(outcome.messages.as_slice()),
+        changes: verbose.then(|| outcome.changes.iter().map(ChangeView::of).collect()),
+    }))
+}
+
+/// Checks the posted schema against `target` of the `{subject}` path.
+async fn check(
+    state: &AppState,
+    segments: &Segments,
+    params: &Params,
+    body: SchemaBody,
+    target: CheckTarget,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let verbose = params.flag("verbose")?;
+    let outcome = state
+        .registry()
+        .check_compatibility(&subject, &SchemaRequest::from(body), target, verbose)
+        .await?;
+    answer(&outcome, verbose)
+}
+
+async fn check_all(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+    JsonBody(body): JsonBody<SchemaBody>,
+) -> ApiResult {
+    check(&state, &segments, &params, body, CheckTarget::Registration).await
+}
+
+async fn check_version(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+    JsonBody(body): JsonBody<SchemaBody>,
+) -> ApiResult {
+    let target = CheckTarget::Version(segments.version()?);
+    check(&state, &segments, &params, body, target).await
+}

@@ -1,0 +1,152 @@
+//! `/config`: compatibility settings, globally and per subject.
+//!
+//! `GET` and `DELETE` answer the level as `compatibilityLevel`; `PUT` takes
+//! and echoes it as `compatibility` (the peer's `ConfigUpdateRequest`), and
+//! also takes `compatibilityLevel`.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::extract::{JsonBody, Params, Segments};
+use super::wire::{ConfigView, LevelKey};
+use super::{ApiResult, AppState, ok};
+use crate::model::Scope;
+use crate::service::{ConfigUpdate, Error};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/config",
+            get(get_global).put(put_global).delete(delete_global),
+        )
+        .route(
+            "/config/{subject}",
+            get(get_subject).put(put_subject).delete(delete_subject),
+        )
+}
+
+/// Reads a field that may be absent (`None`), null (`Some(None)`) or set.
+fn nullable<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// `ConfigUpdateRequest`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigBody {
+    #[serde(default, deserialize_with = "nullable")]
+    compatibility: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    compatibility_level: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    compatibility_policy: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    normalize: Option<Option<bool>>,
+    compatibility_group: Option<Value>,
+    validate_fields: Option<Value>,
+    validate_rules: Option<Value>,
+    alias: Option<Value>,
+    default_metadata: Option<Value>,
+    override_metadata: Option<Value>,
+    default_rule_set: Option<Value>,
+    override_rule_set: Option<Value>,
+}
+
+impl ConfigBody {
+    /// The update, or 42203 naming a setting Charter does not implement
+    /// (accepting it silently would promise a behaviour that never happens).
+    fn into_update(self) -> Result<ConfigUpdate, ApiError> {
+        let unsupported = [
+            ("compatibilityGroup", &self.compatibility_group),
+            ("validateFields", &self.validate_fields),
+            ("validateRules", &self.validate_rules),
+            ("alias", &self.alias),
+            ("defaultMetadata", &self.default_metadata),
+            ("overrideMetadata", &self.override_metadata),
+            ("defaultRuleSet", &self.default_rule_set),
+            ("overrideRuleSet", &self.override_rule_set),
+        ];
+        for (name, value) in unsupported {
+            if value
+                .as_ref()
+                .is_some_and(|v| !v.is_null() && *v != Value::Bool(false))
+            {
+                return Err(Error::InvalidConfig(format!(
+                    "`{name}` is not supported by Charter; supported settings are compatibility, compatibilityPolicy and normalize"
+                ))
+                .into());
+            }
+        }
+        Ok(ConfigUpdate {
+            compatibility: self.compatibility.or(self.compatibility_level),
+            policy: self.compatibility_policy,
+            normalize: self.normalize,
+        })
+    }
+}
+
+fn subject_scope(segments: &Segments) -> Result<Scope, ApiError> {
+    Ok(Scope::Subject(segments.subject()?))
+}
+
+async fn get_config(state: &AppState, scope: Scope, params: &Params) -> ApiResult {
+    let config = state
+        .registry()
+        .config(&scope, params.flag("defaultToGlobal")?)
+        .await?;
+    Ok(ok(&ConfigView::of(config, LevelKey::Level)))
+}
+
+async fn put_config(state: &AppState, scope: Scope, body: ConfigBody) -> ApiResult {
+    let config = state
+        .registry()
+        .set_config(&scope, &body.into_update()?)
+        .await?;
+    Ok(ok(&ConfigView::of(config, LevelKey::Update)))
+}
+
+async fn delete_config(state: &AppState, scope: Scope) -> ApiResult {
+    let previous = state.registry().delete_config(&scope).await?;
+    Ok(ok(&ConfigView::of(previous, LevelKey::Level)))
+}
+
+async fn get_global(State(state): State<AppState>, params: Params) -> ApiResult {
+    get_config(&state, Scope::Global, &params).await
+}
+
+async fn put_global(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<ConfigBody>,
+) -> ApiResult {
+    put_config(&state, Scope::Global, body).await
+}
+
+async fn delete_global(State(state): State<AppState>) -> ApiResult {
+    delete_config(&state, Scope::Global).await
+}
+
+async fn get_subject(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    get_config(&state, subject_scope(&segments)?, &params).await
+}
+
+async fn put_subject(
+    State(state): State<AppState>,
+    segments: Segments,
+    JsonBody(body): JsonBody<ConfigBody>,
+) -> ApiResult {
+    put_config(&state, subject_scope(&segments)?, body).await
+}
+
+async fn delete_subject(State(state): State<AppState>, segments: Segments) -> ApiResult {
+    delete_config(&state, subject_scope(&segments)?).await
+}

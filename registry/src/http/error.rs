@@ -1,0 +1,216 @@
+//! Every error the API answers, as `{"error_code": N, "message": "..."}`.
+//!
+//! [`ApiError::classify`] is the one table from error to HTTP status and
+//! `error_code`; it matches every variant, so a new error cannot ship without
+//! a code. Codes and statuses are the Confluent Schema Registry's where it has
+//! one. Server errors answer a generic message; the real error is logged.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::service::Error;
+
+/// An error answered by the API.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A registry rule refused the request, or the store failed.
+    #[error(transparent)]
+    Service(#[from] Error),
+    /// The body is not JSON, or not the JSON this endpoint takes.
+    #[error("{0}")]
+    MalformedJson(String),
+    /// A query parameter with a value of the wrong kind.
+    #[error("query parameter `{name}` must be {expected}, got `{value}`")]
+    InvalidQuery {
+        /// The parameter.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// A path segment that does not decode.
+    #[error("the request path does not decode: {0}")]
+    InvalidPath(String),
+    /// A schema id segment that is not an id.
+    #[error("Schema {0} not found: a schema id is a positive integer")]
+    InvalidSchemaId(String),
+    /// A body in a media type the API does not read.
+    #[error(
+        "unsupported Content-Type `{0}`: send application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json or application/json"
+    )]
+    UnsupportedMediaType(String),
+    /// A body over the size limit.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// No route has this path.
+    #[error("HTTP 404 Not Found: no endpoint at {method} {path}")]
+    UnknownRoute {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+    },
+    /// The path exists but not with this method.
+    #[error("HTTP 405 Method Not Allowed: {path} does not take {method}")]
+    MethodNotAllowed {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+    },
+    /// Associations are not implemented.
+    #[error("Association not found: Charter has no associations")]
+    AssociationNotFound,
+    /// The service is shutting down or its store does not answer.
+    #[error("the registry is not ready: {0}")]
+    NotReady(&'static str),
+    /// A handler panicked.
+    #[error("internal error")]
+    Panic,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    /// The stable code.
+    pub error_code: u32,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl ApiError {
+    /// The HTTP status and `error_code` of this error: the one table.
+    pub fn classify(&self) -> (StatusCode, u32) {
+        use StatusCode as S;
+        match self {
+            ApiError::Service(e) => match e {
+                Error::SubjectNotFound { .. } => (S::NOT_FOUND, 40401),
+                Error::VersionNotFound { .. } => (S::NOT_FOUND, 40402),
+                Error::SchemaNotFound { .. } | Error::SchemaNotInSubject { .. } => {
+                    (S::NOT_FOUND, 40403)
+                }
+                Error::SubjectSoftDeleted { .. } => (S::NOT_FOUND, 40404),
+                Error::SubjectNotSoftDeleted { .. } => (S::NOT_FOUND, 40405),
+                Error::VersionSoftDeleted { .. } => (S::NOT_FOUND, 40406),
+                Error::VersionNotSoftDeleted { .. } => (S::NOT_FOUND, 40407),
+                Error::SubjectConfigNotSet { .. } => (S::NOT_FOUND, 40408),
+                Error::SubjectModeNotSet { .. } => (S::NOT_FOUND, 40409),
+                Error::Incompatible { .. } => (S::CONFLICT, 40901),
+                Error::InvalidSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                Error::InvalidVersion(_) => (S::UNPROCESSABLE_ENTITY, 42202),
+                Error::InvalidConfig(_) => (S::UNPROCESSABLE_ENTITY, 42203),
+                Error::InvalidMode(_) => (S::UNPROCESSABLE_ENTITY, 42204),
+                Error::NotPermitted(_) => (S::UNPROCESSABLE_ENTITY, 42205),
+                Error::ReferenceExists { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
+                Error::InvalidSubject(_) => (S::UNPROCESSABLE_ENTITY, 42208),
+                Error::UnsupportedCheck { .. } | Error::UnsupportedFormat { .. } => {
+                    (S::NOT_IMPLEMENTED, 50101)
+                }
+                Error::Store(_) | Error::StoredSchemaUnreadable { .. } => {
+                    (S::INTERNAL_SERVER_ERROR, 50001)
+                }
+                Error::Busy => (S::INTERNAL_SERVER_ERROR, 50002),
+            },
+            ApiError::MalformedJson(_) => (S::BAD_REQUEST, 400),
+            ApiError::InvalidQuery { .. } => (S::BAD_REQUEST, 400),
+            ApiError::InvalidPath(_) => (S::BAD_REQUEST, 400),
+            ApiError::InvalidSchemaId(_) => (S::NOT_FOUND, 40403),
+            ApiError::UnsupportedMediaType(_) => (S::UNSUPPORTED_MEDIA_TYPE, 415),
+            ApiError::PayloadTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, 413),
+            ApiError::UnknownRoute { .. } => (S::NOT_FOUND, 404),
+            ApiError::MethodNotAllowed { .. } => (S::METHOD_NOT_ALLOWED, 405),
+            ApiError::AssociationNotFound => (S::NOT_FOUND, 40410),
+            ApiError::NotReady(_) => (S::SERVICE_UNAVAILABLE, 503),
+            ApiError::Panic => (S::INTERNAL_SERVER_ERROR, 500),
+        }
+    }
+
+    /// The message clients see: the error's text, or a generic one for
+    /// server errors (whose details go to the log instead).
+    fn public_message(&self, status: StatusCode) -> String {
+        if status.is_server_error()
+            && !matches!(
+                status,
+                StatusCode::NOT_IMPLEMENTED | StatusCode::SERVICE_UNAVAILABLE
+            )
+        {
+            return match self {
+                ApiError::Service(Error::Busy) => self.to_string(),
+                _ => "Internal server error; the details are in the registry's log".to_string(),
+            };
+        }
+        self.to_string()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error_code) = self.classify();
+        if status.is_server_error() {
+            tracing::error!(error = %self, error_code, "request failed");
+        }
+        let body = ErrorBody {
+            error_code,
+            message: self.public_message(status),
+        };
+        super::json(status, &body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreError;
+
+    fn check(error: ApiError, status: u16, code: u32) {
+        let (s, c) = error.classify();
+        assert_eq!((s.as_u16(), c), (status, code), "{error}");
+    }
+
+    #[test]
+    fn codes_follow_the_peer() {
+        check(
+            Error::SubjectNotFound {
+                subject: "s".into(),
+            }
+            .into(),
+            404,
+            40401,
+        );
+        check(
+            Error::Incompatible {
+                subject: "s".into(),
+                messages: vec![],
+            }
+            .into(),
+            409,
+            40901,
+        );
+        check(ApiError::MalformedJson("x".into()), 400, 400);
+        check(ApiError::PayloadTooLarge { limit: 1 }, 413, 413);
+        check(ApiError::AssociationNotFound, 404, 40410);
+        check(Error::Store(StoreError::Conflict).into(), 500, 50001);
+    }
+
+    #[test]
+    fn server_errors_hide_their_details() {
+        let error: ApiError = Error::Store(StoreError::Corrupt("secret row".into())).into();
+        let message = error.public_message(error.classify().0);
+        assert!(!message.contains("secret"), "{message}");
+        let incompatible: ApiError = Error::Incompatible {
+            subject: "orders".into(),
+            messages: vec!["TYPE_CHANGED at #/".into()],
+        }
+        .into();
+        let message = incompatible.public_message(incompatible.classify().0);
+        assert!(
+            message.contains("orders") && message.contains("TYPE_CHANGED"),
+            "{message}"
+        );
+    }
+}

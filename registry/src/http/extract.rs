@@ -1,0 +1,261 @@
+//! Extractors whose rejections are API errors: a JSON body in the registry's
+//! media types, lenient query parameters, and validated path segments.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::model::{SchemaId, Subject, VersionSelector};
+use crate::service::Error;
+
+/// A JSON request body.
+///
+/// Accepted media types: the registry's two, `application/json`, any
+/// `+json` type, `application/octet-stream` (the peer reads it as JSON so
+/// that `curl` without a type works) and a missing Content-Type.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+fn accepts_media_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence == "application/octet-stream"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
+            let text = content_type.to_str().unwrap_or_default();
+            if !accepts_media_type(text) {
+                return Err(ApiError::UnsupportedMediaType(text.to_string()));
+            }
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge {
+                    limit: state.max_body_bytes(),
+                }
+            } else {
+                ApiError::MalformedJson(format!("the request body could not be read: {rejection}"))
+            }
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses a body, naming the problem and where it is.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedJson(
+            "the request body is empty: send a JSON object".to_string(),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "the request body has the wrong shape",
+            _ => "the request body is not valid JSON",
+        };
+        ApiError::MalformedJson(format!("{what}: {e}"))
+    })
+}
+
+/// Query parameters, read leniently: unknown names are ignored, booleans
+/// accept any case (`true`, `True`), and the first of repeated names wins.
+#[derive(Debug, Default)]
+pub struct Params(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Params::parse(parts.uri.query().unwrap_or_default()))
+    }
+}
+
+impl Params {
+    /// Parses a query string.
+    pub fn parse(query: &str) -> Params {
+        let mut map = HashMap::new();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            map.entry(key.into_owned())
+                .or_insert_with(|| value.into_owned());
+        }
+        Params(map)
+    }
+
+    /// A string parameter.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// A boolean parameter, `false` when absent.
+    pub fn flag(&self, name: &'static str) -> Result<bool, ApiError> {
+        match self.0.get(name).map(|v| v.trim()) {
+            None | Some("") => Ok(false),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(ApiError::InvalidQuery {
+                name,
+                value: v.to_string(),
+                expected: "true or false",
+            }),
+        }
+    }
+
+    /// A boolean parameter that has two spellings (the peer's and a client's).
+    pub fn flag_either(&self, name: &'static str, alias: &'static str) -> Result<bool, ApiError> {
+        Ok(self.flag(name)? || self.flag(alias)?)
+    }
+
+    /// An integer parameter.
+    pub fn int(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
+        match self.0.get(name).map(|v| v.trim()) {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| ApiError::InvalidQuery {
+                name,
+                value: v.to_string(),
+                expected: "an integer",
+            }),
+        }
+    }
+
+    /// `offset` and `limit` applied to a list: a negative or absent limit
+    /// (the clients send `-1`) means all, and so does 0.
+    pub fn page<T>(&self, items: Vec<T>) -> Result<Vec<T>, ApiError> {
+        let offset = self.int("offset")?.unwrap_or(0).max(0) as usize;
+        let limit = self.int("limit")?.filter(|l| *l > 0).map(|l| l as usize);
+        let page = items.into_iter().skip(offset);
+        Ok(match limit {
+            Some(limit) => page.take(limit).collect(),
+            None => page.collect(),
+        })
+    }
+}
+
+/// Path parameters by name, as strings, with decoding errors as API errors.
+#[derive(Debug)]
+pub struct Segments(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segments {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(map) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::InvalidPath(e.body_text()))?;
+        Ok(Segments(map))
+    }
+}
+
+impl Segments {
+    fn get(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The `{subject}` segment, validated; also recorded on the request span.
+    pub fn subject(&self) -> Result<Subject, ApiError> {
+        let raw = self.get("subject");
+        tracing::Span::current().record("subject", raw);
+        Subject::parse(raw).map_err(|e| ApiError::Service(e.into()))
+    }
+
+    /// The `{version}` segment.
+    pub fn version(&self) -> Result<VersionSelector, ApiError> {
+        self.get("version")
+            .parse()
+            .map_err(|e: crate::model::InvalidVersion| ApiError::Service(Error::from(e)))
+    }
+
+    /// The `{id}` segment.
+    pub fn schema_id(&self) -> Result<SchemaId, ApiError> {
+        let raw = self.get("id");
+        match raw.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(SchemaId(id)),
+            _ => Err(ApiError::InvalidSchemaId(raw.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_accept_any_case_and_refuse_nonsense() {
+        let p = Params::parse("a=true&b=True&c=FALSE&d=yes&e=");
+        assert!(p.flag("a").unwrap());
+        assert!(p.flag("b").unwrap());
+        assert!(!p.flag("c").unwrap());
+        assert!(!p.flag("e").unwrap());
+        assert!(!p.flag("absent").unwrap());
+        let err = p.flag("d").unwrap_err().to_string();
+        assert!(err.contains("`d`") && err.contains("yes"), "{err}");
+    }
+
+    #[test]
+    fn pages_treat_minus_one_as_all() {
+        let items = || (1..=5).collect::<Vec<_>>();
+        assert_eq!(
+            Params::parse("offset=0&limit=-1").page(items()).unwrap(),
+            vec![1, 2, 3, 4, 5]
+        );
+        assert_eq!(
+            Params::parse("offset=1&limit=2").page(items()).unwrap(),
+            vec![2, 3]
+        );
+        assert_eq!(
+            Params::parse("offset=9").page(items()).unwrap(),
+            Vec::<i32>::new()
+        );
+        assert!(Params::parse("limit=x").page(items()).is_err());
+    }
+
+    #[test]
+    fn media_types() {
+        for ok in [
+            "application/vnd.schemaregistry.v1+json",
+            "application/vnd.schemaregistry+json; charset=utf-8",
+            "application/json",
+            "Application/JSON",
+            "application/octet-stream",
+        ] {
+            assert!(accepts_media_type(ok), "{ok}");
+        }
+        for bad in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/xml",
+        ] {
+            assert!(!accepts_media_type(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn malformed_json_names_the_problem() {
+        let err = parse_json::<serde_json::Value>(b"{\"schema\": ")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not valid JSON") && err.contains("line 1"),
+            "{err}"
+        );
+        let err = parse_json::<serde_json::Value>(b"  ")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("empty"), "{err}");
+    }
+}

@@ -1,0 +1,19 @@
+//! `/metrics`: Prometheus text exposition.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+
+use super::{ApiResult, AppState};
+
+/// The metrics, with the count of stored schemas read at scrape time.
+pub(super) async fn render(State(state): State<AppState>) -> ApiResult {
+    let stored = state.registry().schemas_stored().await?;
+    Ok((
+        StatusCode::OK,
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics().render(stored),
+    )
+        .into_response())
+}

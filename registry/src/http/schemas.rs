@@ -1,0 +1,140 @@
+//! `/schemas`: schemas by global id, and the list of all schemas.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use schemas::SchemaType;
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::extract::{Params, Segments};
+use super::wire::{SchemaStringView, SchemaView, WithSubject};
+use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, ok};
+use crate::model::{StoredSchema, VersionRecord};
+use crate::service::Error;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/schemas", get(list))
+        .route("/schemas/types", get(types))
+        .route("/schemas/ids/{id}", get(by_id))
+        .route("/schemas/ids/{id}/schema", get(raw))
+        .route("/schemas/ids/{id}/subjects", get(subjects))
+        .route("/schemas/ids/{id}/versions", get(versions))
+}
+
+/// Refuses a `format` Charter cannot produce yet rather than answering the
+/// wrong encoding. Unknown formats are ignored, as the peer ignores them.
+pub(super) fn check_format(record: &StoredSchema, params: &Params) -> Result<(), Error> {
+    match params.text("format") {
+        Some(format)
+            if record.schema_type == SchemaType::Protobuf
+                && format.eq_ignore_ascii_case("serialized") =>
+        {
+            Err(Error::UnsupportedFormat {
+                format: format.to_string(),
+                schema_type: record.schema_type,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn types() -> ApiResult {
+    let names: Vec<&str> = SchemaType::ALL.iter().map(|t| t.as_str()).collect();
+    Ok(ok(&names))
+}
+
+async fn by_id(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+    let id = segments.schema_id()?;
+    let registry = state.registry();
+    let entry = registry.schema_by_id(id).await?;
+    check_format(&entry.record, &params)?;
+    let mut view = SchemaStringView::of(&entry.record);
+    if let Some(subject) = params.text("subject") {
+        if let Some(usage) = registry.usage_for(id, subject).await? {
+            view.subject = Some(usage.subject);
+            view.version = Some(usage.version.0);
+        }
+    }
+    if params.flag("fetchMaxId")? {
+        view.max_id = registry.max_schema_id().await?.map(|m| m.0);
+    }
+    Ok(ok(&view))
+}
+
+async fn raw(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+    let entry = state.registry().schema_by_id(segments.schema_id()?).await?;
+    check_format(&entry.record, &params)?;
+    Ok(raw_schema(&entry.record))
+}
+
+/// A schema's text as the whole body, as the peer answers `.../schema`.
+pub(super) fn raw_schema(record: &StoredSchema) -> axum::response::Response {
+    (
+        StatusCode::OK,
+        [(CONTENT_TYPE, SCHEMA_REGISTRY_V1)],
+        record.text.clone(),
+    )
+        .into_response()
+}
+
+/// The versions holding the schema a `{id}` path names.
+async fn usages(
+    state: &AppState,
+    segments: &Segments,
+    params: &Params,
+) -> Result<Vec<VersionRecord>, ApiError> {
+    Ok(state
+        .registry()
+        .usages(
+            segments.schema_id()?,
+            params.text("subject"),
+            params.flag("deleted")?,
+        )
+        .await?)
+}
+
+async fn subjects(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+    let usages = usages(&state, &segments, &params).await?;
+    let mut names: Vec<String> = usages.into_iter().map(|u| u.subject).collect();
+    names.dedup();
+    Ok(ok(&params.page(names)?))
+}
+
+#[derive(Serialize)]
+struct SubjectVersionView {
+    subject: String,
+    version: i32,
+}
+
+async fn versions(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+    let usages = usages(&state, &segments, &params).await?;
+    let views: Vec<SubjectVersionView> = usages
+        .into_iter()
+        .map(|u| SubjectVersionView {
+            subject: u.subject,
+            version: u.version.0,
+        })
+        .collect();
+    Ok(ok(&params.page(views)?))
+}
+
+async fn list(State(state): State<AppState>, params: Params) -> ApiResult {
+    let found = state
+        .registry()
+        .list_schemas(
+            params.text("subjectPrefix").unwrap_or_default(),
+            params.flag("deleted")?,
+            params.flag("latestOnly")?,
+        )
+        .await?;
+    let views: Vec<SchemaView> = found
+        .iter()
+        .map(|f| SchemaView::of(f, WithSubject::Yes))
+        .collect();
+    Ok(ok(&params.page(views)?))
+}

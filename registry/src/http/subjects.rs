@@ -1,0 +1,168 @@
+//! `/subjects`: subjects, their versions, registration, lookup and deletion.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
+
+use super::error::ApiError;
+use super::extract::{JsonBody, Params, Segments};
+use super::schemas::{check_format, raw_schema};
+use super::wire::{SchemaBody, SchemaView, WithSubject};
+use super::{ApiResult, AppState, ok};
+use crate::service::{DeletedFilter, SchemaRequest, SubjectVersion};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/subjects", get(list))
+        .route("/subjects/{subject}", post(lookup).delete(delete_subject))
+        .route("/subjects/{subject}/versions", get(versions).post(register))
+        .route(
+            "/subjects/{subject}/versions/{version}",
+            get(version).delete(delete_version),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/schema",
+            get(version_schema),
+        )
+        .route(
+            "/subjects/{subject}/versions/{version}/referencedby",
+            get(referenced_by),
+        )
+}
+
+/// `deletedOnly` as the peer spells it, `deleted_only` as the Python client does.
+fn deleted_filter(params: &Params) -> Result<DeletedFilter, ApiError> {
+    Ok(DeletedFilter::from_flags(
+        params.flag("deleted")?,
+        params.flag_either("deletedOnly", "deleted_only")?,
+    ))
+}
+
+async fn list(State(state): State<AppState>, params: Params) -> ApiResult {
+    let names = state
+        .registry()
+        .subjects(
+            params.text("subjectPrefix").unwrap_or_default(),
+            deleted_filter(&params)?,
+        )
+        .await?;
+    Ok(ok(&params.page(names)?))
+}
+
+async fn lookup(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+    JsonBody(body): JsonBody<SchemaBody>,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let found = state
+        .registry()
+        .lookup(
+            &subject,
+            &SchemaRequest::from(body),
+            params.flag("deleted")?,
+        )
+        .await?;
+    Ok(ok(&SchemaView::of(&found, WithSubject::Yes)))
+}
+
+async fn delete_subject(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let versions = state
+        .registry()
+        .delete_subject(&subject, params.flag("permanent")?)
+        .await?;
+    let numbers: Vec<i32> = versions.iter().map(|v| v.0).collect();
+    Ok(ok(&numbers))
+}
+
+async fn versions(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+    let subject = segments.subject()?;
+    let negative = params.flag("deletedAsNegative")?;
+    let filter = match deleted_filter(&params)? {
+        // Showing deleted versions as negative numbers implies showing them.
+        DeletedFilter::Exclude if negative => DeletedFilter::Include,
+        other => other,
+    };
+    let found = state.registry().versions(&subject, filter).await?;
+    let numbers: Vec<i32> = found
+        .into_iter()
+        .map(|(v, deleted)| if deleted && negative { -v.0 } else { v.0 })
+        .collect();
+    Ok(ok(&params.page(numbers)?))
+}
+
+async fn register(
+    State(state): State<AppState>,
+    segments: Segments,
+    JsonBody(body): JsonBody<SchemaBody>,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let registered = state
+        .registry()
+        .register(&subject, &SchemaRequest::from(body))
+        .await?;
+    Ok(ok(&SchemaView::of(&registered, WithSubject::No)))
+}
+
+/// The version a `{subject}/versions/{version}` path names, in a `format`
+/// Charter can render.
+async fn find(
+    state: &AppState,
+    segments: &Segments,
+    params: &Params,
+) -> Result<SubjectVersion, ApiError> {
+    let subject = segments.subject()?;
+    let found = state
+        .registry()
+        .version(&subject, segments.version()?, params.flag("deleted")?)
+        .await?;
+    check_format(&found.schema.record, params)?;
+    Ok(found)
+}
+
+async fn version(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+    let found = find(&state, &segments, &params).await?;
+    Ok(ok(&SchemaView::of(&found, WithSubject::Yes)))
+}
+
+async fn version_schema(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let found = find(&state, &segments, &params).await?;
+    Ok(raw_schema(&found.schema.record))
+}
+
+async fn referenced_by(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let ids = state
+        .registry()
+        .referenced_by(&subject, segments.version()?, params.flag("deleted")?)
+        .await?;
+    let ids: Vec<i64> = ids.into_iter().map(|id| id.0).collect();
+    Ok(ok(&params.page(ids)?))
+}
+
+async fn delete_version(
+    State(state): State<AppState>,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let version = state
+        .registry()
+        .delete_version(&subject, segments.version()?, params.flag("permanent")?)
+        .await?;
+    Ok(ok(&version.0))
+}

@@ -1,0 +1,170 @@
+//! Compatibility config and modes, globally and per subject.
+
+use schemas::{CompatibilityMode, Policy};
+
+use super::{DEFAULT_COMPATIBILITY, Error, NotPermitted, Registry};
+use crate::model::{ConfigRecord, Mode, Scope, Subject};
+
+/// A change to a scope's config: for each field, `None` leaves it as it is,
+/// `Some(None)` clears it and `Some(Some(v))` sets it. Values are as sent.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigUpdate {
+    /// The compatibility level.
+    pub compatibility: Option<Option<String>>,
+    /// The compatibility policy (`STRICT` or `LENIENT`).
+    pub policy: Option<Option<String>>,
+    /// Whether to normalise.
+    pub normalize: Option<Option<bool>>,
+}
+
+fn subject_of(scope: &Scope) -> Option<&Subject> {
+    match scope {
+        Scope::Global => None,
+        Scope::Subject(s) => Some(s),
+    }
+}
+
+impl Registry {
+    /// The config of a scope. For a subject without its own config: 40408,
+    /// or with `default_to_global` the config that applies to it.
+    pub async fn config(
+        &self,
+        scope: &Scope,
+        default_to_global: bool,
+    ) -> Result<ConfigRecord, Error> {
+        match scope {
+            Scope::Global => self.effective_config(None).await,
+            Scope::Subject(subject) => {
+                if default_to_global {
+                    return self.effective_config(Some(subject)).await;
+                }
+                self.store
+                    .config(scope)
+                    .await?
+                    .ok_or_else(|| Error::SubjectConfigNotSet {
+                        subject: subject.to_string(),
+                    })
+            }
+        }
+    }
+
+    /// Applies `update` to a scope's config and returns the config now set.
+    #[tracing::instrument(skip(self))]
+    pub async fn set_config(
+        &self,
+        scope: &Scope,
+        update: &ConfigUpdate,
+    ) -> Result<ConfigRecord, Error> {
+        self.ensure_writable(subject_of(scope)).await?;
+        let mut config = self.store.config(scope).await?.unwrap_or_default();
+        if let Some(level) = &update.compatibility {
+            config.compatibility = level
+                .as_deref()
+                .map(|l| {
+                    l.parse::<CompatibilityMode>()
+                        .map_err(|e| Error::InvalidConfig(e.to_string()))
+                })
+                .transpose()?;
+        }
+        if let Some(policy) = &update.policy {
+            config.policy = policy
+                .as_deref()
+                .map(|p| {
+                    p.parse::<Policy>().map_err(|_| {
+                        Error::InvalidConfig(format!(
+                            "unknown compatibilityPolicy `{p}`: expected STRICT or LENIENT"
+                        ))
+                    })
+                })
+                .transpose()?;
+        }
+        if let Some(normalize) = update.normalize {
+            config.normalize = normalize;
+        }
+        self.store.set_config(scope, config).await?;
+        tracing::info!(scope = scope.key(), "config set");
+        Ok(config)
+    }
+
+    /// Removes a scope's config and returns what it was. For the registry,
+    /// with nothing set, that is the default; for a subject, 40401.
+    #[tracing::instrument(skip(self))]
+    pub async fn delete_config(&self, scope: &Scope) -> Result<ConfigRecord, Error> {
+        self.ensure_writable(subject_of(scope)).await?;
+        let previous = self.store.delete_config(scope).await?;
+        match (scope, previous) {
+            (_, Some(previous)) => Ok(previous),
+            (Scope::Global, None) => Ok(ConfigRecord {
+                compatibility: Some(DEFAULT_COMPATIBILITY),
+                ..ConfigRecord::default()
+            }),
+            (Scope::Subject(s), None) => Err(Error::SubjectNotFound {
+                subject: s.to_string(),
+            }),
+        }
+    }
+
+    /// The mode of a scope. For a subject without its own mode: 40409, or with
+    /// `default_to_global` the mode that applies to it.
+    pub async fn mode(&self, scope: &Scope, default_to_global: bool) -> Result<Mode, Error> {
+        match scope {
+            Scope::Global => self.effective_mode(None).await,
+            Scope::Subject(subject) if default_to_global => {
+                self.effective_mode(Some(subject)).await
+            }
+            Scope::Subject(subject) => {
+                self.store
+                    .mode(scope)
+                    .await?
+                    .ok_or_else(|| Error::SubjectModeNotSet {
+                        subject: subject.to_string(),
+                    })
+            }
+        }
+    }
+
+    /// Sets a scope's mode. Switching to IMPORT needs the scope to have no
+    /// live versions, unless `force`.
+    #[tracing::instrument(skip(self))]
+    pub async fn set_mode(&self, scope: &Scope, mode: &str, force: bool) -> Result<Mode, Error> {
+        let mode: Mode = mode.parse()?;
+        if mode == Mode::Import && !force {
+            let busy = match scope {
+                Scope::Global => self.store.subjects().await?.iter().any(|s| s.live > 0),
+                Scope::Subject(s) => self.history(s).await?.versions.iter().any(|v| !v.deleted),
+            };
+            if busy {
+                let name = match scope {
+                    Scope::Global => "the registry".to_string(),
+                    Scope::Subject(s) => format!("subject '{s}'"),
+                };
+                return Err(NotPermitted::ImportNotEmpty(name).into());
+            }
+        }
+        self.store.set_mode(scope, mode).await?;
+        tracing::info!(scope = scope.key(), mode = mode.as_str(), "mode set");
+        Ok(mode)
+    }
+
+    /// Removes a scope's mode and returns what it was (`None` when a
+    /// subject had none and `recursive` was given). For the registry,
+    /// `recursive` also clears every subject's mode.
+    #[tracing::instrument(skip(self))]
+    pub async fn delete_mode(&self, scope: &Scope, recursive: bool) -> Result<Option<Mode>, Error> {
+        let previous = self.store.delete_mode(scope).await?;
+        match scope {
+            Scope::Global => {
+                if recursive {
+                    self.store.delete_subject_modes().await?;
+                }
+                Ok(Some(previous.unwrap_or_default()))
+            }
+            Scope::Subject(s) => match (previous, recursive) {
+                (None, false) => Err(Error::SubjectNotFound {
+                    subject: s.to_string(),
+                }),
+                (previous, _) => Ok(previous),
+            },
+        }
+    }
+}

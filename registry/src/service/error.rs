@@ -1,0 +1,248 @@
+//! What the registry refuses, and why. `http::error` gives every variant its
+//! status and code; the `Display` text is the message clients see.
+
+use schemas::{SchemaError, SchemaType};
+
+use crate::model::{InvalidMode, InvalidSubject, InvalidVersion, SchemaId, Version};
+use crate::store::StoreError;
+
+/// Why a registry operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The subject has no (matching) versions.
+    #[error("Subject '{subject}' not found.")]
+    SubjectNotFound {
+        /// The subject.
+        subject: String,
+    },
+    /// The subject exists but not that version.
+    #[error("Version {version} not found.")]
+    VersionNotFound {
+        /// The subject.
+        subject: String,
+        /// The version as asked for.
+        version: String,
+    },
+    /// No schema has this id (or it is no longer held by any version).
+    #[error("Schema {id} not found")]
+    SchemaNotFound {
+        /// The id.
+        id: SchemaId,
+    },
+    /// The posted schema is not one of the subject's versions.
+    #[error("Schema not found under subject '{subject}'")]
+    SchemaNotInSubject {
+        /// The subject.
+        subject: String,
+    },
+    /// Soft-deleting a subject that is already soft-deleted.
+    #[error("Subject '{subject}' was soft deleted. Set permanent=true to delete permanently")]
+    SubjectSoftDeleted {
+        /// The subject.
+        subject: String,
+    },
+    /// Permanently deleting a subject that still has live versions.
+    #[error("Subject '{subject}' was not deleted first before being permanently deleted")]
+    SubjectNotSoftDeleted {
+        /// The subject.
+        subject: String,
+    },
+    /// Soft-deleting a version that is already soft-deleted.
+    #[error(
+        "Subject '{subject}' Version {version} was soft deleted. Set permanent=true to delete permanently"
+    )]
+    VersionSoftDeleted {
+        /// The subject.
+        subject: String,
+        /// The version.
+        version: Version,
+    },
+    /// Permanently deleting a live version.
+    #[error(
+        "Subject '{subject}' Version {version} was not deleted first before being permanently deleted"
+    )]
+    VersionNotSoftDeleted {
+        /// The subject.
+        subject: String,
+        /// The version.
+        version: Version,
+    },
+    /// `GET /config/{subject}` for a subject without its own config.
+    #[error("Subject '{subject}' does not have subject-level compatibility configured")]
+    SubjectConfigNotSet {
+        /// The subject.
+        subject: String,
+    },
+    /// `GET /mode/{subject}` for a subject without its own mode.
+    #[error("Subject '{subject}' does not have subject-level mode configured")]
+    SubjectModeNotSet {
+        /// The subject.
+        subject: String,
+    },
+    /// A registration the compatibility check refused.
+    #[error(
+        "Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]",
+        messages.join(", ")
+    )]
+    Incompatible {
+        /// The subject.
+        subject: String,
+        /// One line per breaking change, then context lines.
+        messages: Vec<String>,
+    },
+    /// The posted schema cannot be used.
+    #[error("Invalid schema: {0}")]
+    InvalidSchema(#[from] InvalidSchema),
+    /// A version segment that is not a version.
+    #[error(transparent)]
+    InvalidVersion(#[from] InvalidVersion),
+    /// An unknown compatibility level, or a config field Charter does not take.
+    #[error("Invalid compatibility level: {0}")]
+    InvalidConfig(String),
+    /// An unknown mode.
+    #[error(transparent)]
+    InvalidMode(#[from] InvalidMode),
+    /// A write the scope's mode or the request's shape does not allow.
+    #[error("Operation not permitted: {0}")]
+    NotPermitted(#[from] NotPermitted),
+    /// Deleting a version other schemas reference.
+    #[error(
+        "One or more references exist to the schema {{subject={subject}, version={version}}}: referenced by schema ids {}",
+        ids(referrers)
+    )]
+    ReferenceExists {
+        /// The referenced subject.
+        subject: String,
+        /// The referenced version.
+        version: Version,
+        /// The referring schemas.
+        referrers: Vec<SchemaId>,
+    },
+    /// A subject name that is not valid.
+    #[error(transparent)]
+    InvalidSubject(#[from] InvalidSubject),
+    /// A compatibility question about a format Charter cannot judge yet.
+    #[error(
+        "compatibility checks for {schema_type} schemas are not supported by Charter yet; the schema was not registered. Set the subject's compatibility to NONE to store {schema_type} versions without a check"
+    )]
+    UnsupportedCheck {
+        /// The format.
+        schema_type: SchemaType,
+    },
+    /// A `format` Charter cannot render for this schema.
+    #[error("format '{format}' is not supported for {schema_type} schemas yet")]
+    UnsupportedFormat {
+        /// The format asked for.
+        format: String,
+        /// The schema's format.
+        schema_type: SchemaType,
+    },
+    /// The subject kept changing while a write was retried.
+    #[error("the subject kept changing concurrently; the operation was not applied")]
+    Busy,
+    /// The store failed.
+    #[error("store error: {0}")]
+    Store(#[from] StoreError),
+    /// A stored schema that no longer parses (a newer engine refusing an old schema).
+    #[error("stored schema {id} cannot be parsed: {error}")]
+    StoredSchemaUnreadable {
+        /// The id.
+        id: SchemaId,
+        /// Why.
+        error: SchemaError,
+    },
+}
+
+fn ids(ids: &[SchemaId]) -> String {
+    ids.iter()
+        .map(SchemaId::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a posted schema cannot be used (42201).
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidSchema {
+    /// No schema text, and no earlier version to take it from.
+    #[error("the schema is empty and the subject has no version to take it from")]
+    Empty,
+    /// A `schemaType` that is not a format.
+    #[error("unknown schemaType `{0}`: expected AVRO, JSON or PROTOBUF")]
+    UnknownType(String),
+    /// The text does not parse as its format.
+    #[error("{0}")]
+    Parse(SchemaError),
+    /// A reference without its name, subject or version.
+    #[error("reference #{index} lacks its `{field}`")]
+    IncompleteReference {
+        /// Its position in `references`.
+        index: usize,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A reference to a version that does not exist.
+    #[error(
+        "reference `{name}` points at subject '{subject}' version {version}, which does not exist"
+    )]
+    UnresolvedReference {
+        /// The reference name.
+        name: String,
+        /// The subject.
+        subject: String,
+        /// The version as given.
+        version: i64,
+    },
+    /// An explicit version other than the next one, outside IMPORT mode.
+    #[error("version {given} was asked for, but the next version of the subject is {next}")]
+    NotNextVersion {
+        /// The version asked for.
+        given: i64,
+        /// The version registration would assign.
+        next: Version,
+    },
+    /// An explicit version that is not a valid version number.
+    #[error("version {0} is not a valid version number")]
+    BadVersion(i64),
+    /// An explicit version that already exists (IMPORT mode).
+    #[error("version {0} of this subject already exists")]
+    VersionExists(Version),
+    /// The schemas nest too deeply to compare.
+    #[error("{0}")]
+    TooDeep(String),
+}
+
+/// Why a write is not permitted (42205).
+#[derive(Debug, thiserror::Error)]
+pub enum NotPermitted {
+    /// The scope is read-only.
+    #[error("the {scope} is in {mode} mode")]
+    ReadOnly {
+        /// `subject 'x'` or `registry`.
+        scope: String,
+        /// The mode's name.
+        mode: &'static str,
+    },
+    /// A registration in IMPORT mode without an id.
+    #[error("a registration in IMPORT mode must give the schema's id")]
+    ImportNeedsId,
+    /// A registration with an id outside IMPORT mode.
+    #[error("a schema id may only be given in IMPORT mode")]
+    IdOutsideImport,
+    /// An explicit id that already holds other content.
+    #[error("Overwrite new schema with id {0} is not permitted.")]
+    IdTaken(SchemaId),
+    /// Content that already has another id than the one given.
+    #[error("this schema is already registered under id {existing}, not {given}")]
+    ContentTaken {
+        /// Its id.
+        existing: SchemaId,
+        /// The id given.
+        given: SchemaId,
+    },
+    /// Switching to IMPORT while live subjects exist.
+    #[error("cannot switch to IMPORT mode while {0} has live schemas; use force=true")]
+    ImportNotEmpty(String),
+    /// An id outside the range of ids.
+    #[error("schema id {0} is out of range: ids are between 1 and 2^31-1")]
+    BadId(i64),
+}

@@ -1,0 +1,251 @@
+//! The registry's rules: what a registration, lookup, deletion or check does,
+//! independent of HTTP.
+//!
+//! Architecture invariants:
+//! - No wire format: inputs and outputs are domain types; `http` maps them.
+//! - No SQL: everything durable goes through [`Store`].
+//! - Writes to one subject are serialized in-process (striped locks) and
+//!   guarded in the store by the subject's generation, so a version is only
+//!   ever appended to the history it was checked against, even with several
+//!   processes on one database.
+
+/// Evaluates an attempt (an expression giving a future of `Result<_, Error>`)
+/// until it does not hit a concurrent change of its subject, at most
+/// [`MAX_ATTEMPTS`] times. (A macro, not a function taking an async closure:
+/// the futures of such closures are not provably `Send` for axum.)
+macro_rules! retrying {
+    ($attempt:expr) => {{
+        let mut outcome = Err($crate::service::Error::Busy);
+        for _ in 0..$crate::service::MAX_ATTEMPTS {
+            outcome = $attempt.await;
+            if !matches!(
+                outcome,
+                Err($crate::service::Error::Store(
+                    $crate::store::StoreError::Conflict
+                ))
+            ) {
+                break;
+            }
+        }
+        match outcome {
+            Err($crate::service::Error::Store($crate::store::StoreError::Conflict)) => {
+                Err($crate::service::Error::Busy)
+            }
+            other => other,
+        }
+    }};
+}
+
+mod cache;
+mod compatibility;
+mod config;
+mod delete;
+mod error;
+mod register;
+mod schemas_by_id;
+mod subjects;
+
+use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+
+use schemas::{CompatibilityMode, MapResolver, Schema};
+use tokio::sync::{Mutex, MutexGuard};
+
+pub use cache::{CachedSchema, SchemaCache};
+pub use compatibility::{CheckTarget, CompatibilityOutcome, JudgedChange};
+pub use config::ConfigUpdate;
+pub use error::{Error, InvalidSchema, NotPermitted};
+pub use register::{ReferenceRequest, SchemaRequest};
+pub use subjects::DeletedFilter;
+
+use crate::metrics::Metrics;
+use crate::model::{
+    ConfigRecord, Mode, Reference, SchemaId, Scope, Subject, Version, VersionRecord,
+};
+use crate::store::{History, Store, StoreError};
+
+/// How often a write is retried when its subject changed underneath it.
+const MAX_ATTEMPTS: usize = 16;
+
+/// How many lock stripes serialize writes per subject.
+const LOCK_STRIPES: usize = 256;
+
+/// The compatibility level when nothing is configured (the peer's default).
+pub const DEFAULT_COMPATIBILITY: CompatibilityMode = CompatibilityMode::Backward;
+
+/// A subject version with its schema.
+#[derive(Debug, Clone)]
+pub struct SubjectVersion {
+    /// The version record.
+    pub record: VersionRecord,
+    /// Its schema.
+    pub schema: Arc<CachedSchema>,
+}
+
+/// The registry: a store, a cache of schemas, and the rules.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    cache: SchemaCache,
+    locks: Vec<Mutex<()>>,
+    hasher: RandomState,
+    metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("cached_schemas", &self.cache.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Registry {
+    /// A registry over `store`, caching at most `cache_capacity` schemas.
+    pub fn new(store: Arc<dyn Store>, cache_capacity: usize, metrics: Arc<Metrics>) -> Registry {
+        Registry {
+            store,
+            cache: SchemaCache::new(cache_capacity),
+            locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+            hasher: RandomState::new(),
+            metrics,
+        }
+    }
+
+    /// Whether the store answers.
+    pub async fn ready(&self) -> Result<(), Error> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// How many distinct schemas versions hold.
+    pub async fn schemas_stored(&self) -> Result<u64, Error> {
+        Ok(self.store.count_schemas_in_use().await?)
+    }
+
+    /// Serializes writers of one subject within this process.
+    async fn lock(&self, subject: &Subject) -> MutexGuard<'_, ()> {
+        let stripe = self.hasher.hash_one(subject.as_str()) as usize % LOCK_STRIPES;
+        self.locks[stripe].lock().await
+    }
+
+    /// The cached entry for `id`, loading it from the store if needed;
+    /// `None` when no schema has that id.
+    async fn cached(&self, id: SchemaId) -> Result<Option<Arc<CachedSchema>>, Error> {
+        if let Some(entry) = self.cache.get(id) {
+            return Ok(Some(entry));
+        }
+        Ok(self
+            .store
+            .schema(id)
+            .await?
+            .map(|record| self.cache.insert(CachedSchema::new(record))))
+    }
+
+    /// The cached entry for an id a version holds (so it must exist).
+    async fn held(&self, id: SchemaId) -> Result<Arc<CachedSchema>, Error> {
+        self.cached(id).await?.ok_or_else(|| {
+            Error::Store(StoreError::Corrupt(format!(
+                "version holds missing schema {id}"
+            )))
+        })
+    }
+
+    /// The parsed form of schema `id`.
+    async fn parsed(&self, id: SchemaId) -> Result<Arc<Schema>, Error> {
+        let entry = self.held(id).await?;
+        let record = &entry.record;
+        entry
+            .parsed(async {
+                let resolver = self.resolver(&record.references).await?;
+                Schema::parse(record.schema_type, &record.text, &resolver)
+                    .map(Arc::new)
+                    .map_err(|error| Error::StoredSchemaUnreadable { id, error })
+            })
+            .await
+    }
+
+    /// A resolver holding the text of every schema `references` reach,
+    /// directly or through their own references.
+    async fn resolver(&self, references: &[Reference]) -> Result<MapResolver, Error> {
+        let mut resolver = MapResolver::new();
+        let mut seen = HashSet::new();
+        let mut queue: VecDeque<Reference> = references.iter().cloned().collect();
+        while let Some(reference) = queue.pop_front() {
+            if !seen.insert((reference.subject.clone(), reference.version)) {
+                continue;
+            }
+            let history = self.store.history(&reference.subject).await?;
+            let record = history
+                .versions
+                .iter()
+                .find(|v| v.version == reference.version)
+                .ok_or_else(|| InvalidSchema::UnresolvedReference {
+                    name: reference.name.clone(),
+                    subject: reference.subject.clone(),
+                    version: reference.version.0.into(),
+                })?;
+            let target = self.held(record.schema_id).await?;
+            resolver.insert(reference.name.clone(), target.record.text.clone());
+            queue.extend(target.record.references.iter().cloned());
+        }
+        Ok(resolver)
+    }
+
+    /// The config that applies to a subject: its own fields over the global
+    /// ones over the defaults.
+    async fn effective_config(&self, subject: Option<&Subject>) -> Result<ConfigRecord, Error> {
+        let global = self.store.config(&Scope::Global).await?.unwrap_or_default();
+        let own = match subject {
+            Some(s) => self
+                .store
+                .config(&Scope::Subject(s.clone()))
+                .await?
+                .unwrap_or_default(),
+            None => ConfigRecord::default(),
+        };
+        Ok(own.over(global).over(ConfigRecord {
+            compatibility: Some(DEFAULT_COMPATIBILITY),
+            ..ConfigRecord::default()
+        }))
+    }
+
+    /// The mode that applies to a subject (or to the registry for `None`).
+    async fn effective_mode(&self, subject: Option<&Subject>) -> Result<Mode, Error> {
+        if let Some(s) = subject {
+            if let Some(mode) = self.store.mode(&Scope::Subject(s.clone())).await? {
+                return Ok(mode);
+            }
+        }
+        Ok(self.store.mode(&Scope::Global).await?.unwrap_or_default())
+    }
+
+    /// Refuses with 42205 when the scope is read-only.
+    async fn ensure_writable(&self, subject: Option<&Subject>) -> Result<(), Error> {
+        let mode = self.effective_mode(subject).await?;
+        if mode.is_read_only() {
+            return Err(NotPermitted::ReadOnly {
+                scope: match subject {
+                    Some(s) => format!("subject '{s}'"),
+                    None => "registry".to_string(),
+                },
+                mode: mode.as_str(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    async fn history(&self, subject: &Subject) -> Result<History, Error> {
+        Ok(self.store.history(subject.as_str()).await?)
+    }
+}
+
+/// The live (not soft-deleted) versions of a history, oldest first.
+fn live(history: &History) -> impl DoubleEndedIterator<Item = &VersionRecord> {
+    history.versions.iter().filter(|v| !v.deleted)
+}
+
+/// The next version number: one past the highest, soft-deleted ones included.
+fn next_version(history: &History) -> Version {
+    Version(history.versions.last().map_or(0, |v| v.version.0) + 1)
+}

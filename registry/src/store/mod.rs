@@ -1,0 +1,205 @@
+//! Durable storage behind one interface, [`Store`].
+//!
+//! Architecture invariant: SQL lives here and nowhere else. The service layer
+//! sees records and a handful of atomic operations; a backend answers them in
+//! transactions of its own. Today there is [`SqliteStore`]; a Postgres store
+//! implements the same trait (with `query_as` + `FromRow`, never `query!`, so
+//! one query text serves both) and the tests that take a `dyn Store` run on it
+//! unchanged.
+//!
+//! Concurrency contract: every subject carries a *generation* that grows with
+//! each change to its versions. Writers pass the generation they read the
+//! history at; the store refuses the write with [`StoreError::Conflict`] when
+//! it moved, and the caller reads again. Nothing else is needed for two
+//! writers (threads or processes) never to append to a history they did not
+//! check.
+
+mod sqlite;
+
+use async_trait::async_trait;
+use schemas::SchemaType;
+
+use crate::model::{
+    ConfigRecord, Mode, Reference, SchemaId, Scope, StoredSchema, Version, VersionRecord,
+};
+
+pub use sqlite::SqliteStore;
+
+/// Why the store could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The subject changed since its history was read; read it again.
+    #[error("the subject changed concurrently")]
+    Conflict,
+    /// An explicit id already names other content.
+    #[error("schema id {id} already holds another schema")]
+    IdTaken {
+        /// The id asked for.
+        id: SchemaId,
+    },
+    /// The same content already exists under another id than the one asked for.
+    #[error("this schema is already registered under id {existing}")]
+    ContentTaken {
+        /// The id it has.
+        existing: SchemaId,
+    },
+    /// A row the database holds that this version of Charter cannot read.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// The schema migrations failed.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A subject's versions, oldest first, with the generation they were read at.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The subject's generation (0 for a subject never written).
+    pub generation: i64,
+    /// Every version, soft-deleted ones included, ascending.
+    pub versions: Vec<VersionRecord>,
+}
+
+/// How many versions a subject has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectSummary {
+    /// The subject.
+    pub name: String,
+    /// Its versions that are not soft-deleted.
+    pub live: u32,
+    /// All its versions.
+    pub total: u32,
+}
+
+/// A schema that references a subject version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Referrer {
+    /// The referring schema.
+    pub id: SchemaId,
+    /// Whether one of its versions is live (not soft-deleted).
+    pub live: bool,
+}
+
+/// The content of a schema to store.
+#[derive(Debug, Clone)]
+pub struct NewSchema {
+    /// An explicit id (IMPORT mode), or `None` to reuse or allocate one.
+    pub id: Option<SchemaId>,
+    /// The identity of the content (type, canonical text, references).
+    pub content_key: String,
+    /// Its format.
+    pub schema_type: SchemaType,
+    /// Its canonical text.
+    pub text: String,
+    /// Its references, with concrete versions.
+    pub references: Vec<Reference>,
+}
+
+/// A version to append to a subject.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    /// The subject.
+    pub subject: String,
+    /// The version number.
+    pub version: Version,
+    /// The generation the history was read at.
+    pub expected_generation: i64,
+    /// The schema it holds.
+    pub schema: NewSchema,
+    /// Registration time, milliseconds since the Unix epoch.
+    pub registered_at_ms: i64,
+}
+
+/// Durable storage for schemas, subjects, versions, configs and modes.
+///
+/// Every method is one transaction; writes return only once committed
+/// durably.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The schema with this id, whether or not a version still holds it.
+    async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError>;
+
+    /// The id of the schema with this content key.
+    async fn schema_id_by_content(&self, content_key: &str)
+    -> Result<Option<SchemaId>, StoreError>;
+
+    /// The highest id ever allocated.
+    async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError>;
+
+    /// How many schemas at least one version (live or soft-deleted) holds.
+    async fn count_schemas_in_use(&self) -> Result<u64, StoreError>;
+
+    /// Every version, soft-deleted ones included, that holds schema `id`,
+    /// ordered by subject then version.
+    async fn usages(&self, id: SchemaId) -> Result<Vec<VersionRecord>, StoreError>;
+
+    /// Every subject that has at least one version, ordered by name.
+    async fn subjects(&self) -> Result<Vec<SubjectSummary>, StoreError>;
+
+    /// One subject's versions and generation.
+    async fn history(&self, subject: &str) -> Result<History, StoreError>;
+
+    /// Every version of every subject whose name starts with `prefix`, with
+    /// its schema, ordered by subject then version.
+    async fn versions_with_schemas(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(VersionRecord, StoredSchema)>, StoreError>;
+
+    /// The schemas whose references point at `subject` version `version`,
+    /// counting only schemas that some version still holds.
+    async fn referrers(&self, subject: &str, version: Version)
+    -> Result<Vec<Referrer>, StoreError>;
+
+    /// Appends a version, storing its schema first unless the same content
+    /// already has an id. Fails with [`StoreError::Conflict`] when the
+    /// subject's generation is no longer `expected_generation` or the version
+    /// number is taken. Returns the schema's id.
+    async fn insert_version(&self, new: NewVersion) -> Result<SchemaId, StoreError>;
+
+    /// Marks versions of a subject soft-deleted, if the subject is still at
+    /// `expected_generation`.
+    async fn soft_delete(
+        &self,
+        subject: &str,
+        versions: &[Version],
+        expected_generation: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Removes versions of a subject for good, if the subject is still at
+    /// `expected_generation`. When no version is left, the subject's config
+    /// and mode go too. Schema rows stay: an id is never reused.
+    async fn hard_delete(
+        &self,
+        subject: &str,
+        versions: &[Version],
+        expected_generation: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The config set on a scope.
+    async fn config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError>;
+
+    /// Replaces the config of a scope.
+    async fn set_config(&self, scope: &Scope, config: ConfigRecord) -> Result<(), StoreError>;
+
+    /// Removes the config of a scope, returning what it was.
+    async fn delete_config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError>;
+
+    /// The mode set on a scope.
+    async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError>;
+
+    /// Sets the mode of a scope.
+    async fn set_mode(&self, scope: &Scope, mode: Mode) -> Result<(), StoreError>;
+
+    /// Removes the mode of a scope, returning what it was.
+    async fn delete_mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError>;
+
+    /// Removes the mode of every subject.
+    async fn delete_subject_modes(&self) -> Result<(), StoreError>;
+}
