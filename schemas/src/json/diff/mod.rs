@@ -28,7 +28,7 @@ use serde_json::Value;
 use super::JsonSchema;
 use super::canonical::{json_equal, to_canonical_string};
 use super::draft::Draft;
-use super::node::{Node, NodeId, Shape};
+use super::node::{Criterion, Node, NodeId, Shape};
 use crate::change::ChangeKind;
 use crate::compat::{CompatError, Policy};
 
@@ -63,7 +63,7 @@ pub(crate) struct Differ<'a> {
 
 /// Output buffer with a path prefix for the node being compared.
 pub(crate) struct Out {
-    changes: Vec<RawChange>,
+    pub(crate) changes: Vec<RawChange>,
 }
 
 impl Out {
@@ -271,13 +271,30 @@ impl<'a> Differ<'a> {
                 }
             }
         }
+        // A schema object that now groups more keyword kinds (say `if`/`then`
+        // beside `type`): every part must read what the old schema allowed.
+        if let Shape::Combined {
+            criterion: Criterion::AllOf,
+            branches,
+            synthetic: true,
+        } = &un.shape
+        {
+            if !matches!(on.shape, Shape::Combined { .. }) {
+                self.annotations(on, un, out);
+                for &part in branches {
+                    self.added_part(o, part, out)?;
+                }
+                return Ok(());
+            }
+        }
         let (okind, ukind) = (shape_kind(&on.shape), shape_kind(&un.shape));
         if !okind.reads_as(ukind) {
+            let (old, new) = (describe(self.original, o), describe(self.update, u));
             out.push(
                 ChangeKind::TypeChanged,
                 "",
-                Some(Value::from(okind.describe())),
-                Some(Value::from(ukind.describe())),
+                Some(Value::from(old)),
+                Some(Value::from(new)),
             );
             return Ok(());
         }
@@ -314,6 +331,42 @@ impl<'a> Differ<'a> {
             ) => self.conditional((*oc, *ot, *oe), (*uc, *ut, *ue), out),
             _ => Ok(()),
         }
+    }
+
+    /// One part of a new synthetic `allOf` against a plain old schema: parts
+    /// of the old schema's kind are compared, others are new constraints.
+    fn added_part(&mut self, o: NodeId, part: NodeId, out: &mut Out) -> Result<(), CompatError> {
+        let okind = shape_kind(&self.onode(o).shape);
+        let part_shape = &self.unode(deref(&self.update.nodes, part)).shape;
+        let (kind, path) = match part_shape {
+            Shape::Enum(_) if okind != ShapeKind::Enum => (ChangeKind::EnumArrayNarrowed, "/enum"),
+            Shape::Const(_) if okind != ShapeKind::Const => {
+                (ChangeKind::EnumArrayChanged, "/const")
+            }
+            Shape::Not(_) if okind != ShapeKind::Not => (ChangeKind::NotTypeExtended, "/not"),
+            Shape::Conditional { condition, .. } if okind != ShapeKind::Conditional => {
+                out.push(
+                    ChangeKind::ConditionalChanged,
+                    "/if",
+                    None,
+                    Some(self.raw_u(*condition)),
+                );
+                return Ok(());
+            }
+            _ => {
+                let changes = self.compare(o, part)?;
+                out.extend("", &changes);
+                return Ok(());
+            }
+        };
+        let new = match part_shape {
+            Shape::Enum(values) => Some(Value::from(values.clone())),
+            Shape::Const(value) => Some(value.clone()),
+            Shape::Not(not) => Some(self.raw_u(*not)),
+            _ => None,
+        };
+        out.push(kind, path, None, new);
+        Ok(())
     }
 
     fn typed(
@@ -515,12 +568,54 @@ impl ShapeKind {
             ShapeKind::Typed(Some(ty), true) => ty.name().into(),
             ShapeKind::Typed(Some(ty), false) => format!("any value, {}s constrained", ty.name()),
             ShapeKind::Typed(None, _) => "any value".into(),
-            ShapeKind::Enum => "enum".into(),
+            ShapeKind::Enum => "an enum".into(),
             ShapeKind::Const => "const".into(),
             ShapeKind::Not => "not".into(),
             ShapeKind::Combined => "combined schema".into(),
             ShapeKind::Conditional => "if/then/else".into(),
         }
+    }
+}
+
+/// A few words for what a node accepts, for reports: `string or null`.
+fn describe(schema: &JsonSchema, id: NodeId) -> String {
+    let node = &schema.nodes[deref(&schema.nodes, id)];
+    match &node.shape {
+        Shape::Combined {
+            criterion: Criterion::AnyOf,
+            branches,
+            synthetic: true,
+        } => branches
+            .iter()
+            .map(|b| describe(schema, *b))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Shape::Combined {
+            criterion: Criterion::AllOf,
+            branches,
+            synthetic: true,
+        } => branches
+            .iter()
+            .map(|b| describe(schema, *b))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Shape::Combined {
+            criterion,
+            branches,
+            ..
+        } => format!("{} of {} schemas", criterion.keyword(), branches.len()),
+        Shape::Enum(values) if values.len() <= 5 => {
+            format!(
+                "one of {}",
+                values
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        Shape::Const(value) => format!("the constant {value}"),
+        shape => shape_kind(shape).describe(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::raw_changes;
+use super::{RawChange, raw_changes};
 use crate::change::{Breaks, Change, ChangeKind};
 use crate::compat::{CompatError, Policy};
 use crate::json::JsonSchema;
@@ -19,7 +19,8 @@ pub(crate) fn changes(
     backward: bool,
     forward: bool,
 ) -> Result<Vec<Change>, CompatError> {
-    let mut list: Vec<(Change, Option<ChangeKind>)> = Vec::new();
+    // Each change with the reverse-direction difference that breaks old readers.
+    let mut list: Vec<(Change, Option<RawChange>)> = Vec::new();
     if backward || forward {
         for raw in raw_changes(old, new, policy)? {
             let breaking = backward && !raw.kind.is_compatible(policy);
@@ -57,14 +58,14 @@ pub(crate) fn changes(
             match pair {
                 Some(i) => {
                     list[i].0.breaks.forward = true;
-                    list[i].1 = Some(raw.kind);
+                    list[i].1 = Some(raw);
                 }
                 None => list.push((
                     Change {
                         kind: mirrored,
-                        path: raw.path,
-                        old: raw.new,
-                        new: raw.old,
+                        path: raw.path.clone(),
+                        old: raw.new.clone(),
+                        new: raw.old.clone(),
                         breaks: Breaks {
                             backward: false,
                             forward: true,
@@ -73,15 +74,15 @@ pub(crate) fn changes(
                         example: None,
                         against: None,
                     },
-                    Some(raw.kind),
+                    Some(raw),
                 )),
             }
         }
     }
     Ok(list
         .into_iter()
-        .map(|(mut change, forward_kind)| {
-            change.message = message(&change, forward_kind);
+        .map(|(mut change, reverse)| {
+            change.message = message(&change, reverse.as_ref());
             change
         })
         .collect())
@@ -356,9 +357,7 @@ fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> S
             format!("{writer} data may hold items the reader rejects")
         }
         ItemAddedToOpenContentModel => format!("{writer} data may hold any value at that position"),
-        TypeChanged
-        | TypeNarrowed
-        | SchemaAdded
+        SchemaAdded
         | CombinedTypeChanged
         | CombinedTypeSubschemasChanged
         | SumTypeNarrowed
@@ -367,7 +366,9 @@ fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> S
         EnumArrayNarrowed | EnumArrayChanged => {
             format!("{writer} data may hold values the reader no longer lists")
         }
-        OneOfBranchesOverlap => format!("a {writer} value matching both branches fails `oneOf`"),
+        OneOfBranchesOverlap => format!(
+            "a value written with the {writer} schema may match both branches and fail `oneOf`"
+        ),
         NotTypeExtended => format!("{writer} data may hold values the reader now excludes"),
         ConditionalChanged => {
             format!("{writer} data was never checked against the reader's condition")
@@ -394,7 +395,7 @@ fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> S
     }
 }
 
-fn message(c: &Change, forward_kind: Option<ChangeKind>) -> String {
+fn message(c: &Change, reverse: Option<&RawChange>) -> String {
     let name = last_token(&c.path);
     let mut parts = Vec::new();
     if c.breaks.backward {
@@ -404,10 +405,10 @@ fn message(c: &Change, forward_kind: Option<ChangeKind>) -> String {
         ));
     }
     if c.breaks.forward {
-        let kind = forward_kind.unwrap_or(c.kind);
+        let (kind, written) = reverse.map_or((c.kind, &c.new), |r| (r.kind, &r.old));
         parts.push(format!(
             "breaks readers still on the old schema: {}",
-            why(kind, &name, "new", &c.new)
+            why(kind, &name, "new", written)
         ));
     }
     let consequence = if parts.is_empty() {

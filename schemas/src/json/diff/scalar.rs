@@ -153,54 +153,72 @@ fn text_keyword(
 }
 
 pub(crate) fn number(o: &Typed, u: &Typed, out: &mut Out) {
-    num_bound(
-        out,
-        kinds!(
-            "maximum",
-            MaximumAdded,
-            MaximumRemoved,
-            MaximumIncreased,
-            MaximumDecreased
-        ),
-        &o.maximum,
-        &u.maximum,
-    );
-    num_bound(
-        out,
-        kinds!(
-            "minimum",
-            MinimumAdded,
-            MinimumRemoved,
-            MinimumIncreased,
-            MinimumDecreased
-        ),
-        &o.minimum,
-        &u.minimum,
-    );
-    num_bound(
-        out,
-        kinds!(
-            "exclusiveMaximum",
-            ExclusiveMaximumAdded,
-            ExclusiveMaximumRemoved,
-            ExclusiveMaximumIncreased,
-            ExclusiveMaximumDecreased
-        ),
-        &o.exclusive_maximum,
-        &u.exclusive_maximum,
-    );
-    num_bound(
-        out,
-        kinds!(
-            "exclusiveMinimum",
-            ExclusiveMinimumAdded,
-            ExclusiveMinimumRemoved,
-            ExclusiveMinimumIncreased,
-            ExclusiveMinimumDecreased
-        ),
-        &o.exclusive_minimum,
-        &u.exclusive_minimum,
-    );
+    if same_keywords(upper(o), upper(u)) {
+        num_bound(
+            out,
+            kinds!(
+                "maximum",
+                MaximumAdded,
+                MaximumRemoved,
+                MaximumIncreased,
+                MaximumDecreased
+            ),
+            &o.maximum,
+            &u.maximum,
+        );
+        num_bound(
+            out,
+            kinds!(
+                "exclusiveMaximum",
+                ExclusiveMaximumAdded,
+                ExclusiveMaximumRemoved,
+                ExclusiveMaximumIncreased,
+                ExclusiveMaximumDecreased
+            ),
+            &o.exclusive_maximum,
+            &u.exclusive_maximum,
+        );
+    } else {
+        effective_bound(
+            out,
+            Side::Upper,
+            effective(upper(o), Side::Upper),
+            effective(upper(u), Side::Upper),
+        );
+    }
+    if same_keywords(lower(o), lower(u)) {
+        num_bound(
+            out,
+            kinds!(
+                "minimum",
+                MinimumAdded,
+                MinimumRemoved,
+                MinimumIncreased,
+                MinimumDecreased
+            ),
+            &o.minimum,
+            &u.minimum,
+        );
+        num_bound(
+            out,
+            kinds!(
+                "exclusiveMinimum",
+                ExclusiveMinimumAdded,
+                ExclusiveMinimumRemoved,
+                ExclusiveMinimumIncreased,
+                ExclusiveMinimumDecreased
+            ),
+            &o.exclusive_minimum,
+            &u.exclusive_minimum,
+        );
+    } else {
+        effective_bound(
+            out,
+            Side::Lower,
+            effective(lower(o), Side::Lower),
+            effective(lower(u), Side::Lower),
+        );
+    }
     let kind = match (&o.multiple_of, &u.multiple_of) {
         (None, Some(_)) => ChangeKind::MultipleOfAdded,
         (Some(_), None) => ChangeKind::MultipleOfRemoved,
@@ -215,6 +233,95 @@ pub(crate) fn number(o: &Typed, u: &Typed, out: &mut Out) {
         "/multipleOf",
         o.multiple_of.as_ref().map(Num::json),
         u.multiple_of.as_ref().map(Num::json),
+    );
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Upper,
+    Lower,
+}
+
+type Bounds<'a> = [(&'a Option<Num>, bool); 2];
+
+fn same_keywords(a: Bounds<'_>, b: Bounds<'_>) -> bool {
+    a.iter()
+        .zip(b.iter())
+        .all(|((x, _), (y, _))| x.is_some() == y.is_some())
+}
+
+fn upper(t: &Typed) -> Bounds<'_> {
+    [(&t.maximum, false), (&t.exclusive_maximum, true)]
+}
+
+fn lower(t: &Typed) -> Bounds<'_> {
+    [(&t.minimum, false), (&t.exclusive_minimum, true)]
+}
+
+/// The tighter of an inclusive and an exclusive bound: (value, exclusive).
+fn effective(bounds: Bounds<'_>, side: Side) -> Option<(Num, bool)> {
+    let tighter = |a: &(Num, bool), b: &(Num, bool)| {
+        let (x, y) = (a.0.value, b.0.value);
+        match side {
+            Side::Upper => x < y || (x == y && a.1),
+            Side::Lower => x > y || (x == y && a.1),
+        }
+    };
+    bounds
+        .iter()
+        .filter_map(|(n, exclusive)| n.as_ref().map(|n| (n.clone(), *exclusive)))
+        .reduce(|a, b| if tighter(&a, &b) { a } else { b })
+}
+
+/// Compares bounds written with different keywords (`maximum` on one side,
+/// `exclusiveMaximum` on the other) by the range they allow, reported with
+/// the new side's keyword.
+fn effective_bound(out: &mut Out, side: Side, old: Option<(Num, bool)>, new: Option<(Num, bool)>) {
+    let keyword = |exclusive: bool| match (side, exclusive) {
+        (Side::Upper, false) => "maximum",
+        (Side::Upper, true) => "exclusiveMaximum",
+        (Side::Lower, false) => "minimum",
+        (Side::Lower, true) => "exclusiveMinimum",
+    };
+    let as_json = |b: &(Num, bool)| serde_json::json!({ keyword(b.1): b.0.json() });
+    let kind_of = |name: &str| ChangeKind::from_name(name).unwrap_or(ChangeKind::TypeChanged);
+    let stem = |exclusive: bool| match (side, exclusive) {
+        (Side::Upper, false) => "MAXIMUM",
+        (Side::Upper, true) => "EXCLUSIVE_MAXIMUM",
+        (Side::Lower, false) => "MINIMUM",
+        (Side::Lower, true) => "EXCLUSIVE_MINIMUM",
+    };
+    let kind = match (&old, &new) {
+        (None, Some(n)) => kind_of(&format!("{}_ADDED", stem(n.1))),
+        (Some(o), None) => kind_of(&format!("{}_REMOVED", stem(o.1))),
+        (Some(o), Some(n)) => {
+            let (x, y) = (o.0.value, n.0.value);
+            if x == y && o.1 == n.1 {
+                return;
+            }
+            let wider = match side {
+                Side::Upper => y > x || (y == x && !n.1),
+                Side::Lower => y < x || (y == x && !n.1),
+            };
+            let direction = match (side, wider) {
+                (Side::Upper, true) | (Side::Lower, false) => "INCREASED",
+                (Side::Upper, false) | (Side::Lower, true) => "DECREASED",
+            };
+            kind_of(&format!("{}_{direction}", stem(n.1)))
+        }
+        (None, None) => return,
+    };
+    // One path for both reading directions, so the two views pair up.
+    let path = if side == Side::Upper {
+        "/maximum"
+    } else {
+        "/minimum"
+    };
+    out.push(
+        kind,
+        path,
+        old.as_ref().map(as_json),
+        new.as_ref().map(as_json),
     );
 }
 
@@ -277,6 +384,43 @@ mod tests {
 
     fn n(text: &str) -> Number {
         serde_json::from_str(text).unwrap()
+    }
+
+    fn bound(value: f64) -> Option<Num> {
+        Some(Num {
+            value,
+            written: serde_json::Number::from_f64(value).unwrap(),
+        })
+    }
+
+    #[test]
+    fn bounds_written_with_other_keywords_compare_by_range() {
+        let old = Typed {
+            exclusive_maximum: bound(100.0),
+            ..Typed::default()
+        };
+        let new = Typed {
+            maximum: bound(100.0),
+            ..Typed::default()
+        };
+        let mut out = Out::new();
+        number(&old, &new, &mut out);
+        assert_eq!(out.changes.len(), 1);
+        assert_eq!(out.changes[0].kind, ChangeKind::MaximumIncreased);
+        let mut out = Out::new();
+        number(&new, &old, &mut out);
+        assert_eq!(out.changes[0].kind, ChangeKind::ExclusiveMaximumDecreased);
+        let lower_old = Typed {
+            minimum: bound(0.0),
+            ..Typed::default()
+        };
+        let lower_new = Typed {
+            exclusive_minimum: bound(-1.0),
+            ..Typed::default()
+        };
+        let mut out = Out::new();
+        number(&lower_old, &lower_new, &mut out);
+        assert_eq!(out.changes[0].kind, ChangeKind::ExclusiveMinimumDecreased);
     }
 
     #[test]

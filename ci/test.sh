@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Charter's whole test suite, on a fresh machine (2 cores are enough).
+# It installs what the tests need by itself: nothing from an earlier session
+# is assumed. Usage: ci/test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Warnings fail the build; set once so build and test share one compilation.
+export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "tools the tests drive"
+ci/setup-tools.sh
+
+step "tests (unit, conformance with ../shared, end to end through the binaries)"
+cargo test --workspace --all-targets --no-fail-fast
