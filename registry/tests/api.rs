@@ -1,0 +1,606 @@
+//! Every endpoint, parameter and error code, over HTTP, against the real
+//! binary on a free port with its own database.
+//!
+//! Most tests are sequences of steps written as data:
+//! `METHOD path[, body] => status expectation;` where the expectation is
+//! `is(json)` (the whole body), `has(json)` (these fields, recursively) or
+//! `code(n)` (an error with this `error_code` and a message).
+
+mod common;
+
+use common::{Answer, Server, closed};
+use serde_json::{Value, json};
+
+/// What a step's answer must hold.
+enum Expect {
+    Is(Value),
+    Has(Value),
+    Code(i64),
+}
+
+fn is(v: Value) -> Expect {
+    Expect::Is(v)
+}
+
+fn has(v: Value) -> Expect {
+    Expect::Has(v)
+}
+
+fn code(c: i64) -> Expect {
+    Expect::Code(c)
+}
+
+/// Whether `actual` holds every field of `expected`: objects field by field,
+/// arrays element by element (same length), anything else equal.
+fn holds(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Object(a), Value::Object(e)) => e
+            .iter()
+            .all(|(k, v)| holds(a.get(k).unwrap_or(&Value::Null), v)),
+        (Value::Array(a), Value::Array(e)) => {
+            a.len() == e.len() && a.iter().zip(e).all(|(a, e)| holds(a, e))
+        }
+        _ => actual == expected,
+    }
+}
+
+/// Sends one step and checks its answer; returns it for further checks.
+async fn step(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+    status: u16,
+    expect: &Expect,
+) -> Answer {
+    let answer = server.call(method, path, body).await;
+    let ok = answer.status == status
+        && match expect {
+            Expect::Is(v) => answer.body == *v,
+            Expect::Has(v) => holds(&answer.body, v),
+            Expect::Code(c) => answer.code() == *c && !answer.message().is_empty(),
+        };
+    assert!(
+        ok,
+        "{method} {path}\n  expected {status} {}\n  got      {} {}",
+        match expect {
+            Expect::Is(v) | Expect::Has(v) => v.to_string(),
+            Expect::Code(c) => format!("error_code {c}"),
+        },
+        answer.status,
+        answer.text
+    );
+    answer
+}
+
+macro_rules! steps {
+    ($server:expr; $($method:ident $path:expr $(, $body:expr)? => $status:literal $expect:expr;)*) => {{
+        $( step(&$server, stringify!($method), &$path, steps!(@body $($body)?), $status, &$expect).await; )*
+    }};
+    (@body) => { None };
+    (@body $body:expr) => { Some(&$body) };
+}
+
+/// A JSON Schema registration body.
+fn schema(document: &Value) -> Value {
+    json!({"schemaType": "JSON", "schema": document.to_string()})
+}
+
+/// A registration body with an explicit id and version (IMPORT mode).
+fn imported(document: &Value, id: Option<i64>, version: Option<i64>) -> Value {
+    let mut body = schema(document);
+    if let Some(id) = id {
+        body["id"] = json!(id);
+    }
+    if let Some(v) = version {
+        body["version"] = json!(v);
+    }
+    body
+}
+
+fn string_id() -> Value {
+    closed(json!({"id": {"type": "string"}}))
+}
+
+fn string_id_and_name() -> Value {
+    closed(json!({"id": {"type": "string"}, "name": {"type": "string"}}))
+}
+
+fn string_id_and_at() -> Value {
+    closed(json!({"id": {"type": "string"}, "at": {"type": "string"}}))
+}
+
+fn integer_id() -> Value {
+    closed(json!({"id": {"type": "integer"}}))
+}
+
+fn integer_id_and_note() -> Value {
+    closed(json!({"id": {"type": "integer"}, "note": {"type": "string"}}))
+}
+
+#[tokio::test]
+async fn registers_reads_and_looks_up_versions() {
+    let server = Server::start();
+    let respelled = json!({"schemaType": "JSON", "schema":
+        "{ \"additionalProperties\": false,\n \"properties\": {\"id\": {\"type\": \"string\"}}, \"type\": \"object\" }"});
+    let canonical =
+        r#"{"additionalProperties":false,"properties":{"id":{"type":"string"}},"type":"object"}"#;
+    steps!(server;
+        GET "/subjects" => 200 is(json!([]));
+        POST "/subjects/orders-value/versions", schema(&string_id()) => 200 has(json!({"id": 1, "version": 1, "schemaType": "JSON"}));
+        // Idempotent, also for another spelling of the same schema.
+        POST "/subjects/orders-value/versions", schema(&string_id()) => 200 has(json!({"id": 1, "version": 1}));
+        POST "/subjects/orders-value/versions", respelled => 200 has(json!({"id": 1, "version": 1}));
+        // The same schema under another subject keeps its id.
+        POST "/subjects/audit-value/versions", schema(&string_id()) => 200 has(json!({"id": 1, "version": 1}));
+        POST "/subjects/orders-value/versions", schema(&string_id_and_name()) => 200 has(json!({"id": 2, "version": 2}));
+
+        GET "/subjects" => 200 is(json!(["audit-value", "orders-value"]));
+        GET "/subjects?subjectPrefix=ord" => 200 is(json!(["orders-value"]));
+        GET "/subjects/orders-value/versions" => 200 is(json!([1, 2]));
+        GET "/subjects/orders-value/versions?offset=0&limit=-1" => 200 is(json!([1, 2]));
+        GET "/subjects/orders-value/versions?offset=1" => 200 is(json!([2]));
+        GET "/subjects/orders-value/versions?limit=1" => 200 is(json!([1]));
+        GET "/subjects/orders-value/versions/latest" => 200 has(json!({"subject": "orders-value", "version": 2, "id": 2, "schemaType": "JSON"}));
+        GET "/subjects/orders-value/versions/-1" => 200 has(json!({"version": 2}));
+        GET "/subjects/orders-value/versions/LATEST" => 200 has(json!({"version": 2}));
+        GET "/subjects/orders-value/versions/1" => 200 has(json!({"version": 1, "id": 1, "schema": canonical, "deleted": false}));
+        GET "/subjects/orders-value/versions/3" => 404 code(40402);
+        GET "/subjects/orders-value/versions/0" => 422 code(42202);
+        GET "/subjects/orders-value/versions/abc" => 422 code(42202);
+        GET "/subjects/nobody/versions" => 404 code(40401);
+        GET "/subjects/nobody/versions/1" => 404 code(40401);
+
+        // Lookup.
+        POST "/subjects/orders-value?normalize=False&deleted=False", schema(&string_id()) => 200 has(json!({"subject": "orders-value", "version": 1, "id": 1}));
+        POST "/subjects/orders-value", schema(&integer_id()) => 404 code(40403);
+        POST "/subjects/nobody", schema(&string_id()) => 404 code(40401);
+        POST "/subjects/orders-value", json!({"schemaType": "JSON", "schema": "{\"type\": 5}"}) => 422 code(42201);
+
+        // Schemas by id.
+        GET "/schemas/ids/1" => 200 is(json!({"schema": canonical, "schemaType": "JSON"}));
+        GET "/schemas/ids/1?subject=audit-value" => 200 has(json!({"subject": "audit-value", "version": 1}));
+        GET "/schemas/ids/2?fetchMaxId=true" => 200 has(json!({"maxId": 2}));
+        GET "/schemas/ids/1/subjects?offset=0&limit=-1" => 200 is(json!(["audit-value", "orders-value"]));
+        GET "/schemas/ids/1/versions" => 200 is(json!([{"subject": "audit-value", "version": 1}, {"subject": "orders-value", "version": 1}]));
+        GET "/schemas/ids/99" => 404 code(40403);
+        GET "/schemas/ids/abc" => 404 code(40403);
+        GET "/schemas/ids/99/subjects" => 404 code(40403);
+        GET "/schemas/ids/99/versions" => 404 code(40403);
+        GET "/schemas/types" => 200 is(json!(["AVRO", "JSON", "PROTOBUF"]));
+        GET "/schemas?latestOnly=true" => 200 has(json!([{"subject": "audit-value"}, {"subject": "orders-value", "version": 2}]));
+        GET "/schemas?subjectPrefix=audit" => 200 has(json!([{"subject": "audit-value", "id": 1}]));
+
+        // Query details: `True`, unknown parameters, and nonsense values.
+        GET "/subjects?deleted=True&whatever=1" => 200 is(json!(["audit-value", "orders-value"]));
+        GET "/subjects?deleted=maybe" => 400 code(400);
+        GET "/subjects/orders-value/versions?limit=many" => 400 code(400);
+    );
+    assert_eq!(
+        server.get("/schemas").await.body.as_array().unwrap().len(),
+        3
+    );
+    assert_eq!(
+        server
+            .get("/subjects/orders-value/versions/1/schema")
+            .await
+            .text,
+        canonical
+    );
+    assert_eq!(server.get("/schemas/ids/1/schema").await.text, canonical);
+}
+
+#[tokio::test]
+async fn incompatible_registrations_answer_409_with_every_reason() {
+    let server = Server::start();
+    steps!(server;
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"version": 1}));
+    );
+    let refused = step(
+        &server,
+        "POST",
+        "/subjects/s/versions",
+        Some(&schema(&integer_id())),
+        409,
+        &code(40901),
+    )
+    .await;
+    let message = refused.message();
+    assert!(
+        message.contains("incompatible") && message.contains("TYPE_CHANGED at #/properties/id"),
+        "{message}"
+    );
+    steps!(server;
+        GET "/subjects/s/versions" => 200 is(json!([1]));
+        // Under NONE the same schema goes in.
+        PUT "/config/s", json!({"compatibility": "NONE"}) => 200 is(json!({"compatibility": "NONE"}));
+        POST "/subjects/s/versions", schema(&integer_id()) => 200 has(json!({"version": 2}));
+    );
+    let metrics = server.get("/metrics").await.text;
+    assert!(
+        metrics.contains("charter_compatibility_rejections_total 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("charter_registrations_total 2"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn compatibility_endpoints_judge_against_the_right_history() {
+    let server = Server::start();
+    let v3 = schema(&integer_id_and_note());
+    let broken = json!({"schemaType": "JSON", "schema": "{\"type\": \"nothing\"}"});
+    steps!(server;
+        // Unknown subject: `latest` is compatible, an explicit version is 40402.
+        POST "/compatibility/subjects/s/versions/latest", v3 => 200 is(json!({"is_compatible": true}));
+        POST "/compatibility/subjects/s/versions/1", v3 => 404 code(40402);
+        // History: v1 {id: string}, v2 {id: integer} (registered under NONE).
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"version": 1}));
+        PUT "/config/s", json!({"compatibility": "NONE"}) => 200 has(json!({}));
+        POST "/subjects/s/versions", schema(&integer_id()) => 200 has(json!({"version": 2}));
+        PUT "/config/s", json!({"compatibility": "BACKWARD"}) => 200 has(json!({}));
+
+        POST "/compatibility/subjects/s/versions/latest?verbose=False", v3 => 200 is(json!({"is_compatible": true}));
+        POST "/compatibility/subjects/s/versions/1?verbose=true", v3 => 200 has(json!({"is_compatible": false,
+            "changes": [{"kind": "TYPE_CHANGED", "path": "#/properties/id", "breaks": ["backward"], "version": 1}]}));
+        // Non-transitive levels check the latest only; transitive ones all.
+        POST "/compatibility/subjects/s/versions", v3 => 200 is(json!({"is_compatible": true}));
+        PUT "/config/s", json!({"compatibility": "BACKWARD_TRANSITIVE"}) => 200 has(json!({}));
+        POST "/compatibility/subjects/s/versions", v3 => 200 is(json!({"is_compatible": false}));
+        POST "/subjects/s/versions", v3 => 409 code(40901);
+        // Soft-deleted versions leave the history.
+        DELETE "/subjects/s/versions/1" => 200 is(json!(1));
+        POST "/compatibility/subjects/s/versions", v3 => 200 is(json!({"is_compatible": true}));
+        POST "/compatibility/subjects/s/versions/1", v3 => 404 code(40402);
+        POST "/subjects/s/versions", v3 => 200 has(json!({"version": 3}));
+        // An invalid schema: 42201, or an incompatible verdict when verbose.
+        POST "/compatibility/subjects/s/versions", broken => 422 code(42201);
+        POST "/compatibility/subjects/s/versions?verbose=true", broken => 200 has(json!({"is_compatible": false}));
+        POST "/compatibility/subjects/s/versions/zero", v3 => 422 code(42202);
+    );
+    let verbose = server
+        .post(
+            "/compatibility/subjects/s/versions/2?verbose=true",
+            &schema(&string_id()),
+        )
+        .await;
+    let messages = verbose.body["messages"].as_array().unwrap();
+    assert!(
+        messages[0]
+            .as_str()
+            .unwrap()
+            .starts_with("TYPE_CHANGED at #/properties/id: "),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&json!("{oldSchemaVersion: 2}")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&json!(
+            "{validateFields: 'false', compatibility: 'BACKWARD_TRANSITIVE'}"
+        )),
+        "{messages:?}"
+    );
+}
+
+#[tokio::test]
+async fn config_is_global_and_per_subject() {
+    let server = Server::start();
+    steps!(server;
+        GET "/config" => 200 is(json!({"compatibilityLevel": "BACKWARD"}));
+        PUT "/config", json!({"compatibility": "full"}) => 200 is(json!({"compatibility": "FULL"}));
+        GET "/config" => 200 is(json!({"compatibilityLevel": "FULL"}));
+        PUT "/config", json!({"compatibility": "SIDEWAYS"}) => 422 code(42203);
+        PUT "/config", json!({"compatibilityGroup": "major"}) => 422 code(42203);
+        PUT "/config", json!({"compatibilityPolicy": "LOOSE"}) => 422 code(42203);
+
+        GET "/config/s" => 404 code(40408);
+        GET "/config/s?defaultToGlobal=true" => 200 is(json!({"compatibilityLevel": "FULL"}));
+        PUT "/config/s", json!({"compatibilityLevel": "NONE", "compatibilityPolicy": "lenient"}) => 200 is(json!({"compatibility": "NONE", "compatibilityPolicy": "LENIENT"}));
+        GET "/config/s" => 200 is(json!({"compatibilityLevel": "NONE", "compatibilityPolicy": "LENIENT"}));
+        // Absent fields stay; null clears.
+        PUT "/config/s", json!({"normalize": true}) => 200 is(json!({"compatibility": "NONE", "compatibilityPolicy": "LENIENT", "normalize": true}));
+        PUT "/config/s", json!({"compatibilityPolicy": null}) => 200 is(json!({"compatibility": "NONE", "normalize": true}));
+        DELETE "/config/s" => 200 is(json!({"compatibilityLevel": "NONE", "normalize": true}));
+        DELETE "/config/s" => 404 code(40401);
+        DELETE "/config" => 200 is(json!({"compatibilityLevel": "FULL"}));
+        GET "/config" => 200 is(json!({"compatibilityLevel": "BACKWARD"}));
+        PUT "/config/__GLOBAL", json!({"compatibility": "NONE"}) => 422 code(42208);
+    );
+}
+
+#[tokio::test]
+async fn modes_guard_writes() {
+    let server = Server::start();
+    steps!(server;
+        GET "/mode" => 200 is(json!({"mode": "READWRITE"}));
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"version": 1}));
+        PUT "/mode", json!({"mode": "READONLY"}) => 200 is(json!({"mode": "READONLY"}));
+        POST "/subjects/s/versions", schema(&string_id_and_name()) => 422 code(42205);
+        // Registering what is already there stays idempotent in READONLY.
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"version": 1}));
+        DELETE "/subjects/s/versions/1" => 422 code(42205);
+        DELETE "/subjects/s" => 422 code(42205);
+        PUT "/config", json!({"compatibility": "NONE"}) => 422 code(42205);
+        DELETE "/mode" => 200 is(json!({"mode": "READONLY"}));
+
+        GET "/mode/s" => 404 code(40409);
+        GET "/mode/s?defaultToGlobal=true" => 200 is(json!({"mode": "READWRITE"}));
+        PUT "/mode/s?force=False", json!({"mode": "readonly"}) => 200 is(json!({"mode": "READONLY"}));
+        GET "/mode/s" => 200 is(json!({"mode": "READONLY"}));
+        POST "/subjects/s/versions", schema(&string_id_and_name()) => 422 code(42205);
+        PUT "/config/s", json!({"compatibility": "NONE"}) => 422 code(42205);
+        POST "/subjects/other/versions", schema(&string_id_and_name()) => 200 has(json!({"version": 1}));
+        DELETE "/mode/s" => 200 is(json!({"mode": "READONLY"}));
+        DELETE "/mode/s" => 404 code(40401);
+        DELETE "/mode/s?recursive=true" => 200 is(json!({}));
+        PUT "/mode", json!({"mode": "BOGUS"}) => 422 code(42204);
+        PUT "/mode", json!({}) => 422 code(42204);
+    );
+}
+
+#[tokio::test]
+async fn import_mode_registers_with_given_ids_and_versions() {
+    let server = Server::start();
+    steps!(server;
+        POST "/subjects/live/versions", schema(&string_id()) => 200 has(json!({"id": 1}));
+        // Switching to IMPORT needs an empty scope, or force.
+        PUT "/mode", json!({"mode": "IMPORT"}) => 422 code(42205);
+        PUT "/mode/live", json!({"mode": "IMPORT"}) => 422 code(42205);
+        PUT "/mode/copied", json!({"mode": "IMPORT"}) => 200 is(json!({"mode": "IMPORT"}));
+        POST "/subjects/copied/versions", imported(&integer_id(), None, None) => 422 code(42205);
+        POST "/subjects/copied/versions", imported(&integer_id(), Some(100), Some(5)) => 200 has(json!({"id": 100, "version": 5}));
+        GET "/schemas/ids/100" => 200 has(json!({"schemaType": "JSON"}));
+        // No compatibility check in IMPORT mode: an incompatible version goes in.
+        POST "/subjects/copied/versions", imported(&string_id(), Some(1), Some(7)) => 200 has(json!({"id": 1, "version": 7}));
+        POST "/subjects/copied/versions", imported(&string_id_and_at(), Some(300), Some(7)) => 422 code(42201);
+        // An id that holds other content is refused.
+        POST "/subjects/copied/versions", imported(&string_id_and_name(), Some(100), None) => 422 code(42205);
+        // Ids outside IMPORT are refused, and so are versions out of turn.
+        POST "/subjects/live/versions", imported(&string_id_and_name(), Some(500), None) => 422 code(42205);
+        POST "/subjects/live/versions", imported(&string_id_and_name(), None, Some(9)) => 422 code(42201);
+        // New ids continue above the imported ones.
+        POST "/subjects/live/versions", schema(&string_id_and_name()) => 200 has(json!({"id": 101, "version": 2}));
+        PUT "/mode?force=true", json!({"mode": "IMPORT"}) => 200 is(json!({"mode": "IMPORT"}));
+        PUT "/mode", json!({"mode": "READWRITE"}) => 200 is(json!({"mode": "READWRITE"}));
+    );
+}
+
+#[tokio::test]
+async fn deletion_follows_the_peer_rules() {
+    let server = Server::start();
+    let fresh = closed(json!({"fresh": {"type": "boolean"}}));
+    steps!(server;
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"id": 1}));
+        POST "/subjects/s/versions", schema(&string_id_and_name()) => 200 has(json!({"id": 2}));
+        DELETE "/subjects/s/versions/2?permanent=true" => 404 code(40407);
+        DELETE "/subjects/s/versions/2" => 200 is(json!(2));
+        DELETE "/subjects/s/versions/2" => 404 code(40406);
+        DELETE "/subjects/s/versions/9" => 404 code(40402);
+        DELETE "/subjects/s/versions/x" => 422 code(42202);
+        DELETE "/subjects/nobody/versions/1" => 404 code(40401);
+        GET "/subjects/s/versions" => 200 is(json!([1]));
+        GET "/subjects/s/versions?deleted=true" => 200 is(json!([1, 2]));
+        GET "/subjects/s/versions?deletedOnly=true" => 200 is(json!([2]));
+        GET "/subjects/s/versions?deletedAsNegative=true" => 200 is(json!([1, -2]));
+        GET "/subjects/s/versions/2" => 404 code(40402);
+        GET "/subjects/s/versions/2?deleted=true" => 200 has(json!({"version": 2, "deleted": true}));
+        // A soft-deleted version's id still resolves; its number is not reused.
+        GET "/schemas/ids/2" => 200 has(json!({"schemaType": "JSON"}));
+        POST "/subjects/s/versions", schema(&string_id_and_at()) => 200 has(json!({"id": 3, "version": 3}));
+        DELETE "/subjects/s/versions/2?permanent=true" => 200 is(json!(2));
+        GET "/subjects/s/versions?deleted=true" => 200 is(json!([1, 3]));
+        GET "/schemas/ids/2" => 404 code(40403);
+
+        DELETE "/subjects/s?permanent=true" => 404 code(40405);
+        DELETE "/subjects/s" => 200 is(json!([1, 3]));
+        DELETE "/subjects/s" => 404 code(40404);
+        GET "/subjects" => 200 is(json!([]));
+        GET "/subjects?deleted=true" => 200 is(json!(["s"]));
+        GET "/subjects?deletedOnly=true" => 200 is(json!(["s"]));
+        GET "/subjects?deleted_only=true" => 200 is(json!(["s"]));
+        GET "/subjects/s/versions" => 404 code(40401);
+        GET "/subjects/s/versions/latest?deleted=true" => 200 has(json!({"version": 3}));
+        DELETE "/subjects/s?permanent=true" => 200 is(json!([1, 3]));
+        GET "/subjects?deleted=true" => 200 is(json!([]));
+        DELETE "/subjects/s" => 404 code(40401);
+        GET "/schemas/ids/1" => 404 code(40403);
+        // Ids are never reused: a new schema gets a new number; a subject
+        // starts again at version 1 after its permanent deletion.
+        POST "/subjects/s/versions", schema(&fresh) => 200 has(json!({"id": 4, "version": 1}));
+    );
+}
+
+#[tokio::test]
+async fn references_resolve_through_the_registry() {
+    let server = Server::start();
+    let customer = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+    let order = json!({"type": "object", "properties": {"customer": {"$ref": "customer.json"}}});
+    let order_v2 = json!({"type": "object", "properties": {"customer": {"$ref": "customer.json"}, "note": {}}});
+    let with_refs = |document: &Value, version: i64| {
+        let mut body = schema(document);
+        body["references"] =
+            json!([{"name": "customer.json", "subject": "customer", "version": version}]);
+        body
+    };
+    let no_name = json!({"schemaType": "JSON", "schema": order.to_string(), "references": [{"subject": "customer", "version": 1}]});
+    let pinned = json!([{"name": "customer.json", "subject": "customer", "version": 1}]);
+    steps!(server;
+        POST "/subjects/customer/versions", schema(&customer) => 200 has(json!({"id": 1}));
+        POST "/subjects/order/versions", schema(&order) => 422 code(42201);
+        POST "/subjects/order/versions", with_refs(&order, 7) => 422 code(42201);
+        POST "/subjects/order/versions", no_name => 422 code(42201);
+        // `-1` is pinned to the latest version.
+        POST "/subjects/order/versions", with_refs(&order, -1) => 200 has(json!({"id": 2, "version": 1, "references": pinned}));
+        GET "/subjects/order/versions/latest" => 200 has(json!({"references": pinned}));
+        GET "/schemas/ids/2" => 200 has(json!({"references": pinned}));
+        GET "/subjects/customer/versions/1/referencedby" => 200 is(json!([2]));
+        POST "/subjects/order/versions", with_refs(&order, 1) => 200 has(json!({"id": 2, "version": 1}));
+        POST "/subjects/order", with_refs(&order, 1) => 200 has(json!({"id": 2, "version": 1}));
+        DELETE "/subjects/customer/versions/1" => 422 code(42206);
+        DELETE "/subjects/customer" => 422 code(42206);
+        // A second version of the referring schema is judged with the
+        // reference resolved.
+        POST "/subjects/order/versions", with_refs(&order_v2, 1) => 200 has(json!({"version": 2}));
+    );
+}
+
+#[tokio::test]
+async fn avro_and_protobuf_are_stored_but_not_judged() {
+    let server = Server::start();
+    let avro1 = json!({"schema": r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}"#});
+    let avro2 = json!({"schema": r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#});
+    let proto = json!({"schemaType": "PROTOBUF", "schema": "syntax = \"proto3\";\nmessage Order { string id = 1; }\n"});
+    steps!(server;
+        // No schemaType means AVRO.
+        POST "/subjects/avro/versions", avro1 => 200 has(json!({"id": 1, "schemaType": "AVRO"}));
+        GET "/subjects/avro/versions/1" => 200 has(json!({"schemaType": "AVRO"}));
+        // A check Charter cannot make yet is an error, never a verdict.
+        POST "/subjects/avro/versions", avro2 => 501 code(50101);
+        POST "/compatibility/subjects/avro/versions/latest", avro2 => 501 code(50101);
+        GET "/subjects/avro/versions" => 200 is(json!([1]));
+        PUT "/config/avro", json!({"compatibility": "NONE"}) => 200 has(json!({}));
+        POST "/subjects/avro/versions", avro2 => 200 has(json!({"version": 2}));
+        POST "/subjects/avro/versions", json!({"schema": "not json"}) => 422 code(42201);
+        POST "/subjects/proto/versions", proto => 200 has(json!({"id": 3, "schemaType": "PROTOBUF"}));
+        GET "/schemas/ids/3" => 200 has(json!({"schemaType": "PROTOBUF"}));
+        GET "/schemas/ids/3?format=serialized" => 501 code(50101);
+        POST "/subjects/x/versions", json!({"schemaType": "XML", "schema": "<a/>"}) => 422 code(42201);
+    );
+    server.delete("/config/avro").await;
+    let refused = server
+        .post(
+            "/subjects/avro/versions",
+            &json!({"schema": "{\"type\":\"string\"}"}),
+        )
+        .await;
+    assert!(
+        refused.message().contains("AVRO") && refused.message().contains("NONE"),
+        "{}",
+        refused.text
+    );
+}
+
+#[tokio::test]
+async fn the_wire_details_clients_trip_on() {
+    let server = Server::start_with(&["--max-body-bytes", "2048"]);
+    let big = schema(&closed(
+        json!({"padding": {"description": "x".repeat(4000)}}),
+    ));
+    steps!(server;
+        GET "/nowhere" => 404 code(404);
+        PATCH "/subjects" => 405 code(405);
+        POST "/schemas/types" => 405 code(405);
+        POST "/subjects/s/versions", json!({"schema": 5}) => 400 code(400);
+        POST "/subjects/big/versions", big => 413 code(413);
+        GET "/subjects/big/versions" => 404 code(40401);
+        GET "/associations/resources/-/orders?resourceType=topic&associationType=value" => 404 code(40410);
+        GET "/" => 200 is(json!({}));
+        GET "/contexts" => 200 is(json!(["."]));
+        GET "/v1/metadata/version" => 200 has(json!({"commitId": ""}));
+        GET "/subjects/a%01b/versions" => 422 code(42208);
+        GET "/health/live" => 200 is(json!({"status": "live"}));
+        GET "/health/ready" => 200 is(json!({"status": "ready"}));
+    );
+    let post = |body: &'static str, content_type: Option<&'static str>| {
+        let server = &server;
+        async move {
+            server
+                .raw("POST", "/subjects/s/versions", Some(body), content_type)
+                .await
+        }
+    };
+    let malformed = post("{\"schema\": ", Some("application/json")).await;
+    assert_eq!((malformed.status, malformed.code()), (400, 400));
+    assert!(
+        malformed.message().contains("not valid JSON") && malformed.message().contains("line 1"),
+        "{}",
+        malformed.text
+    );
+    let wrong_shape = server
+        .post("/subjects/s/versions", &json!({"schema": 5}))
+        .await;
+    assert!(
+        wrong_shape.message().contains("invalid type"),
+        "{}",
+        wrong_shape.text
+    );
+    assert_eq!(post("", Some("application/json")).await.status, 400);
+    let body: &'static str = r#"{"schemaType": "JSON", "schema": "{\"type\": \"string\"}"}"#;
+    assert_eq!(post(body, Some("text/plain")).await.code(), 415);
+    for content_type in [
+        None,
+        Some("application/json"),
+        Some("application/octet-stream"),
+        Some("application/vnd.schemaregistry+json"),
+    ] {
+        let answer = post(body, content_type).await;
+        assert_eq!(answer.status, 200, "{content_type:?}: {}", answer.text);
+    }
+    let too_large = server
+        .post(
+            "/subjects/big/versions",
+            &json!({"schema": "x".repeat(3000)}),
+        )
+        .await;
+    assert!(too_large.message().contains("2048"), "{}", too_large.text);
+
+    assert_eq!(
+        server.get("/subjects").await.content_type,
+        "application/vnd.schemaregistry.v1+json"
+    );
+    let json_only = reqwest::Client::new()
+        .get(format!("{}/subjects", server.base))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_only.headers()["content-type"], "application/json");
+
+    let metrics = server.get("/metrics").await;
+    assert!(
+        metrics.content_type.starts_with("text/plain"),
+        "{}",
+        metrics.content_type
+    );
+    for needle in [
+        "charter_http_requests_total{route=\"/subjects/{subject}/versions\",method=\"POST\",status=\"413\"} 2",
+        "charter_http_request_duration_seconds_bucket{route=\"/subjects\",le=\"+Inf\"}",
+        "charter_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1",
+        "charter_schemas_stored 1",
+    ] {
+        assert!(
+            metrics.text.contains(needle),
+            "{needle} missing from:\n{}",
+            metrics.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn logs_are_json_when_asked() {
+    let mut server = Server::start_with(&["--log-format", "json", "--log-level", "debug"]);
+    steps!(server;
+        POST "/subjects/logged/versions", schema(&string_id()) => 200 has(json!({"id": 1}));
+    );
+    assert!(server.terminate(), "clean exit");
+    let stderr = server.stderr();
+    let request_line = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| {
+            l["fields"]["message"] == "request finished"
+                && l["span"]["route"] == "/subjects/{subject}/versions"
+        })
+        .unwrap_or_else(|| panic!("no request log line in:\n{stderr}"));
+    let span = &request_line["span"];
+    assert_eq!(
+        (span["method"].as_str(), span["subject"].as_str()),
+        (Some("POST"), Some("logged"))
+    );
+    assert_eq!(span["status"], 200);
+    assert!(span["latency_ms"].is_number(), "{request_line}");
+}
