@@ -25,6 +25,9 @@ pub enum Command {
     /// Judge a new schema against earlier versions kept in files (oldest first).
     #[command(after_help = EXIT_CODES_HELP)]
     Check(CheckArgs),
+    /// Validate payloads (JSON, NDJSON) against a schema, every record.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Validate(ValidateArgs),
 }
 
 /// `charter diff OLD NEW`.
@@ -64,6 +67,50 @@ pub struct CheckArgs {
     pub output: OutputFormat,
 }
 
+/// `charter validate PAYLOAD... --schema FILE`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Payload files: `.json` (one document, or an array with `--array`),
+    /// `.ndjson` or `.jsonl` (one record per line), or `-` for NDJSON on stdin.
+    #[arg(required = true, value_name = "PAYLOAD")]
+    pub payloads: Vec<PathBuf>,
+    /// The schema the payloads must follow (JSON Schema).
+    #[arg(long, value_name = "FILE")]
+    pub schema: PathBuf,
+    /// How to read the schema file.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Read every payload as this format instead of telling it from the
+    /// file name.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<PayloadFormat>,
+    /// A `.json` payload is a top-level array whose elements are the records.
+    #[arg(long)]
+    pub array: bool,
+    /// Stop after this many invalid records (each is reported with all its
+    /// errors).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_errors: Option<u64>,
+    /// Worker threads; one per core by default.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Print only the invalid records: no summary, no notes, no progress.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+/// How payload records are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PayloadFormat {
+    /// One JSON document per line.
+    Ndjson,
+    /// One JSON document per file (with `--array`, an array of records).
+    Json,
+}
+
 /// How to judge.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct JudgeArgs {
@@ -96,6 +143,10 @@ pub enum OutputFormat {
     Text,
     /// One JSON object.
     Json,
+    /// GitHub Actions annotations (`::error file=...,line=...::...`).
+    Github,
+    /// A JUnit XML report, for CI servers to display as tests.
+    Junit,
 }
 
 fn parse_mode(s: &str) -> Result<CompatibilityMode, String> {

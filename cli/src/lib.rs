@@ -1,11 +1,12 @@
-//! The `charter` command line: argument definitions, command implementations
-//! and report rendering. `main.rs` only calls [`main`].
+//! The `charter` command line: argument definitions, command implementations,
+//! payload validation and report rendering. `main.rs` only calls [`main`].
 
 pub mod args;
 pub mod commands;
 pub mod exit;
 pub mod input;
 pub mod render;
+pub mod validate;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Diff(args) => commands::diff::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Validate(args) => commands::validate::run(args),
     };
     match outcome {
         Ok(exit) => exit.into(),

@@ -22,5 +22,5 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    super::finish(&report, args.output, &labels)
+    super::finish(&report, args.output, &args.schema, &labels)
 }

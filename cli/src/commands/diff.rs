@@ -13,5 +13,6 @@ pub fn run(args: DiffArgs) -> Result<Exit> {
     let new = input::load(&args.new, &args.input)?;
     let changes = schemas::diff(&old, &new, args.judge.policy)?;
     let report = CompatReport::new(args.judge.mode, args.judge.policy, changes);
-    super::finish(&report, args.output, &[])
+    let old = args.old.display().to_string();
+    super::finish(&report, args.output, &args.new, &[old])
 }

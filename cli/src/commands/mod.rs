@@ -2,26 +2,45 @@
 
 pub mod check;
 pub mod diff;
+pub mod validate;
 
 use std::io::Write;
+use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use schemas::CompatReport;
 
 use crate::args::OutputFormat;
 use crate::exit::Exit;
-use crate::render;
+use crate::render::{self, CompatFiles};
 
-/// Prints `report` in `format` and returns the verdict's exit.
+/// Prints `report` on `schema` (the new one) judged against the files
+/// `against` (oldest first) in `format`, and returns the verdict's exit.
 pub(crate) fn finish(
     report: &CompatReport,
     format: OutputFormat,
-    labels: &[String],
+    schema: &Path,
+    against: &[String],
 ) -> Result<Exit> {
     let mut stdout = anstream::stdout().lock();
     match format {
-        OutputFormat::Text => render::text(&mut stdout, report, labels)?,
-        OutputFormat::Json => render::json(&mut stdout, report)?,
+        OutputFormat::Text => render::text::compat(&mut stdout, report, against)?,
+        OutputFormat::Json => render::json::compat(&mut stdout, report)?,
+        OutputFormat::Github | OutputFormat::Junit => {
+            let name = schema.display().to_string();
+            let text =
+                std::fs::read_to_string(schema).with_context(|| format!("{name}: cannot read"))?;
+            let files = CompatFiles {
+                schema: &name,
+                text: &text,
+                against,
+            };
+            if format == OutputFormat::Github {
+                render::github::compat(&mut stdout, report, files)?;
+            } else {
+                render::junit::compat(&mut stdout, report, files)?;
+            }
+        }
     }
     stdout.flush()?;
     Ok(Exit::from_ok(report.compatible))

@@ -1,0 +1,151 @@
+//! `--output text`: reports for people, coloured on a terminal.
+
+use std::io::{self, Write};
+
+use schemas::{Change, CompatReport};
+
+use super::{BAD, DIM, GOOD, Labels, count, instance, stopped_note, validation_verdict};
+use crate::validate::{InvalidRecord, Payload, Sink, Summary, Tally};
+
+/// The text report: breaking changes (with examples), then the others, then
+/// a summary line.
+pub fn compat(out: &mut impl Write, report: &CompatReport, labels: Labels<'_>) -> io::Result<()> {
+    let breaking: Vec<&Change> = report.breaking().collect();
+    let other: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| !breaking.iter().any(|b| std::ptr::eq(*b, *c)))
+        .collect();
+    for change in &breaking {
+        write!(out, "{BAD}BREAKING{BAD:#} ")?;
+        line(out, change, labels)?;
+        if let Some(example) = &change.example {
+            writeln!(
+                out,
+                "    {DIM}example (writer accepts, reader rejects):{DIM:#} {example}"
+            )?;
+        }
+    }
+    if !other.is_empty() {
+        if !breaking.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "Compatible under {}:", report.mode)?;
+        for change in &other {
+            write!(out, "  ")?;
+            line(out, change, labels)?;
+        }
+    }
+    if !report.changes.is_empty() {
+        writeln!(out)?;
+    }
+    let style = if report.compatible { GOOD } else { BAD };
+    let (verdict, rest) = compat_verdict(report);
+    writeln!(out, "{style}{verdict}{style:#}{rest}")
+}
+
+/// The closing sentence of a compatibility report, as the verdict word and
+/// the rest: `INCOMPATIBLE`, ` under BACKWARD (policy: strict): 2 breaking
+/// changes, 0 other changes`.
+pub(crate) fn compat_verdict(report: &CompatReport) -> (&'static str, String) {
+    let breaking = report.breaking().count() as u64;
+    let other = report.changes.len() as u64 - breaking;
+    let verdict = if report.compatible {
+        "COMPATIBLE"
+    } else {
+        "INCOMPATIBLE"
+    };
+    (
+        verdict,
+        format!(
+            " under {} (policy: {}): {}, {}",
+            report.mode,
+            report.policy,
+            count(breaking, "breaking change"),
+            count(other, "other change"),
+        ),
+    )
+}
+
+fn line(out: &mut impl Write, change: &Change, labels: Labels<'_>) -> io::Result<()> {
+    let against = match change.against {
+        Some(i) if labels.len() > 1 => format!(
+            " {DIM}(against {}){DIM:#}",
+            labels.get(i).map_or("?", String::as_str)
+        ),
+        _ => String::new(),
+    };
+    writeln!(out, "{}: {}{against}", change.path, change.message)
+}
+
+/// The text report of a validation run: one line per error as
+/// `FILE:LINE: POINTER: MESSAGE (KEYWORD at SCHEMA_PATH)`, a note per empty
+/// file, then the summary (notes and summary left out when `quiet`).
+pub struct Validation<W> {
+    out: W,
+    quiet: bool,
+}
+
+impl<W: Write> Validation<W> {
+    /// A report to `out`.
+    pub fn new(out: W, quiet: bool) -> Self {
+        Validation { out, quiet }
+    }
+}
+
+impl<W: Write> Sink for Validation<W> {
+    fn begin(&mut self, _: &Payload) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn invalid(&mut self, payload: &Payload, record: &InvalidRecord) -> io::Result<()> {
+        let name = payload.name();
+        for issue in &record.issues {
+            if issue.is_json_error() {
+                writeln!(
+                    self.out,
+                    "{name}:{}: {BAD}invalid JSON{BAD:#}: {}",
+                    issue.line, issue.message
+                )?;
+            } else {
+                writeln!(
+                    self.out,
+                    "{name}:{}: {BAD}{}{BAD:#}: {} {DIM}({} at {}){DIM:#}",
+                    issue.line,
+                    instance(&issue.instance_path),
+                    issue.message,
+                    issue.keyword,
+                    issue.schema_path
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, payload: &Payload, tally: Tally) -> io::Result<()> {
+        if tally.records() == 0 && !self.quiet {
+            writeln!(self.out, "{}: empty, no records", payload.name())?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        if let Some(limit) = summary.stopped_at {
+            writeln!(self.out, "{}", stopped_note(limit))?;
+        }
+        let style = if summary.tally.invalid == 0 {
+            GOOD
+        } else {
+            BAD
+        };
+        let (verdict, rest) = validation_verdict(summary);
+        writeln!(self.out, "{style}{verdict}{style:#}: {rest}")
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

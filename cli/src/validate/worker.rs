@@ -1,0 +1,217 @@
+//! Checking the records of one batch: parse, then the cheap `is_valid`, and
+//! only for a rejected record the walk that explains why.
+
+use serde_json::Value;
+
+use super::source::{Batch, Span};
+use super::{InvalidRecord, Issue, JSON_KEYWORD, Validator, clip};
+
+/// What a batch held.
+#[derive(Debug, Default)]
+pub(crate) struct Checked {
+    /// Valid records before each invalid one (by index in `invalid`), so a
+    /// run that stops inside the batch counts exactly up to the stop.
+    pub(crate) valid_before: Vec<u64>,
+    pub(crate) invalid: Vec<InvalidRecord>,
+    /// Valid records in the whole batch.
+    pub(crate) valid: u64,
+}
+
+/// Checks every record of `batch`.
+pub(crate) fn check(validator: &Validator, batch: &Batch) -> Checked {
+    let mut checked = Checked::default();
+    for span in &batch.spans {
+        match record(validator, &batch.buf, span) {
+            None => checked.valid += 1,
+            Some(issues) => {
+                checked.valid_before.push(checked.valid);
+                checked.invalid.push(InvalidRecord {
+                    line: span.line,
+                    issues,
+                });
+            }
+        }
+    }
+    checked
+}
+
+/// The issues of one record, `None` when it is valid.
+fn record(validator: &Validator, buf: &[u8], span: &Span) -> Option<Vec<Issue>> {
+    if let Some(message) = span.broken {
+        return Some(vec![json_issue(span.line, message.to_string())]);
+    }
+    let value: Value = match serde_json::from_slice(&buf[span.start..span.end]) {
+        Ok(value) => value,
+        Err(e) => {
+            // The parser counts lines from the record's first.
+            let line = span.line + (e.line() as u64).saturating_sub(1);
+            return Some(vec![json_issue(line, parser_message(&e))]);
+        }
+    };
+    if validator.inner.is_valid(&value) {
+        return None;
+    }
+    let issues: Vec<Issue> = validator
+        .inner
+        .iter_errors(&value)
+        .map(|e| Issue {
+            line: span.line,
+            instance_path: e.instance_path().as_str().to_string(),
+            keyword: e.kind().keyword().to_string(),
+            schema_path: schema_path(validator, &e),
+            message: clip(e.to_string()),
+        })
+        .collect();
+    Some(issues)
+}
+
+fn json_issue(line: u64, message: String) -> Issue {
+    Issue {
+        line,
+        instance_path: String::new(),
+        keyword: JSON_KEYWORD.to_string(),
+        schema_path: String::new(),
+        message,
+    }
+}
+
+/// serde_json's message, with the column but without the line (reported
+/// separately): `expected value at column 7`.
+fn parser_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let what = text.split(" at line ").next().unwrap_or(&text);
+    if e.column() == 0 {
+        what.to_string()
+    } else {
+        format!("{what} at column {}", e.column())
+    }
+}
+
+/// `#/pointer` for a keyword of the schema document itself, and
+/// `DOCUMENT#/pointer` for one found in a referenced document.
+fn schema_path(validator: &Validator, e: &jsonschema::ValidationError<'_>) -> String {
+    let pointer = e.schema_path().as_str();
+    let document = e
+        .absolute_keyword_location()
+        .map(|uri| uri.as_str().split('#').next().unwrap_or_default())
+        .filter(|document| *document != validator.base);
+    match document {
+        Some(document) => format!(
+            "{}#{pointer}",
+            document.strip_prefix("charter:///").unwrap_or(document)
+        ),
+        None => format!("#{pointer}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemas::{NoReferences, Schema, SchemaType};
+
+    /// A batch of `records`, the first on line `first`, one per line.
+    fn batch(records: &[&str], first: u64) -> Batch {
+        let mut batch = Batch::default();
+        for (i, record) in records.iter().enumerate() {
+            let start = batch.buf.len();
+            batch.buf.extend_from_slice(record.as_bytes());
+            batch.spans.push(Span {
+                start,
+                end: batch.buf.len(),
+                line: first + i as u64,
+                broken: None,
+            });
+        }
+        batch
+    }
+
+    fn validator(schema: &str) -> Validator {
+        Validator::new(&Schema::parse(SchemaType::Json, schema, &NoReferences).unwrap()).unwrap()
+    }
+
+    /// Checks `records` (one per line) and returns (line, keyword, pointer,
+    /// schema path) per issue.
+    fn check_lines(schema: &str, records: &[&str]) -> Vec<(u64, String, String, String)> {
+        let checked = check(&validator(schema), &batch(records, 1));
+        assert_eq!(
+            checked.valid + checked.invalid.len() as u64,
+            records.len() as u64
+        );
+        checked
+            .invalid
+            .into_iter()
+            .flat_map(|r| r.issues)
+            .map(|i| (i.line, i.keyword, i.instance_path, i.schema_path))
+            .collect()
+    }
+
+    fn issue(
+        line: u64,
+        keyword: &str,
+        pointer: &str,
+        schema: &str,
+    ) -> (u64, String, String, String) {
+        (line, keyword.into(), pointer.into(), schema.into())
+    }
+
+    #[test]
+    fn numbers_are_judged_exactly() {
+        let schema = r#"{"type":"number","multipleOf":0.01}"#;
+        assert_eq!(check_lines(schema, &["835.53", "0.07", "19.99", "1e2"]), []);
+        assert_eq!(
+            check_lines(schema, &["835.531"]),
+            [issue(1, "multipleOf", "", "#/multipleOf")]
+        );
+    }
+
+    #[test]
+    fn formats_are_asserted() {
+        let schema = r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"id":{"format":"uuid"},"at":{"format":"date-time"},"mail":{"format":"email"}}}"#;
+        assert_eq!(
+            check_lines(
+                schema,
+                &[
+                    r#"{"id":"123e4567-e89b-12d3-a456-426614174000","at":"2024-01-01T00:00:00Z","mail":"a@example.com"}"#,
+                    r#"{"id":"nope"}"#,
+                    r#"{"at":"2024-13-01T00:00:00Z"}"#,
+                    r#"{"mail":"not an address"}"#,
+                ]
+            ),
+            [
+                issue(2, "format", "/id", "#/properties/id/format"),
+                issue(3, "format", "/at", "#/properties/at/format"),
+                issue(4, "format", "/mail", "#/properties/mail/format"),
+            ]
+        );
+    }
+
+    #[test]
+    fn schema_paths_are_where_the_keyword_is_written() {
+        let schema = r##"{"$defs":{"Money":{"minimum":0}},"properties":{"total":{"$ref":"#/$defs/Money"}}}"##;
+        assert_eq!(
+            check_lines(schema, &[r#"{"total":-1}"#]),
+            [issue(1, "minimum", "/total", "#/$defs/Money/minimum")]
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_reported_at_the_parser_line() {
+        let validator = validator("{}");
+        let batch = batch(&["{\"a\":\n\n tru}"], 10);
+        let checked = check(&validator, &batch);
+        let issue = &checked.invalid[0].issues[0];
+        assert_eq!(checked.invalid[0].line, 10);
+        assert_eq!(
+            (issue.line, issue.keyword.as_str(), issue.message.as_str()),
+            (12, "json", "expected ident at column 5")
+        );
+    }
+
+    #[test]
+    fn valid_records_before_each_invalid_one_are_counted() {
+        let validator = validator(r#"{"type":"integer"}"#);
+        let checked = check(&validator, &batch(&["1", "2", "x", "3", "\"y\"", "4"], 1));
+        assert_eq!(checked.valid_before, [2, 3]);
+        assert_eq!(checked.valid, 4);
+    }
+}
