@@ -10,6 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::change::{Breaks, Change};
 use crate::json;
@@ -366,16 +367,23 @@ pub fn attach_diff_examples(changes: &mut [Change], old: &Schema, new: &Schema) 
     }
 }
 
-/// The validators of a list of schemas, each built on first use.
+/// The validators of a list of schemas, each built on first use, and the
+/// whole-document counterexample of each (writer, reader) pair, searched for
+/// once.
 struct Probes<'s> {
     schemas: Vec<&'s Schema>,
     built: Vec<std::cell::OnceCell<Option<json::example::Probe<'s>>>>,
+    anywhere: std::cell::RefCell<std::collections::HashMap<(usize, usize), Option<Value>>>,
 }
 
 impl<'s> Probes<'s> {
     fn new(schemas: Vec<&'s Schema>) -> Self {
         let built = schemas.iter().map(|_| std::cell::OnceCell::new()).collect();
-        Probes { schemas, built }
+        Probes {
+            schemas,
+            built,
+            anywhere: Default::default(),
+        }
     }
 
     fn get(&self, index: usize) -> Option<&json::example::Probe<'s>> {
@@ -396,10 +404,16 @@ impl<'s> Probes<'s> {
             (false, true) => (new, old),
             (false, false) => return,
         };
-        let (Some(writer), Some(reader)) = (self.get(writer), self.get(reader)) else {
+        let (Some(w), Some(r)) = (self.get(writer), self.get(reader)) else {
             return;
         };
-        change.example = json::example::example_with(writer, reader, &change.path, change.kind);
+        change.example = json::example::example_at(w, r, &change.path, change.kind).or_else(|| {
+            self.anywhere
+                .borrow_mut()
+                .entry((writer, reader))
+                .or_insert_with(|| json::example::counterexample(w, r))
+                .clone()
+        });
     }
 }
 

@@ -93,15 +93,22 @@ pub fn example_with(
     change_path: &str,
     kind: ChangeKind,
 ) -> Option<Value> {
+    example_at(writer, reader, change_path, kind).or_else(|| counterexample(writer, reader))
+}
+
+/// The targeted half of [`example_with`]: only documents built for the place
+/// `change_path` names (one rejected elsewhere is returned when no better
+/// one is found).
+pub fn example_at(
+    writer: &Probe<'_>,
+    reader: &Probe<'_>,
+    change_path: &str,
+    kind: ChangeKind,
+) -> Option<Value> {
     let mut search = Search::new(writer, reader, TARGETED_BUDGET);
-    if let Some(found) = search.at(change_path, absence_breaks(kind), MAX_DOCUMENTS, true) {
-        return Some(found);
-    }
-    if let Some(far) = search.far.take() {
-        return Some(far);
-    }
-    search.budget = FALLBACK_BUDGET;
-    search.everywhere()
+    search
+        .at(change_path, absence_breaks(kind), MAX_DOCUMENTS, true)
+        .or_else(|| search.far.take())
 }
 
 /// A document that `writer` accepts and `reader` rejects, searched for at

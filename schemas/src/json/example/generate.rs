@@ -47,7 +47,18 @@ impl Hints {
             keys: names.to_vec(),
             ..Hints::default()
         };
-        for id in super::locate::typed_parts(schema, nodes) {
+        // The names `if` conditions look at count too: a document that
+        // meets one condition and not the other tells them apart.
+        let conditions: Vec<NodeId> = super::locate::expand(schema, nodes)
+            .into_iter()
+            .filter_map(|id| match &schema.nodes[id].shape {
+                Shape::Conditional { condition, .. } => Some(*condition),
+                _ => None,
+            })
+            .collect();
+        let mut parts = super::locate::typed_parts(schema, nodes);
+        parts.extend(super::locate::typed_parts(schema, &conditions));
+        for id in parts {
             let Shape::Typed(t) = &schema.nodes[id].shape else {
                 continue;
             };
@@ -377,6 +388,11 @@ impl<'a> Generator<'a> {
         let fresh = fresh_key(t, "extra");
         for value in [json!("x"), json!(0), json!(null), json!({}), json!([])] {
             out.push(with(&minimal, &fresh, value));
+        }
+        if let Some(names) = t.property_names {
+            for name in self.values(names).iter().filter_map(Value::as_str).take(6) {
+                out.push(with(&minimal, name, json!("x")));
+            }
         }
         for (re, id) in &t.pattern_properties {
             if let Some(key) = pattern_samples(re)
