@@ -43,7 +43,7 @@ macro_rules! change_kinds {
                 !matches!(self, ChangeKind::FormatAdded | ChangeKind::FormatRemoved | ChangeKind::FormatChanged
                     | ChangeKind::PatternPropertyAddedToOpenContentModel | ChangeKind::PatternPropertyAddedToUnopenContentModel
                     | ChangeKind::PatternPropertyRemoved | ChangeKind::PropertyNamesAdded | ChangeKind::PropertyNamesRemoved
-                    | ChangeKind::ContainsAdded | ChangeKind::ContainsRemoved | ChangeKind::OneOfBranchesOverlap
+                    | ChangeKind::ContainsAdded | ChangeKind::ContainsRemoved | ChangeKind::ContainsChanged | ChangeKind::OneOfBranchesOverlap
                     | ChangeKind::ConditionalChanged | ChangeKind::SchemaTypeChanged)
             }
 
@@ -283,6 +283,9 @@ change_kinds! {
     ContainsAdded = "CONTAINS_ADDED", strict: breaks, lenient: breaks;
     /// *Charter*: `contains` removed.
     ContainsRemoved = "CONTAINS_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: the `contains` schema matches items the old one did not,
+    /// and `maxContains` caps how many may match.
+    ContainsChanged = "CONTAINS_CHANGED", strict: breaks, lenient: breaks;
     /// `uniqueItems: true` added.
     UniqueItemsAdded = "UNIQUE_ITEMS_ADDED", strict: breaks, lenient: breaks;
     /// `uniqueItems: true` removed.

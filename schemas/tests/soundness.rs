@@ -241,22 +241,30 @@ fn array_schema(inner: BoxedStrategy<Value>) -> impl Strategy<Value = Value> {
             prop::option::weighted(0.2, 1u64..4),
         ),
         prop::option::weighted(0.15, Just(true)),
-        prop::option::weighted(0.15, (inner, prop::option::of(0u64..3))),
+        prop::option::weighted(
+            0.15,
+            (inner, prop::option::of(0u64..3), prop::option::of(0u64..3)),
+        ),
+        prop::option::weighted(0.1, prop_oneof![Just(json!(false)), leaf()]),
     )
-        .prop_map(|(items, prefix, (min, max), unique, contains)| {
-            let mut m = Map::new();
-            m.insert("type".into(), json!("array"));
-            set(&mut m, "items", items);
-            set(&mut m, "prefixItems", prefix.map(Value::Array));
-            set(&mut m, "minItems", min.map(Value::from));
-            set(&mut m, "maxItems", max.map(Value::from));
-            set(&mut m, "uniqueItems", unique.map(Value::from));
-            if let Some((schema, min_contains)) = contains {
-                m.insert("contains".into(), schema);
-                set(&mut m, "minContains", min_contains.map(Value::from));
-            }
-            Value::Object(m)
-        })
+        .prop_map(
+            |(items, prefix, (min, max), unique, contains, unevaluated)| {
+                let mut m = Map::new();
+                m.insert("type".into(), json!("array"));
+                set(&mut m, "items", items);
+                set(&mut m, "prefixItems", prefix.map(Value::Array));
+                set(&mut m, "minItems", min.map(Value::from));
+                set(&mut m, "maxItems", max.map(Value::from));
+                set(&mut m, "uniqueItems", unique.map(Value::from));
+                if let Some((schema, min_contains, max_contains)) = contains {
+                    m.insert("contains".into(), schema);
+                    set(&mut m, "minContains", min_contains.map(Value::from));
+                    set(&mut m, "maxContains", max_contains.map(Value::from));
+                }
+                set(&mut m, "unevaluatedItems", unevaluated);
+                Value::Object(m)
+            },
+        )
 }
 
 /// A schema body in 2020-12 spelling (converted for draft 7 afterwards).
@@ -367,7 +375,19 @@ fn to_draft7(value: Value) -> Value {
                     "dependentRequired" => {
                         out.insert("dependencies".into(), v);
                     }
-                    "minContains" | "maxContains" => {}
+                    "minContains"
+                    | "maxContains"
+                    | "unevaluatedItems"
+                    | "unevaluatedProperties" => {}
+                    "dependentSchemas" => {
+                        if let (Value::Object(deps), Some(Value::Object(into))) =
+                            (&v, out.get_mut("dependencies"))
+                        {
+                            into.extend(deps.clone());
+                        } else if !out.contains_key("dependencies") {
+                            out.insert("dependencies".into(), v);
+                        }
+                    }
                     "$ref" => {
                         let text = v
                             .as_str()
@@ -415,9 +435,12 @@ enum Op {
     RemovePrefixItem,
     SetNot(Value),
     SetConditional(Value, Value),
+    SetPropertyNames(Value),
+    AddDependentSchema(&'static str, Value),
+    SetUnevaluated(&'static str, Value),
 }
 
-const REMOVABLE: [&str; 38] = [
+const REMOVABLE: [&str; 41] = [
     "type",
     "enum",
     "const",
@@ -456,6 +479,9 @@ const REMOVABLE: [&str; 38] = [
     "dependencies",
     "$ref",
     "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentSchemas",
 ];
 
 fn op() -> BoxedStrategy<Op> {
@@ -517,6 +543,13 @@ fn op() -> BoxedStrategy<Op> {
         1 => Just(Op::RemovePrefixItem),
         1 => leaf().prop_map(Op::SetNot),
         1 => (leaf(), leaf()).prop_map(|(a, b)| Op::SetConditional(a, b)),
+        1 => prop_oneof![string_schema(), leaf()].prop_map(Op::SetPropertyNames),
+        1 => (select(NAMES.to_vec()), leaf()).prop_map(|(n, s)| Op::AddDependentSchema(n, s)),
+        1 => (
+            select(vec!["unevaluatedProperties", "unevaluatedItems"]),
+            prop_oneof![Just(json!(false)), leaf()],
+        )
+            .prop_map(|(k, s)| Op::SetUnevaluated(k, s)),
     ]
     .boxed()
 }
@@ -557,7 +590,9 @@ fn subschemas(value: &Value, pointer: &str, out: &mut Vec<String>) {
                 | "if"
                 | "then"
                 | "else"
-                | "propertyNames",
+                | "propertyNames"
+                | "unevaluatedProperties"
+                | "unevaluatedItems",
                 Value::Object(_) | Value::Bool(_),
             ) => subschemas(v, &here, out),
             _ => {}
@@ -724,6 +759,25 @@ fn mutate(schema: &mut Value, draft: Draft, target: Index, op: &Op) {
         Op::SetConditional(c, t) => {
             m.insert("if".into(), c.clone());
             m.insert("then".into(), t.clone());
+        }
+        Op::SetPropertyNames(s) => {
+            m.insert("propertyNames".into(), s.clone());
+        }
+        Op::AddDependentSchema(name, s) => {
+            let keyword = match draft {
+                Draft::Seven => "dependencies",
+                Draft::Twenty => "dependentSchemas",
+            };
+            let deps = m.entry(keyword).or_insert_with(|| json!({}));
+            if let Value::Object(deps) = deps {
+                deps.insert(name.to_string(), s.clone());
+            }
+        }
+        Op::SetUnevaluated(k, s) => {
+            // Draft 7 has no such keyword (its validator ignores it).
+            if draft == Draft::Twenty {
+                m.insert(k.to_string(), s.clone());
+            }
         }
         Op::Replace(_) | Op::Wrap(..) => {}
     }

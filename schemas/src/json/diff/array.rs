@@ -26,11 +26,26 @@ fn extra_items(schema: &JsonSchema, t: &Typed) -> Allowed {
 impl Differ<'_> {
     pub(super) fn array(
         &mut self,
+        o: NodeId,
         u: NodeId,
         ot: &Typed,
         ut: &Typed,
         out: &mut Out,
     ) -> Result<(), CompatError> {
+        // The writer's `unevaluatedItems` lets through items that `contains`
+        // or sibling applicators evaluate: judge the writer without it.
+        let writer_view;
+        let ot = if ot.unevaluated_items.is_some()
+            && (ot.contains.is_some() || self.evaluates_in_place(o))
+        {
+            writer_view = Typed {
+                unevaluated_items: None,
+                ..ot.clone()
+            };
+            &writer_view
+        } else {
+            ot
+        };
         let modern = self.update_draft(u) >= Draft::Draft202012;
         let (tuple_kw, extra_kw) = if modern {
             ("prefixItems", "items")
@@ -87,13 +102,24 @@ impl Differ<'_> {
             out,
         )?;
         match (ot.contains, ut.contains) {
-            (None, Some(new)) if !is_any(self.update, new) || ut.min_contains.unwrap_or(1) > 0 => {
-                out.push(
-                    ChangeKind::ContainsAdded,
-                    "/contains",
-                    None,
-                    Some(self.raw_u(new)),
-                )
+            (None, Some(new)) => {
+                if !is_any(self.update, new) || ut.min_contains.unwrap_or(1) > 0 {
+                    out.push(
+                        ChangeKind::ContainsAdded,
+                        "/contains",
+                        None,
+                        Some(self.raw_u(new)),
+                    );
+                }
+                // Even `contains: {}` with `minContains: 0` bounds the length.
+                if let Some(max) = ut.max_contains {
+                    out.push(
+                        ChangeKind::MaxContainsAdded,
+                        "/maxContains",
+                        None,
+                        Some(max.into()),
+                    );
+                }
             }
             (Some(old), None) => out.push(
                 ChangeKind::ContainsRemoved,
@@ -104,6 +130,21 @@ impl Differ<'_> {
             (Some(old), Some(new)) => {
                 let changes = self.compare(old, new)?;
                 out.extend("/contains", &changes);
+                // Under `maxContains` a wider `contains` counts more items
+                // against the cap: the new schema must match no item the old
+                // one did not.
+                if ut.max_contains.is_some() {
+                    let mut swapped = Differ::new(self.update, self.original, self.policy);
+                    let back = swapped.compare(new, old)?;
+                    if !swapped.compatible(&back) {
+                        out.push(
+                            ChangeKind::ContainsChanged,
+                            "/contains",
+                            Some(self.raw_o(old)),
+                            Some(self.raw_u(new)),
+                        );
+                    }
+                }
             }
             _ => {}
         }

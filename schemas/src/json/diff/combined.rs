@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Changes, Differ, Out, deref, disjoint};
+use super::{Changes, Differ, Out, disjoint};
 use crate::change::ChangeKind;
 use crate::compat::CompatError;
 use crate::json::node::{Criterion, NodeId, Shape};
@@ -137,13 +137,6 @@ impl Differ<'_> {
             })
     }
 
-    /// Whether old node `o` and new node `u` have the same structure (equal
-    /// structural hashes; nodes that reach a reference cycle have none).
-    fn identical(&self, o: NodeId, u: NodeId) -> bool {
-        let (o, u) = (deref(&self.original.nodes, o), deref(&self.update.nodes, u));
-        matches!((self.original.hashes[o], self.update.hashes[u]), (Some(a), Some(b)) if a == b)
-    }
-
     /// Branches with duplicates (equal canonical text) collapsed, each with
     /// its index as written.
     fn distinct(&self, branches: &[NodeId], original: bool) -> Vec<(usize, NodeId)> {
@@ -242,34 +235,4 @@ fn augment(
         }
     }
     false
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::{CompatibilityMode, NoReferences, Policy, Schema, SchemaType};
-
-    fn check(old: &str, new: &str, compatible: bool) {
-        let parse = |text: &str| Schema::parse(SchemaType::Json, text, &NoReferences).unwrap();
-        let (old, new) = (parse(old), parse(new));
-        let report =
-            crate::check(&new, &[&old], CompatibilityMode::Backward, Policy::Strict).unwrap();
-        assert_eq!(report.compatible, compatible, "{:#?}", report.changes);
-    }
-
-    /// r2: widening a `oneOf` branch to `{}` reports no change for that branch,
-    /// but `"a"` (old: only the string branch) now matches both branches.
-    #[test]
-    fn r2_one_of_branch_widened_to_anything_overlaps() {
-        check(
-            r#"{"oneOf":[{"enum":[false]},{"type":["string","null"]}]}"#,
-            r#"{"oneOf":[{},{"type":["string","null"]}]}"#,
-            false,
-        );
-        // Branches kept exactly as they were still need no proof.
-        check(
-            r#"{"oneOf":[{"type":"string"},{"type":"string","maxLength":3}]}"#,
-            r#"{"oneOf":[{"type":"string"},{"type":"string","maxLength":3},{"type":"null"}]}"#,
-            true,
-        );
-    }
 }

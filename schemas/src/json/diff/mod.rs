@@ -20,6 +20,9 @@ mod object;
 mod report;
 pub(crate) mod scalar;
 
+#[cfg(test)]
+mod regressions;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -153,7 +156,7 @@ impl<'a> Differ<'a> {
         let o = deref(&self.original.nodes, o);
         let u = deref(&self.update.nodes, u);
         if let (Some(a), Some(b)) = (self.original.hashes[o], self.update.hashes[u]) {
-            if a == b {
+            if a == b && !self.reads_siblings(o) {
                 return Ok(self.empty.clone());
             }
         }
@@ -397,7 +400,7 @@ impl<'a> Differ<'a> {
             Some(JsonType::String) => scalar::string(ot, ut, out),
             Some(JsonType::Number | JsonType::Integer) => scalar::number(ot, ut, out),
             Some(JsonType::Object) => self.object(o, u, ot, ut, out)?,
-            Some(JsonType::Array) => self.array(u, ot, ut, out)?,
+            Some(JsonType::Array) => self.array(o, u, ot, ut, out)?,
             _ => {}
         }
         Ok(())
@@ -464,8 +467,9 @@ impl<'a> Differ<'a> {
         (uc, ut, ue): (NodeId, Option<NodeId>, Option<NodeId>),
         out: &mut Out,
     ) -> Result<(), CompatError> {
-        let same_condition = self.canonical_o(oc) == self.canonical_u(uc);
-        if !same_condition {
+        // Structural identity, not equal text: a condition that reads the same
+        // may reach a `$ref` whose target changed.
+        if !self.identical(oc, uc) {
             out.push(
                 ChangeKind::ConditionalChanged,
                 "/if",
@@ -510,6 +514,55 @@ impl<'a> Differ<'a> {
 
     pub(crate) fn canonical_u(&self, id: NodeId) -> String {
         to_canonical_string(&self.raw_u(id))
+    }
+
+    /// Whether original node `o` and update node `u` have the same structure
+    /// (equal structural hashes, which see through references; nodes that
+    /// reach a reference cycle have none and are never identical).
+    pub(crate) fn identical(&self, o: NodeId, u: NodeId) -> bool {
+        let (o, u) = (deref(&self.original.nodes, o), deref(&self.update.nodes, u));
+        matches!((self.original.hashes[o], self.update.hashes[u]), (Some(a), Some(b)) if a == b)
+    }
+
+    /// Whether original node `o` accepts more than its own keywords say: a
+    /// part whose `unevaluatedProperties`/`unevaluatedItems` lets through
+    /// what sibling keywords evaluate. Equal structure then proves nothing.
+    fn reads_siblings(&self, o: NodeId) -> bool {
+        match &self.onode(o).shape {
+            Shape::Typed(t) => {
+                (t.unevaluated_items.is_some() && t.contains.is_some())
+                    || ((t.unevaluated_properties.is_some() || t.unevaluated_items.is_some())
+                        && self.evaluates_in_place(o))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the schema object of original node `o` has keywords that
+    /// evaluate properties or items in place (`allOf`, `$ref`, `if`, ...):
+    /// its `unevaluatedProperties`/`unevaluatedItems` then let those through,
+    /// which the content model cannot see.
+    pub(crate) fn evaluates_in_place(&self, o: NodeId) -> bool {
+        const IN_PLACE: [&str; 10] = [
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "if",
+            "then",
+            "else",
+            "$ref",
+            "$dynamicRef",
+            "$recursiveRef",
+            "dependentSchemas",
+        ];
+        let node = self.onode(o);
+        match self.original.documents[node.doc]
+            .value
+            .pointer(&node.pointer)
+        {
+            Some(Value::Object(map)) => IN_PLACE.iter().any(|k| map.contains_key(*k)),
+            _ => false,
+        }
     }
 }
 

@@ -134,12 +134,25 @@ impl Differ<'_> {
 
     pub(super) fn object(
         &mut self,
-        _o: NodeId,
+        o: NodeId,
         u: NodeId,
         ot: &Typed,
         ut: &Typed,
         out: &mut Out,
     ) -> Result<(), CompatError> {
+        // The writer's `unevaluatedProperties` lets through what sibling
+        // applicators evaluate, which the content model cannot see: judge the
+        // writer as if it were absent (it accepts at least as much).
+        let writer_view;
+        let ot = if ot.unevaluated_properties.is_some() && self.evaluates_in_place(o) {
+            writer_view = Typed {
+                unevaluated_properties: None,
+                ..ot.clone()
+            };
+            &writer_view
+        } else {
+            ot
+        };
         let legacy = self.update_draft(u) <= Draft::Draft7;
         self.properties(ot, ut, out)?;
         self.required(ot, ut, out);

@@ -273,6 +273,9 @@ fn what(c: &Change) -> String {
         PropertyNamesRemoved => "property names are no longer constrained".into(),
         ContainsAdded => format!("arrays must now contain an item matching {new}"),
         ContainsRemoved => "arrays no longer need to contain a matching item".into(),
+        ContainsChanged => format!(
+            "`contains` now matches more items ({new}, was {old}), and `maxContains` caps how many may match"
+        ),
         SchemaTypeChanged => format!("schema type changed from {old} to {new}"),
         kind => bound_text(kind, &name, &old, &new),
     }
@@ -381,6 +384,9 @@ fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> S
         }
         PropertyNamesAdded => format!("{writer} data may use property names the reader rejects"),
         ContainsAdded => format!("{writer} arrays may lack such an item"),
+        ContainsChanged => {
+            format!("{writer} arrays may hold more matching items than `maxContains` allows")
+        }
         FormatAdded | FormatChanged | PatternAdded | PatternChanged => {
             format!(
                 "{writer} strings were never checked against the reader's {}",

@@ -1,0 +1,141 @@
+//! Verdicts the soundness property tests (`tests/soundness.rs`) proved
+//! wrong, one test each, named `r<issue>_...`. Each breaking case carries the
+//! document that proves the break, checked against both schemas here.
+
+use serde_json::{Value, json};
+
+use crate::{CompatibilityMode, NoReferences, Policy, Schema, SchemaType};
+
+const DRAFT_2020: &str = "https://json-schema.org/draft/2020-12/schema";
+
+fn parse(mut value: Value, draft: Option<&str>) -> Schema {
+    if let (Some(draft), Value::Object(map)) = (draft, &mut value) {
+        map.insert("$schema".into(), json!(draft));
+    }
+    Schema::parse(SchemaType::Json, &value.to_string(), &NoReferences).unwrap()
+}
+
+/// Checks `old` → `new` under strict BACKWARD: incompatible with `proof` (a
+/// document the old schema accepts and the new one rejects) when given,
+/// compatible otherwise.
+fn check(draft: Option<&str>, old: Value, new: Value, proof: Option<Value>) {
+    let (old, new) = (parse(old, draft), parse(new, draft));
+    let report = crate::check(&new, &[&old], CompatibilityMode::Backward, Policy::Strict).unwrap();
+    match proof {
+        Some(document) => {
+            let valid = |s: &Schema| {
+                s.as_json()
+                    .unwrap()
+                    .validator()
+                    .unwrap()
+                    .is_valid(&document)
+            };
+            assert!(valid(&old) && !valid(&new), "{document} proves nothing");
+            assert!(
+                !report.compatible,
+                "{document} breaks, yet: {:#?}",
+                report.changes
+            );
+        }
+        None => assert!(report.compatible, "{:#?}", report.changes),
+    }
+}
+
+/// Widening a `oneOf` branch to `{}` reports no change for that branch, but
+/// `"a"` (old: only the string branch) now matches both branches.
+#[test]
+fn r2_one_of_branch_widened_to_anything_overlaps() {
+    check(
+        None,
+        json!({"oneOf":[{"enum":[false]},{"type":["string","null"]}]}),
+        json!({"oneOf":[{},{"type":["string","null"]}]}),
+        Some(json!("a")),
+    );
+    // Branches kept exactly as they were still need no proof.
+    check(
+        None,
+        json!({"oneOf":[{"type":"string"},{"type":"string","maxLength":3}]}),
+        json!({"oneOf":[{"type":"string"},{"type":"string","maxLength":3},{"type":"null"}]}),
+        None,
+    );
+}
+
+/// `contains: {}` with `minContains: 0` demands nothing, but `maxContains`
+/// beside it caps the array's length.
+#[test]
+fn r2_contains_anything_with_max_contains_bounds_the_length() {
+    check(
+        Some(DRAFT_2020),
+        json!({"type":"array"}),
+        json!({"type":"array","contains":{},"minContains":0,"maxContains":1}),
+        Some(json!([1, 2])),
+    );
+}
+
+/// Under `maxContains`, a wider `contains` counts more items against the cap.
+#[test]
+fn r2_wider_contains_under_max_contains_counts_more_items() {
+    check(
+        Some(DRAFT_2020),
+        json!({"type":"array","contains":{"type":"string","minLength":1},"maxContains":2}),
+        json!({"type":"array","contains":{"type":"string"},"maxContains":2}),
+        Some(json!(["", "", "a"])),
+    );
+    // The same `contains` under a higher cap is fine.
+    check(
+        Some(DRAFT_2020),
+        json!({"type":"array","contains":{"type":"string"},"maxContains":2}),
+        json!({"type":"array","contains":{"type":"string"},"maxContains":3}),
+        None,
+    );
+}
+
+/// The writer's `unevaluatedProperties: false` lets through what a sibling
+/// `allOf` evaluates; the content model (and the structural-hash shortcut)
+/// took it for `additionalProperties: false`.
+#[test]
+fn r2_writer_unevaluated_properties_sees_sibling_applicators() {
+    check(
+        Some(DRAFT_2020),
+        json!({"allOf":[{"properties":{"a":{"type":"string"}}}],"unevaluatedProperties":false}),
+        json!({"unevaluatedProperties":false}),
+        Some(json!({"a": "x"})),
+    );
+    check(
+        Some(DRAFT_2020),
+        json!({"type":"object","allOf":[{"properties":{"b":{}}}],"unevaluatedProperties":false}),
+        json!({"type":"object","allOf":[{"properties":{"b":{}}}],"unevaluatedProperties":false,
+            "properties":{"b":{"type":"string"}}}),
+        Some(json!({"b": 0})),
+    );
+}
+
+/// In 2020-12, items that `contains` matches count as evaluated, so the
+/// writer's `unevaluatedItems: false` lets them through.
+#[test]
+fn r2_writer_unevaluated_items_sees_contains() {
+    check(
+        Some(DRAFT_2020),
+        json!({"type":"array","contains":{"type":"string"},"unevaluatedItems":false}),
+        json!({"type":"array","unevaluatedItems":false}),
+        Some(json!(["a"])),
+    );
+}
+
+/// `if` conditions were compared as text, so one that reaches a changed
+/// definition through a `$ref` counted as unchanged.
+#[test]
+fn r2_condition_reaching_a_changed_definition() {
+    let schema = |d0: &str| {
+        json!({"definitions":{"d0":{"type": d0}},
+            "if":{"properties":{"a":{"$ref":"#/definitions/d0"}},"required":["a"]},
+            "then":{"required":["b"]}})
+    };
+    check(
+        None,
+        schema("number"),
+        schema("string"),
+        Some(json!({"a": "x"})),
+    );
+    check(None, schema("number"), schema("number"), None);
+}
