@@ -26,7 +26,6 @@ fn check(old: Value, new: Value, kind: &str) -> Value {
         .unwrap_or_else(|| panic!("no example for {kind} at {}", change.path));
     assert!(o.validator().unwrap().is_valid(&example), "{example}");
     assert!(!n.validator().unwrap().is_valid(&example), "{example}");
-    eprintln!("DEBUG {kind} {} => {example}", change.path);
     example
 }
 
