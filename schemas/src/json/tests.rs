@@ -124,3 +124,27 @@ fn a_large_schema_parses() {
     let schema = parse(&text).unwrap();
     assert!(schema.nodes.len() > 20_000);
 }
+
+#[test]
+fn a_large_schema_diffs_in_bounded_work() {
+    let make = |changed: usize| {
+        let props: Vec<String> = (0..20_000)
+            .map(|i| {
+                let max = if i == changed { 1 } else { i + 10 };
+                format!(r#""p{i}":{{"type":"string","maxLength":{max},"description":"property number {i}"}}"#)
+            })
+            .collect();
+        format!(
+            r#"{{"type":"object","properties":{{{}}}}}"#,
+            props.join(",")
+        )
+    };
+    let (old, new) = (make(usize::MAX), make(12_345));
+    assert!(old.len() > 1_000_000);
+    let old = crate::Schema::parse(crate::SchemaType::Json, &old, &NoReferences).unwrap();
+    let new = crate::Schema::parse(crate::SchemaType::Json, &new, &NoReferences).unwrap();
+    let changes = crate::diff(&old, &new, crate::Policy::Strict).unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].path, "#/properties/p12345/maxLength");
+    assert!(changes[0].breaks.backward);
+}
