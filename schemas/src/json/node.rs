@@ -51,6 +51,7 @@ impl JsonType {
 }
 
 /// `allOf`, `anyOf` or `oneOf`.
+#[allow(clippy::enum_variant_names)] // named after the keywords
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Criterion {
     AllOf,
@@ -98,6 +99,10 @@ pub(crate) struct Typed {
     pub(crate) max_length: Option<u64>,
     pub(crate) pattern: Option<String>,
     pub(crate) format: Option<String>,
+    /// `contentEncoding` and `contentMediaType`, where the draft makes them
+    /// assertions (drafts 6 and 7; annotations from 2019-09 on).
+    pub(crate) content_encoding: Option<String>,
+    pub(crate) content_media_type: Option<String>,
     // number
     pub(crate) minimum: Option<Num>,
     pub(crate) maximum: Option<Num>,
