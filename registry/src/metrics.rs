@@ -19,7 +19,7 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
 #[derive(Debug, Default)]
 struct RouteStats {
     /// Requests by (method, status).
-    requests: RwLock<BTreeMap<(String, u16), AtomicU64>>,
+    requests: RwLock<BTreeMap<(&'static str, u16), AtomicU64>>,
     /// Cumulative bucket counts, one per [`LATENCY_BUCKETS`] entry.
     buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     count: AtomicU64,
@@ -44,9 +44,16 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The label of a method: the standard ones by name, anything else as
+/// `OTHER` (so a client inventing methods cannot grow the series).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 7] = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"];
+    KNOWN.into_iter().find(|m| *m == method).unwrap_or("OTHER")
+}
+
 impl RouteStats {
     fn record(&self, method: &str, status: u16, latency: Duration) {
-        let key = (method.to_string(), status);
+        let key = (method_label(method), status);
         let counted = read(&self.requests)
             .get(&key)
             .map(|c| c.fetch_add(1, Ordering::Relaxed))
@@ -205,6 +212,12 @@ mod tests {
         assert!(text.contains("charter_registrations_total 1"));
         assert!(text.contains("charter_compatibility_rejections_total 1"));
         assert!(text.contains("charter_schemas_stored 7"));
+    }
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label("GET"), "GET");
+        assert_eq!(method_label("BREW"), "OTHER");
     }
 
     #[test]

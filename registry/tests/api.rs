@@ -469,6 +469,10 @@ async fn avro_and_protobuf_are_stored_but_not_judged() {
         GET "/schemas/ids/3" => 200 has(json!({"schemaType": "PROTOBUF"}));
         GET "/schemas/ids/3?format=serialized" => 501 code(50101);
         POST "/subjects/x/versions", json!({"schemaType": "XML", "schema": "<a/>"}) => 422 code(42201);
+        // Parts of a schema's identity Charter does not keep are refused, not dropped.
+        POST "/subjects/x/versions", json!({"schema": "{}", "metadata": {"properties": {"owner": "me"}}}) => 422 code(42201);
+        POST "/subjects/x/versions", json!({"schema": "{}", "ruleSet": {"domainRules": []}}) => 422 code(42201);
+        POST "/subjects/x/versions", json!({"schema": "{}", "metadata": null, "ruleSet": {}}) => 200 has(json!({"version": 1}));
     );
     server.delete("/config/avro").await;
     let refused = server

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::extract::{JsonBody, Params, Segments};
 use super::wire::SchemaBody;
 use super::{ApiResult, AppState, ok};
-use crate::service::{CheckTarget, CompatibilityOutcome, JudgedChange, SchemaRequest};
+use crate::service::{CheckTarget, CompatibilityOutcome, JudgedChange};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -76,7 +76,7 @@ async fn check(
     let verbose = params.flag("verbose")?;
     let outcome = state
         .registry()
-        .check_compatibility(&subject, &SchemaRequest::from(body), target, verbose)
+        .check_compatibility(&subject, &body.into_request()?, target, verbose)
         .await?;
     answer(&outcome, verbose)
 }

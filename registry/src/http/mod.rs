@@ -28,6 +28,7 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use bytes::Bytes;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
@@ -165,18 +166,28 @@ pub async fn run(
 
 /// A JSON response in the registry's media type.
 pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            status,
-            [(CONTENT_TYPE, HeaderValue::from_static(SCHEMA_REGISTRY_V1))],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
+    json_bytes(status, rendered(body))
+}
+
+/// A JSON text, or an error body if the value does not serialize (which
+/// the wire types never fail to do).
+pub fn rendered<T: Serialize + ?Sized>(body: &T) -> Bytes {
+    serde_json::to_vec(body)
+        .map(Bytes::from)
+        .unwrap_or_else(|e| {
             tracing::error!(error = %e, "response did not serialize");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+            Bytes::from_static(br#"{"error_code":500,"message":"the response did not serialize"}"#)
+        })
+}
+
+/// A response with an already rendered JSON body.
+pub fn json_bytes(status: StatusCode, body: Bytes) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static(SCHEMA_REGISTRY_V1))],
+        body,
+    )
+        .into_response()
 }
 
 /// A 200 JSON response.

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::extract::{Params, Segments};
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
-use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, ok};
+use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::model::{StoredSchema, VersionRecord};
 use crate::service::Error;
 
@@ -53,6 +53,14 @@ async fn by_id(State(state): State<AppState>, segments: Segments, params: Params
     let registry = state.registry();
     let entry = registry.schema_by_id(id).await?;
     check_format(&entry.record, &params)?;
+    if params.text("subject").is_none() && !params.flag("fetchMaxId")? {
+        // The common answer depends on the immutable record only: render it
+        // once and keep it beside the record.
+        let body = entry
+            .rendered
+            .get_or_init(|| rendered(&SchemaStringView::of(&entry.record)));
+        return Ok(json_bytes(StatusCode::OK, body.clone()));
+    }
     let mut view = SchemaStringView::of(&entry.record);
     if let Some(subject) = params.text("subject") {
         if let Some(usage) = registry.usage_for(id, subject).await? {

@@ -9,7 +9,7 @@ use super::extract::{JsonBody, Params, Segments};
 use super::schemas::{check_format, raw_schema};
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
-use crate::service::{DeletedFilter, SchemaRequest, SubjectVersion};
+use crate::service::{DeletedFilter, SubjectVersion};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -58,11 +58,7 @@ async fn lookup(
     let subject = segments.subject()?;
     let found = state
         .registry()
-        .lookup(
-            &subject,
-            &SchemaRequest::from(body),
-            params.flag("deleted")?,
-        )
+        .lookup(&subject, &body.into_request()?, params.flag("deleted")?)
         .await?;
     Ok(ok(&SchemaView::of(&found, WithSubject::Yes)))
 }
@@ -105,7 +101,7 @@ async fn register(
     let subject = segments.subject()?;
     let registered = state
         .registry()
-        .register(&subject, &SchemaRequest::from(body))
+        .register(&subject, &body.into_request()?)
         .await?;
     Ok(ok(&SchemaView::of(&registered, WithSubject::No)))
 }

@@ -2,13 +2,15 @@
 //! from and to domain types (by hand, field by field).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::model::{ConfigRecord, Reference, StoredSchema};
-use crate::service::{ReferenceRequest, SchemaRequest, SubjectVersion};
+use crate::service::{Error, InvalidSchema, ReferenceRequest, SchemaRequest, SubjectVersion};
 
 /// `RegisterSchemaRequest`: the body of register, lookup and compatibility.
-/// Unknown fields (`metadata`, `ruleSet`, tags) are ignored, as the peer
-/// ignores unknown properties.
+/// Unknown fields are ignored, as the peer ignores unknown properties;
+/// `metadata` and `ruleSet`, which the peer makes part of a schema's
+/// identity, are refused when set rather than silently dropped.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaBody {
@@ -17,6 +19,9 @@ pub struct SchemaBody {
     references: Option<Vec<ReferenceBody>>,
     version: Option<i64>,
     id: Option<i64>,
+    metadata: Option<Value>,
+    #[serde(alias = "ruleset")]
+    rule_set: Option<Value>,
 }
 
 /// One element of `references`.
@@ -27,12 +32,28 @@ pub struct ReferenceBody {
     version: Option<i64>,
 }
 
-impl From<SchemaBody> for SchemaRequest {
-    fn from(body: SchemaBody) -> SchemaRequest {
-        SchemaRequest {
-            schema: body.schema.unwrap_or_default(),
-            schema_type: body.schema_type,
-            references: body
+/// Whether a JSON value carries something: not null, not an empty object.
+fn is_set(value: &Option<Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::Object(map)) => !map.is_empty(),
+        Some(_) => true,
+    }
+}
+
+impl SchemaBody {
+    /// The request the service takes, or 42201 for a part Charter does not
+    /// implement.
+    pub fn into_request(self) -> Result<SchemaRequest, Error> {
+        for (field, value) in [("metadata", &self.metadata), ("ruleSet", &self.rule_set)] {
+            if is_set(value) {
+                return Err(InvalidSchema::Unsupported(field).into());
+            }
+        }
+        Ok(SchemaRequest {
+            schema: self.schema.unwrap_or_default(),
+            schema_type: self.schema_type,
+            references: self
                 .references
                 .unwrap_or_default()
                 .into_iter()
@@ -42,9 +63,9 @@ impl From<SchemaBody> for SchemaRequest {
                     version: r.version,
                 })
                 .collect(),
-            version: body.version,
-            id: body.id,
-        }
+            version: self.version,
+            id: self.id,
+        })
     }
 }
 

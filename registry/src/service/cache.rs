@@ -5,15 +5,25 @@
 //! only thing that changes is whether some version still holds the id, and
 //! the service evicts an id when it permanently deletes versions. Nothing is
 //! loaded at start-up: entries arrive on first use, and the cache stays under
-//! its capacity by dropping a slice of entries when full.
+//! its capacity by dropping a slice of a shard when it is full.
+//!
+//! Reads by id are the registry's hottest path, so the map is split into
+//! shards (readers on different ids rarely touch the same lock) and hashed
+//! with a multiply-shift of the id rather than SipHash (ids are not
+//! attacker-chosen keys of a long-lived table: they are allocated by us).
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock, RwLock};
 
+use bytes::Bytes;
 use schemas::Schema;
 use tokio::sync::OnceCell;
 
 use crate::model::{SchemaId, StoredSchema};
+
+/// How many independently locked parts the cache has.
+const SHARDS: usize = 16;
 
 /// One cached schema.
 #[derive(Debug)]
@@ -21,6 +31,10 @@ pub struct CachedSchema {
     /// The stored record.
     pub record: StoredSchema,
     parsed: OnceCell<Arc<Schema>>,
+    /// A rendering of the record that the API layer may keep here: the
+    /// record never changes, so neither does its rendering. The service
+    /// never reads it.
+    pub rendered: OnceLock<Bytes>,
 }
 
 impl CachedSchema {
@@ -29,6 +43,7 @@ impl CachedSchema {
         CachedSchema {
             record,
             parsed: OnceCell::new(),
+            rendered: OnceLock::new(),
         }
     }
 
@@ -37,6 +52,7 @@ impl CachedSchema {
         CachedSchema {
             record,
             parsed: OnceCell::new_with(Some(parsed)),
+            rendered: OnceLock::new(),
         }
     }
 
@@ -50,58 +66,87 @@ impl CachedSchema {
     }
 }
 
+/// Hashes an id with one multiplication (Fibonacci hashing), spreading
+/// sequential ids over the whole hash range.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type Shard = RwLock<HashMap<SchemaId, Arc<CachedSchema>, BuildHasherDefault<IdHasher>>>;
+
 /// A bounded map from id to [`CachedSchema`].
 #[derive(Debug)]
 pub struct SchemaCache {
-    entries: RwLock<HashMap<SchemaId, Arc<CachedSchema>>>,
-    capacity: usize,
+    shards: Vec<Shard>,
+    shard_capacity: usize,
 }
 
 impl SchemaCache {
-    /// An empty cache holding at most `capacity` schemas (at least 16).
+    /// An empty cache holding at most about `capacity` schemas (at least 16
+    /// per shard).
     pub fn new(capacity: usize) -> SchemaCache {
         SchemaCache {
-            entries: RwLock::new(HashMap::new()),
-            capacity: capacity.max(16),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            shard_capacity: (capacity / SHARDS).max(16),
         }
+    }
+
+    fn shard(&self, id: SchemaId) -> &Shard {
+        &self.shards[id.0.rem_euclid(SHARDS as i64) as usize]
     }
 
     /// The entry for `id`, if cached.
     pub fn get(&self, id: SchemaId) -> Option<Arc<CachedSchema>> {
-        self.read().get(&id).cloned()
+        read(self.shard(id)).get(&id).cloned()
     }
 
     /// Caches `entry`, keeping an entry already there (which another task may
     /// have parsed meanwhile). Returns the entry now cached.
     pub fn insert(&self, entry: CachedSchema) -> Arc<CachedSchema> {
-        let mut entries = self.write();
-        if let Some(existing) = entries.get(&entry.record.id) {
+        let id = entry.record.id;
+        let mut entries = write(self.shard(id));
+        if let Some(existing) = entries.get(&id) {
             return existing.clone();
         }
-        if entries.len() >= self.capacity {
+        if entries.len() >= self.shard_capacity {
             // Drop an eighth: cheap, and no bookkeeping on the read path.
             let victims: Vec<SchemaId> = entries
                 .keys()
-                .take(self.capacity / 8 + 1)
+                .take(self.shard_capacity / 8 + 1)
                 .copied()
                 .collect();
-            for id in victims {
-                entries.remove(&id);
+            for victim in victims {
+                entries.remove(&victim);
             }
         }
         let entry = Arc::new(entry);
-        entries.insert(entry.record.id, entry.clone());
+        entries.insert(id, entry.clone());
         entry
     }
 
     /// Forgets `id`.
     pub fn evict(&self, id: SchemaId) {
-        self.write().remove(&id);
+        write(self.shard(id)).remove(&id);
     }
 
     /// How many schemas are cached.
     pub fn len(&self) -> usize {
-        self.read().len()
+        self.shards.iter().map(|s| read(s).len()).sum()
     }
 
     /// Whether nothing is cached.
@@ -109,15 +154,30 @@ impl SchemaCache {
         self.len() == 0
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<SchemaId, Arc<CachedSchema>>> {
-        // A panic while holding the lock cannot leave the map half-updated
-        // (every mutation is one call), so a poisoned lock is still usable.
-        self.entries.read().unwrap_or_else(|e| e.into_inner())
+    /// The most schemas the cache holds.
+    pub fn capacity(&self) -> usize {
+        self.shard_capacity * SHARDS
     }
+}
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<SchemaId, Arc<CachedSchema>>> {
-        self.entries.write().unwrap_or_else(|e| e.into_inner())
-    }
+// A panic while holding a shard lock cannot leave its map half-updated (every
+// mutation is one call), so a poisoned lock is still usable.
+fn read(
+    shard: &Shard,
+) -> std::sync::RwLockReadGuard<
+    '_,
+    HashMap<SchemaId, Arc<CachedSchema>, BuildHasherDefault<IdHasher>>,
+> {
+    shard.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write(
+    shard: &Shard,
+) -> std::sync::RwLockWriteGuard<
+    '_,
+    HashMap<SchemaId, Arc<CachedSchema>, BuildHasherDefault<IdHasher>>,
+> {
+    shard.write().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
@@ -136,12 +196,25 @@ mod tests {
 
     #[test]
     fn stays_under_capacity() {
-        let cache = SchemaCache::new(16);
-        for id in 0..100 {
+        let cache = SchemaCache::new(0);
+        assert_eq!(cache.capacity(), 16 * SHARDS);
+        for id in 0..2000 {
             cache.insert(CachedSchema::new(record(id)));
-            assert!(cache.len() <= 16);
+            assert!(cache.len() <= cache.capacity());
         }
-        assert!(cache.get(SchemaId(99)).is_some());
+        assert!(cache.get(SchemaId(1999)).is_some());
+    }
+
+    #[test]
+    fn ids_hash_apart() {
+        let hash = |id: i64| {
+            let mut h = IdHasher::default();
+            std::hash::Hash::hash(&SchemaId(id), &mut h);
+            h.finish()
+        };
+        // Neighbouring ids differ in their top bits, where the table looks.
+        let tops: std::collections::HashSet<u64> = (0..64).map(|id| hash(id) >> 57).collect();
+        assert!(tops.len() > 32, "{tops:?}");
     }
 
     #[test]

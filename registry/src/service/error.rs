@@ -209,6 +209,9 @@ pub enum InvalidSchema {
     /// The schemas nest too deeply to compare.
     #[error("{0}")]
     TooDeep(String),
+    /// A part of the request Charter does not implement yet.
+    #[error("`{0}` is not supported by Charter yet; send the schema without it")]
+    Unsupported(&'static str),
 }
 
 /// Why a write is not permitted (42205).
