@@ -44,7 +44,9 @@ macro_rules! change_kinds {
                     | ChangeKind::PatternPropertyAddedToOpenContentModel | ChangeKind::PatternPropertyAddedToUnopenContentModel
                     | ChangeKind::PatternPropertyRemoved | ChangeKind::PropertyNamesAdded | ChangeKind::PropertyNamesRemoved
                     | ChangeKind::ContainsAdded | ChangeKind::ContainsRemoved | ChangeKind::ContainsChanged | ChangeKind::OneOfBranchesOverlap
-                    | ChangeKind::ConditionalChanged | ChangeKind::SchemaTypeChanged)
+                    | ChangeKind::ConditionalChanged | ChangeKind::SchemaTypeChanged
+                    | ChangeKind::ContentEncodingAdded | ChangeKind::ContentEncodingRemoved | ChangeKind::ContentEncodingChanged
+                    | ChangeKind::ContentMediaTypeAdded | ChangeKind::ContentMediaTypeRemoved | ChangeKind::ContentMediaTypeChanged)
             }
 
             /// Looks a kind up by its stable name.
@@ -111,6 +113,18 @@ change_kinds! {
     FormatRemoved = "FORMAT_REMOVED", strict: ok, lenient: ok;
     /// *Charter*: `format` changed.
     FormatChanged = "FORMAT_CHANGED", strict: breaks, lenient: breaks;
+    /// *Charter*: `contentEncoding` added (drafts 6 and 7 assert it).
+    ContentEncodingAdded = "CONTENT_ENCODING_ADDED", strict: breaks, lenient: breaks;
+    /// *Charter*: `contentEncoding` removed.
+    ContentEncodingRemoved = "CONTENT_ENCODING_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: `contentEncoding` changed.
+    ContentEncodingChanged = "CONTENT_ENCODING_CHANGED", strict: breaks, lenient: breaks;
+    /// *Charter*: `contentMediaType` added (drafts 6 and 7 assert it).
+    ContentMediaTypeAdded = "CONTENT_MEDIA_TYPE_ADDED", strict: breaks, lenient: breaks;
+    /// *Charter*: `contentMediaType` removed.
+    ContentMediaTypeRemoved = "CONTENT_MEDIA_TYPE_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: `contentMediaType` changed.
+    ContentMediaTypeChanged = "CONTENT_MEDIA_TYPE_CHANGED", strict: breaks, lenient: breaks;
     /// `maximum` added.
     MaximumAdded = "MAXIMUM_ADDED", strict: breaks, lenient: breaks;
     /// `maximum` removed.

@@ -301,7 +301,14 @@ impl Compiler<'_> {
             }
             None => {
                 for (ty, keywords) in GROUPS {
-                    if keywords.iter().any(|k| map.contains_key(*k)) {
+                    let content = *ty == JsonType::String
+                        && draft.asserts_content()
+                        && CONTENT.iter().any(|k| map.contains_key(*k));
+                    let asserted = |k: &&str| match (*k, map.get(*k)) {
+                        ("format", Some(Value::String(f))) => draft.asserts_format(f),
+                        (_, found) => found.is_some(),
+                    };
+                    if content || keywords.iter().any(asserted) {
                         parts.push(Shape::Typed(Box::new(
                             self.typed(doc, pointer, map, *ty, false, &child)?,
                         )));
@@ -477,10 +484,18 @@ impl Compiler<'_> {
                         message,
                     })?;
                 }
+                // A format the validator does not assert in this draft is an
+                // annotation, and comparing it would hide a real change.
                 t.format = map
                     .get("format")
                     .and_then(Value::as_str)
+                    .filter(|f| draft.asserts_format(f))
                     .map(str::to_string);
+                if draft.asserts_content() {
+                    let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_string);
+                    t.content_encoding = text("contentEncoding");
+                    t.content_media_type = text("contentMediaType");
+                }
             }
             JsonType::Number | JsonType::Integer => {
                 t.minimum = num(self, "minimum")?;
@@ -744,6 +759,9 @@ impl Compiler<'_> {
         Ok(())
     }
 }
+
+/// String keywords that assert only in drafts 6 and 7.
+const CONTENT: [&str; 2] = ["contentEncoding", "contentMediaType"];
 
 /// Keyword groups of an untyped schema object, one typed part each.
 const GROUPS: &[(JsonType, &[&str])] = &[

@@ -40,6 +40,30 @@ impl Draft {
         self >= Draft::Draft201909
     }
 
+    /// Whether Charter's validator asserts `format` in this draft. It
+    /// ignores formats it does not know for the draft, as the drafts allow:
+    /// `uuid` and `duration` exist from 2019-09, `iri`, `iri-reference` and
+    /// `relative-json-pointer` from draft 7, `json-pointer` and `uri-*` from
+    /// draft 6; `idn-email` and `idn-hostname` need the validator's `idna`
+    /// feature, which Charter does not enable.
+    pub fn asserts_format(self, format: &str) -> bool {
+        match format {
+            "date" | "date-time" | "time" | "email" | "hostname" | "ipv4" | "ipv6" | "uri"
+            | "regex" => true,
+            "json-pointer" | "uri-reference" | "uri-template" => self >= Draft::Draft6,
+            "iri" | "iri-reference" | "relative-json-pointer" => self >= Draft::Draft7,
+            "duration" | "uuid" => self >= Draft::Draft201909,
+            _ => false,
+        }
+    }
+
+    /// Whether `contentEncoding` and `contentMediaType` are assertions (the
+    /// validator checks them in drafts 6 and 7; later drafts made them
+    /// annotations, and draft 4 does not have them).
+    pub fn asserts_content(self) -> bool {
+        matches!(self, Draft::Draft6 | Draft::Draft7)
+    }
+
     /// The keyword that names a schema resource (`id` in draft 4).
     pub fn id_keyword(self) -> &'static str {
         if self == Draft::Draft4 { "id" } else { "$id" }

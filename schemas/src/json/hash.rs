@@ -113,6 +113,8 @@ fn compute(nodes: &[Node], id: NodeId, states: &mut [State], depth: usize) -> Op
                 t.max_length,
                 &t.pattern,
                 &t.format,
+                &t.content_encoding,
+                &t.content_media_type,
             )
                 .hash(&mut h);
             for n in [

@@ -76,6 +76,14 @@ impl Differ<'_> {
             self.tuple(tuple_kw, ot, ut, out)?;
         }
         {
+            // An inert writer `additionalItems` (no tuple before 2020-12)
+            // constrains nothing; it is compared as written only against
+            // another inert one, as the peer compares them.
+            let old_extra = if ot.additional_items_inert && !ut.additional_items_inert {
+                None
+            } else {
+                ot.additional_items
+            };
             self.slot(
                 &format!("/{extra_kw}"),
                 SlotKinds {
@@ -84,7 +92,7 @@ impl Differ<'_> {
                     extended: ChangeKind::AdditionalItemsExtended,
                     narrowed: ChangeKind::AdditionalItemsNarrowed,
                 },
-                ot.additional_items,
+                old_extra,
                 ut.additional_items,
                 out,
             )?;

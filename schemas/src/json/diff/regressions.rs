@@ -139,3 +139,87 @@ fn r2_condition_reaching_a_changed_definition() {
     );
     check(None, schema("number"), schema("number"), None);
 }
+
+/// Before 2020-12, `additionalItems` without a tuple is ignored, so the old
+/// schema allowed any items; the new one's is real.
+#[test]
+fn r2_inert_additional_items_constrains_nothing() {
+    check(
+        None,
+        json!({"type":"array","additionalItems":false}),
+        json!({"type":"array","items":[{}],"additionalItems":false}),
+        Some(json!([1, 2])),
+    );
+    check(
+        None,
+        json!({"type":"array","additionalItems":false}),
+        json!({"$schema":DRAFT_2020,"type":"array","items":false}),
+        Some(json!(["x"])),
+    );
+    // Both inert: nothing changes for any document (compared as the peer does).
+    check(
+        None,
+        json!({"type":"array","additionalItems":false}),
+        json!({"type":"array","additionalItems":false}),
+        None,
+    );
+}
+
+/// Drafts 6 and 7 assert `contentEncoding` and `contentMediaType` (the
+/// validator rejects `"a"` as base64); the diff ignored them.
+#[test]
+fn r2_content_keywords_assert_in_draft_7() {
+    check(
+        None,
+        json!({"type":"string"}),
+        json!({"type":"string","contentEncoding":"base64"}),
+        Some(json!("a")),
+    );
+    check(
+        None,
+        json!({}),
+        json!({"contentMediaType":"application/json"}),
+        Some(json!("{")),
+    );
+    check(
+        None,
+        json!({"type":"string","contentEncoding":"base64"}),
+        json!({"type":"string"}),
+        None,
+    );
+    // From 2019-09 on they are annotations.
+    check(
+        Some(DRAFT_2020),
+        json!({"type":"string"}),
+        json!({"type":"string","contentEncoding":"base64"}),
+        None,
+    );
+}
+
+/// The validator asserts `uuid` only from 2019-09 on: a draft-07 schema that
+/// names it accepts any string, so moving it to 2020-12 breaks old data.
+#[test]
+fn r2_formats_assert_only_in_drafts_that_know_them() {
+    let id = |draft: Option<&str>| {
+        let mut schema =
+            json!({"type":"object","properties":{"id":{"type":"string","format":"uuid"}}});
+        if let Some(draft) = draft {
+            schema["$schema"] = json!(draft);
+        }
+        schema
+    };
+    check(
+        None,
+        id(None),
+        id(Some(DRAFT_2020)),
+        Some(json!({"id": "x"})),
+    );
+    check(None, id(Some(DRAFT_2020)), id(None), None);
+    // An unknown format is an annotation: adding it changes nothing.
+    check(
+        None,
+        json!({"type":"string"}),
+        json!({"type":"string","format":"x-custom"}),
+        None,
+    );
+}

@@ -397,6 +397,12 @@ fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> S
                 }
             )
         }
+        ContentEncodingAdded
+        | ContentEncodingChanged
+        | ContentMediaTypeAdded
+        | ContentMediaTypeChanged => {
+            format!("{writer} strings were never checked against the reader's {name}")
+        }
         _ => format!("{writer} data may fall outside the reader's {name}"),
     }
 }

@@ -129,6 +129,28 @@ pub(crate) fn string(o: &Typed, u: &Typed, out: &mut Out) {
         &o.format,
         &u.format,
     );
+    text_keyword(
+        out,
+        "/contentEncoding",
+        [
+            ChangeKind::ContentEncodingAdded,
+            ChangeKind::ContentEncodingRemoved,
+            ChangeKind::ContentEncodingChanged,
+        ],
+        &o.content_encoding,
+        &u.content_encoding,
+    );
+    text_keyword(
+        out,
+        "/contentMediaType",
+        [
+            ChangeKind::ContentMediaTypeAdded,
+            ChangeKind::ContentMediaTypeRemoved,
+            ChangeKind::ContentMediaTypeChanged,
+        ],
+        &o.content_media_type,
+        &u.content_media_type,
+    );
 }
 
 fn text_keyword(

@@ -517,6 +517,12 @@ fn strings(t: &Typed, hints: &Hints) -> Vec<Value> {
     if let Some(pattern) = &t.pattern {
         bases.extend(pattern_samples(pattern));
     }
+    // `e30=` is `{}` in base64: valid for either content keyword or both.
+    match (&t.content_encoding, &t.content_media_type) {
+        (Some(_), _) => bases.push("e30=".to_string()),
+        (None, Some(_)) => bases.push("{}".to_string()),
+        (None, None) => {}
+    }
     let mut out: Vec<String> = bases.clone();
     for &len in &lengths {
         let len = len as usize;
