@@ -439,14 +439,34 @@ fn put(container: Value, step: &Step, value: Option<Value>, fill: &[Value]) -> V
     }
 }
 
-/// Whether `reader` reports an error at `place`, under it, or at its parent
-/// (where `required` and `additionalProperties` errors are reported).
+/// Whether `reader` reports an error at `place` or under it, or one at its
+/// parent about it: a `required` or extra-property error naming the key, or
+/// an error about the items of the array.
 fn rejected_near(reader: &Probe<'_>, document: &Value, place: &str) -> bool {
-    let parent = place.rsplit_once('/').map_or("", |(p, _)| p);
+    use jsonschema::error::ValidationErrorKind as Kind;
+    let (parent, key) = place.rsplit_once('/').unwrap_or(("", ""));
+    let key = key.replace("~1", "/").replace("~0", "~");
     let under = format!("{place}/");
     reader.validator.iter_errors(document).any(|e| {
         let at = e.instance_path().as_str();
-        at == place || at == parent || at.starts_with(&under)
+        if at == place || at.starts_with(&under) {
+            return true;
+        }
+        if at != parent || place.is_empty() {
+            return false;
+        }
+        match e.kind() {
+            Kind::Required { property } => property.as_str() == Some(key.as_str()),
+            Kind::AdditionalProperties { unexpected }
+            | Kind::UnevaluatedProperties { unexpected } => unexpected.contains(&key),
+            Kind::AdditionalItems { .. }
+            | Kind::UnevaluatedItems { .. }
+            | Kind::MaxItems { .. }
+            | Kind::MinItems { .. }
+            | Kind::UniqueItems
+            | Kind::Contains => true,
+            _ => false,
+        }
     })
 }
 

@@ -248,3 +248,16 @@ fn the_search_is_deterministic_and_survives_bad_paths() {
         assert!(found.is_some(), "{path}");
     }
 }
+
+#[test]
+fn an_error_elsewhere_does_not_count_as_near() {
+    // Every old document fails the new `b` (now required) at the parent of
+    // `a`; the example must still show a value of `a` the reader rejects.
+    let example = check(
+        json!({"type":"object","required":["a"],"properties":{"a":{"enum":["x","y","z"]},"b":{}}}),
+        json!({"type":"object","required":["a","b"],"properties":{"a":{"enum":["x","y"]},"b":{}}}),
+        "ENUM_ARRAY_NARROWED",
+    );
+    assert_eq!(example["a"], json!("z"), "{example}");
+}
+
