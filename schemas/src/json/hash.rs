@@ -192,6 +192,10 @@ fn value(h: &mut DefaultHasher, v: &Value) {
     to_canonical_string(v).hash(h);
 }
 
+/// By canonical text: one spelling per value, and integers beyond 2^53
+/// kept apart (their doubles are not).
 fn num(h: &mut DefaultHasher, n: &Option<Num>) {
-    n.as_ref().map(|n| n.value.to_bits()).hash(h);
+    n.as_ref()
+        .map(|n| to_canonical_string(&Value::Number(n.written.clone())))
+        .hash(h);
 }

@@ -223,3 +223,27 @@ fn r2_formats_assert_only_in_drafts_that_know_them() {
         None,
     );
 }
+
+/// Bounds were compared as doubles, which cannot tell 2^53 + 1 from 2^53;
+/// the validator compares integers exactly.
+#[test]
+fn r2_integer_bounds_compare_exactly() {
+    check(
+        None,
+        json!({"type":"integer","maximum":9_007_199_254_740_993_u64}),
+        json!({"type":"integer","maximum":9_007_199_254_740_992_u64}),
+        Some(json!(9_007_199_254_740_993_u64)),
+    );
+    check(
+        None,
+        json!({"type":"integer","minimum":-9_007_199_254_740_993_i64}),
+        json!({"type":"integer","minimum":-9_007_199_254_740_992_i64}),
+        Some(json!(-9_007_199_254_740_993_i64)),
+    );
+    check(
+        None,
+        json!({"type":"number","maximum":2.5}),
+        json!({"type":"number","maximum":2.50}),
+        None,
+    );
+}

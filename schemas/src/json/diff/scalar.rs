@@ -57,13 +57,28 @@ struct Written(Num);
 
 impl PartialEq for Written {
     fn eq(&self, other: &Self) -> bool {
-        self.0.value == other.0.value
+        self.partial_cmp(other) == Some(std::cmp::Ordering::Equal)
     }
 }
 
 impl PartialOrd for Written {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        self.0.value.partial_cmp(&other.0.value)
+        compare_numbers(&self.0, &other.0)
+    }
+}
+
+/// Orders two numeric keyword values: integers exactly (the validator
+/// compares them exactly, and doubles cannot tell 2^53 + 1 from 2^53),
+/// others as doubles.
+fn compare_numbers(a: &Num, b: &Num) -> Option<std::cmp::Ordering> {
+    let exact = |n: &Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
+    match (exact(&a.written), exact(&b.written)) {
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        _ => a.value.partial_cmp(&b.value),
     }
 }
 
@@ -244,7 +259,7 @@ pub(crate) fn number(o: &Typed, u: &Typed, out: &mut Out) {
     let kind = match (&o.multiple_of, &u.multiple_of) {
         (None, Some(_)) => ChangeKind::MultipleOfAdded,
         (Some(_), None) => ChangeKind::MultipleOfRemoved,
-        (Some(a), Some(b)) if a.value == b.value => return,
+        (Some(a), Some(b)) if compare_numbers(a, b) == Some(std::cmp::Ordering::Equal) => return,
         (Some(a), Some(b)) if is_multiple(&b.written, &a.written) => ChangeKind::MultipleOfExpanded,
         (Some(a), Some(b)) if is_multiple(&a.written, &b.written) => ChangeKind::MultipleOfReduced,
         (Some(_), Some(_)) => ChangeKind::MultipleOfChanged,
