@@ -11,7 +11,8 @@ use crate::input;
 pub fn run(args: DiffArgs) -> Result<Exit> {
     let old = input::load(&args.old, &args.input)?;
     let new = input::load(&args.new, &args.input)?;
-    let changes = schemas::diff(&old, &new, args.judge.policy)?;
+    let mut changes = schemas::diff(&old, &new, args.judge.policy)?;
+    schemas::attach_diff_examples(&mut changes, &old, &new);
     let report = CompatReport::new(args.judge.mode, args.judge.policy, changes);
     let old = args.old.display().to_string();
     super::finish(&report, args.output, &args.new, &[old])
