@@ -57,6 +57,7 @@ fn scalar() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         (-3i64..12).prop_map(Value::from),
+        select(vec![9_007_199_254_740_992_u64, 9_007_199_254_740_993_u64]).prop_map(Value::from),
         select(vec![0.5, 1.5, -0.25, 2.5, 1e6]).prop_map(Value::from),
         select(vec![
             "",
@@ -436,6 +437,8 @@ enum Op {
     SetNot(Value),
     SetConditional(Value, Value),
     SetPropertyNames(Value),
+    /// A keyword set as written, whatever the draft makes of it.
+    SetRaw(&'static str, Value),
     AddDependentSchema(&'static str, Value),
     SetUnevaluated(&'static str, Value),
 }
@@ -544,6 +547,16 @@ fn op() -> BoxedStrategy<Op> {
         1 => leaf().prop_map(Op::SetNot),
         1 => (leaf(), leaf()).prop_map(|(a, b)| Op::SetConditional(a, b)),
         1 => prop_oneof![string_schema(), leaf()].prop_map(Op::SetPropertyNames),
+        1 => prop_oneof![
+            prop_oneof![Just(json!(false)), leaf()].prop_map(|v| ("additionalItems", v)),
+            Just(("contentEncoding", json!("base64"))),
+            Just(("contentMediaType", json!("application/json"))),
+            select(vec!["uuid", "duration", "iri", "x-custom", "hostname"])
+                .prop_map(|f| ("format", json!(f))),
+            select(vec![9_007_199_254_740_992_u64, 9_007_199_254_740_993_u64])
+                .prop_map(|n| ("maximum", json!(n))),
+        ]
+        .prop_map(|(k, v)| Op::SetRaw(k, v)),
         1 => (select(NAMES.to_vec()), leaf()).prop_map(|(n, s)| Op::AddDependentSchema(n, s)),
         1 => (
             select(vec!["unevaluatedProperties", "unevaluatedItems"]),
@@ -759,6 +772,9 @@ fn mutate(schema: &mut Value, draft: Draft, target: Index, op: &Op) {
         Op::SetConditional(c, t) => {
             m.insert("if".into(), c.clone());
             m.insert("then".into(), t.clone());
+        }
+        Op::SetRaw(k, v) => {
+            m.insert(k.to_string(), v.clone());
         }
         Op::SetPropertyNames(s) => {
             m.insert("propertyNames".into(), s.clone());
@@ -984,7 +1000,9 @@ fn write_respelled(value: &Value, next: &mut impl FnMut() -> u64, out: &mut Stri
             }
             out.push(']');
         }
-        Value::Number(n) if n.is_i64() => {
+        // Integers a double holds exactly: beyond 2^53, `N.0` is read as a double
+        // and is another number to Charter (a known limit of the canonical form).
+        Value::Number(n) if n.as_i64().is_some_and(|i| i.unsigned_abs() <= 1 << 53) => {
             let i = n.as_i64().unwrap_or_default();
             match next() % 3 {
                 0 => out.push_str(&format!("{i}.0")),
@@ -992,11 +1010,11 @@ fn write_respelled(value: &Value, next: &mut impl FnMut() -> u64, out: &mut Stri
                 _ => out.push_str(&i.to_string()),
             }
         }
-        Value::Number(n) => {
+        Value::Number(n) if n.is_f64() => {
             let x = n.as_f64().unwrap_or_default();
             match next() % 3 {
                 0 => out.push_str(&format!("{x:e}")),
-                1 if !n.is_u64() && x.to_string().contains('.') => out.push_str(&format!("{x}0")),
+                1 if x.to_string().contains('.') => out.push_str(&format!("{x}0")),
                 _ => out.push_str(&n.to_string()),
             }
         }
