@@ -75,6 +75,8 @@ async fn one_content_one_id_never_reused() {
     assert!(store.history("s").await.unwrap().versions[1].deleted);
     store.hard_delete("s", &[Version(2)], 3).await.unwrap();
     assert!(store.usages(b).await.unwrap().is_empty());
+    assert!(store.held_schema(b).await.unwrap().is_none());
+    assert_eq!(store.held_schema(a).await.unwrap().unwrap().text, "a");
     let c = store.insert_version(version("s", 2, 4, "c")).await.unwrap();
     assert!(c.0 > b.0, "id {c} reuses {b}");
     // The schema row of `b` stays, so the same content gets its old id back.

@@ -37,45 +37,43 @@ impl Registry {
         selector: VersionSelector,
         permanent: bool,
     ) -> Result<Version, Error> {
-        {
-            let history = self.history(subject).await?;
-            if history.versions.is_empty() {
-                return Err(Error::SubjectNotFound {
+        let history = self.history(subject).await?;
+        if history.versions.is_empty() {
+            return Err(Error::SubjectNotFound {
+                subject: subject.to_string(),
+            });
+        }
+        // Deletion sees soft-deleted versions: that is how the permanent
+        // step finds them.
+        let record =
+            find_version(&history, selector, true).ok_or_else(|| Error::VersionNotFound {
+                subject: subject.to_string(),
+                version: match selector {
+                    VersionSelector::Latest => "latest".into(),
+                    VersionSelector::Number(n) => n.to_string(),
+                },
+            })?;
+        let version = record.version;
+        match (permanent, record.deleted) {
+            (false, true) => {
+                return Err(Error::VersionSoftDeleted {
                     subject: subject.to_string(),
+                    version,
                 });
             }
-            // Deletion sees soft-deleted versions: that is how the permanent
-            // step finds them.
-            let record =
-                find_version(&history, selector, true).ok_or_else(|| Error::VersionNotFound {
+            (true, false) => {
+                return Err(Error::VersionNotSoftDeleted {
                     subject: subject.to_string(),
-                    version: match selector {
-                        VersionSelector::Latest => "latest".into(),
-                        VersionSelector::Number(n) => n.to_string(),
-                    },
-                })?;
-            let version = record.version;
-            match (permanent, record.deleted) {
-                (false, true) => {
-                    return Err(Error::VersionSoftDeleted {
-                        subject: subject.to_string(),
-                        version,
-                    });
-                }
-                (true, false) => {
-                    return Err(Error::VersionNotSoftDeleted {
-                        subject: subject.to_string(),
-                        version,
-                    });
-                }
-                _ => {}
+                    version,
+                });
             }
-            self.ensure_unreferenced(subject, &[record], Deleting::Version)
-                .await?;
-            self.apply_delete(subject, &history, &[record.clone()], permanent)
-                .await?;
-            Ok(version)
+            _ => {}
         }
+        self.ensure_unreferenced(subject, &[record], Deleting::Version)
+            .await?;
+        self.apply_delete(subject, &history, std::slice::from_ref(record), permanent)
+            .await?;
+        Ok(version)
     }
 
     /// Deletes a whole subject: soft (its live versions), or permanently
@@ -96,35 +94,33 @@ impl Registry {
         subject: &Subject,
         permanent: bool,
     ) -> Result<Vec<Version>, Error> {
-        {
-            let history = self.history(subject).await?;
-            if history.versions.is_empty() {
-                return Err(Error::SubjectNotFound {
+        let history = self.history(subject).await?;
+        if history.versions.is_empty() {
+            return Err(Error::SubjectNotFound {
+                subject: subject.to_string(),
+            });
+        }
+        let live_versions: Vec<&VersionRecord> = live(&history).collect();
+        let targets: Vec<&VersionRecord> = match (permanent, live_versions.is_empty()) {
+            (false, true) => {
+                return Err(Error::SubjectSoftDeleted {
                     subject: subject.to_string(),
                 });
             }
-            let live_versions: Vec<&VersionRecord> = live(&history).collect();
-            let targets: Vec<&VersionRecord> = match (permanent, live_versions.is_empty()) {
-                (false, true) => {
-                    return Err(Error::SubjectSoftDeleted {
-                        subject: subject.to_string(),
-                    });
-                }
-                (false, false) => live_versions,
-                (true, false) => {
-                    return Err(Error::SubjectNotSoftDeleted {
-                        subject: subject.to_string(),
-                    });
-                }
-                (true, true) => history.versions.iter().collect(),
-            };
-            self.ensure_unreferenced(subject, &targets, Deleting::Subject)
-                .await?;
-            let targets: Vec<VersionRecord> = targets.into_iter().cloned().collect();
-            self.apply_delete(subject, &history, &targets, permanent)
-                .await?;
-            Ok(targets.iter().map(|r| r.version).collect())
-        }
+            (false, false) => live_versions,
+            (true, false) => {
+                return Err(Error::SubjectNotSoftDeleted {
+                    subject: subject.to_string(),
+                });
+            }
+            (true, true) => history.versions.iter().collect(),
+        };
+        self.ensure_unreferenced(subject, &targets, Deleting::Subject)
+            .await?;
+        let targets: Vec<VersionRecord> = targets.into_iter().cloned().collect();
+        self.apply_delete(subject, &history, &targets, permanent)
+            .await?;
+        Ok(targets.iter().map(|r| r.version).collect())
     }
 
     /// 42206 when a schema references one of `targets`. Deleting a whole

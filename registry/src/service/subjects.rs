@@ -36,11 +36,11 @@ impl DeletedFilter {
 }
 
 /// Finds a version in a history: `latest` is the highest visible one.
-pub(super) fn find_version<'h>(
-    history: &'h History,
+pub(super) fn find_version(
+    history: &History,
     selector: VersionSelector,
     include_deleted: bool,
-) -> Option<&'h VersionRecord> {
+) -> Option<&VersionRecord> {
     let mut visible = history
         .versions
         .iter()

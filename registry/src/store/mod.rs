@@ -125,6 +125,10 @@ pub trait Store: Send + Sync + 'static {
     /// The schema with this id, whether or not a version still holds it.
     async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError>;
 
+    /// The schema with this id if some version (live or soft-deleted) holds
+    /// it: what clients may read by id.
+    async fn held_schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError>;
+
     /// The id of the schema with this content key.
     async fn schema_id_by_content(&self, content_key: &str)
     -> Result<Option<SchemaId>, StoreError>;

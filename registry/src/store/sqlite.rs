@@ -180,6 +180,19 @@ impl Store for SqliteStore {
         row.into_schema(references).map(Some)
     }
 
+    async fn held_schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
+        let row: Option<SchemaRow> = sqlx::query_as(
+            "SELECT id, schema_type, schema FROM schemas \
+             WHERE id = ?1 AND EXISTS (SELECT 1 FROM versions WHERE schema_id = ?1)",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.readers)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let references = self.load_references(id).await?;
+        row.into_schema(references).map(Some)
+    }
+
     async fn schema_id_by_content(
         &self,
         content_key: &str,
