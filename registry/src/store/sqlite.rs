@@ -112,6 +112,23 @@ impl SqliteStore {
         Ok(tx)
     }
 
+    /// The schema `id` with its references, if it meets `condition` (SQL
+    /// over `schemas` with the id bound as `?1`).
+    async fn schema_where(
+        &self,
+        condition: &str,
+        id: SchemaId,
+    ) -> Result<Option<StoredSchema>, StoreError> {
+        let sql = format!("SELECT id, schema_type, schema FROM schemas WHERE {condition}");
+        let row: Option<SchemaRow> = sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(&self.readers)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let references = self.load_references(id).await?;
+        row.into_schema(references).map(Some)
+    }
+
     async fn load_references(&self, id: SchemaId) -> Result<Vec<Reference>, StoreError> {
         let rows: Vec<ReferenceRow> = sqlx::query_as(
             "SELECT name, subject, version FROM schema_references WHERE schema_id = ? ORDER BY position",
@@ -170,27 +187,15 @@ impl Store for SqliteStore {
     }
 
     async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
-        let row: Option<SchemaRow> =
-            sqlx::query_as("SELECT id, schema_type, schema FROM schemas WHERE id = ?")
-                .bind(id.0)
-                .fetch_optional(&self.readers)
-                .await?;
-        let Some(row) = row else { return Ok(None) };
-        let references = self.load_references(id).await?;
-        row.into_schema(references).map(Some)
+        self.schema_where("id = ?1", id).await
     }
 
     async fn held_schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
-        let row: Option<SchemaRow> = sqlx::query_as(
-            "SELECT id, schema_type, schema FROM schemas \
-             WHERE id = ?1 AND EXISTS (SELECT 1 FROM versions WHERE schema_id = ?1)",
+        self.schema_where(
+            "id = ?1 AND EXISTS (SELECT 1 FROM versions WHERE schema_id = ?1)",
+            id,
         )
-        .bind(id.0)
-        .fetch_optional(&self.readers)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let references = self.load_references(id).await?;
-        row.into_schema(references).map(Some)
+        .await
     }
 
     async fn schema_id_by_content(
