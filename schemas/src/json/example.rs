@@ -297,7 +297,7 @@ impl<'p, 'a> Search<'p, 'a> {
                 });
             }
             let fill: Vec<Value> = match steps[k] {
-                Step::Index(i) => (0..i.min(4096))
+                Step::Index(i) => (0..i)
                     .map(|j| self.generator.element(&level.nodes, j))
                     .collect(),
                 Step::Key(_) => Vec::new(),
@@ -351,7 +351,8 @@ fn concrete(
                 .iter()
                 .filter_map(|t| t.prefix_items.as_ref().map(Vec::len))
                 .max()
-                .unwrap_or(0),
+                .unwrap_or(0)
+                .min(locate::MAX_INDEX),
         ),
         Want::NewKey(pattern) => {
             let declared = |name: &str| parts.iter().any(|t| t.property(name).is_some());

@@ -10,6 +10,8 @@ use crate::json::node::{Criterion, NodeId, Shape, Typed};
 
 /// Most nodes gathered when looking through combinators.
 const MAX_PARTS: usize = 64;
+/// Highest array position a walk steps to (documents stay small).
+pub(super) const MAX_INDEX: usize = 4096;
 
 /// A step into a value, as the schema path names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +64,9 @@ pub(super) fn walk(schema: &JsonSchema, path: &str) -> Walk {
     while i < segments.len() {
         let next = segments.get(i + 1).map(String::as_str);
         let index = next.and_then(|n| n.parse::<usize>().ok());
+        if index.is_some_and(|i| i > MAX_INDEX) {
+            break;
+        }
         let parts = typed(schema, &current);
         let (want, target, used) = match (segments[i].as_str(), next) {
             ("properties", Some(name)) => (

@@ -243,7 +243,15 @@ fn the_search_is_deterministic_and_survives_bad_paths() {
         first,
         find_example(&o, &n, "#/required/a", ChangeKind::RequiredAttributeAdded)
     );
-    for path in ["", "#", "#/items/7/oneOf/x", "#/properties", "#/~1~0/%%"] {
+    for path in [
+        "",
+        "#",
+        "#/items/7/oneOf/x",
+        "#/properties",
+        "#/~1~0/%%",
+        "#/items/18446744073709551615",
+        "#/prefixItems/999999999/maxLength",
+    ] {
         let found = find_example(&o, &n, path, ChangeKind::TypeChanged);
         assert!(found.is_some(), "{path}");
     }
@@ -260,4 +268,3 @@ fn an_error_elsewhere_does_not_count_as_near() {
     );
     assert_eq!(example["a"], json!("z"), "{example}");
 }
-
