@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use schemas::{CompatibilityMode, Policy, SchemaType};
 
+use crate::client::{SchemaReference, VersionRef};
 use crate::exit::EXIT_CODES_HELP;
 
 /// Charter: check message contracts before they break consumers.
@@ -22,12 +23,34 @@ pub enum Command {
     /// Explain the difference between two schema files, and judge it.
     #[command(after_help = EXIT_CODES_HELP)]
     Diff(DiffArgs),
-    /// Judge a new schema against earlier versions kept in files (oldest first).
+    /// Would registering this schema be accepted? Judged against a subject's
+    /// versions in the registry and/or earlier versions kept in files.
     #[command(after_help = EXIT_CODES_HELP)]
     Check(CheckArgs),
     /// Validate payloads (JSON, NDJSON) against a schema, every record.
     #[command(after_help = EXIT_CODES_HELP)]
     Validate(ValidateArgs),
+    /// Consumer-driven contract check: can the schema a consumer reads with
+    /// read every version a producer may send?
+    #[command(after_help = EXIT_CODES_HELP)]
+    Expect(ExpectArgs),
+    /// Register a schema under a subject; prints its id and version.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Register(RegisterArgs),
+    /// Register every schema of a contracts manifest, or none if any would be
+    /// refused.
+    #[command(after_help = EXIT_CODES_HELP, long_about = crate::manifest::PUSH_ABOUT)]
+    Push(PushArgs),
+    /// Print a registered schema (the schema text only, for redirecting to a
+    /// file).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Get(GetArgs),
+    /// List the registry's subjects.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Subjects(SubjectsArgs),
+    /// List a subject's versions.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Versions(VersionsArgs),
 }
 
 /// `charter diff OLD NEW`.
@@ -48,23 +71,40 @@ pub struct DiffArgs {
     pub output: OutputFormat,
 }
 
-/// `charter check NEW --against OLD...`.
+/// `charter check NEW (--subject S | --against OLD... | both)`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The candidate schema.
     pub schema: PathBuf,
-    /// Earlier versions, oldest first.
-    #[arg(long, num_args = 1.., required = true, value_name = "OLD")]
+    /// Earlier versions kept in files, oldest first. With `--subject` they
+    /// count as newer than every registered version.
+    #[arg(long, num_args = 1.., required_unless_present = "subject", value_name = "OLD")]
     pub against: Vec<PathBuf>,
+    /// The subject the schema would be registered under: its versions are
+    /// fetched from the registry, which is also asked for its own verdict. A
+    /// subject without versions accepts any first schema.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// A registered schema the candidate references, as
+    /// NAME=SUBJECT:VERSION (sent with the candidate, and fetched to read it).
+    #[arg(
+        long = "registry-reference",
+        value_name = "NAME=SUBJECT:VERSION",
+        requires = "subject"
+    )]
+    pub registry_references: Vec<SchemaReference>,
     /// How to judge.
     #[command(flatten)]
-    pub judge: JudgeArgs,
+    pub judge: RegistryJudgeArgs,
     /// How to read the files.
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// The registry (with `--subject`).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 /// `charter validate PAYLOAD... --schema FILE`.
@@ -134,6 +174,239 @@ pub struct InputArgs {
     /// References to relative file names resolve next to the referencing file.
     #[arg(long = "reference", value_name = "NAME=FILE")]
     pub references: Vec<String>,
+}
+
+/// How `check` and `expect` judge when a registry may have a say.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct RegistryJudgeArgs {
+    /// Compatibility mode, in any case: BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
+    /// FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE. Default: the
+    /// subject's level in the registry with `--subject`, else BACKWARD.
+    #[arg(long, value_parser = parse_mode)]
+    pub mode: Option<CompatibilityMode>,
+    /// Strictness policy: `strict` or `lenient`. Default: the subject's
+    /// policy in the registry with `--subject`, else strict.
+    #[arg(long, value_parser = parse_policy)]
+    pub policy: Option<Policy>,
+}
+
+/// Where the registry is and how to talk to it.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Registry")]
+pub struct RegistryArgs {
+    /// The registry's base URL (any Confluent-compatible registry).
+    #[arg(long = "registry", env = "CHARTER_REGISTRY_URL", value_name = "URL")]
+    pub url: Option<String>,
+    /// Credentials: `user:password` for basic auth (an API key and secret),
+    /// `Bearer TOKEN` or a bare token for bearer auth. Prefer the environment
+    /// variable: a flag shows in process listings.
+    #[arg(
+        long = "registry-auth",
+        env = "CHARTER_REGISTRY_AUTH",
+        hide_env_values = true,
+        value_name = "CREDENTIALS"
+    )]
+    pub auth: Option<String>,
+    /// Seconds to wait for each answer.
+    #[arg(
+        long = "registry-timeout",
+        env = "CHARTER_REGISTRY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub timeout: u64,
+    /// Retries after a connection error, a timeout, or an answer 408, 429,
+    /// 500, 502, 503 or 504 (250 ms, then doubling, between tries).
+    #[arg(
+        long = "registry-retries",
+        env = "CHARTER_REGISTRY_RETRIES",
+        default_value_t = 2,
+        value_name = "N"
+    )]
+    pub retries: u32,
+}
+
+/// `charter expect --reader FILE (--subject S | --writer FILE...)`.
+#[derive(Debug, Args)]
+pub struct ExpectArgs {
+    /// The schema the consumer reads with (kept in the consumer's repository).
+    #[arg(long, value_name = "FILE")]
+    pub reader: PathBuf,
+    /// The subject the producer registers under.
+    #[arg(
+        long,
+        value_name = "SUBJECT",
+        required_unless_present = "writer",
+        conflicts_with = "writer"
+    )]
+    pub subject: Option<String>,
+    /// Which registered versions the consumer may receive: `latest`, `all`,
+    /// or a list such as `1,3,5`.
+    #[arg(
+        long,
+        default_value = "latest",
+        value_name = "latest|all|N,N...",
+        requires = "subject"
+    )]
+    pub versions: VersionSelection,
+    /// Offline: the producer's schemas, in files, instead of `--subject`.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub writer: Vec<PathBuf>,
+    /// Strictness policy: `strict` or `lenient`. Default: the subject's
+    /// policy in the registry with `--subject`, else strict.
+    #[arg(long, value_parser = parse_policy)]
+    pub policy: Option<Policy>,
+    /// How to read the files.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// The registry (with `--subject`).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Which versions of a subject `expect` reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionSelection {
+    /// The latest live version.
+    Latest,
+    /// Every live version.
+    All,
+    /// These versions.
+    List(Vec<i32>),
+}
+
+impl std::str::FromStr for VersionSelection {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "latest" => return Ok(VersionSelection::Latest),
+            "all" => return Ok(VersionSelection::All),
+            _ => {}
+        }
+        let list = s
+            .split(',')
+            .map(|v| v.trim().parse::<i32>().ok().filter(|v| *v > 0))
+            .collect::<Option<Vec<i32>>>()
+            .ok_or_else(|| {
+                format!("`{s}`: expected latest, all, or version numbers such as 1,3,5")
+            })?;
+        Ok(VersionSelection::List(list))
+    }
+}
+
+/// `charter register FILE --subject S`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The schema to register.
+    pub schema: PathBuf,
+    /// The subject to register it under.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// Schema format; by default from the extension (.json, .avsc, .proto).
+    #[arg(long = "type", value_parser = parse_type, value_name = "JSON|AVRO|PROTOBUF")]
+    pub schema_type: Option<SchemaType>,
+    /// A registered schema this one references, as NAME=SUBJECT:VERSION
+    /// (NAME as the schema writes it, e.g. its `$ref`).
+    #[arg(long = "reference", value_name = "NAME=SUBJECT:VERSION")]
+    pub references: Vec<SchemaReference>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter push contracts.toml`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The manifest mapping schema files to subjects.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// Check and report what would be done; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter get (--subject S [--version V] | --id ID)`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The subject.
+    #[arg(
+        long,
+        value_name = "SUBJECT",
+        required_unless_present = "id",
+        conflicts_with = "id"
+    )]
+    pub subject: Option<String>,
+    /// The version: a number or `latest`.
+    #[arg(
+        long,
+        default_value = "latest",
+        value_name = "N|latest",
+        requires = "subject"
+    )]
+    pub version: VersionRef,
+    /// A global schema id instead of a subject version.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<i64>,
+    /// `text`: the schema text alone; `json`: the registry's record with
+    /// subject, version, id, type and references.
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter subjects`.
+#[derive(Debug, Args)]
+pub struct SubjectsArgs {
+    /// Only subjects starting with this.
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// Include soft-deleted subjects.
+    #[arg(long)]
+    pub deleted: bool,
+    /// Output format: one subject per line, or a JSON array.
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter versions --subject S`.
+#[derive(Debug, Args)]
+pub struct VersionsArgs {
+    /// The subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// Output format: one version per line, or a JSON array.
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Output formats of the commands that read or write the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// For people (and for redirecting a schema to a file).
+    Text,
+    /// One JSON value.
+    Json,
 }
 
 /// Report formats of the checking commands.

@@ -31,9 +31,14 @@ impl Exit {
         if ok { Exit::Success } else { Exit::Problem }
     }
 
-    /// The exit for an error: registry failures are 3, everything else 2.
+    /// The exit for an error: registry failures (a [`RegistryFailure`] or a
+    /// [`client::Error`](crate::client::Error) anywhere in the chain) are 3,
+    /// everything else 2.
     pub fn for_error(error: &anyhow::Error) -> Exit {
-        if error.chain().any(|cause| cause.is::<RegistryFailure>()) {
+        if error
+            .chain()
+            .any(|cause| cause.is::<RegistryFailure>() || cause.is::<crate::client::Error>())
+        {
             Exit::Registry
         } else {
             Exit::Input
@@ -57,4 +62,9 @@ pub const EXIT_CODES_HELP: &str = "Exit codes:
   0  all good
   1  a contract or payload problem was found
   2  usage or input error (missing file, invalid JSON, not a schema)
-  3  the registry could not be reached or answered an error";
+  3  the registry could not be reached or answered an error, including
+     \"no such subject\" or \"no such version\" for a subject or version
+     asked for (`check` and `push` treat a new subject as having no versions)
+
+Registry commands read --registry or CHARTER_REGISTRY_URL, and credentials
+from CHARTER_REGISTRY_AUTH: `user:password` (basic) or `Bearer TOKEN` (bearer).";

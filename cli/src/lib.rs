@@ -2,9 +2,11 @@
 //! payload validation and report rendering. `main.rs` only calls [`main`].
 
 pub mod args;
+pub mod client;
 pub mod commands;
 pub mod exit;
 pub mod input;
+pub mod manifest;
 pub mod render;
 pub mod validate;
 
@@ -23,6 +25,12 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => commands::diff::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Validate(args) => commands::validate::run(args),
+        Command::Expect(args) => commands::expect::run(args),
+        Command::Register(args) => commands::register::run(args),
+        Command::Push(args) => commands::push::run(args),
+        Command::Get(args) => commands::get::run(args),
+        Command::Subjects(args) => commands::subjects::run(args),
+        Command::Versions(args) => commands::versions::run(args),
     };
     match outcome {
         Ok(exit) => exit.into(),

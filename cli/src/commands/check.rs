@@ -1,26 +1,284 @@
-//! `charter check NEW --against OLD...`: the registry's judgement over a
-//! history kept in files, so transitive modes can be checked offline.
+//! `charter check NEW`: would registering this schema be accepted?
+//!
+//! - `--against OLD...` judges it offline against a history kept in files
+//!   (oldest first), so transitive modes can be checked without a registry.
+//! - `--subject S` asks the registry: its verdict comes from its
+//!   compatibility endpoint (with verbose reasons), and Charter judges the
+//!   same question itself on the subject's fetched versions, to print each
+//!   breaking change with an example document. When the two disagree the
+//!   report says so.
+//! - Both: the registry's versions and then the files form one history.
+//!
+//! Exit 1 when the registry would refuse the schema or Charter finds a
+//! breaking change under the mode.
+
+use std::io::Write;
 
 use anyhow::Result;
+use schemas::{CompatError, CompatReport, Policy, Schema};
+use serde_json::{Value, json};
 
-use crate::args::CheckArgs;
+use super::subject::{self, Fetched};
+use crate::args::{CheckArgs, OutputFormat};
+use crate::client::{Client, NewSchema, SubjectConfig, Verdict};
 use crate::exit::Exit;
 use crate::input;
+use crate::render::{self, BAD, DIM, GOOD};
 
-/// Runs `charter check` against files.
+/// Runs `charter check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
+    match args.subject.clone() {
+        Some(subject) => against_registry(args, &subject),
+        None => offline(args),
+    }
+}
+
+fn offline(args: CheckArgs) -> Result<Exit> {
     let candidate = input::load(&args.schema, &args.input)?;
     let history = args
         .against
         .iter()
         .map(|path| input::load(path, &args.input))
         .collect::<Result<Vec<_>>>()?;
-    let refs: Vec<&schemas::Schema> = history.iter().collect();
-    let report = schemas::check(&candidate, &refs, args.judge.mode, args.judge.policy)?;
-    let labels: Vec<String> = args
-        .against
+    let refs: Vec<&Schema> = history.iter().collect();
+    let mode = args.judge.mode.unwrap_or_default();
+    let policy = args.judge.policy.unwrap_or_default();
+    let mut report = schemas::check(&candidate, &refs, mode, policy)?;
+    schemas::attach_examples(&mut report, &candidate, &refs);
+    let labels = file_labels(&args);
+    super::finish(&report, args.output, &args.schema, &labels)
+}
+
+fn file_labels(args: &CheckArgs) -> Vec<String> {
+    args.against
         .iter()
         .map(|p| p.display().to_string())
-        .collect();
-    super::finish(&report, args.output, &args.schema, &labels)
+        .collect()
+}
+
+/// What the registry said, and what Charter's engine says to the same
+/// question.
+struct RegistrySide<'a> {
+    client: &'a Client,
+    subject: &'a str,
+    config: SubjectConfig,
+    /// The subject's live versions.
+    versions: Vec<i32>,
+    verdict: Verdict,
+    /// The engine's verdict on the registry's question (its versions, level
+    /// and policy); `None` when the engine cannot judge the format.
+    engine: Option<bool>,
+}
+
+impl RegistrySide<'_> {
+    fn agrees(&self) -> Option<bool> {
+        self.engine.map(|e| e == self.verdict.is_compatible)
+    }
+}
+
+fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
+    let client = Client::from_args(&args.registry)?;
+    let references = client.resolver(&args.registry_references)?;
+    let candidate = subject::load_input(&args.schema, &args.input, &references)?;
+    let files = args
+        .against
+        .iter()
+        .map(|path| input::load(path, &args.input))
+        .collect::<Result<Vec<_>>>()?;
+
+    let config = client.effective_config(subject)?;
+    let mode = args.judge.mode.unwrap_or(config.level);
+    let policy = args.judge.policy.or(config.policy).unwrap_or_default();
+    let versions = client.versions_or_none(subject)?;
+    let wanted = subject::needed(
+        &versions,
+        mode.is_transitive() || config.level.is_transitive(),
+    );
+    let fetched = subject::fetch(&client, subject, &wanted)?;
+    let verdict = client.check(
+        subject,
+        &NewSchema {
+            schema: candidate.text.clone(),
+            schema_type: candidate.schema_type,
+            references: args.registry_references.clone(),
+        },
+    )?;
+
+    // The engine on the registry's own question, to compare verdicts.
+    let registered = judge_registered(&candidate.schema, &fetched, config)?;
+    // The engine on this run's question: registry versions, then files.
+    let mut history: Vec<&Schema> = fetched.iter().map(|f| &f.schema).collect();
+    history.extend(files.iter());
+    let mut labels: Vec<String> = fetched.iter().map(Fetched::label).collect();
+    labels.extend(file_labels(&args));
+    let report = match schemas::check(&candidate.schema, &history, mode, policy) {
+        Ok(mut report) => {
+            schemas::attach_examples(&mut report, &candidate.schema, &history);
+            Some(report)
+        }
+        Err(CompatError::Unsupported(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let side = RegistrySide {
+        client: &client,
+        subject,
+        config,
+        versions,
+        verdict,
+        engine: registered,
+    };
+    let engine_ok = report.as_ref().is_none_or(|r| r.compatible);
+    let exit = Exit::from_ok(side.verdict.is_compatible && engine_ok);
+    let report = report.unwrap_or_else(|| CompatReport::new(mode, policy, Vec::new()));
+    let supported = candidate.schema.as_json().is_some();
+    match args.output {
+        OutputFormat::Json => {
+            let mut value = serde_json::to_value(&report)?;
+            value["compatible"] = json!(exit == Exit::Success);
+            value["registry"] = registry_json(&side, &wanted_numbers(&fetched));
+            value["engine_judged"] = json!(supported);
+            subject::json_line(&mut anstream::stdout().lock(), value)?;
+        }
+        OutputFormat::Text => {
+            super::finish(&report, args.output, &args.schema, &labels)?;
+            let mut stdout = anstream::stdout().lock();
+            registry_text(&mut stdout, &side, supported)?;
+        }
+        OutputFormat::Github => {
+            super::finish(&report, args.output, &args.schema, &labels)?;
+            let mut stdout = anstream::stdout().lock();
+            registry_github(&mut stdout, &side, &args.schema.display().to_string())?;
+        }
+        OutputFormat::Junit => {
+            // One XML document on stdout; the registry's verdict goes to
+            // stderr beside it (the exit code carries it too).
+            super::finish(&report, args.output, &args.schema, &labels)?;
+            let mut stderr = anstream::stderr().lock();
+            registry_text(&mut stderr, &side, supported)?;
+        }
+    }
+    Ok(exit)
+}
+
+fn wanted_numbers(fetched: &[Fetched]) -> Vec<i32> {
+    fetched.iter().map(|f| f.record.version).collect()
+}
+
+/// The engine's verdict on what the registry checks: the latest version (all
+/// for a transitive level) under the subject's level and policy.
+fn judge_registered(
+    candidate: &Schema,
+    fetched: &[Fetched],
+    config: SubjectConfig,
+) -> Result<Option<bool>> {
+    let against: Vec<&Schema> = if config.level.is_transitive() {
+        fetched.iter().map(|f| &f.schema).collect()
+    } else {
+        fetched.last().map(|f| &f.schema).into_iter().collect()
+    };
+    let policy = config.policy.unwrap_or(Policy::Strict);
+    match schemas::check(candidate, &against, config.level, policy) {
+        Ok(report) => Ok(Some(report.compatible)),
+        Err(CompatError::Unsupported(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn registry_json(side: &RegistrySide<'_>, fetched: &[i32]) -> Value {
+    json!({
+        "url": side.client.url(),
+        "subject": side.subject,
+        "level": side.config.level,
+        "versions": side.versions,
+        "fetched": fetched,
+        "is_compatible": side.verdict.is_compatible,
+        "messages": side.verdict.messages,
+        "engine_agrees": side.agrees(),
+    })
+}
+
+/// Whether a verbose message is worth a line of its own: the quoted old
+/// schema (up to 10 KiB) is left to `--output json`.
+fn shown(message: &str) -> bool {
+    !message.starts_with("{oldSchema:")
+}
+
+fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>, supported: bool) -> Result<()> {
+    let level = side.config.level;
+    let url = side.client.url();
+    let subject = side.subject;
+    if side.versions.is_empty() {
+        writeln!(
+            out,
+            "{GOOD}ACCEPTED{GOOD:#} by registry {url}: `{subject}` has no versions yet, so any first schema is accepted"
+        )?;
+    } else if side.verdict.is_compatible {
+        writeln!(
+            out,
+            "{GOOD}ACCEPTED{GOOD:#} by registry {url}: `{subject}` (level {level}) would take it as a new version"
+        )?;
+    } else if supported && side.agrees() == Some(true) {
+        // Its reasons are the breaking changes above; JSON output has them.
+        writeln!(
+            out,
+            "{BAD}REJECTED{BAD:#} by registry {url}: `{subject}` (level {level}) would refuse it, as Charter's engine does"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{BAD}REJECTED{BAD:#} by registry {url}: `{subject}` (level {level}) would refuse it:"
+        )?;
+        for message in side.verdict.messages.iter().filter(|m| shown(m)) {
+            writeln!(out, "    {message}")?;
+        }
+    }
+    if !supported {
+        writeln!(
+            out,
+            "{DIM}note: Charter does not judge this schema format itself yet; the registry's verdict decides{DIM:#}"
+        )?;
+    }
+    if side.agrees() == Some(false) {
+        writeln!(out, "{}", disagreement(side))?;
+    }
+    Ok(())
+}
+
+fn disagreement(side: &RegistrySide<'_>) -> String {
+    let (registry, engine) = if side.verdict.is_compatible {
+        ("accepts", "finds it incompatible")
+    } else {
+        ("refuses", "finds it compatible")
+    };
+    format!(
+        "note: the registry {registry} the schema but Charter's engine {engine} under {} on the same versions; the registry's rules differ from Charter's",
+        side.config.level
+    )
+}
+
+fn registry_github(out: &mut impl Write, side: &RegistrySide<'_>, file: &str) -> Result<()> {
+    let place = Some((file, 1));
+    if !side.verdict.is_compatible {
+        let mut message = format!(
+            "registry {} would refuse this schema for `{}` (level {})",
+            side.client.url(),
+            side.subject,
+            side.config.level
+        );
+        for line in side.verdict.messages.iter().filter(|m| shown(m)) {
+            message.push('\n');
+            message.push_str(line);
+        }
+        render::github::annotation(out, "error", place, "registry rejects", &message)?;
+    }
+    if side.agrees() == Some(false) {
+        render::github::annotation(
+            out,
+            "warning",
+            place,
+            "registry and Charter disagree",
+            &disagreement(side),
+        )?;
+    }
+    Ok(())
 }

@@ -2,7 +2,14 @@
 
 pub mod check;
 pub mod diff;
+pub mod expect;
+pub mod get;
+pub mod push;
+pub mod register;
+mod subject;
+pub mod subjects;
 pub mod validate;
+pub mod versions;
 
 use std::io::Write;
 use std::path::Path;

@@ -132,7 +132,7 @@ impl<W: Write> Sink for Validation<W> {
 }
 
 /// `::LEVEL file=F,line=N,title=T::MESSAGE`, escaped.
-fn annotation(
+pub(crate) fn annotation(
     out: &mut impl Write,
     level: &str,
     place: Option<(&str, usize)>,

@@ -1,0 +1,105 @@
+//! `charter register FILE --subject S`: registers a schema and prints its id
+//! and version.
+//!
+//! The file is parsed first (exit 2 when it is not a schema), with the
+//! registered schemas it references fetched to read it. A schema the subject
+//! already holds is reported as such and not registered again. A schema the
+//! registry refuses as incompatible (HTTP 409) exits 1 with the registry's
+//! reasons.
+
+use std::io::Write;
+
+use anyhow::Result;
+use schemas::MapResolver;
+use serde_json::json;
+
+use super::subject::{self, json_line};
+use crate::args::{DataFormat, RegisterArgs};
+use crate::client::{Client, NewSchema};
+use crate::exit::Exit;
+use crate::render::{BAD, GOOD};
+
+/// Runs `charter register`.
+pub fn run(args: RegisterArgs) -> Result<Exit> {
+    let client = Client::from_args(&args.registry)?;
+    let resolver: MapResolver = client.resolver(&args.references)?;
+    let local = subject::load(&args.schema, args.schema_type, &[], &resolver)?;
+    let schema = NewSchema {
+        schema: local.text,
+        schema_type: local.schema_type,
+        references: args.references.clone(),
+    };
+    let subject = args.subject.as_str();
+    let mut stdout = anstream::stdout().lock();
+
+    if let Some(found) = client.lookup(subject, &schema)? {
+        match args.output {
+            DataFormat::Text => writeln!(
+                stdout,
+                "{GOOD}unchanged{GOOD:#}: `{subject}` already holds this schema as version {} (id {})",
+                found.version, found.id
+            )?,
+            DataFormat::Json => json_line(
+                &mut stdout,
+                json!({"subject": subject, "registered": false, "version": found.version, "id": found.id}),
+            )?,
+        }
+        return Ok(Exit::Success);
+    }
+
+    match client.register(subject, &schema) {
+        Ok(registered) => {
+            // Registries before Confluent 7.5 answer the id alone.
+            let version = match registered.version {
+                Some(version) => version,
+                None => client
+                    .lookup(subject, &schema)?
+                    .map(|found| found.version)
+                    .unwrap_or_default(),
+            };
+            match args.output {
+                DataFormat::Text => writeln!(
+                    stdout,
+                    "{GOOD}registered{GOOD:#} `{subject}` version {version} (id {})",
+                    registered.id
+                )?,
+                DataFormat::Json => json_line(
+                    &mut stdout,
+                    json!({"subject": subject, "registered": true, "version": version, "id": registered.id}),
+                )?,
+            }
+            Ok(Exit::Success)
+        }
+        Err(refused) if refused.is_incompatible() => {
+            // The verbose check gives the reasons one per line; the 409's
+            // own message is the fallback.
+            let verdict = client.check(subject, &schema)?;
+            let mut reasons: Vec<String> = verdict
+                .messages
+                .into_iter()
+                .filter(|m| !m.starts_with("{oldSchema:"))
+                .collect();
+            if reasons.is_empty() {
+                reasons.extend(refused.message().map(str::to_string));
+            }
+            match args.output {
+                DataFormat::Text => {
+                    writeln!(
+                        stdout,
+                        "{BAD}REJECTED{BAD:#}: registry {} refuses the schema for `{subject}` as incompatible:",
+                        client.url()
+                    )?;
+                    for reason in &reasons {
+                        writeln!(stdout, "    {reason}")?;
+                    }
+                }
+                DataFormat::Json => json_line(
+                    &mut stdout,
+                    json!({"subject": subject, "registered": false, "incompatible": true, "messages": reasons}),
+                )?,
+            }
+            Ok(Exit::Problem)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
