@@ -126,8 +126,10 @@ pub(crate) fn needed(versions: &[i32], transitive: bool) -> Vec<VersionRef> {
 
 /// One JSON value, pretty, and a newline.
 pub(crate) fn json_line(out: &mut impl Write, value: serde_json::Value) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)?;
+    // Serialized first, so a closed stdout is the io::Error the caller
+    // recognises as a broken pipe.
+    let text = serde_json::to_string_pretty(&value)?;
+    writeln!(out, "{text}")?;
     Ok(())
 }
 
