@@ -549,6 +549,45 @@ fn expect_reads_the_latest_version_by_default_and_all_on_request() {
         "{}",
         v2_reader.stdout
     );
+
+    let reader = fixture(V1);
+    let expect = |output: &str| {
+        let run = registry.charter(&[
+            "expect",
+            "--subject",
+            SUBJECT,
+            "--reader",
+            &reader,
+            "--versions",
+            "all",
+            "--output",
+            output,
+        ]);
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        run.stdout
+    };
+    let github = expect("github");
+    assert!(
+        github
+            .lines()
+            .all(|l| l.starts_with("::") || l.starts_with("INCOMPATIBLE"))
+    );
+    assert!(
+        github.contains(&format!("::error file={reader},line=")),
+        "{github}"
+    );
+    let junit = expect("junit");
+    let doc = roxmltree::Document::parse(&junit).expect("JUnit XML");
+    let failing: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite") && n.attribute("failures") != Some("0"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert_eq!(failing.len(), 1, "{junit}");
+    assert!(
+        failing[0].ends_with("against orders-value version 2"),
+        "{failing:?}"
+    );
 }
 
 #[test]
@@ -796,6 +835,26 @@ fn server_errors_are_retried_and_credentials_are_sent() {
         )
     );
     assert_eq!(failing.requests().len(), 2, "one retry");
+    // A registry that accepts connections and never answers times out.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", silent.local_addr().unwrap());
+    let started = std::time::Instant::now();
+    let run = common::charter(&[
+        "subjects",
+        "--registry",
+        &url,
+        "--registry-timeout",
+        "1",
+        "--registry-retries",
+        "0",
+    ]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert_eq!(
+        run.stderr,
+        format!("error: registry {url} unreachable: no answer within 1 s (--registry-timeout)\n")
+    );
+    assert!(started.elapsed().as_secs() < 5);
+    drop(silent);
     // Client errors are not retried.
     let refused = Canned::start(vec![(
         401,
