@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs the third-party tools the tests drive, into target/ (idempotent):
-# a Python virtualenv with Confluent's client for the interoperability tests.
-# Prints the environment the tests read; sourced by nothing, safe to re-run.
+# Installs the third-party clients the interoperability tests drive, into
+# target/ (idempotent, nothing global): a Python virtualenv with Confluent's
+# own client, pinned in ci/interop/requirements.txt. Prints the virtualenv's
+# path on its last line; ci/test.sh passes it to the tests as CHARTER_PY.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-echo "no third-party tools needed yet"
+
+venv=target/ci-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" >&2
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r ci/interop/requirements.txt >&2
+"$venv/bin/python" -c "import confluent_kafka; print('confluent-kafka', confluent_kafka.version()[0])" >&2
+echo "$PWD/$venv"

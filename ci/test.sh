@@ -15,7 +15,8 @@ step "formatting"
 cargo fmt --all -- --check
 
 step "tools the tests drive"
-ci/setup-tools.sh
+CHARTER_PY="$(ci/setup-tools.sh | tail -n 1)"
+export CHARTER_PY
 
 step "tests (unit, conformance with ../shared, end to end through the binaries)"
 cargo test --workspace --all-targets --no-fail-fast
