@@ -40,7 +40,8 @@ macro_rules! change_kinds {
             /// Whether the Confluent Schema Registry knows this kind (false for
             /// the kinds only Charter reports).
             pub fn is_peer_kind(self) -> bool {
-                !matches!(self, ChangeKind::FormatAdded | ChangeKind::FormatRemoved | ChangeKind::FormatChanged
+                // Every AVRO_* kind is Charter's own.
+                !self.name().starts_with("AVRO_") && !matches!(self, ChangeKind::FormatAdded | ChangeKind::FormatRemoved | ChangeKind::FormatChanged
                     | ChangeKind::PatternPropertyAddedToOpenContentModel | ChangeKind::PatternPropertyAddedToUnopenContentModel
                     | ChangeKind::PatternPropertyRemoved | ChangeKind::PropertyNamesAdded | ChangeKind::PropertyNamesRemoved
                     | ChangeKind::ContainsAdded | ChangeKind::ContainsRemoved | ChangeKind::ContainsChanged | ChangeKind::OneOfBranchesOverlap
@@ -371,6 +372,69 @@ change_kinds! {
     ConditionalChanged = "CONDITIONAL_CHANGED", strict: breaks, lenient: breaks;
     /// *Charter*: the two sides are in different formats.
     SchemaTypeChanged = "SCHEMA_TYPE_CHANGED", strict: breaks, lenient: breaks;
+    // Avro: the Apache Avro names where they exist (the peer reports only
+    // those), AVRO_* for the changes it does not report. Paths are described
+    // in `avro/diff.rs`.
+    /// A field the new reader reads is absent from old data and has no default.
+    ReaderFieldMissingDefaultValue = "READER_FIELD_MISSING_DEFAULT_VALUE", strict: breaks, lenient: breaks;
+    /// The type changed to one neither side promotes to (int to string,
+    /// record to enum).
+    TypeMismatch = "TYPE_MISMATCH", strict: breaks, lenient: breaks;
+    /// A named type was renamed and the new one lists no alias for the old name.
+    NameMismatch = "NAME_MISMATCH", strict: breaks, lenient: breaks;
+    /// A fixed type changed size.
+    FixedSizeMismatch = "FIXED_SIZE_MISMATCH", strict: breaks, lenient: breaks;
+    /// Enum symbols were removed and the new enum declares no default symbol.
+    MissingEnumSymbols = "MISSING_ENUM_SYMBOLS", strict: breaks, lenient: breaks;
+    /// A type was removed from a union (or a union became a narrower type)
+    /// and no new branch reads it.
+    MissingUnionBranch = "MISSING_UNION_BRANCH", strict: breaks, lenient: breaks;
+    /// *Charter*: a field was added with a default.
+    AvroFieldAddedWithDefault = "AVRO_FIELD_ADDED_WITH_DEFAULT", strict: ok, lenient: ok;
+    /// *Charter*: a field was removed (old readers need its old default).
+    AvroFieldRemoved = "AVRO_FIELD_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: a field was renamed, the new one listing the old name as an alias.
+    AvroFieldRenamed = "AVRO_FIELD_RENAMED", strict: ok, lenient: ok;
+    /// *Charter*: int → long, float or double; long → float or double;
+    /// float → double; string ↔ bytes.
+    AvroTypePromoted = "AVRO_TYPE_PROMOTED", strict: ok, lenient: ok;
+    /// *Charter*: the reverse of a promotion (long → int ...).
+    AvroTypeNarrowed = "AVRO_TYPE_NARROWED", strict: breaks, lenient: breaks;
+    /// *Charter*: a named type was renamed, with the old name as an alias.
+    AvroTypeRenamed = "AVRO_TYPE_RENAMED", strict: ok, lenient: ok;
+    /// *Charter*: a named type kept its name in another namespace.
+    AvroNamespaceChanged = "AVRO_NAMESPACE_CHANGED", strict: ok, lenient: ok;
+    /// *Charter*: enum symbols were added (old readers need an enum default).
+    AvroEnumSymbolAdded = "AVRO_ENUM_SYMBOL_ADDED", strict: ok, lenient: ok;
+    /// *Charter*: enum symbols were removed; the new enum's default reads them.
+    AvroEnumSymbolRemoved = "AVRO_ENUM_SYMBOL_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: a type was added to a union (or a type became a union).
+    AvroUnionBranchAdded = "AVRO_UNION_BRANCH_ADDED", strict: ok, lenient: ok;
+    /// *Charter*: a type was removed from a union; another branch still reads it.
+    AvroUnionBranchRemoved = "AVRO_UNION_BRANCH_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: a field's default or an enum's default symbol changed.
+    AvroDefaultChanged = "AVRO_DEFAULT_CHANGED", strict: ok, lenient: ok;
+    /// *Charter*: `doc` changed.
+    AvroDocChanged = "AVRO_DOC_CHANGED", strict: ok, lenient: ok;
+    /// *Charter*: `aliases` changed.
+    AvroAliasesChanged = "AVRO_ALIASES_CHANGED", strict: ok, lenient: ok;
+    /// *Charter*: a field's sort `order` changed.
+    AvroSortOrderChanged = "AVRO_SORT_ORDER_CHANGED", strict: ok, lenient: ok;
+    /// *Charter*: a custom property changed.
+    AvroPropertyChanged = "AVRO_PROPERTY_CHANGED", strict: ok, lenient: ok;
+    /// *Charter*: a logical type was added to a type.
+    AvroLogicalTypeAdded = "AVRO_LOGICAL_TYPE_ADDED", strict: ok, lenient: ok;
+    /// *Charter*: a logical type was removed (readers get the plain type).
+    AvroLogicalTypeRemoved = "AVRO_LOGICAL_TYPE_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: a logical type changed (timestamp-millis to -micros, a
+    /// decimal's scale): values decode but mean something else. Avro
+    /// resolution ignores it, and so does the lenient policy.
+    AvroLogicalTypeChanged = "AVRO_LOGICAL_TYPE_CHANGED", strict: breaks, lenient: ok;
+    /// *Charter*: a decimal's precision was raised (same scale).
+    AvroLogicalTypeWidened = "AVRO_LOGICAL_TYPE_WIDENED", strict: ok, lenient: ok;
+    /// *Charter*: a decimal's precision was lowered (same scale): old values
+    /// may not fit.
+    AvroLogicalTypeNarrowed = "AVRO_LOGICAL_TYPE_NARROWED", strict: breaks, lenient: ok;
 }
 
 impl fmt::Display for ChangeKind {

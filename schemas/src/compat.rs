@@ -313,6 +313,13 @@ fn pair_changes(
         (SchemaKind::Json(o), SchemaKind::Json(n)) => {
             json::diff::changes(o, n, policy, directions.backward, directions.forward)
         }
+        (SchemaKind::Avro(o), SchemaKind::Avro(n)) => Ok(crate::avro::changes(
+            o,
+            n,
+            policy,
+            directions.backward,
+            directions.forward,
+        )),
         _ => Err(CompatError::Unsupported(new.schema_type())),
     }
 }
@@ -343,8 +350,9 @@ fn schema_type_change(old: SchemaType, new: SchemaType) -> Change {
 /// against (`history[against]`, the latest when unset) and the reader is
 /// `candidate`; for a change that breaks only forward the roles are swapped.
 /// Each validator is built once, however many changes use it. A change for
-/// which no document is found keeps `example: None`; formats other than JSON
-/// Schema get none.
+/// which no document is found keeps `example: None`. Avro examples are data
+/// in the Avro JSON encoding, checked against the writer's schema and
+/// resolved against the reader's (see [`crate::avro::example`]).
 pub fn attach_examples(report: &mut CompatReport, candidate: &Schema, history: &[&Schema]) {
     let mut schemas = history.to_vec();
     schemas.push(candidate);
@@ -399,6 +407,18 @@ impl<'s> Probes<'s> {
 
     /// Sets the example of `change`, found between schemas `old` and `new`.
     fn attach(&self, change: &mut Change, old: usize, new: usize) {
+        if let (Some(o), Some(n)) = (
+            self.schemas.get(old).and_then(|s| s.as_avro()),
+            self.schemas.get(new).and_then(|s| s.as_avro()),
+        ) {
+            let (writer, reader) = match (change.breaks.backward, change.breaks.forward) {
+                (true, _) => (o, n),
+                (false, true) => (n, o),
+                (false, false) => return,
+            };
+            change.example = crate::avro::example::find(writer, reader, &change.path);
+            return;
+        }
         let (writer, reader) = match (change.breaks.backward, change.breaks.forward) {
             (true, _) => (old, new),
             (false, true) => (new, old),

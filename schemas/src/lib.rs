@@ -20,6 +20,7 @@
 //! assert_eq!(report.changes[0].kind.name(), "REQUIRED_ATTRIBUTE_ADDED");
 //! ```
 
+pub mod avro;
 pub mod change;
 pub mod compat;
 pub mod json;

@@ -15,6 +15,15 @@ use std::collections::HashMap;
 pub trait Resolver {
     /// The schema text registered under `name`, or `None` when unknown.
     fn resolve(&self, name: &str) -> Option<String>;
+
+    /// Every reference name the caller knows, in the order given (the
+    /// registry's `references`, dependencies first). Avro parses each of them
+    /// before the schema so that their named types are known, as Confluent
+    /// does; a resolver that cannot list its names returns none, and Avro then
+    /// asks for an unknown type by its full name.
+    fn reference_names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A resolver that knows no references: any external `$ref` is an error.
@@ -31,6 +40,8 @@ impl Resolver for NoReferences {
 #[derive(Debug, Clone, Default)]
 pub struct MapResolver {
     documents: HashMap<String, String>,
+    /// Names in first-insertion order.
+    order: Vec<String>,
 }
 
 impl MapResolver {
@@ -41,7 +52,10 @@ impl MapResolver {
 
     /// Adds (or replaces) the schema text for reference `name`.
     pub fn insert(&mut self, name: impl Into<String>, text: impl Into<String>) {
-        self.documents.insert(name.into(), text.into());
+        let name = name.into();
+        if self.documents.insert(name.clone(), text.into()).is_none() {
+            self.order.push(name);
+        }
     }
 }
 
@@ -49,10 +63,18 @@ impl Resolver for MapResolver {
     fn resolve(&self, name: &str) -> Option<String> {
         self.documents.get(name).cloned()
     }
+
+    fn reference_names(&self) -> Vec<String> {
+        self.order.clone()
+    }
 }
 
 impl<R: Resolver + ?Sized> Resolver for &R {
     fn resolve(&self, name: &str) -> Option<String> {
         (**self).resolve(name)
+    }
+
+    fn reference_names(&self) -> Vec<String> {
+        (**self).reference_names()
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::avro::{AvroError, AvroSchema};
 use crate::json::{self, JsonSchema};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
@@ -14,9 +15,9 @@ pub enum SchemaError {
     /// A JSON Schema problem.
     #[error(transparent)]
     Json(#[from] json::ParseError),
-    /// An Avro schema that is not even JSON.
-    #[error("invalid Avro schema: not JSON ({0})")]
-    AvroNotJson(String),
+    /// An Avro problem.
+    #[error(transparent)]
+    Avro(#[from] AvroError),
     /// An empty Protobuf schema.
     #[error("invalid Protobuf schema: the text is empty")]
     ProtobufEmpty,
@@ -59,6 +60,8 @@ impl fmt::Display for Fingerprint {
 pub(crate) enum SchemaKind {
     /// A compiled JSON Schema.
     Json(JsonSchema),
+    /// A parsed Avro schema.
+    Avro(AvroSchema),
     /// A format that is stored and served but not yet judged (Avro, Protobuf).
     Opaque,
 }
@@ -78,9 +81,10 @@ impl Schema {
     /// other schemas through `resolver`.
     ///
     /// JSON Schema is parsed, checked against its draft's meta-schema, and
-    /// compiled with every `$ref` resolved. Avro schemas must be JSON and are
-    /// canonicalised as JSON; Protobuf text is kept with trimmed whitespace.
-    /// Compatibility checks of those two formats answer
+    /// compiled with every `$ref` resolved. Avro schemas are parsed with the named
+    /// types of their references; their canonical form keeps defaults,
+    /// aliases and logical types (see [`crate::avro::canonical`]). Protobuf
+    /// text is kept with trimmed whitespace; its compatibility checks answer
     /// [`CompatError::Unsupported`](crate::CompatError::Unsupported).
     pub fn parse(
         schema_type: SchemaType,
@@ -93,12 +97,8 @@ impl Schema {
                 (schema.canonical().to_string(), SchemaKind::Json(schema))
             }
             SchemaType::Avro => {
-                let value =
-                    json::parse_text(text).map_err(|e| SchemaError::AvroNotJson(e.to_string()))?;
-                (
-                    json::canonical::to_canonical_string(&value),
-                    SchemaKind::Opaque,
-                )
+                let schema = AvroSchema::parse(text, resolver)?;
+                (schema.canonical().to_string(), SchemaKind::Avro(schema))
             }
             SchemaType::Protobuf => {
                 let trimmed = text.trim();
@@ -136,7 +136,15 @@ impl Schema {
     pub fn as_json(&self) -> Option<&JsonSchema> {
         match &self.kind {
             SchemaKind::Json(s) => Some(s),
-            SchemaKind::Opaque => None,
+            _ => None,
+        }
+    }
+
+    /// The parsed Avro schema, for an `AVRO` schema.
+    pub fn as_avro(&self) -> Option<&AvroSchema> {
+        match &self.kind {
+            SchemaKind::Avro(s) => Some(s),
+            _ => None,
         }
     }
 

@@ -1,0 +1,537 @@
+//! The binary encoding of the specification: zig-zag varints for `int` and
+//! `long`, little-endian IEEE floats, length-prefixed `bytes` and `string`,
+//! arrays and maps in counted blocks (a negative count is followed by the
+//! block's size in bytes), a union's branch index before its value, an
+//! enum's symbol index, and record fields in order with nothing between.
+//!
+//! Decoding produces the Avro JSON encoding (see `value.rs`), so a decoded
+//! datum passes [`AvroSchema::validate_json`](super::AvroSchema::validate_json)
+//! and encodes back to the same bytes when its arrays and maps were written
+//! in one block each.
+
+use serde_json::{Map, Number, Value};
+
+use super::AvroSchema;
+use super::model::{Kind, NodeId};
+use super::value::{MAX_VALUE_DEPTH, bytes_to_json, latin1_bytes, special_float, token};
+
+/// Most array items and map entries decoded from one datum (items of types
+/// that take no bytes, such as `null`, could otherwise be claimed without end).
+pub const MAX_ITEMS: u64 = 10_000_000;
+
+/// Why bytes are not a datum of the schema. Offsets count from the first
+/// byte; paths are JSON pointers into the datum being decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The input ends inside a value.
+    #[error("binary Avro at byte {offset} ({}): the data ends inside a value", at(.path))]
+    UnexpectedEnd {
+        /// Where the missing bytes were expected.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+    },
+    /// A varint longer than a `long` can be.
+    #[error("binary Avro at byte {offset} ({}): invalid variable-length integer", at(.path))]
+    InvalidVarint {
+        /// Where it starts.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+    },
+    /// An `int` outside 32 bits.
+    #[error("binary Avro at byte {offset} ({}): {value} does not fit an int", at(.path))]
+    IntOutOfRange {
+        /// Where it starts.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+        /// The value read.
+        value: i64,
+    },
+    /// A boolean byte other than 0 or 1.
+    #[error("binary Avro at byte {offset} ({}): {byte} is not a boolean (0 or 1)", at(.path))]
+    InvalidBoolean {
+        /// Where.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+        /// The byte read.
+        byte: u8,
+    },
+    /// A negative length, or one longer than the rest of the input.
+    #[error("binary Avro at byte {offset} ({}): invalid length {length}", at(.path))]
+    InvalidLength {
+        /// Where the length starts.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+        /// The length read.
+        length: i64,
+    },
+    /// A string that is not UTF-8.
+    #[error("binary Avro at byte {offset} ({}): a string is not valid UTF-8", at(.path))]
+    InvalidUtf8 {
+        /// Where its bytes start.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+    },
+    /// A union branch index outside the union.
+    #[error("binary Avro at byte {offset} ({}): union branch {index} does not exist (the union has {branches})", at(.path))]
+    InvalidUnionIndex {
+        /// Where the index starts.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+        /// The index read.
+        index: i64,
+        /// How many branches there are.
+        branches: usize,
+    },
+    /// An enum symbol index outside the enum.
+    #[error("binary Avro at byte {offset} ({}): enum index {index} does not exist (the enum has {symbols} symbols)", at(.path))]
+    InvalidEnumIndex {
+        /// Where the index starts.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+        /// The index read.
+        index: i64,
+        /// How many symbols there are.
+        symbols: usize,
+    },
+    /// More array items or map entries than [`MAX_ITEMS`].
+    #[error("binary Avro at byte {offset} ({}): more than {MAX_ITEMS} items", at(.path))]
+    TooManyItems {
+        /// Where the block count starts.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+    },
+    /// A datum nested deeper than [`MAX_VALUE_DEPTH`].
+    #[error("binary Avro at byte {offset} ({}): nested deeper than {MAX_VALUE_DEPTH} levels", at(.path))]
+    TooDeep {
+        /// Where.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+    },
+    /// Bytes left after the datum.
+    #[error("binary Avro: {remaining} bytes left after the datum, from byte {offset}")]
+    TrailingBytes {
+        /// Where the datum ended.
+        offset: usize,
+        /// How many bytes follow.
+        remaining: usize,
+    },
+}
+
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        "the root".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+pub(crate) fn decode(schema: &AvroSchema, bytes: &[u8]) -> Result<Value, DecodeError> {
+    let mut decoder = Decoder {
+        schema,
+        bytes,
+        offset: 0,
+        path: String::new(),
+        items: 0,
+    };
+    let value = decoder.value(schema.root, 0)?;
+    if decoder.offset < bytes.len() {
+        return Err(DecodeError::TrailingBytes {
+            offset: decoder.offset,
+            remaining: bytes.len() - decoder.offset,
+        });
+    }
+    Ok(value)
+}
+
+struct Decoder<'a> {
+    schema: &'a AvroSchema,
+    bytes: &'a [u8],
+    offset: usize,
+    path: String,
+    items: u64,
+}
+
+impl Decoder<'_> {
+    fn end(&self) -> DecodeError {
+        DecodeError::UnexpectedEnd {
+            offset: self.offset,
+            path: self.path.clone(),
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8], DecodeError> {
+        if self.bytes.len() - self.offset < n {
+            return Err(self.end());
+        }
+        let slice = &self.bytes[self.offset..self.offset + n];
+        self.offset += n;
+        Ok(slice)
+    }
+
+    fn long(&mut self) -> Result<i64, DecodeError> {
+        let start = self.offset;
+        let mut raw: u64 = 0;
+        for shift in (0..70).step_by(7) {
+            let Some(&byte) = self.bytes.get(self.offset) else {
+                return Err(self.end());
+            };
+            self.offset += 1;
+            if shift == 63 && byte > 1 {
+                break;
+            }
+            raw |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok((raw >> 1) as i64 ^ -((raw & 1) as i64));
+            }
+        }
+        Err(DecodeError::InvalidVarint {
+            offset: start,
+            path: self.path.clone(),
+        })
+    }
+
+    fn length(&mut self) -> Result<usize, DecodeError> {
+        let start = self.offset;
+        let length = self.long()?;
+        match usize::try_from(length) {
+            Ok(n) if n <= self.bytes.len() - self.offset => Ok(n),
+            _ => Err(DecodeError::InvalidLength {
+                offset: start,
+                path: self.path.clone(),
+                length,
+            }),
+        }
+    }
+
+    /// The item count of the next block (0 at the end), skipping the byte
+    /// size that follows a negative count.
+    fn block(&mut self) -> Result<u64, DecodeError> {
+        let start = self.offset;
+        let count = self.long()?;
+        if count < 0 {
+            self.long()?;
+        }
+        let count = count.unsigned_abs();
+        self.items = self.items.saturating_add(count);
+        if self.items > MAX_ITEMS {
+            return Err(DecodeError::TooManyItems {
+                offset: start,
+                path: self.path.clone(),
+            });
+        }
+        Ok(count)
+    }
+
+    fn float(value: f64) -> Value {
+        match Number::from_f64(value) {
+            Some(n) => Value::Number(n),
+            None if value.is_nan() => Value::from("NaN"),
+            None if value > 0.0 => Value::from("Infinity"),
+            None => Value::from("-Infinity"),
+        }
+    }
+
+    fn nested(&mut self, segment: &str, id: NodeId, depth: usize) -> Result<Value, DecodeError> {
+        let len = self.path.len();
+        self.path.push('/');
+        self.path.push_str(&token(segment));
+        let value = self.value(id, depth + 1);
+        self.path.truncate(len);
+        value
+    }
+
+    // Each kind of value that holds others decodes in its own small frame,
+    // so that deep data uses little stack per level.
+    fn value(&mut self, id: NodeId, depth: usize) -> Result<Value, DecodeError> {
+        if depth > MAX_VALUE_DEPTH {
+            return Err(DecodeError::TooDeep {
+                offset: self.offset,
+                path: self.path.clone(),
+            });
+        }
+        match &self.schema.nodes[id].kind {
+            Kind::Union(branches) => self.union(branches, depth),
+            Kind::Array(items) => self.array(*items, depth),
+            Kind::Map(values) => self.map(*values, depth),
+            Kind::Record(r) => self.record(r, depth),
+            _ => self.scalar(id),
+        }
+    }
+
+    #[inline(never)]
+    fn union(&mut self, branches: &[NodeId], depth: usize) -> Result<Value, DecodeError> {
+        let schema = self.schema;
+        Ok({
+            let offset = self.offset;
+            let index = self.long()?;
+            let Some(&branch) = usize::try_from(index).ok().and_then(|i| branches.get(i)) else {
+                return Err(DecodeError::InvalidUnionIndex {
+                    offset,
+                    path: self.path.clone(),
+                    index,
+                    branches: branches.len(),
+                });
+            };
+            let kind = &schema.nodes[branch].kind;
+            if matches!(kind, Kind::Null) {
+                Value::Null
+            } else {
+                let label = kind.label().to_string();
+                let inner = self.nested(&label, branch, depth)?;
+                let mut map = Map::new();
+                map.insert(label, inner);
+                Value::Object(map)
+            }
+        })
+    }
+
+    #[inline(never)]
+    fn array(&mut self, items: NodeId, depth: usize) -> Result<Value, DecodeError> {
+        let items = &items;
+        Ok({
+            let mut list = Vec::new();
+            loop {
+                let count = self.block()?;
+                if count == 0 {
+                    break;
+                }
+                for _ in 0..count {
+                    let segment = list.len().to_string();
+                    list.push(self.nested(&segment, *items, depth)?);
+                }
+            }
+            Value::Array(list)
+        })
+    }
+
+    #[inline(never)]
+    fn map(&mut self, values: NodeId, depth: usize) -> Result<Value, DecodeError> {
+        let values = &values;
+        Ok({
+            let mut map = Map::new();
+            loop {
+                let count = self.block()?;
+                if count == 0 {
+                    break;
+                }
+                for _ in 0..count {
+                    let n = self.length()?;
+                    let offset = self.offset;
+                    let key = std::str::from_utf8(self.take(n)?).map(str::to_string);
+                    let key = key.map_err(|_| DecodeError::InvalidUtf8 {
+                        offset,
+                        path: self.path.clone(),
+                    })?;
+                    let value = self.nested(&key, *values, depth)?;
+                    map.insert(key, value);
+                }
+            }
+            Value::Object(map)
+        })
+    }
+
+    #[inline(never)]
+    fn record(&mut self, r: &super::model::Record, depth: usize) -> Result<Value, DecodeError> {
+        Ok({
+            let mut map = Map::new();
+            for field in &r.fields {
+                let value = self.nested(&field.name, field.ty, depth)?;
+                map.insert(field.name.clone(), value);
+            }
+            Value::Object(map)
+        })
+    }
+
+    /// A value of a type that holds no other value.
+    #[inline(never)]
+    fn scalar(&mut self, id: NodeId) -> Result<Value, DecodeError> {
+        let schema = self.schema;
+        Ok(match &schema.nodes[id].kind {
+            Kind::Null => Value::Null,
+            Kind::Boolean => {
+                let offset = self.offset;
+                match self.take(1)?[0] {
+                    0 => Value::Bool(false),
+                    1 => Value::Bool(true),
+                    byte => {
+                        return Err(DecodeError::InvalidBoolean {
+                            offset,
+                            path: self.path.clone(),
+                            byte,
+                        });
+                    }
+                }
+            }
+            Kind::Int => {
+                let offset = self.offset;
+                let value = self.long()?;
+                if i32::try_from(value).is_err() {
+                    return Err(DecodeError::IntOutOfRange {
+                        offset,
+                        path: self.path.clone(),
+                        value,
+                    });
+                }
+                Value::from(value)
+            }
+            Kind::Long => Value::from(self.long()?),
+            Kind::Float => {
+                let raw: [u8; 4] = self.take(4)?.try_into().map_err(|_| self.end())?;
+                Self::float(f64::from(f32::from_le_bytes(raw)))
+            }
+            Kind::Double => {
+                let raw: [u8; 8] = self.take(8)?.try_into().map_err(|_| self.end())?;
+                Self::float(f64::from_le_bytes(raw))
+            }
+            Kind::Bytes => {
+                let n = self.length()?;
+                bytes_to_json(self.take(n)?)
+            }
+            Kind::String => {
+                let n = self.length()?;
+                let offset = self.offset;
+                let raw = self.take(n)?;
+                match std::str::from_utf8(raw) {
+                    Ok(s) => Value::from(s),
+                    Err(_) => {
+                        return Err(DecodeError::InvalidUtf8 {
+                            offset,
+                            path: self.path.clone(),
+                        });
+                    }
+                }
+            }
+            Kind::Fixed(f) => bytes_to_json(self.take(f.size as usize)?),
+            Kind::Enum(e) => {
+                let offset = self.offset;
+                let index = self.long()?;
+                match usize::try_from(index).ok().and_then(|i| e.symbols.get(i)) {
+                    Some(symbol) => Value::from(symbol.as_str()),
+                    None => {
+                        return Err(DecodeError::InvalidEnumIndex {
+                            offset,
+                            path: self.path.clone(),
+                            index,
+                            symbols: e.symbols.len(),
+                        });
+                    }
+                }
+            }
+            Kind::Union(_) | Kind::Array(_) | Kind::Map(_) | Kind::Record(_) => Value::Null,
+        })
+    }
+}
+
+/// Encodes a datum already validated against `schema`.
+pub(crate) fn encode(schema: &AvroSchema, value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(schema, schema.root, value, &mut out);
+    out
+}
+
+fn long(value: i64, out: &mut Vec<u8>) {
+    let mut raw = ((value << 1) ^ (value >> 63)) as u64;
+    loop {
+        if raw < 0x80 {
+            out.push(raw as u8);
+            return;
+        }
+        out.push((raw as u8 & 0x7f) | 0x80);
+        raw >>= 7;
+    }
+}
+
+fn number(value: &Value) -> f64 {
+    match value {
+        Value::String(s) => special_float(s).unwrap_or(0.0),
+        v => v.as_f64().unwrap_or(0.0),
+    }
+}
+
+fn write(schema: &AvroSchema, id: NodeId, value: &Value, out: &mut Vec<u8>) {
+    match (&schema.nodes[id].kind, value) {
+        (Kind::Null, _) => {}
+        (Kind::Boolean, v) => out.push(u8::from(v.as_bool().unwrap_or(false))),
+        (Kind::Int | Kind::Long, v) => long(v.as_i64().unwrap_or(0), out),
+        (Kind::Float, v) => out.extend_from_slice(&(number(v) as f32).to_le_bytes()),
+        (Kind::Double, v) => out.extend_from_slice(&number(v).to_le_bytes()),
+        (Kind::Bytes, Value::String(s)) => {
+            let bytes = latin1_bytes(s).unwrap_or_default();
+            long(bytes.len() as i64, out);
+            out.extend_from_slice(&bytes);
+        }
+        (Kind::String, Value::String(s)) => {
+            long(s.len() as i64, out);
+            out.extend_from_slice(s.as_bytes());
+        }
+        (Kind::Fixed(_), Value::String(s)) => {
+            out.extend_from_slice(&latin1_bytes(s).unwrap_or_default())
+        }
+        (Kind::Enum(e), Value::String(s)) => long(
+            e.symbols.iter().position(|x| x == s).unwrap_or(0) as i64,
+            out,
+        ),
+        (Kind::Union(branches), v) => {
+            let (index, inner) = match v.as_object().and_then(|m| m.iter().next()) {
+                Some((label, inner)) => {
+                    let index = branches
+                        .iter()
+                        .position(|&b| schema.nodes[b].kind.label() == label)
+                        .unwrap_or(0);
+                    (index, inner)
+                }
+                None => (
+                    branches
+                        .iter()
+                        .position(|&b| matches!(schema.nodes[b].kind, Kind::Null))
+                        .unwrap_or(0),
+                    &Value::Null,
+                ),
+            };
+            long(index as i64, out);
+            write(schema, branches[index], inner, out);
+        }
+        (Kind::Array(items), Value::Array(list)) => {
+            if !list.is_empty() {
+                long(list.len() as i64, out);
+                for item in list {
+                    write(schema, *items, item, out);
+                }
+            }
+            out.push(0);
+        }
+        (Kind::Map(values), Value::Object(map)) => {
+            if !map.is_empty() {
+                long(map.len() as i64, out);
+                for (key, item) in map {
+                    long(key.len() as i64, out);
+                    out.extend_from_slice(key.as_bytes());
+                    write(schema, *values, item, out);
+                }
+            }
+            out.push(0);
+        }
+        (Kind::Record(r), Value::Object(map)) => {
+            for field in &r.fields {
+                write(
+                    schema,
+                    field.ty,
+                    map.get(&field.name).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        // Unreachable for validated data.
+        _ => {}
+    }
+}

@@ -1,0 +1,7 @@
+//! Tests of the Avro module, one file per feature, each with its `check`
+//! helper.
+
+mod canonical;
+mod compat;
+mod data;
+mod parse;

@@ -1,0 +1,226 @@
+//! From `.proto` text or a base64 serialized `FileDescriptorProto` to linked
+//! descriptors: the file is parsed with protox's parser, its imports are
+//! fetched through the caller's [`Resolver`] (the well-known
+//! `google/protobuf/*.proto` files are built in), and everything is linked in
+//! a prost-reflect [`DescriptorPool`], which resolves type names and rejects
+//! invalid definitions.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use prost_reflect::prost::Message;
+use prost_reflect::prost_types::FileDescriptorProto;
+use prost_reflect::{DescriptorError, DescriptorPool, FileDescriptor};
+
+use super::error::{Location, ParseError};
+use crate::resolver::Resolver;
+
+/// The file name given to a schema that arrives as `.proto` text (a
+/// serialized descriptor keeps its own name).
+pub(crate) const SCHEMA_FILE: &str = "schema.proto";
+
+/// Nesting limit for imports, far beyond any real schema.
+const MAX_FILES: usize = 10_000;
+
+/// One file before linking.
+struct Loaded {
+    descriptor: FileDescriptorProto,
+    /// The serialized form, for a file that arrived serialized (its custom
+    /// options are kept as they were encoded).
+    encoded: Option<Vec<u8>>,
+    /// The `.proto` text, for error locations.
+    source: Option<String>,
+}
+
+/// Parses and links `text` (`.proto` source or base64 of a serialized
+/// `FileDescriptorProto`) with its imports.
+pub(crate) fn compile(text: &str, resolver: &dyn Resolver) -> Result<FileDescriptor, ParseError> {
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let main = load(None, text)?;
+    let main_name = main.descriptor.name().to_string();
+    let builtin = DescriptorPool::global();
+    let mut files: HashMap<String, Loaded> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut pending = vec![main_name.clone()];
+    files.insert(main_name.clone(), main);
+    while let Some(name) = pending.pop() {
+        let dependencies = files[&name].descriptor.dependency.clone();
+        for (index, dependency) in dependencies.into_iter().enumerate() {
+            if files.contains_key(&dependency) || builtin.get_file_by_name(&dependency).is_some() {
+                continue;
+            }
+            let Some(text) = resolver.resolve(&dependency) else {
+                return Err(ParseError::MissingImport {
+                    location: import_location(&name, &files[&name], index),
+                    import: dependency,
+                });
+            };
+            let loaded = load(Some(&dependency), &text)?;
+            files.insert(dependency.clone(), loaded);
+            pending.push(dependency);
+            if files.len() > MAX_FILES {
+                return Err(ParseError::Invalid {
+                    location: Location::file(&main_name),
+                    message: format!("more than {MAX_FILES} imported files"),
+                });
+            }
+        }
+    }
+    topological(&main_name, &files, &builtin, &mut Vec::new(), &mut order)?;
+    let mut pool = builtin;
+    for name in &order {
+        let file = &files[name];
+        let added = match &file.encoded {
+            Some(bytes) => pool.decode_file_descriptor_proto(bytes.as_slice()),
+            None => pool.add_file_descriptor_proto(file.descriptor.clone()),
+        };
+        added.map_err(|e| invalid(name, e))?;
+    }
+    Ok(pool
+        .get_file_by_name(&main_name)
+        .expect("the main file was just added"))
+}
+
+/// Reads one file: `name` is the import path, or `None` for the schema itself.
+fn load(name: Option<&str>, text: &str) -> Result<Loaded, ParseError> {
+    let trimmed = text.trim();
+    if looks_like_base64(trimmed) {
+        match decode_descriptor(name, trimmed) {
+            Ok(loaded) => return Ok(loaded),
+            // Not base64 after all: it may be text made of base64 characters
+            // only (a file holding a `//` comment); report the descriptor
+            // problem if it is not valid text either.
+            Err(bad) => {
+                return parse_text(name.unwrap_or(SCHEMA_FILE), text).map_err(|_| bad);
+            }
+        }
+    }
+    parse_text(name.unwrap_or(SCHEMA_FILE), text)
+}
+
+fn parse_text(name: &str, text: &str) -> Result<Loaded, ParseError> {
+    match protox_parse::parse(name, text) {
+        Ok(descriptor) => Ok(Loaded {
+            descriptor,
+            encoded: None,
+            source: Some(text.to_string()),
+        }),
+        Err(e) => {
+            let location = match e.span() {
+                Some(span) => Location::at_offset(name, text, span.start),
+                None => Location::at_offset(name, text, text.len()),
+            };
+            Err(ParseError::Syntax {
+                location,
+                message: e.to_string(),
+            })
+        }
+    }
+}
+
+/// Base64 text: only the base64 alphabet, at least one full quantum. `.proto`
+/// text always holds a `;`, `{` or `"`, none of which is base64.
+fn looks_like_base64(text: &str) -> bool {
+    text.len() >= 4
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\n' | b'\r'))
+}
+
+fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseError> {
+    let file = name.unwrap_or(SCHEMA_FILE);
+    let compact: String = text.split_whitespace().collect();
+    let bad = |reason: String| ParseError::BadDescriptor {
+        file: file.to_string(),
+        reason,
+    };
+    let mut bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|e| bad(format!("bad base64: {e}")))?;
+    let mut descriptor =
+        FileDescriptorProto::decode(bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
+    // An import must carry the name it is imported by, and the schema a name;
+    // a later occurrence of field 1 overrides the earlier one on the wire,
+    // which keeps every other byte (custom options included) as it was.
+    let wanted = match name {
+        Some(import) => Some(import),
+        None if descriptor.name().is_empty() => Some(SCHEMA_FILE),
+        None => None,
+    };
+    if let Some(wanted) = wanted.filter(|w| *w != descriptor.name()) {
+        FileDescriptorProto {
+            name: Some(wanted.to_string()),
+            ..Default::default()
+        }
+        .encode(&mut bytes)
+        .map_err(|e| bad(e.to_string()))?;
+        descriptor.name = Some(wanted.to_string());
+    }
+    Ok(Loaded {
+        descriptor,
+        encoded: Some(bytes),
+        source: None,
+    })
+}
+
+/// Appends the files `name` needs, then `name`, to `order` (dependencies
+/// first), rejecting import cycles.
+fn topological(
+    name: &str,
+    files: &HashMap<String, Loaded>,
+    builtin: &DescriptorPool,
+    stack: &mut Vec<String>,
+    order: &mut Vec<String>,
+) -> Result<(), ParseError> {
+    if order.iter().any(|n| n == name) || builtin.get_file_by_name(name).is_some() {
+        return Ok(());
+    }
+    if let Some(start) = stack.iter().position(|n| n == name) {
+        let mut cycle = stack[start..].join(" -> ");
+        cycle.push_str(" -> ");
+        cycle.push_str(name);
+        return Err(ParseError::ImportCycle { cycle });
+    }
+    stack.push(name.to_string());
+    for dependency in &files[name].descriptor.dependency {
+        topological(dependency, files, builtin, stack, order)?;
+    }
+    stack.pop();
+    order.push(name.to_string());
+    Ok(())
+}
+
+/// Where `file` imports its `index`th dependency.
+fn import_location(name: &str, file: &Loaded, index: usize) -> Location {
+    let span = file
+        .descriptor
+        .source_code_info
+        .as_ref()
+        .and_then(|info| {
+            info.location
+                .iter()
+                .find(|l| l.path == [3, index as i32] && l.span.len() >= 3)
+        })
+        .map(|l| (l.span[0], l.span[1]));
+    match (span, &file.source) {
+        (Some((line, column)), Some(_)) => Location {
+            file: name.to_string(),
+            line: Some(line as usize + 1),
+            column: Some(column as usize + 1),
+        },
+        _ => Location::file(name),
+    }
+}
+
+fn invalid(name: &str, error: DescriptorError) -> ParseError {
+    ParseError::Invalid {
+        location: Location {
+            file: error.file().unwrap_or(name).to_string(),
+            line: error.line().map(|l| l + 1),
+            column: error.column().map(|c| c + 1),
+        },
+        message: error.to_string(),
+    }
+}

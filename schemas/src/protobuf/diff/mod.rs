@@ -1,0 +1,722 @@
+//! The structural diff of two Protobuf files, following the Confluent Schema
+//! Registry's Protobuf rules so that verdicts agree with the peer.
+//!
+//! One call compares an *original* file (the writer) with an *update* (the
+//! reader):
+//! - the packages (PACKAGE_CHANGED);
+//! - messages and enums matched by name at each nesting level (synthetic map
+//!   entries ignored), with a message's position among its siblings
+//!   (MESSAGE_MOVED) since it is its Confluent message index;
+//! - fields matched by number across the whole message, oneof members
+//!   included; names are reported but do not matter on the wire;
+//! - field kinds (scalar with enums, message, map), scalar wire groups,
+//!   map key and value types, explicit labels of scalars;
+//! - message-typed fields by the message's package-relative name, and, when
+//!   a side's message comes from an import, by diffing the two messages (their
+//!   differences reported under the message's own path, an incompatibility
+//!   also as FIELD_NAMED_TYPE_CHANGED on the field; a pair met again while it
+//!   is compared counts as compatible, which cuts cycles);
+//! - oneofs: a oneof of the update that gathers members from more than one
+//!   origin (an old oneof, or each old plain field) makes formerly
+//!   independent fields exclusive.
+//!
+//! Charter departs from the peer in two places, both only adding warnings or
+//! catching a wire break the peer misses: a removed field whose number the
+//! update does not reserve is FIELD_REMOVED_WITHOUT_RESERVING (the peer's
+//! FIELD_REMOVED, still compatible), and a numeric field that becomes
+//! repeated or singular is FIELD_NUMERIC_LABEL_CHANGED even when one side's
+//! label is implicit (a proto3 field without `optional`), which the peer
+//! does not compare although the encodings differ the same way.
+
+mod report;
+
+use std::collections::HashMap;
+
+use prost_reflect::prost_types::field_descriptor_proto::Label;
+use prost_reflect::{
+    EnumDescriptor, FieldDescriptor, FileDescriptor, Kind, MessageDescriptor, Syntax,
+};
+
+use super::ProtobufSchema;
+use super::print::field_type;
+use crate::change::ChangeKind;
+use crate::compat::Policy;
+
+pub(crate) use report::changes;
+
+/// What one side has at the place of a change.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Side {
+    Nothing,
+    Package(String),
+    /// A message's full name.
+    Message(String),
+    /// An enum's full name.
+    Enum(String),
+    /// An enum value's name.
+    EnumValue(String),
+    Oneof(String),
+    Field(FieldInfo),
+}
+
+/// A field as the change needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldInfo {
+    pub(crate) name: String,
+    pub(crate) number: u32,
+    /// As declared: `repeated int32 tags = 7`.
+    pub(crate) declaration: String,
+    /// `int32`, `.pkg.Message`, `map<string, int32>`.
+    pub(crate) type_name: String,
+    pub(crate) shape: ShapeName,
+    pub(crate) repeated: bool,
+}
+
+/// A field's kind as the diff sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShapeName {
+    Scalar(Group),
+    Message,
+    Map,
+}
+
+/// The wire-compatibility groups of scalars: values of one group read as
+/// each other on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Group {
+    /// int32, int64, uint32, uint64, bool and enums.
+    Varint,
+    /// sint32, sint64.
+    ZigZag,
+    /// string, bytes.
+    Bytes,
+    /// fixed32, sfixed32.
+    Fixed32,
+    /// fixed64, sfixed64.
+    Fixed64,
+    Float,
+    Double,
+}
+
+impl Group {
+    fn of(kind: &Kind) -> Option<Group> {
+        Some(match kind {
+            Kind::Int32
+            | Kind::Int64
+            | Kind::Uint32
+            | Kind::Uint64
+            | Kind::Bool
+            | Kind::Enum(_) => Group::Varint,
+            Kind::Sint32 | Kind::Sint64 => Group::ZigZag,
+            Kind::String | Kind::Bytes => Group::Bytes,
+            Kind::Fixed32 | Kind::Sfixed32 => Group::Fixed32,
+            Kind::Fixed64 | Kind::Sfixed64 => Group::Fixed64,
+            Kind::Float => Group::Float,
+            Kind::Double => Group::Double,
+            Kind::Message(_) => return None,
+        })
+    }
+
+    /// How a value of the group travels: its wire type and what the bytes are.
+    pub(crate) fn encoding(self) -> &'static str {
+        match self {
+            Group::Varint => "a varint (wire type 0)",
+            Group::ZigZag => "a zigzag varint (wire type 0)",
+            Group::Bytes => "length-delimited bytes (wire type 2)",
+            Group::Fixed32 => "4 bytes of integer (wire type 5)",
+            Group::Fixed64 => "8 bytes of integer (wire type 1)",
+            Group::Float => "4 bytes of float (wire type 5)",
+            Group::Double => "8 bytes of double (wire type 1)",
+        }
+    }
+
+    pub(crate) fn wire_type(self) -> u8 {
+        match self {
+            Group::Varint | Group::ZigZag => 0,
+            Group::Bytes => 2,
+            Group::Fixed32 | Group::Float => 5,
+            Group::Fixed64 | Group::Double => 1,
+        }
+    }
+}
+
+/// One difference found by one call of the diff.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawChange {
+    pub(crate) kind: ChangeKind,
+    pub(crate) path: String,
+    /// What the change is about, the same from both sides of a pair
+    /// (`field:#/Message/2`), to pair the two reading directions.
+    pub(crate) key: String,
+    /// The original's side.
+    pub(crate) old: Side,
+    /// The update's side.
+    pub(crate) new: Side,
+    /// Facts for the message: the members a oneof gathered, positions.
+    pub(crate) detail: Vec<String>,
+}
+
+/// A field's kind: scalar (with its group), message, or map.
+enum Shape {
+    Scalar(Group),
+    Message(MessageDescriptor),
+    Map(FieldDescriptor, FieldDescriptor),
+}
+
+fn shape(field: &FieldDescriptor) -> Shape {
+    match field.kind() {
+        Kind::Message(entry) if field.is_map() => {
+            Shape::Map(entry.map_entry_key_field(), entry.map_entry_value_field())
+        }
+        Kind::Message(message) => Shape::Message(message),
+        kind => Shape::Scalar(Group::of(&kind).expect("not a message")),
+    }
+}
+
+fn shape_name(field: &FieldDescriptor) -> ShapeName {
+    match shape(field) {
+        Shape::Scalar(group) => ShapeName::Scalar(group),
+        Shape::Message(_) => ShapeName::Message,
+        Shape::Map(..) => ShapeName::Map,
+    }
+}
+
+/// The oneof a field is declared in, unless synthetic (proto3 `optional`).
+fn real_oneof(field: &FieldDescriptor) -> Option<String> {
+    field
+        .containing_oneof()
+        .filter(|o| !o.is_synthetic())
+        .map(|o| o.name().to_string())
+}
+
+pub(crate) fn field_info(field: &FieldDescriptor) -> FieldInfo {
+    let label = match explicit_label(field) {
+        Some(Label::Repeated) => "repeated ",
+        Some(Label::Required) => "required ",
+        Some(Label::Optional) => "optional ",
+        None if field.is_list() => "repeated ",
+        None => "",
+    };
+    let type_name = field_type(field);
+    FieldInfo {
+        name: field.name().to_string(),
+        number: field.number(),
+        declaration: format!("{label}{type_name} {} = {}", field.name(), field.number()),
+        type_name,
+        shape: shape_name(field),
+        repeated: field.is_list(),
+    }
+}
+
+/// The label written in the source: none for proto3 fields without
+/// `optional`, oneof members and maps.
+fn explicit_label(field: &FieldDescriptor) -> Option<Label> {
+    if field.is_map() || real_oneof(field).is_some() {
+        return None;
+    }
+    let proto = field.field_descriptor_proto();
+    match proto.label() {
+        Label::Repeated => Some(Label::Repeated),
+        Label::Required => Some(Label::Required),
+        Label::Optional
+            if field.parent_file().syntax() == Syntax::Proto2 || proto.proto3_optional() =>
+        {
+            Some(Label::Optional)
+        }
+        Label::Optional => None,
+    }
+}
+
+/// A message's name relative to its package (`outer.GoogleHome`).
+pub(crate) fn local_name(message: &MessageDescriptor) -> &str {
+    let package = message.package_name();
+    if package.is_empty() {
+        message.full_name()
+    } else {
+        message.full_name()[package.len()..].trim_start_matches('.')
+    }
+}
+
+/// Every difference from `original` (writer) to `update` (reader).
+pub(crate) fn raw_changes(original: &ProtobufSchema, update: &ProtobufSchema) -> Vec<RawChange> {
+    let mut differ = Differ {
+        original: original.file(),
+        update: update.file(),
+        out: Vec::new(),
+        referenced: HashMap::new(),
+    };
+    if original.package() != update.package() {
+        differ.push(
+            ChangeKind::PackageChanged,
+            "#/".into(),
+            "package".into(),
+            Side::Package(original.package().into()),
+            Side::Package(update.package().into()),
+        );
+    }
+    differ.types(
+        "#",
+        original.file().messages().collect(),
+        original.file().enums().collect(),
+        update.file().messages().collect(),
+        update.file().enums().collect(),
+    );
+    let mut seen = std::collections::HashSet::new();
+    differ
+        .out
+        .into_iter()
+        .filter(|c| seen.insert((c.kind, c.path.clone())))
+        .collect()
+}
+
+struct Differ<'a> {
+    original: &'a FileDescriptor,
+    update: &'a FileDescriptor,
+    out: Vec<RawChange>,
+    /// Pairs of referenced messages compared so far, with whether they were
+    /// found incompatible (`None` while the comparison is under way).
+    referenced: HashMap<(String, String), Option<bool>>,
+}
+
+impl Differ<'_> {
+    fn push(&mut self, kind: ChangeKind, path: String, key: String, old: Side, new: Side) {
+        self.push_with(kind, path, key, old, new, Vec::new());
+    }
+
+    fn push_with(
+        &mut self,
+        kind: ChangeKind,
+        path: String,
+        key: String,
+        old: Side,
+        new: Side,
+        detail: Vec<String>,
+    ) {
+        self.out.push(RawChange {
+            kind,
+            path,
+            key,
+            old,
+            new,
+            detail,
+        });
+    }
+
+    /// Messages and enums declared at one level, matched by name.
+    fn types(
+        &mut self,
+        prefix: &str,
+        original_messages: Vec<MessageDescriptor>,
+        original_enums: Vec<EnumDescriptor>,
+        update_messages: Vec<MessageDescriptor>,
+        update_enums: Vec<EnumDescriptor>,
+    ) {
+        let real = |list: Vec<MessageDescriptor>| -> Vec<MessageDescriptor> {
+            list.into_iter().filter(|m| !m.is_map_entry()).collect()
+        };
+        let (original_messages, update_messages) = (real(original_messages), real(update_messages));
+        for (index, original) in original_messages.iter().enumerate() {
+            let path = format!("{prefix}/{}", original.name());
+            let key = format!("message:{path}");
+            match update_messages
+                .iter()
+                .position(|m| m.name() == original.name())
+            {
+                None => self.push(
+                    ChangeKind::MessageRemoved,
+                    path,
+                    key,
+                    Side::Message(original.full_name().into()),
+                    Side::Nothing,
+                ),
+                Some(moved_to) => {
+                    let update = &update_messages[moved_to];
+                    self.message(&path, original, update);
+                    if moved_to != index {
+                        self.push_with(
+                            ChangeKind::MessageMoved,
+                            path,
+                            key,
+                            Side::Message(original.full_name().into()),
+                            Side::Message(update.full_name().into()),
+                            vec![(index + 1).to_string(), (moved_to + 1).to_string()],
+                        );
+                    }
+                }
+            }
+        }
+        for update in &update_messages {
+            if !original_messages.iter().any(|m| m.name() == update.name()) {
+                let path = format!("{prefix}/{}", update.name());
+                self.push(
+                    ChangeKind::MessageAdded,
+                    path.clone(),
+                    format!("message:{path}"),
+                    Side::Nothing,
+                    Side::Message(update.full_name().into()),
+                );
+            }
+        }
+        for original in &original_enums {
+            let path = format!("{prefix}/{}", original.name());
+            match update_enums.iter().find(|e| e.name() == original.name()) {
+                None => self.push(
+                    ChangeKind::EnumRemoved,
+                    path.clone(),
+                    format!("enum:{path}"),
+                    Side::Enum(original.full_name().into()),
+                    Side::Nothing,
+                ),
+                Some(update) => self.enumeration(&path, original, update),
+            }
+        }
+        for update in &update_enums {
+            if !original_enums.iter().any(|e| e.name() == update.name()) {
+                let path = format!("{prefix}/{}", update.name());
+                self.push(
+                    ChangeKind::EnumAdded,
+                    path.clone(),
+                    format!("enum:{path}"),
+                    Side::Nothing,
+                    Side::Enum(update.full_name().into()),
+                );
+            }
+        }
+    }
+
+    fn enumeration(&mut self, path: &str, original: &EnumDescriptor, update: &EnumDescriptor) {
+        let values = |e: &EnumDescriptor| {
+            let mut by_number: Vec<(i32, String)> = Vec::new();
+            // The first name declared for a number (aliases share numbers).
+            for value in &e.enum_descriptor_proto().value {
+                if !by_number.iter().any(|(n, _)| *n == value.number()) {
+                    by_number.push((value.number(), value.name().to_string()));
+                }
+            }
+            by_number.sort();
+            by_number
+        };
+        let (old, new) = (values(original), values(update));
+        let mut numbers: Vec<i32> = old.iter().chain(&new).map(|(n, _)| *n).collect();
+        numbers.sort();
+        numbers.dedup();
+        for number in numbers {
+            let find = |list: &[(i32, String)]| {
+                list.iter()
+                    .find(|(n, _)| *n == number)
+                    .map(|(_, name)| name.clone())
+            };
+            let value_path = format!("{path}/{number}");
+            let key = format!("enumconst:{value_path}");
+            match (find(&old), find(&new)) {
+                (Some(o), None) => self.push(
+                    ChangeKind::EnumConstRemoved,
+                    value_path,
+                    key,
+                    Side::EnumValue(o),
+                    Side::Nothing,
+                ),
+                (None, Some(n)) => self.push(
+                    ChangeKind::EnumConstAdded,
+                    value_path,
+                    key,
+                    Side::Nothing,
+                    Side::EnumValue(n),
+                ),
+                (Some(o), Some(n)) if o != n => self.push(
+                    ChangeKind::EnumConstChanged,
+                    value_path,
+                    key,
+                    Side::EnumValue(o),
+                    Side::EnumValue(n),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    fn message(&mut self, path: &str, original: &MessageDescriptor, update: &MessageDescriptor) {
+        let mut numbers: Vec<u32> = original
+            .fields()
+            .chain(update.fields())
+            .map(|f| f.number())
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        for number in numbers {
+            let key = format!("field:{path}/{number}");
+            match (original.get_field(number), update.get_field(number)) {
+                (Some(old), None) => self.field_removed(path, key, original, update, &old),
+                (None, Some(new)) => {
+                    let oneof = real_oneof(&new);
+                    let kind = if new.is_required() {
+                        ChangeKind::RequiredFieldAdded
+                    } else if oneof.is_some() {
+                        ChangeKind::OneofFieldAdded
+                    } else {
+                        ChangeKind::FieldAdded
+                    };
+                    let field_path = member_path(path, oneof.as_deref(), number);
+                    self.push(
+                        kind,
+                        field_path,
+                        key,
+                        Side::Nothing,
+                        Side::Field(field_info(&new)),
+                    );
+                }
+                (Some(old), Some(new)) => {
+                    let field_path = member_path(path, real_oneof(&new).as_deref(), number);
+                    if real_oneof(&old).is_some() && real_oneof(&new).is_none() {
+                        self.push(
+                            ChangeKind::OneofFieldMovedToTopLevel,
+                            field_path.clone(),
+                            key.clone(),
+                            Side::Field(field_info(&old)),
+                            Side::Field(field_info(&new)),
+                        );
+                    }
+                    self.field(&field_path, &key, &old, &new);
+                }
+                (None, None) => {}
+            }
+        }
+        self.oneofs(path, original, update);
+        self.types(
+            path,
+            original.child_messages().collect(),
+            original.child_enums().collect(),
+            update.child_messages().collect(),
+            update.child_enums().collect(),
+        );
+    }
+
+    fn field_removed(
+        &mut self,
+        path: &str,
+        key: String,
+        original: &MessageDescriptor,
+        update: &MessageDescriptor,
+        old: &FieldDescriptor,
+    ) {
+        let oneof = real_oneof(old);
+        let field_path = member_path(path, oneof.as_deref(), old.number());
+        let kind = if old.is_required() {
+            ChangeKind::RequiredFieldRemoved
+        } else if let Some(oneof) = &oneof {
+            // Removing a whole oneof, all its members with it, is allowed;
+            // removing a member of a oneof that lives on is not.
+            let survives = update
+                .oneofs()
+                .any(|o| !o.is_synthetic() && o.name() == oneof)
+                || original
+                    .oneofs()
+                    .find(|o| o.name() == oneof)
+                    .is_some_and(|o| o.fields().any(|f| update.get_field(f.number()).is_some()));
+            if !survives {
+                return;
+            }
+            ChangeKind::OneofFieldRemoved
+        } else if update.reserved_ranges().any(|r| r.contains(&old.number())) {
+            ChangeKind::FieldRemoved
+        } else {
+            ChangeKind::FieldRemovedWithoutReserving
+        };
+        self.push(
+            kind,
+            field_path,
+            key,
+            Side::Field(field_info(old)),
+            Side::Nothing,
+        );
+    }
+
+    fn field(&mut self, path: &str, key: &str, old: &FieldDescriptor, new: &FieldDescriptor) {
+        let sides = || (Side::Field(field_info(old)), Side::Field(field_info(new)));
+        if old.name() != new.name() {
+            let (o, n) = sides();
+            self.push(ChangeKind::FieldNameChanged, path.into(), key.into(), o, n);
+        }
+        let mismatch = match (shape(old), shape(new)) {
+            (Shape::Scalar(a), Shape::Scalar(b)) => {
+                if a != b {
+                    Some(ChangeKind::FieldScalarKindChanged)
+                } else {
+                    None
+                }
+            }
+            (Shape::Message(a), Shape::Message(b)) => self.named(&a, &b),
+            (Shape::Map(ok, ov), Shape::Map(nk, nv)) => {
+                if Group::of(&ok.kind()) != Group::of(&nk.kind()) {
+                    Some(ChangeKind::FieldScalarKindChanged)
+                } else {
+                    match (shape(&ov), shape(&nv)) {
+                        (Shape::Scalar(a), Shape::Scalar(b)) if a != b => {
+                            Some(ChangeKind::FieldScalarKindChanged)
+                        }
+                        (Shape::Scalar(_), Shape::Scalar(_)) => None,
+                        (Shape::Message(a), Shape::Message(b)) => self.named(&a, &b),
+                        _ => Some(ChangeKind::FieldKindChanged),
+                    }
+                }
+            }
+            _ => Some(ChangeKind::FieldKindChanged),
+        };
+        if let Some(kind) = mismatch {
+            let (o, n) = sides();
+            let detail = self.referenced_detail(kind, old, new);
+            self.push_with(kind, path.into(), key.into(), o, n, detail);
+            if kind == ChangeKind::FieldKindChanged {
+                return;
+            }
+        }
+        if let (Shape::Scalar(group), Shape::Scalar(_)) = (shape(old), shape(new)) {
+            let changed = match (explicit_label(old), explicit_label(new)) {
+                (Some(a), Some(b)) => a != b,
+                _ => old.is_list() != new.is_list(),
+            };
+            if changed {
+                let kind = if group == Group::Bytes {
+                    ChangeKind::FieldStringOrBytesLabelChanged
+                } else {
+                    ChangeKind::FieldNumericLabelChanged
+                };
+                let (o, n) = sides();
+                self.push(kind, path.into(), key.into(), o, n);
+            }
+        }
+    }
+
+    /// For FIELD_NAMED_TYPE_CHANGED on a type of the same name: where the
+    /// referenced message's own changes are.
+    fn referenced_detail(
+        &self,
+        kind: ChangeKind,
+        old: &FieldDescriptor,
+        new: &FieldDescriptor,
+    ) -> Vec<String> {
+        if kind != ChangeKind::FieldNamedTypeChanged {
+            return Vec::new();
+        }
+        let message = |f: &FieldDescriptor| match shape(f) {
+            Shape::Message(m) => Some(m),
+            Shape::Map(_, v) => v.kind().as_message().cloned(),
+            Shape::Scalar(_) => None,
+        };
+        match (message(old), message(new)) {
+            (Some(a), Some(b)) if local_name(&a) == local_name(&b) => {
+                vec![format!("#/{}", local_name(&a).replace('.', "/"))]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Compares the message types of a field: by package-relative name, and
+    /// by content when a side's message comes from an import.
+    fn named(&mut self, old: &MessageDescriptor, new: &MessageDescriptor) -> Option<ChangeKind> {
+        if local_name(old) != local_name(new) {
+            return Some(ChangeKind::FieldNamedTypeChanged);
+        }
+        let local = old.parent_file().name() == self.original.name()
+            && new.parent_file().name() == self.update.name();
+        if local {
+            // Both are this file's messages: the walk over types compares them.
+            return None;
+        }
+        let pair = (old.full_name().to_string(), new.full_name().to_string());
+        let incompatible = match self.referenced.get(&pair) {
+            Some(known) => known.unwrap_or(false),
+            None => {
+                self.referenced.insert(pair.clone(), None);
+                let start = self.out.len();
+                let path = format!("#/{}", local_name(old).replace('.', "/"));
+                self.message(&path, old, new);
+                let incompatible = self.out[start..]
+                    .iter()
+                    .any(|c| !c.kind.is_compatible(Policy::Strict));
+                self.referenced.insert(pair, Some(incompatible));
+                incompatible
+            }
+        };
+        incompatible.then_some(ChangeKind::FieldNamedTypeChanged)
+    }
+
+    fn oneofs(&mut self, path: &str, original: &MessageDescriptor, update: &MessageDescriptor) {
+        let names = |m: &MessageDescriptor| -> Vec<String> {
+            m.oneofs()
+                .filter(|o| !o.is_synthetic())
+                .map(|o| o.name().to_string())
+                .collect()
+        };
+        let (old_names, new_names) = (names(original), names(update));
+        for name in old_names.iter().filter(|n| !new_names.contains(n)) {
+            let oneof_path = format!("{path}/{name}");
+            self.push(
+                ChangeKind::OneofRemoved,
+                oneof_path.clone(),
+                format!("oneof:{oneof_path}"),
+                Side::Oneof(name.clone()),
+                Side::Nothing,
+            );
+        }
+        for name in new_names.iter().filter(|n| !old_names.contains(n)) {
+            let oneof_path = format!("{path}/{name}");
+            self.push(
+                ChangeKind::OneofAdded,
+                oneof_path.clone(),
+                format!("oneof:{oneof_path}"),
+                Side::Nothing,
+                Side::Oneof(name.clone()),
+            );
+        }
+        for oneof in update.oneofs().filter(|o| !o.is_synthetic()) {
+            // Where the members that existed before come from: one group per
+            // old oneof, one per old plain field.
+            let mut origins: Vec<String> = Vec::new();
+            let mut plain = 0;
+            let mut members = Vec::new();
+            for member in oneof.fields() {
+                let Some(old) = original.get_field(member.number()) else {
+                    continue;
+                };
+                let origin = match real_oneof(&old) {
+                    Some(name) => format!("oneof `{name}`"),
+                    None => format!("field `{}` ({})", old.name(), old.number()),
+                };
+                members.push(format!("`{}` ({})", old.name(), old.number()));
+                if !origins.contains(&origin) {
+                    if real_oneof(&old).is_none() {
+                        plain += 1;
+                    }
+                    origins.push(origin);
+                }
+            }
+            if origins.len() > 1 {
+                let kind = if plain >= 2 {
+                    ChangeKind::MultipleFieldsMovedToOneof
+                } else {
+                    ChangeKind::FieldMovedToExistingOneof
+                };
+                let oneof_path = format!("{path}/{}", oneof.name());
+                let mut detail = vec![members.join(", ")];
+                detail.extend(origins);
+                self.push_with(
+                    kind,
+                    oneof_path.clone(),
+                    format!("oneofgroup:{oneof_path}"),
+                    Side::Nothing,
+                    Side::Oneof(oneof.name().to_string()),
+                    detail,
+                );
+            }
+        }
+    }
+}
+
+/// `#/Message/3`, or `#/Message/oneof/3` for a oneof member.
+fn member_path(message: &str, oneof: Option<&str>, number: u32) -> String {
+    match oneof {
+        Some(oneof) => format!("{message}/{oneof}/{number}"),
+        None => format!("{message}/{number}"),
+    }
+}

@@ -1,0 +1,106 @@
+//! Protocol Buffers schemas: compile, print, diff, and read payloads.
+//!
+//! A schema arrives as `.proto` text (proto2 or proto3) or as base64 of a
+//! serialized `FileDescriptorProto` (what Confluent's Python serializer
+//! sends). Its imports are other registered schemas, fetched by import path
+//! through the caller's [`Resolver`](crate::Resolver) (each may itself be
+//! text or a serialized descriptor); the well-known `google/protobuf/*.proto`
+//! files are built in and take precedence. Parsing is protox's parser,
+//! linking is prost-reflect's descriptor pool: no `protoc`, no I/O.
+//!
+//! The canonical form is `.proto` text printed from the linked descriptor
+//! (see [`print`] for what it normalises). Compatibility follows the
+//! Confluent Schema Registry's Protobuf diff (see [`diff`]), judged in both
+//! reading directions, plus one Charter warning: a removed field whose number
+//! the new message does not reserve.
+
+mod compile;
+pub(crate) mod diff;
+mod error;
+pub(crate) mod example;
+mod payload;
+mod print;
+#[cfg(test)]
+mod tests;
+
+use base64::Engine;
+use prost_reflect::FileDescriptor;
+
+pub use error::{Location, ParseError, PayloadError};
+pub use payload::MessageSelector;
+
+use crate::resolver::Resolver;
+
+/// A compiled Protobuf schema: its file with every import linked.
+#[derive(Debug, Clone)]
+pub struct ProtobufSchema {
+    file: FileDescriptor,
+    canonical: String,
+}
+
+impl ProtobufSchema {
+    /// Compiles `text` (`.proto` source, or base64 of a serialized
+    /// `FileDescriptorProto`), fetching imports through `resolver` by their
+    /// import path.
+    pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<ProtobufSchema, ParseError> {
+        let file = compile::compile(text, resolver)?;
+        let canonical = print::print(&file, print::Style::Canonical);
+        Ok(ProtobufSchema { file, canonical })
+    }
+
+    /// The canonical text: `.proto` source with fully qualified type names,
+    /// sorted options and imports, fields ordered by number, no comments.
+    /// Equal for schemas that differ only in those respects.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// The schema as `.proto` text, fields in declaration order (what a
+    /// registry answers when no `format` is asked for, also for a schema that
+    /// arrived as a serialized descriptor).
+    pub fn to_proto_text(&self) -> String {
+        print::print(&self.file, print::Style::Declared)
+    }
+
+    /// Base64 of the serialized `FileDescriptorProto` (Confluent's
+    /// `format=serialized`), under the file's own name: the descriptor's name
+    /// when it arrived serialized, `schema.proto` when it arrived as text.
+    pub fn file_descriptor_base64(&self) -> String {
+        self.file_descriptor_base64_named(self.file.name())
+    }
+
+    /// [`file_descriptor_base64`](Self::file_descriptor_base64) under another
+    /// file name, e.g. the import path other schemas reference it by.
+    pub fn file_descriptor_base64_named(&self, name: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(print::encode_file(&self.file, name))
+    }
+
+    /// The file name: `schema.proto` for text, the descriptor's own name for a
+    /// serialized descriptor.
+    pub fn file_name(&self) -> &str {
+        self.file.name()
+    }
+
+    /// The `package`, empty when there is none.
+    pub fn package(&self) -> &str {
+        self.file.package_name()
+    }
+
+    /// The import paths, in declaration order.
+    pub fn imports(&self) -> Vec<String> {
+        self.file.file_descriptor_proto().dependency.clone()
+    }
+
+    /// The full names of the top-level messages, in declaration order (the
+    /// first is the one Confluent serializers use by default).
+    pub fn message_names(&self) -> Vec<String> {
+        self.file
+            .messages()
+            .map(|m| m.full_name().to_string())
+            .collect()
+    }
+
+    pub(crate) fn file(&self) -> &FileDescriptor {
+        &self.file
+    }
+}
