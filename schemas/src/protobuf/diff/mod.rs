@@ -69,6 +69,9 @@ pub(crate) struct FieldInfo {
     /// `int32`, `.pkg.Message`, `map<string, int32>`.
     pub(crate) type_name: String,
     pub(crate) shape: ShapeName,
+    /// The wire group of a scalar, or of a map's values when its keys
+    /// are what they were.
+    pub(crate) group: Option<Group>,
     pub(crate) repeated: bool,
 }
 
@@ -204,6 +207,11 @@ pub(crate) fn field_info(field: &FieldDescriptor) -> FieldInfo {
         declaration: format!("{label}{type_name} {} = {}", field.name(), field.number()),
         type_name,
         shape: shape_name(field),
+        group: match shape(field) {
+            Shape::Scalar(group) => Some(group),
+            Shape::Map(_, value) => Group::of(&value.kind()),
+            Shape::Message(_) => None,
+        },
         repeated: field.is_list(),
     }
 }

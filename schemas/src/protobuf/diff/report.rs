@@ -251,9 +251,8 @@ fn what(entry: &Entry) -> String {
             raw.detail.first().map_or("", String::as_str)
         ),
         MultipleFieldsMovedToOneof | FieldMovedToExistingOneof => format!(
-            "oneof {new} now holds {}, which were not exclusive before (they came from {})",
-            raw.detail.first().map_or("", String::as_str),
-            raw.detail[1..].join(" and ")
+            "oneof {new} now makes {} exclusive with each other",
+            raw.detail.get(1..).unwrap_or_default().join(" and ")
         ),
         other => format!("{other} at {}", raw.path),
     }
@@ -307,14 +306,14 @@ fn why(raw: &RawChange, writer: &str) -> String {
             "{writer} data may lack field {number}, and proto2 parsers reject a message without a required field"
         ),
         RequiredFieldRemoved => format!(
-            "data without field {number} is rejected by readers that still require it; the peer judges removing a required field incompatible in both directions"
+            "{writer} data carries field {number}, which the reader skips; harmless on its own, but the same change read the other way rejects data without it, and the peer judges adding or removing a required field incompatible in both directions"
         ),
         OneofFieldRemoved => format!(
             "{writer} data may set field {number} of oneof `{}`, which the reader does not know: it sees the oneof unset",
             parent_segment(&raw.path)
         ),
         MultipleFieldsMovedToOneof | FieldMovedToExistingOneof => format!(
-            "{writer} data may set several of {} at once; the reader's oneof keeps only the last one",
+            "{writer} data may set fields of more than one of them at once (of {}); the reader's oneof keeps only the last one",
             raw.detail.first().map_or("", String::as_str)
         ),
         _ => format!("{writer} data may not be readable"),
@@ -323,14 +322,20 @@ fn why(raw: &RawChange, writer: &str) -> String {
 
 /// Why `w` written as `r` misreads.
 fn scalar_clash(writer: &str, w: &FieldInfo, r: &FieldInfo) -> String {
-    let (ShapeName::Scalar(wg), ShapeName::Scalar(rg)) = (w.shape, r.shape) else {
+    let groups = (w.group, r.group);
+    let (Some(wg), Some(rg)) = groups.0.zip(groups.1).filter(|(a, b)| a != b).unzip() else {
         return format!(
-            "{writer} map {} is not encoded like the reader's {}",
+            "the keys of {writer} map {} are not encoded like the reader's {}",
             w.type_name, r.type_name
         );
     };
+    let values = if w.shape == ShapeName::Map {
+        "the values of "
+    } else {
+        ""
+    };
     let base = format!(
-        "{writer} data carries field {} ({}) as {}, but a reader of {} expects {}",
+        "{writer} data carries {values}field {} ({}) as {}, but a reader of {} expects {}",
         w.number,
         w.type_name,
         wg.encoding(),
@@ -341,8 +346,8 @@ fn scalar_clash(writer: &str, w: &FieldInfo, r: &FieldInfo) -> String {
         format!("{base}: the wire types differ, so parsing fails or drops the field")
     } else {
         let effect = match (wg, rg) {
-            (Group::Varint, Group::ZigZag) => "1 reads as -1",
-            (Group::ZigZag, Group::Varint) => "-1 reads as 1",
+            (Group::Varint, Group::ZigZag) => "150 reads as 75",
+            (Group::ZigZag, Group::Varint) => "150 reads as 300",
             _ => "the same bits read as another number",
         };
         format!("{base}: the same bytes decode to another value ({effect})")
