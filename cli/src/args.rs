@@ -412,7 +412,7 @@ pub enum DataFormat {
 /// Report formats of the checking commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// For people: one line per change, then a summary.
+    /// For people: one line per change or invalid record, then a summary.
     Text,
     /// One JSON object.
     Json,

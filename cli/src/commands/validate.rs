@@ -74,8 +74,9 @@ pub fn validate_with(validator: Arc<Validator>, settings: &ValidateSettings) -> 
         OutputFormat::Junit => Box::new(render::junit::Validation::new(stdout)),
     };
     let stderr = std::io::stderr();
+    let shares_terminal = std::io::stdout().is_terminal();
     let mut progress = (!settings.quiet && stderr.is_terminal())
-        .then(|| Progress::new(Box::new(stderr) as Box<dyn Write>));
+        .then(|| Progress::new(Box::new(stderr) as Box<dyn Write>, shares_terminal));
     let summary = validate::run(
         validator,
         &settings.payloads,

@@ -125,7 +125,7 @@ impl Collector<'_> {
                 let mut flow = Flow::Continue;
                 for (k, record) in checked.invalid.iter().enumerate() {
                     if let Some(progress) = progress.as_deref_mut() {
-                        progress.clear()?;
+                        progress.before_report()?;
                     }
                     self.sink.invalid(payload, record)?;
                     self.current.invalid += 1;

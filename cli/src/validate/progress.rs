@@ -16,18 +16,23 @@ pub struct Progress {
     out: Box<dyn Write>,
     started: Instant,
     drawn: Option<Instant>,
-    /// The line shows something (and must be cleared before other output).
+    /// The line shows something.
     visible: bool,
+    /// The report goes to the same terminal, so the line is cleared before
+    /// each report line.
+    shares_terminal: bool,
 }
 
 impl Progress {
-    /// A progress line on `out`, starting now.
-    pub fn new(out: Box<dyn Write>) -> Progress {
+    /// A progress line on `out`, starting now; `shares_terminal` when the
+    /// report is written to the same terminal.
+    pub fn new(out: Box<dyn Write>, shares_terminal: bool) -> Progress {
         Progress {
             out,
             started: Instant::now(),
             drawn: None,
             visible: false,
+            shares_terminal,
         }
     }
 
@@ -47,7 +52,15 @@ impl Progress {
         self.out.flush()
     }
 
-    /// Removes the line, if shown, before other output.
+    /// Makes room for a line of the report, if it goes to this terminal.
+    pub(crate) fn before_report(&mut self) -> io::Result<()> {
+        if self.shares_terminal {
+            self.clear()?;
+        }
+        Ok(())
+    }
+
+    /// Removes the line, if shown.
     pub(crate) fn clear(&mut self) -> io::Result<()> {
         if self.visible {
             self.visible = false;
