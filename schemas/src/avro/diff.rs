@@ -301,7 +301,7 @@ impl Walk<'_> {
                 };
                 let why = |writer: &str, written: Logical, reading: Logical| {
                     format!(
-                        "{writer} values decode, but as {reading} where they were written as {written}: their meaning changes or they no longer fit (Avro resolution ignores logical types; the lenient policy does too)"
+                        "{writer} values decode, but are read as {reading} where they were written as {written}"
                     )
                 };
                 self.emit(
@@ -309,7 +309,9 @@ impl Walk<'_> {
                     here,
                     text(a).map(Value::from),
                     text(b).map(Value::from),
-                    format!("logical type changed from {x} to {y}"),
+                    format!(
+                        "logical type changed from {x} to {y} (Avro resolution ignores logical types, and so does the lenient policy)"
+                    ),
                     (strict && backward && todo.backward).then(|| why("old", x, y)),
                     (strict && forward && todo.forward).then(|| why("new", y, x)),
                 );
@@ -354,13 +356,13 @@ impl Walk<'_> {
                 what,
                 (todo.backward && !reads_old).then(|| {
                     format!(
-                        "new readers expect `{}` and list no alias `{}` for the name old data was written with",
+                        "they expect `{}` and list no alias `{}` for the name old data was written with",
                         b.name, a.name
                     )
                 }),
                 (todo.forward && !reads_new).then(|| {
                     format!(
-                        "old readers expect `{}` and list no alias `{}` for the name new data is written with",
+                        "they expect `{}` and list no alias `{}` for the name new data is written with",
                         a.name, b.name
                     )
                 }),

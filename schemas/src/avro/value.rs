@@ -152,14 +152,14 @@ impl Checker<'_> {
 
     /// A value that holds no other, or one of the wrong JSON kind.
     #[inline(never)]
-    fn scalar(&mut self, ty: NodeId, value: &Value, path: &mut String) {
+    fn scalar(&mut self, ty: NodeId, value: &Value, path: &str) {
         let nodes = self.nodes;
         match (&nodes[ty].kind, value) {
             (Kind::Null, Value::Null) | (Kind::Boolean, Value::Bool(_)) => {}
             (Kind::Null, v) => self.expected(path, "null", v),
             (Kind::Boolean, v) => self.expected(path, "a boolean", v),
             (Kind::Int, v) => {
-                if !v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) {
+                if v.as_i64().and_then(|i| i32::try_from(i).ok()).is_none() {
                     self.expected(path, "an int (a 32-bit integer)", v);
                 }
             }
