@@ -20,8 +20,10 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
 struct RouteStats {
     /// Requests by (method, status).
     requests: RwLock<BTreeMap<(&'static str, u16), AtomicU64>>,
-    /// Cumulative bucket counts, one per [`LATENCY_BUCKETS`] entry.
-    buckets: [AtomicU64; LATENCY_BUCKETS.len()],
+    /// Requests per bucket, one per [`LATENCY_BUCKETS`] entry and one past
+    /// the last; not cumulative, so a request touches one counter (the
+    /// exposition sums them).
+    buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
     count: AtomicU64,
     sum_micros: AtomicU64,
 }
@@ -65,11 +67,11 @@ impl RouteStats {
                 .fetch_add(1, Ordering::Relaxed);
         }
         let seconds = latency.as_secs_f64();
-        for (bound, bucket) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
-            if seconds <= *bound {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        let bucket = LATENCY_BUCKETS
+            .iter()
+            .position(|bound| seconds <= *bound)
+            .unwrap_or(LATENCY_BUCKETS.len());
+        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
         self.count.fetch_add(1, Ordering::Relaxed);
         self.sum_micros
             .fetch_add(latency.as_micros() as u64, Ordering::Relaxed);
@@ -129,11 +131,12 @@ impl Metrics {
         out.push_str("# TYPE charter_http_request_duration_seconds histogram\n");
         for (route, stats) in routes.iter() {
             let route = escape(route);
+            let mut cumulative = 0;
             for (bound, bucket) in LATENCY_BUCKETS.iter().zip(&stats.buckets) {
+                cumulative += bucket.load(Ordering::Relaxed);
                 let _ = writeln!(
                     out,
-                    "charter_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
-                    bucket.load(Ordering::Relaxed)
+                    "charter_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {cumulative}"
                 );
             }
             let count = stats.count.load(Ordering::Relaxed);

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
-use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -38,21 +38,34 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        // The limit is enforced here rather than by a `DefaultBodyLimit`
+        // layer, which would cost every request (bodies are read only here).
         if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
             let text = content_type.to_str().unwrap_or_default();
             if !accepts_media_type(text) {
                 return Err(ApiError::UnsupportedMediaType(text.to_string()));
             }
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge {
-                    limit: state.max_body_bytes(),
+        let limit = state.max_body_bytes();
+        let too_large = ApiError::PayloadTooLarge { limit };
+        let declared = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > limit) {
+            return Err(too_large);
+        }
+        let bytes = Limited::new(req.into_body(), limit)
+            .collect()
+            .await
+            .map_err(|e| {
+                if e.downcast_ref::<LengthLimitError>().is_some() {
+                    too_large
+                } else {
+                    ApiError::MalformedJson(format!("the request body could not be read: {e}"))
                 }
-            } else {
-                ApiError::MalformedJson(format!("the request body could not be read: {rejection}"))
-            }
-        })?;
+            })?
+            .to_bytes();
         parse_json(&bytes).map(JsonBody)
     }
 }
@@ -146,24 +159,28 @@ impl Params {
     }
 }
 
-/// Path parameters by name, as strings, with decoding errors as API errors.
+/// Path parameters by name, percent-decoded, with decoding errors as API
+/// errors.
 #[derive(Debug)]
-pub struct Segments(HashMap<String, String>);
+pub struct Segments(RawPathParams);
 
 impl<S: Send + Sync> FromRequestParts<S> for Segments {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(map) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|e| ApiError::InvalidPath(e.body_text()))?;
-        Ok(Segments(map))
+            .map(Segments)
+            .map_err(|e| ApiError::InvalidPath(e.body_text()))
     }
 }
 
 impl Segments {
     fn get(&self, name: &str) -> &str {
-        self.0.get(name).map(String::as_str).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map_or("", |(_, value)| value)
     }
 
     /// The `{subject}` segment, validated; also recorded on the request span.

@@ -12,6 +12,7 @@ mod extract;
 mod health;
 mod metrics;
 mod mode;
+mod observe;
 mod schemas;
 mod server;
 mod subjects;
@@ -19,19 +20,14 @@ mod wire;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use bytes::Bytes;
 use serde::Serialize;
-use tower_http::catch_panic::CatchPanicLayer;
-use tracing::Instrument;
 
 use crate::metrics::Metrics;
 use crate::service::Registry;
@@ -140,10 +136,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
-        // Innermost first: a panic becomes a 500 that `observe` still counts.
-        .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
-        .layer(DefaultBodyLimit::max(state.max_body_bytes()))
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(observe::ObserveLayer::new(state.clone()))
         .with_state(state)
 }
 
@@ -209,87 +202,5 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed {
         method: method.to_string(),
         path: uri.path().to_string(),
-    }
-}
-
-/// The media type to answer with, from the request's `Accept`: the
-/// registry's own unless the client only takes another JSON type.
-fn negotiate(accept: Option<&HeaderValue>) -> Option<&'static str> {
-    let accept = accept?.to_str().ok()?;
-    if accept.contains(SCHEMA_REGISTRY_V1) || accept.contains("*/*") {
-        return None;
-    }
-    if accept.contains("application/vnd.schemaregistry+json") {
-        Some("application/vnd.schemaregistry+json")
-    } else if accept.contains("application/json") {
-        Some("application/json")
-    } else {
-        None
-    }
-}
-
-/// One span, one metrics sample and one log event per request.
-async fn observe(
-    State(state): State<AppState>,
-    matched: Option<MatchedPath>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = matched.as_ref().map_or("unmatched", |m| m.as_str());
-    let media_type = negotiate(request.headers().get(ACCEPT));
-    let span = tracing::info_span!(
-        "request",
-        method = %method,
-        route,
-        subject = tracing::field::Empty,
-        status = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
-    );
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let latency = started.elapsed();
-    let status = response.status();
-    span.record("status", status.as_u16());
-    span.record("latency_ms", latency.as_secs_f64() * 1e3);
-    if status.is_server_error() {
-        tracing::warn!(parent: &span, "request failed");
-    } else {
-        tracing::debug!(parent: &span, "request finished");
-    }
-    state
-        .metrics()
-        .record_request(route, method.as_str(), status.as_u16(), latency);
-    if let Some(media_type) = media_type {
-        let headers = response.headers_mut();
-        if headers
-            .get(CONTENT_TYPE)
-            .is_some_and(|t| t == SCHEMA_REGISTRY_V1)
-        {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
-        }
-    }
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn negotiation_prefers_the_registry_type() {
-        let v = |s: &'static str| HeaderValue::from_static(s);
-        assert_eq!(negotiate(None), None);
-        assert_eq!(negotiate(Some(&v("*/*"))), None);
-        assert_eq!(
-            negotiate(Some(&v(
-                "application/vnd.schemaregistry.v1+json, application/json"
-            ))),
-            None
-        );
-        assert_eq!(
-            negotiate(Some(&v("application/json"))),
-            Some("application/json")
-        );
     }
 }
