@@ -492,3 +492,78 @@ fn binary_payloads_decode_by_name_or_message_index() {
         Err(PayloadError::NoMessageAt { .. })
     ));
 }
+
+#[test]
+fn the_order_placed_contract_evolves_as_its_comments_say() {
+    let resolver = MapResolver::new();
+    let v1 = schema(
+        include_str!("../../../fixtures/contracts/orders/order_placed.v1.proto"),
+        &resolver,
+    );
+    let v2 = schema(
+        include_str!("../../../fixtures/contracts/orders/order_placed.v2.proto"),
+        &resolver,
+    );
+    let v3 = schema(
+        include_str!("../../../fixtures/contracts/orders/order_placed.v3.proto"),
+        &resolver,
+    );
+    let fields: usize = v1
+        .as_protobuf()
+        .unwrap()
+        .file()
+        .messages()
+        .map(|m| m.fields().len())
+        .sum();
+    assert_eq!(fields, 52);
+    let full = crate::check(
+        &v2,
+        &[&v1],
+        CompatibilityMode::FullTransitive,
+        Policy::Strict,
+    )
+    .unwrap();
+    assert!(full.compatible, "{:?}", full.changes);
+    let report = crate::check(
+        &v3,
+        &[&v1, &v2],
+        CompatibilityMode::BackwardTransitive,
+        Policy::Strict,
+    )
+    .unwrap();
+    assert!(!report.compatible);
+    let found: Vec<String> = report
+        .changes
+        .iter()
+        .filter(|c| c.against == Some(1))
+        .map(|c| format!("{} {}", c.kind, c.path))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "FIELD_SCALAR_KIND_CHANGED #/OrderPlaced/3",
+            "FIELD_REMOVED_WITHOUT_RESERVING #/OrderPlacedPayload/9",
+            "ENUM_CONST_REMOVED #/Currency/5",
+        ]
+    );
+}
+
+#[test]
+fn truncated_and_garbled_input_is_an_error_not_a_panic() {
+    let resolver = MapResolver::new();
+    for end in (0..RICH.len()).step_by(3) {
+        if RICH.is_char_boundary(end) {
+            let _ = ProtobufSchema::parse(&RICH[..end], &resolver);
+        }
+    }
+    let bytes = proto(RICH).file_descriptor_base64();
+    for end in (4..bytes.len()).step_by(5) {
+        let _ = ProtobufSchema::parse(&bytes[..end], &resolver);
+    }
+    for garbage in ["AAAA", "message", "}}}", "syntax = \"proto4\";"] {
+        assert!(
+            ProtobufSchema::parse(garbage, &resolver).is_err(),
+            "{garbage}"
+        );
+    }
+}
