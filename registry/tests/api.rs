@@ -449,42 +449,75 @@ async fn references_resolve_through_the_registry() {
 }
 
 #[tokio::test]
-async fn avro_and_protobuf_are_stored_but_not_judged() {
+async fn avro_and_protobuf_are_judged_and_served() {
     let server = Server::start();
-    let avro1 = json!({"schema": r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}"#});
-    let avro2 = json!({"schema": r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}"#});
-    let proto = json!({"schemaType": "PROTOBUF", "schema": "syntax = \"proto3\";\nmessage Order { string id = 1; }\n"});
+    let avro = |fields: &str| json!({"schema": format!(r#"{{"type":"record","name":"Order","fields":[{fields}]}}"#)});
+    let avro_v1 = avro(r#"{"name":"id","type":"string"}"#);
+    let avro_long = avro(r#"{"name":"id","type":"long"}"#);
+    let avro_v2 =
+        avro(r#"{"name":"id","type":"string"},{"name":"note","type":"string","default":""}"#);
+    let proto = |field: &str| json!({"schemaType": "PROTOBUF", "schema": format!("syntax = \"proto3\";\nmessage Order {{ {field} }}\n")});
+    let proto_v1 = proto("string id = 1;");
+    let proto_int = proto("int64 id = 1;");
     steps!(server;
         // No schemaType means AVRO.
-        POST "/subjects/avro/versions", avro1 => 200 has(json!({"id": 1, "schemaType": "AVRO"}));
+        POST "/subjects/avro/versions", avro_v1 => 200 has(json!({"id": 1, "version": 1, "schemaType": "AVRO"}));
         GET "/subjects/avro/versions/1" => 200 has(json!({"schemaType": "AVRO"}));
-        // A check Charter cannot make yet is an error, never a verdict.
-        POST "/subjects/avro/versions", avro2 => 501 code(50101);
-        POST "/compatibility/subjects/avro/versions/latest", avro2 => 501 code(50101);
-        GET "/subjects/avro/versions" => 200 is(json!([1]));
-        PUT "/config/avro", json!({"compatibility": "NONE"}) => 200 has(json!({}));
-        POST "/subjects/avro/versions", avro2 => 200 has(json!({"version": 2}));
+        POST "/subjects/avro/versions", avro_long => 409 code(40901);
+        POST "/compatibility/subjects/avro/versions/latest", avro_long => 200 is(json!({"is_compatible": false}));
+        POST "/subjects/avro/versions", avro_v2 => 200 has(json!({"id": 2, "version": 2}));
+        GET "/schemas/ids/2?format=resolved" => 200 has(json!({"schemaType": "AVRO"}));
         POST "/subjects/avro/versions", json!({"schema": "not json"}) => 422 code(42201);
-        POST "/subjects/proto/versions", proto => 200 has(json!({"id": 3, "schemaType": "PROTOBUF"}));
-        GET "/schemas/ids/3" => 200 has(json!({"schemaType": "PROTOBUF"}));
-        GET "/schemas/ids/3?format=serialized" => 501 code(50101);
+
+        POST "/subjects/proto/versions", proto_v1 => 200 has(json!({"id": 3, "version": 1, "schemaType": "PROTOBUF"}));
+        POST "/subjects/proto/versions", proto_int => 409 code(40901);
+        POST "/subjects/proto/versions", json!({"schemaType": "PROTOBUF", "schema": "message {"}) => 422 code(42201);
         POST "/subjects/x/versions", json!({"schemaType": "XML", "schema": "<a/>"}) => 422 code(42201);
         // Parts of a schema's identity Charter does not keep are refused, not dropped.
-        POST "/subjects/x/versions", json!({"schema": "{}", "metadata": {"properties": {"owner": "me"}}}) => 422 code(42201);
-        POST "/subjects/x/versions", json!({"schema": "{}", "ruleSet": {"domainRules": []}}) => 422 code(42201);
-        POST "/subjects/x/versions", json!({"schema": "{}", "metadata": null, "ruleSet": {}}) => 200 has(json!({"version": 1}));
+        POST "/subjects/x/versions", json!({"schemaType": "JSON", "schema": "{}", "metadata": {"properties": {"owner": "me"}}}) => 422 code(42201);
+        POST "/subjects/x/versions", json!({"schemaType": "JSON", "schema": "{}", "ruleSet": {"domainRules": []}}) => 422 code(42201);
+        POST "/subjects/x/versions", json!({"schemaType": "JSON", "schema": "{}", "metadata": null, "ruleSet": {}}) => 200 has(json!({"version": 1}));
     );
-    server.delete("/config/avro").await;
-    let refused = server
-        .post(
-            "/subjects/avro/versions",
-            &json!({"schema": "{\"type\":\"string\"}"}),
-        )
-        .await;
+    let refused = server.post("/subjects/avro/versions", &avro_long).await;
     assert!(
-        refused.message().contains("AVRO") && refused.message().contains("NONE"),
+        refused.message().contains("#/fields/id"),
         "{}",
         refused.text
+    );
+
+    // Protobuf without `format` is .proto text; `format=serialized` is base64
+    // of the descriptor, which registers as the same schema.
+    let text = server.get("/schemas/ids/3").await.body["schema"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(text.contains("message Order"), "{text}");
+    let serialized = server.get("/schemas/ids/3?format=serialized").await.body["schema"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !serialized.contains(' ') && !serialized.is_empty(),
+        "{serialized}"
+    );
+    assert_eq!(
+        server
+            .get("/subjects/proto/versions/1?format=serialized")
+            .await
+            .body["schema"],
+        serialized
+    );
+    assert_eq!(
+        server
+            .get("/schemas/ids/3/schema?format=serialized")
+            .await
+            .text,
+        serialized
+    );
+    let again = json!({"schemaType": "PROTOBUF", "schema": serialized});
+    steps!(server;
+        POST "/subjects/proto/versions", again => 200 has(json!({"id": 3, "version": 1}));
+        POST "/subjects/proto", again => 200 has(json!({"id": 3, "version": 1}));
     );
 }
 

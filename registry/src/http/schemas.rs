@@ -13,8 +13,7 @@ use super::error::ApiError;
 use super::extract::{Params, Segments};
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
-use crate::model::{StoredSchema, VersionRecord};
-use crate::service::Error;
+use crate::model::VersionRecord;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -26,23 +25,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/schemas/ids/{id}/versions", get(versions))
 }
 
-/// Refuses a `format` Charter cannot produce yet rather than answering the
-/// wrong encoding. Unknown formats are ignored, as the peer ignores them.
-pub(super) fn check_format(record: &StoredSchema, params: &Params) -> Result<(), Error> {
-    match params.text("format") {
-        Some(format)
-            if record.schema_type == SchemaType::Protobuf
-                && format.eq_ignore_ascii_case("serialized") =>
-        {
-            Err(Error::UnsupportedFormat {
-                format: format.to_string(),
-                schema_type: record.schema_type,
-            })
-        }
-        _ => Ok(()),
-    }
-}
-
 async fn types() -> ApiResult {
     let names: Vec<&str> = SchemaType::ALL.iter().map(|t| t.as_str()).collect();
     Ok(ok(&names))
@@ -52,16 +34,17 @@ async fn by_id(State(state): State<AppState>, segments: Segments, params: Params
     let id = segments.schema_id()?;
     let registry = state.registry();
     let entry = registry.schema_by_id(id).await?;
-    check_format(&entry.record, &params)?;
-    if params.text("subject").is_none() && !params.flag("fetchMaxId")? {
+    let format = params.text("format");
+    if format.is_none() && params.text("subject").is_none() && !params.flag("fetchMaxId")? {
         // The common answer depends on the immutable record only: render it
         // once and keep it beside the record.
         let body = entry
             .rendered
-            .get_or_init(|| rendered(&SchemaStringView::of(&entry.record)));
+            .get_or_init(|| rendered(&SchemaStringView::of(&entry.record, &entry.record.text)));
         return Ok(json_bytes(StatusCode::OK, body.clone()));
     }
-    let mut view = SchemaStringView::of(&entry.record);
+    let text = registry.schema_text(&entry, format).await?;
+    let mut view = SchemaStringView::of(&entry.record, &text);
     if let Some(subject) = params.text("subject") {
         if let Some(usage) = registry.usage_for(id, subject).await? {
             view.subject = Some(usage.subject);
@@ -75,19 +58,15 @@ async fn by_id(State(state): State<AppState>, segments: Segments, params: Params
 }
 
 async fn raw(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
-    let entry = state.registry().schema_by_id(segments.schema_id()?).await?;
-    check_format(&entry.record, &params)?;
-    Ok(raw_schema(&entry.record))
+    let registry = state.registry();
+    let entry = registry.schema_by_id(segments.schema_id()?).await?;
+    let text = registry.schema_text(&entry, params.text("format")).await?;
+    Ok(raw_schema(text.into_owned()))
 }
 
 /// A schema's text as the whole body, as the peer answers `.../schema`.
-pub(super) fn raw_schema(record: &StoredSchema) -> axum::response::Response {
-    (
-        StatusCode::OK,
-        [(CONTENT_TYPE, SCHEMA_REGISTRY_V1)],
-        record.text.clone(),
-    )
-        .into_response()
+pub(super) fn raw_schema(text: String) -> axum::response::Response {
+    (StatusCode::OK, [(CONTENT_TYPE, SCHEMA_REGISTRY_V1)], text).into_response()
 }
 
 /// The versions holding the schema a `{id}` path names.
@@ -142,7 +121,7 @@ async fn list(State(state): State<AppState>, params: Params) -> ApiResult {
         .await?;
     let views: Vec<SchemaView> = found
         .iter()
-        .map(|f| SchemaView::of(f, WithSubject::Yes))
+        .map(|f| SchemaView::of(f, WithSubject::Yes, &f.schema.record.text))
         .collect();
     Ok(ok(&params.page(views)?))
 }

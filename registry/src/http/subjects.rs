@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 
 use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
-use super::schemas::{check_format, raw_schema};
+use super::schemas::raw_schema;
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::service::{DeletedFilter, SubjectVersion};
@@ -56,11 +56,14 @@ async fn lookup(
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
     let subject = segments.subject()?;
-    let found = state
-        .registry()
+    let registry = state.registry();
+    let found = registry
         .lookup(&subject, &body.into_request()?, params.flag("deleted")?)
         .await?;
-    Ok(ok(&SchemaView::of(&found, WithSubject::Yes)))
+    let text = registry
+        .schema_text(&found.schema, params.text("format"))
+        .await?;
+    Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
 }
 
 async fn delete_subject(
@@ -103,28 +106,35 @@ async fn register(
         .registry()
         .register(&subject, &body.into_request()?)
         .await?;
-    Ok(ok(&SchemaView::of(&registered, WithSubject::No)))
+    Ok(ok(&SchemaView::of(
+        &registered,
+        WithSubject::No,
+        &registered.schema.record.text,
+    )))
 }
 
-/// The version a `{subject}/versions/{version}` path names, in a `format`
-/// Charter can render.
+/// The version a `{subject}/versions/{version}` path names, with its schema
+/// text in the `format` asked for.
 async fn find(
     state: &AppState,
     segments: &Segments,
     params: &Params,
-) -> Result<SubjectVersion, ApiError> {
+) -> Result<(SubjectVersion, String), ApiError> {
     let subject = segments.subject()?;
-    let found = state
-        .registry()
+    let registry = state.registry();
+    let found = registry
         .version(&subject, segments.version()?, params.flag("deleted")?)
         .await?;
-    check_format(&found.schema.record, params)?;
-    Ok(found)
+    let text = registry
+        .schema_text(&found.schema, params.text("format"))
+        .await?
+        .into_owned();
+    Ok((found, text))
 }
 
 async fn version(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
-    let found = find(&state, &segments, &params).await?;
-    Ok(ok(&SchemaView::of(&found, WithSubject::Yes)))
+    let (found, text) = find(&state, &segments, &params).await?;
+    Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
 }
 
 async fn version_schema(
@@ -132,8 +142,8 @@ async fn version_schema(
     segments: Segments,
     params: Params,
 ) -> ApiResult {
-    let found = find(&state, &segments, &params).await?;
-    Ok(raw_schema(&found.schema.record))
+    let (_, text) = find(&state, &segments, &params).await?;
+    Ok(raw_schema(text))
 }
 
 async fn referenced_by(

@@ -115,8 +115,13 @@ pub enum WithSubject {
 }
 
 impl<'a> SchemaView<'a> {
-    /// The view of a subject version.
-    pub fn of(found: &'a SubjectVersion, with_subject: WithSubject) -> SchemaView<'a> {
+    /// The view of a subject version, with its schema as `text` (the stored
+    /// text, or another `format` of it).
+    pub fn of(
+        found: &'a SubjectVersion,
+        with_subject: WithSubject,
+        text: &'a str,
+    ) -> SchemaView<'a> {
         let record = &found.schema.record;
         SchemaView {
             subject: (with_subject == WithSubject::Yes).then_some(found.record.subject.as_str()),
@@ -124,7 +129,7 @@ impl<'a> SchemaView<'a> {
             id: found.record.schema_id.0,
             schema_type: record.schema_type.as_str(),
             references: references(&record.references),
-            schema: &record.text,
+            schema: text,
             ts: found.record.registered_at_ms,
             deleted: found.record.deleted,
         }
@@ -148,10 +153,11 @@ pub struct SchemaStringView<'a> {
 }
 
 impl<'a> SchemaStringView<'a> {
-    /// The view of a stored schema, without the optional fields.
-    pub fn of(record: &'a StoredSchema) -> SchemaStringView<'a> {
+    /// The view of a stored schema with its schema as `text`, without the
+    /// optional fields.
+    pub fn of(record: &'a StoredSchema, text: &'a str) -> SchemaStringView<'a> {
         SchemaStringView {
-            schema: &record.text,
+            schema: text,
             schema_type: record.schema_type.as_str(),
             references: references(&record.references),
             subject: None,

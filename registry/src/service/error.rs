@@ -123,7 +123,7 @@ pub enum Error {
     InvalidSubject(#[from] InvalidSubject),
     /// A compatibility question about a format Charter cannot judge yet.
     #[error(
-        "compatibility checks for {schema_type} schemas are not supported by Charter yet; the schema was not registered. Set the subject's compatibility to NONE to store {schema_type} versions without a check"
+        "compatibility checks for {schema_type} schemas are not supported by Charter yet, so no verdict is given and no version is registered; set the subject's compatibility to NONE to store {schema_type} versions without a check"
     )]
     UnsupportedCheck {
         /// The format.

@@ -1,9 +1,38 @@
 //! Reading schemas by their global id.
 
+use std::borrow::Cow;
 use std::sync::Arc;
+
+use schemas::SchemaType;
 
 use super::{CachedSchema, Error, Registry};
 use crate::model::{SchemaId, VersionRecord};
+
+/// How a client asks for a schema's text (`format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// The stored canonical text.
+    Default,
+    /// Protobuf: base64 of the serialized `FileDescriptorProto`.
+    Serialized,
+    /// Avro: every referenced named type inlined.
+    Resolved,
+}
+
+impl Format {
+    /// The format a `format` value names for a schema type. Values a type
+    /// does not know are ignored, as the peer ignores them.
+    fn of(requested: Option<&str>, schema_type: SchemaType) -> Format {
+        match (
+            requested.map(str::to_ascii_lowercase).as_deref(),
+            schema_type,
+        ) {
+            (Some("serialized"), SchemaType::Protobuf) => Format::Serialized,
+            (Some("resolved"), SchemaType::Avro) => Format::Resolved,
+            _ => Format::Default,
+        }
+    }
+}
 
 impl Registry {
     /// The schema with id `id`, while some version (live or soft-deleted)
@@ -60,8 +89,69 @@ impl Registry {
         Ok(in_subject.or_else(|| all.first()).cloned())
     }
 
+    /// A schema's text in the `format` a client asked for: the stored
+    /// canonical text by default, base64 of the descriptor for Protobuf's
+    /// `serialized`. Avro's `resolved` is the canonical text when the schema
+    /// has no references, and refused (501) when it has: inlining them is not
+    /// built yet, and an unresolved text under that name would mislead.
+    pub async fn schema_text<'a>(
+        &self,
+        entry: &'a CachedSchema,
+        format: Option<&str>,
+    ) -> Result<Cow<'a, str>, Error> {
+        let record = &entry.record;
+        match Format::of(format, record.schema_type) {
+            Format::Default => Ok(Cow::Borrowed(&record.text)),
+            Format::Resolved if record.references.is_empty() => Ok(Cow::Borrowed(&record.text)),
+            Format::Resolved => Err(Error::UnsupportedFormat {
+                format: "resolved".to_string(),
+                schema_type: record.schema_type,
+            }),
+            Format::Serialized => {
+                let parsed = self.parsed(record.id).await?;
+                let protobuf = parsed.as_protobuf().ok_or_else(|| {
+                    Error::Store(crate::store::StoreError::Corrupt(format!(
+                        "schema {} is stored as PROTOBUF but did not parse as one",
+                        record.id
+                    )))
+                })?;
+                Ok(Cow::Owned(protobuf.file_descriptor_base64()))
+            }
+        }
+    }
+
     /// The highest id ever allocated.
     pub async fn max_schema_id(&self) -> Result<Option<SchemaId>, Error> {
         Ok(self.store.max_schema_id().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_apply_to_their_own_schema_type() {
+        assert_eq!(
+            Format::of(Some("serialized"), SchemaType::Protobuf),
+            Format::Serialized
+        );
+        assert_eq!(
+            Format::of(Some("SERIALIZED"), SchemaType::Protobuf),
+            Format::Serialized
+        );
+        assert_eq!(
+            Format::of(Some("serialized"), SchemaType::Json),
+            Format::Default
+        );
+        assert_eq!(
+            Format::of(Some("resolved"), SchemaType::Avro),
+            Format::Resolved
+        );
+        assert_eq!(
+            Format::of(Some("ignore_extensions"), SchemaType::Protobuf),
+            Format::Default
+        );
+        assert_eq!(Format::of(None, SchemaType::Avro), Format::Default);
     }
 }
