@@ -67,3 +67,36 @@ fn golden_cases() {
         });
     }
 }
+
+/// The example `OrderPlaced` contract of the README and benches: v2 is a
+/// compatible evolution of v1, v3 breaks v2.
+#[test]
+fn order_placed_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/contracts/orders");
+    let [v1, v2, v3] =
+        ["v1", "v2", "v3"].map(|v| load(&root.join(format!("order-placed.{v}.avsc"))));
+    let backward = |new: &Schema, old: &[&Schema]| {
+        schemas::check(new, old, CompatibilityMode::Backward, Policy::Strict).unwrap()
+    };
+    assert!(backward(&v2, &[&v1]).compatible);
+    let mut report = backward(&v3, &[&v1, &v2]);
+    schemas::attach_examples(&mut report, &v3, &[&v1, &v2]);
+    let breaking: Vec<String> = report
+        .breaking()
+        .map(|c| format!("{} {}", c.kind, c.path))
+        .collect();
+    assert_eq!(
+        breaking,
+        [
+            "TYPE_MISMATCH #/fields/eventVersion/type",
+            "MISSING_ENUM_SYMBOLS #/fields/payload/type/fields/currency/type/symbols",
+            "READER_FIELD_MISSING_DEFAULT_VALUE #/fields/payload/type/fields/salesChannelId",
+        ]
+    );
+    let (old, new) = (v2.as_avro().unwrap(), v3.as_avro().unwrap());
+    for change in report.breaking() {
+        let example = change.example.as_ref().expect("an example");
+        old.validate_json(example).unwrap();
+        assert!(old.resolve_json(new, example).is_err());
+    }
+}

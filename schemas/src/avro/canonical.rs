@@ -59,23 +59,30 @@ pub(crate) fn parsing_canonical_form(nodes: &[Node], root: NodeId) -> String {
 /// The CRC-64-AVRO (Rabin) fingerprint of `text`, as the specification
 /// defines it for schema fingerprints.
 pub fn rabin_fingerprint(text: &str) -> u64 {
-    const EMPTY: u64 = 0xc15d_213a_a4d7_a795;
-    static TABLE: std::sync::OnceLock<[u64; 256]> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut table = [0u64; 256];
-        for (i, slot) in table.iter_mut().enumerate() {
-            let mut fp = i as u64;
-            for _ in 0..8 {
-                fp = (fp >> 1) ^ (EMPTY & (fp & 1).wrapping_neg());
-            }
-            *slot = fp;
-        }
-        table
-    });
     text.bytes().fold(EMPTY, |fp, byte| {
-        (fp >> 8) ^ table[((fp ^ u64::from(byte)) & 0xff) as usize]
+        (fp >> 8) ^ RABIN_TABLE[((fp ^ u64::from(byte)) & 0xff) as usize]
     })
 }
+
+/// The fingerprint of nothing, and the polynomial.
+const EMPTY: u64 = 0xc15d_213a_a4d7_a795;
+
+/// The CRC-64-AVRO table, computed at compile time.
+const RABIN_TABLE: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut fp = i as u64;
+        let mut bit = 0;
+        while bit < 8 {
+            fp = (fp >> 1) ^ (EMPTY & (fp & 1).wrapping_neg());
+            bit += 1;
+        }
+        table[i] = fp;
+        i += 1;
+    }
+    table
+};
 
 struct Writer<'a> {
     nodes: &'a [Node],

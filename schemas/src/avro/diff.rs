@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::AvroSchema;
-use super::model::{Kind, Logical, Named, NodeId};
+use super::model::{Field, Kind, Logical, Named, NodeId};
 use super::report::{Finding, Findings, list};
 use super::resolution::{Judge, names_match, promotes, same_shape};
 use crate::change::{Change, ChangeKind};
@@ -136,6 +136,11 @@ impl Walk<'_> {
     /// Compares old type `o` with new type `n` at `path`, judging `dirs`
     /// (with none, the visit only lists: the mode does not check them).
     fn pair(&mut self, o: NodeId, n: NodeId, dirs: Dirs, path: &str) {
+        if let (Some(a), Some(b)) = (self.old.hashes[o], self.new.hashes[n]) {
+            if a == b {
+                return;
+            }
+        }
         let done = self.seen.get(&(o, n)).copied();
         let todo = match done {
             // Listing happens on the first visit; later visits judge what
@@ -430,6 +435,11 @@ impl Walk<'_> {
             .collect();
         let record = a.named.name.clone();
         for (ni, field) in b.fields.iter().enumerate() {
+            if let Some(oi) = back[ni].filter(|&oi| fwd[oi] == Some(ni)) {
+                if self.same_field(&a.fields[oi], field) {
+                    continue;
+                }
+            }
             let here = format!("{path}/fields/{}", field.name);
             let from_back = back[ni];
             let from_fwd: Vec<usize> = (0..a.fields.len())
@@ -540,6 +550,18 @@ impl Walk<'_> {
                 }),
             );
         }
+    }
+
+    /// Whether two fields are identical, their types included.
+    fn same_field(&self, x: &Field, y: &Field) -> bool {
+        let hashes = (self.old.hashes[x.ty], self.new.hashes[y.ty]);
+        matches!(hashes, (Some(a), Some(b)) if a == b)
+            && x.name == y.name
+            && x.aliases == y.aliases
+            && x.doc == y.doc
+            && x.default == y.default
+            && x.order == y.order
+            && x.attrs == y.attrs
     }
 
     /// A field of the old record (index `oi`) read as a field of the new one.

@@ -38,6 +38,7 @@ pub mod canonical;
 mod diff;
 mod error;
 pub(crate) mod example;
+mod hash;
 mod model;
 mod parse;
 mod report;
@@ -63,6 +64,8 @@ use crate::schema::Fingerprint;
 pub struct AvroSchema {
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: NodeId,
+    /// Structural hash per node (see `hash.rs`).
+    pub(crate) hashes: Vec<Option<u64>>,
     references: Vec<String>,
     canonical: String,
     pcf: String,
@@ -76,6 +79,7 @@ impl AvroSchema {
         let canonical = canonical::normalized(&parsed.nodes, parsed.root);
         let pcf = canonical::parsing_canonical_form(&parsed.nodes, parsed.root);
         Ok(AvroSchema {
+            hashes: hash::structural_hashes(&parsed.nodes),
             nodes: parsed.nodes,
             root: parsed.root,
             references: parsed.references.into_iter().skip(1).collect(),
