@@ -66,7 +66,13 @@ async fn sigkill_mid_stream_loses_no_acknowledged_registration() {
         }));
     }
     // Let the stream run, then kill the process without warning.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     while acks.lock().await.len() < 150 {
+        assert!(
+            tokio::time::Instant::now() < deadline && !workers.iter().all(|w| w.is_finished()),
+            "the stream stopped before 150 acknowledgements:\n{}",
+            server.stderr()
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     server.signal("KILL");
