@@ -115,11 +115,30 @@ pub struct ValidateArgs {
     #[arg(required = true, value_name = "PAYLOAD")]
     pub payloads: Vec<PathBuf>,
     /// The schema the payloads must follow (JSON Schema).
-    #[arg(long, value_name = "FILE")]
-    pub schema: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "subject",
+        conflicts_with = "subject"
+    )]
+    pub schema: Option<PathBuf>,
+    /// Validate against a subject's registered schema instead of a file.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// Which registered version of `--subject`: a number or `latest`.
+    #[arg(
+        long,
+        default_value = "latest",
+        requires = "subject",
+        value_name = "N|latest"
+    )]
+    pub version: crate::client::VersionRef,
     /// How to read the schema file.
     #[command(flatten)]
     pub input: InputArgs,
+    /// The registry (with `--subject`).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
     /// Read every payload as this format instead of telling it from the
     /// file name.
     #[arg(long, value_enum, value_name = "FORMAT")]

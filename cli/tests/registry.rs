@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use common::{Run, charter_in, fixture, root};
+use common::{Run, charter, charter_in, fixture, root};
 use serde_json::{Value, json};
 
 const V1: &str = "contracts/orders/order-placed.v1.json";
@@ -1070,4 +1070,46 @@ fn references_are_fetched_from_the_registry_to_read_and_sent_along() {
         &format!("{name}={}", fixture("contracts/shared/money.json")),
     ]);
     assert_eq!(expect.code, 0, "{}", expect.transcript());
+}
+
+#[test]
+fn validate_takes_the_schema_from_a_subject() {
+    let registry = Registry::start();
+    registry.register("orders-value", "contracts/orders/order-placed.v1.json");
+    let valid = fixture("payloads/order-placed.valid.ndjson");
+    let mixed = fixture("payloads/order-placed.mixed.ndjson");
+    let ok = registry.charter(&["validate", &valid, "--subject", "orders-value"]);
+    assert_eq!(ok.code, 0, "{}", registry.transcript(&ok));
+    let pinned = registry.charter(&[
+        "validate",
+        &valid,
+        "--subject",
+        "orders-value",
+        "--version",
+        "1",
+    ]);
+    assert_eq!(pinned.code, 0, "{}", registry.transcript(&pinned));
+    let bad = registry.charter(&[
+        "validate",
+        &mixed,
+        "--subject",
+        "orders-value",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(bad.code, 1, "{}", registry.transcript(&bad));
+    // The same verdict as validating against the file itself.
+    let offline = charter(&[
+        "validate",
+        &mixed,
+        "--schema",
+        &fixture("contracts/orders/order-placed.v1.json"),
+        "--output",
+        "json",
+    ]);
+    assert_eq!(bad.json(), offline.json());
+    let missing = registry.charter(&["validate", &valid, "--subject", "no-such-subject"]);
+    assert_eq!(missing.code, 3, "{}", registry.transcript(&missing));
+    let neither = charter(&["validate", &valid]);
+    assert_eq!(neither.code, 2, "{}", neither.transcript());
 }

@@ -1,5 +1,6 @@
-//! `charter validate PAYLOAD... --schema FILE`: every record of every payload
-//! against one schema.
+//! `charter validate PAYLOAD... (--schema FILE | --subject S [--version N])`:
+//! every record of every payload against one schema, from a file or from the
+//! registry.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 use crate::args::{OutputFormat, PayloadFormat, ValidateArgs};
+use crate::client::Client;
 use crate::exit::Exit;
 use crate::input;
 use crate::render;
@@ -58,8 +60,19 @@ impl ValidateSettings {
 /// Runs `charter validate`.
 pub fn run(args: ValidateArgs) -> Result<Exit> {
     let settings = ValidateSettings::resolve(&args)?;
-    let schema = input::load(&args.schema, &args.input)?;
-    let validator = Validator::new(&schema).with_context(|| args.schema.display().to_string())?;
+    let (schema, label) = match (&args.schema, &args.subject) {
+        (Some(path), _) => (input::load(path, &args.input)?, path.display().to_string()),
+        (None, Some(subject)) => {
+            let client = Client::from_args(&args.registry)?;
+            let fetched = super::subject::fetch(&client, subject, &[args.version])?
+                .pop()
+                .context("the registry answered no version")?;
+            let label = fetched.label();
+            (fetched.schema, label)
+        }
+        (None, None) => bail!("give the schema with --schema FILE or --subject S"),
+    };
+    let validator = Validator::new(&schema).with_context(|| label)?;
     validate_with(Arc::new(validator), &settings)
 }
 
