@@ -21,6 +21,10 @@
 //!   the registry does not use it for identity. Types from referenced schemas
 //!   are written in full at their first use, so the PCF describes everything
 //!   a decoder needs.
+//! - The **resolved form** ([`AvroSchema::resolved`](super::AvroSchema::resolved))
+//!   is the normalized form with the types of referenced schemas written in
+//!   full at their first use: one self-contained schema, as Confluent's
+//!   `format=resolved` serves it.
 //!
 //! [`Schema::canonical`]: crate::Schema::canonical
 
@@ -32,13 +36,16 @@ use serde_json::Value;
 use super::model::{Kind, Node, NodeId, Order, namespace_of};
 use crate::json::canonical::to_canonical_string;
 
-/// The normalized form of the schema rooted at `root`.
-pub(crate) fn normalized(nodes: &[Node], root: NodeId) -> String {
+/// The normalized form of the schema rooted at `root`; with `inline`, the
+/// named types of referenced schemas are written in full at their first use
+/// (the Confluent `format=resolved` form) instead of by name.
+pub(crate) fn normalized(nodes: &[Node], root: NodeId, inline: bool) -> String {
     let mut writer = Writer {
         nodes,
         out: String::new(),
         defined: HashSet::new(),
         pcf: false,
+        inline,
     };
     writer.write(root, "");
     writer.out
@@ -51,6 +58,7 @@ pub(crate) fn parsing_canonical_form(nodes: &[Node], root: NodeId) -> String {
         out: String::new(),
         defined: HashSet::new(),
         pcf: true,
+        inline: true,
     };
     writer.write(root, "");
     writer.out
@@ -90,6 +98,8 @@ struct Writer<'a> {
     /// Named types already written in full.
     defined: HashSet<NodeId>,
     pcf: bool,
+    /// Whether types of referenced schemas are written in full.
+    inline: bool,
 }
 
 fn string(s: &str, out: &mut String) {
@@ -147,7 +157,7 @@ impl Writer<'_> {
     fn write(&mut self, id: NodeId, ns: &str) {
         let node = &self.nodes[id];
         if let Some(named) = node.kind.named() {
-            let by_name = !self.defined.insert(id) || (!self.pcf && named.origin != 0);
+            let by_name = !self.defined.insert(id) || (!self.inline && named.origin != 0);
             if by_name {
                 string(&named.name, &mut self.out);
                 return;

@@ -76,7 +76,7 @@ impl AvroSchema {
     /// `resolver` (see the module documentation).
     pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<AvroSchema, AvroError> {
         let parsed = parse::parse(text, resolver)?;
-        let canonical = canonical::normalized(&parsed.nodes, parsed.root);
+        let canonical = canonical::normalized(&parsed.nodes, parsed.root, false);
         let pcf = canonical::parsing_canonical_form(&parsed.nodes, parsed.root);
         Ok(AvroSchema {
             hashes: hash::structural_hashes(&parsed.nodes),
@@ -93,6 +93,14 @@ impl AvroSchema {
     /// and properties kept. See [`canonical`].
     pub fn canonical(&self) -> &str {
         &self.canonical
+    }
+
+    /// The normalized form with the named types of referenced schemas
+    /// written in full at their first use: one self-contained schema (the
+    /// Confluent `format=resolved`). Equal to [`AvroSchema::canonical`] when
+    /// the schema uses no referenced type.
+    pub fn resolved(&self) -> String {
+        canonical::normalized(&self.nodes, self.root, true)
     }
 
     /// The specification's Parsing Canonical Form.
