@@ -333,6 +333,17 @@ fn named_types_of_referenced_schemas_are_known() {
             .parsing_canonical_form()
             .contains(r#"{"name":"com.acme.Address","type":"record""#)
     );
+    // The resolved form is one self-contained schema: it parses alone, and
+    // to the same PCF.
+    let resolved = schema.resolved();
+    let country = r#"{"type":"enum","name":"com.acme.Country","symbols":["FR","DE"]}"#;
+    assert!(resolved.contains(country), "{resolved}");
+    let alone = AvroSchema::parse(&resolved, &NoReferences).unwrap();
+    assert_eq!(
+        alone.parsing_canonical_form(),
+        schema.parsing_canonical_form()
+    );
+    assert_eq!(alone.canonical(), resolved);
     assert_eq!(
         check(&text).unwrap_err(),
         "invalid Avro schema at #/fields/0/type: unknown type `Address` (looked for com.acme.Address, Address)"
