@@ -505,3 +505,25 @@ fn different_formats_are_incompatible() {
     assert!(!report.compatible);
     assert_eq!(report.changes[0].kind, crate::ChangeKind::SchemaTypeChanged);
 }
+
+#[test]
+fn transitive_examples_use_the_version_they_were_found_against() {
+    let e = |symbols: &str| {
+        parse(&format!(
+            r#"{{"type":"enum","name":"E","symbols":[{symbols}]}}"#
+        ))
+    };
+    let (v1, v2, v3) = (e(r#""A","B","C""#), e(r#""A","B""#), e(r#""A","B""#));
+    let mut report = crate::check(
+        &v3,
+        &[&v1, &v2],
+        CompatibilityMode::BackwardTransitive,
+        Policy::Strict,
+    )
+    .unwrap();
+    crate::attach_examples(&mut report, &v3, &[&v1, &v2]);
+    let change = report.breaking().next().unwrap();
+    assert_eq!(change.kind, crate::ChangeKind::MissingEnumSymbols);
+    assert_eq!(change.against, Some(0));
+    assert_eq!(change.example, Some(serde_json::json!("C")));
+}
