@@ -17,7 +17,7 @@ use super::value::{MAX_VALUE_DEPTH, bytes_to_json, latin1_bytes, special_float, 
 
 /// Most array items and map entries decoded from one datum (items of types
 /// that take no bytes, such as `null`, could otherwise be claimed without end).
-pub const MAX_ITEMS: u64 = 10_000_000;
+pub(crate) const MAX_ITEMS: u64 = 10_000_000;
 
 /// Why bytes are not a datum of the schema. Offsets count from the first
 /// byte; paths are JSON pointers into the datum being decoded.
@@ -101,7 +101,7 @@ pub enum DecodeError {
         /// How many symbols there are.
         symbols: usize,
     },
-    /// More array items or map entries than [`MAX_ITEMS`].
+    /// More array items or map entries than `MAX_ITEMS` (ten million).
     #[error("binary Avro at byte {offset} ({}): more than {MAX_ITEMS} items", at(.path))]
     TooManyItems {
         /// Where the block count starts.

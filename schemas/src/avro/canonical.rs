@@ -1,7 +1,7 @@
 //! Two canonical texts of an Avro schema, and the specification's 64-bit
 //! fingerprint.
 //!
-//! - The **normalized form** ([`normalized`]) is what [`Schema::canonical`]
+//! - The **normalized form** ([`AvroSchema::canonical`]) is what [`Schema::canonical`]
 //!   returns and what the registry compares to give equal schemas one id. It
 //!   keeps everything that changes meaning for a reader or a tool: defaults
 //!   (a default decides whether a field may be added), aliases (they decide
@@ -13,7 +13,7 @@
 //!   primitive without attributes (`{"type":"int"}` is `"int"`), alias order,
 //!   and `"order": "ascending"` (the default). Types defined in referenced
 //!   schemas are written by name, as the schema itself does.
-//! - The **Parsing Canonical Form** ([`parsing_canonical_form`]) is the
+//! - The **Parsing Canonical Form** ([`AvroSchema::parsing_canonical_form`]) is the
 //!   specification's: only what decoding needs (`name`, `type`, `fields`,
 //!   `symbols`, `items`, `values`, `size`, in that order), full names, no
 //!   whitespace. Two schemas with one PCF decode the same bytes the same way,
@@ -27,6 +27,8 @@
 //!   `format=resolved` serves it.
 //!
 //! [`Schema::canonical`]: crate::Schema::canonical
+//! [`AvroSchema::canonical`]: super::AvroSchema::canonical
+//! [`AvroSchema::parsing_canonical_form`]: super::AvroSchema::parsing_canonical_form
 
 use std::collections::HashSet;
 use std::fmt::Write;
