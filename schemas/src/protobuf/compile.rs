@@ -69,7 +69,22 @@ pub(crate) fn compile(text: &str, resolver: &dyn Resolver) -> Result<FileDescrip
         }
     }
     topological(&main_name, &files, &builtin, &mut Vec::new(), &mut order)?;
-    let mut pool = builtin;
+    // A fresh pool with only the well-known files this schema imports:
+    // cheaper than a copy of the whole built-in set.
+    let mut pool = DescriptorPool::new();
+    let mut needed: Vec<String> = Vec::new();
+    for name in &order {
+        for dependency in &files[name].descriptor.dependency {
+            builtin_closure(&builtin, dependency, &mut needed);
+        }
+    }
+    for name in &needed {
+        let file = builtin
+            .get_file_by_name(name)
+            .expect("listed by the closure");
+        pool.add_file_descriptor_proto(file.file_descriptor_proto().clone())
+            .map_err(|e| invalid(name, e))?;
+    }
     for name in &order {
         let file = &files[name];
         let added = match &file.encoded {
@@ -190,6 +205,21 @@ fn topological(
     stack.pop();
     order.push(name.to_string());
     Ok(())
+}
+
+/// Appends the built-in file `name` (if it is one) after the built-in files
+/// it imports, each once.
+fn builtin_closure(builtin: &DescriptorPool, name: &str, needed: &mut Vec<String>) {
+    if needed.iter().any(|n| n == name) {
+        return;
+    }
+    let Some(file) = builtin.get_file_by_name(name) else {
+        return;
+    };
+    for dependency in &file.file_descriptor_proto().dependency {
+        builtin_closure(builtin, dependency, needed);
+    }
+    needed.push(name.to_string());
 }
 
 /// Where `file` imports its `index`th dependency.

@@ -23,8 +23,10 @@ mod print;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+
 use base64::Engine;
-use prost_reflect::FileDescriptor;
+use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor};
 
 pub use error::{Location, ParseError, PayloadError};
 pub use payload::MessageSelector;
@@ -36,6 +38,12 @@ use crate::resolver::Resolver;
 pub struct ProtobufSchema {
     file: FileDescriptor,
     canonical: String,
+    /// Digests of the file's messages and enums, by full name.
+    digests: HashMap<String, u64>,
+    /// The top-level messages and enums (prost-reflect looks each up by
+    /// name on every call).
+    top_messages: Vec<MessageDescriptor>,
+    top_enums: Vec<EnumDescriptor>,
 }
 
 impl ProtobufSchema {
@@ -45,7 +53,14 @@ impl ProtobufSchema {
     pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<ProtobufSchema, ParseError> {
         let file = compile::compile(text, resolver)?;
         let canonical = print::print(&file, print::Style::Canonical);
-        Ok(ProtobufSchema { file, canonical })
+        let digests = print::message_digests(&file);
+        Ok(ProtobufSchema {
+            top_messages: file.messages().collect(),
+            top_enums: file.enums().collect(),
+            file,
+            canonical,
+            digests,
+        })
     }
 
     /// The canonical text: `.proto` source with fully qualified type names,
@@ -102,5 +117,18 @@ impl ProtobufSchema {
 
     pub(crate) fn file(&self) -> &FileDescriptor {
         &self.file
+    }
+
+    pub(crate) fn top_messages(&self) -> &[MessageDescriptor] {
+        &self.top_messages
+    }
+
+    pub(crate) fn top_enums(&self) -> &[EnumDescriptor] {
+        &self.top_enums
+    }
+
+    /// The digest of message or enum `full_name` of this file.
+    pub(crate) fn digest(&self, full_name: &str) -> Option<u64> {
+        self.digests.get(full_name).copied()
     }
 }

@@ -10,7 +10,10 @@
 //! nothing on the wire or in the JSON mapping); [`Style::Declared`] keeps it.
 //! Comments and whitespace are not kept.
 
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write;
+use std::hash::{Hash, Hasher};
 
 use prost_reflect::prost::Message;
 use prost_reflect::prost_types::FieldDescriptorProto;
@@ -40,6 +43,70 @@ pub(crate) fn print(file: &FileDescriptor, style: Style) -> String {
     };
     printer.file(file);
     printer.out
+}
+
+/// A digest of every message and enum of `file`, by full name, over all the
+/// diff looks at: a message's printed text and that of every message of
+/// another file it refers to (directly or through them), whose content the
+/// diff compares too. Equal digests mean no differences, so the diff skips
+/// the pair.
+pub(crate) fn message_digests(file: &FileDescriptor) -> HashMap<String, u64> {
+    let digest = |text: &str| {
+        let mut hasher = DefaultHasher::new();
+        text.hash(&mut hasher);
+        hasher.finish()
+    };
+    let mut digests = HashMap::new();
+    let mut pending: Vec<MessageDescriptor> = file.messages().collect();
+    let mut enums: Vec<EnumDescriptor> = file.enums().collect();
+    while let Some(message) = pending.pop() {
+        pending.extend(message.child_messages());
+        enums.extend(message.child_enums());
+        let mut text = printed(|p| p.message(&message, 0), &message.parent_file());
+        let mut foreign = Vec::new();
+        foreign_references(&message, file.name(), &mut foreign);
+        foreign.sort_by(|a, b| a.full_name().cmp(b.full_name()));
+        for other in &foreign {
+            text.push_str(&printed(|p| p.message(other, 0), &other.parent_file()));
+        }
+        digests.insert(message.full_name().to_string(), digest(&text));
+    }
+    for enumeration in enums {
+        let text = printed(|p| p.enumeration(&enumeration, 0), file);
+        digests.insert(enumeration.full_name().to_string(), digest(&text));
+    }
+    digests
+}
+
+fn printed(print: impl FnOnce(&mut Printer), file: &FileDescriptor) -> String {
+    let mut printer = Printer {
+        out: String::new(),
+        style: Style::Canonical,
+        proto3: file.syntax() == Syntax::Proto3,
+    };
+    print(&mut printer);
+    printer.out
+}
+
+/// The messages of files other than `file` that `message` (its nested
+/// messages included) refers to, directly or through them.
+fn foreign_references(message: &MessageDescriptor, file: &str, found: &mut Vec<MessageDescriptor>) {
+    for field in message.fields() {
+        let Kind::Message(target) = field.kind() else {
+            continue;
+        };
+        if target.is_map_entry() {
+            foreign_references(&target, file, found);
+        } else if target.parent_file().name() != file
+            && !found.iter().any(|m| m.full_name() == target.full_name())
+        {
+            found.push(target.clone());
+            foreign_references(&target, file, found);
+        }
+    }
+    for child in message.child_messages() {
+        foreign_references(&child, file, found);
+    }
 }
 
 struct Printer {
@@ -546,6 +613,10 @@ pub(crate) fn encode_file(file: &FileDescriptor, name: &str) -> Vec<u8> {
     let reflected = file
         .parent_pool()
         .get_message_by_name("google.protobuf.FileDescriptorProto")
+        .or_else(|| {
+            prost_reflect::DescriptorPool::global()
+                .get_message_by_name("google.protobuf.FileDescriptorProto")
+        })
         .and_then(|d| DynamicMessage::decode(d, file.encode_to_vec().as_slice()).ok());
     match reflected {
         Some(mut message) => {

@@ -33,9 +33,7 @@ mod report;
 use std::collections::HashMap;
 
 use prost_reflect::prost_types::field_descriptor_proto::Label;
-use prost_reflect::{
-    EnumDescriptor, FieldDescriptor, FileDescriptor, Kind, MessageDescriptor, Syntax,
-};
+use prost_reflect::{EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor, Syntax};
 
 use super::ProtobufSchema;
 use super::print::field_type;
@@ -248,8 +246,8 @@ pub(crate) fn local_name(message: &MessageDescriptor) -> &str {
 /// Every difference from `original` (writer) to `update` (reader).
 pub(crate) fn raw_changes(original: &ProtobufSchema, update: &ProtobufSchema) -> Vec<RawChange> {
     let mut differ = Differ {
-        original: original.file(),
-        update: update.file(),
+        original,
+        update,
         out: Vec::new(),
         referenced: HashMap::new(),
     };
@@ -264,10 +262,10 @@ pub(crate) fn raw_changes(original: &ProtobufSchema, update: &ProtobufSchema) ->
     }
     differ.types(
         "#",
-        original.file().messages().collect(),
-        original.file().enums().collect(),
-        update.file().messages().collect(),
-        update.file().enums().collect(),
+        original.top_messages(),
+        original.top_enums(),
+        update.top_messages(),
+        update.top_enums(),
     );
     let mut seen = std::collections::HashSet::new();
     differ
@@ -278,8 +276,8 @@ pub(crate) fn raw_changes(original: &ProtobufSchema, update: &ProtobufSchema) ->
 }
 
 struct Differ<'a> {
-    original: &'a FileDescriptor,
-    update: &'a FileDescriptor,
+    original: &'a ProtobufSchema,
+    update: &'a ProtobufSchema,
     out: Vec<RawChange>,
     /// Pairs of referenced messages compared so far, with whether they were
     /// found incompatible (`None` while the comparison is under way).
@@ -314,15 +312,11 @@ impl Differ<'_> {
     fn types(
         &mut self,
         prefix: &str,
-        original_messages: Vec<MessageDescriptor>,
-        original_enums: Vec<EnumDescriptor>,
-        update_messages: Vec<MessageDescriptor>,
-        update_enums: Vec<EnumDescriptor>,
+        original_messages: &[MessageDescriptor],
+        original_enums: &[EnumDescriptor],
+        update_messages: &[MessageDescriptor],
+        update_enums: &[EnumDescriptor],
     ) {
-        let real = |list: Vec<MessageDescriptor>| -> Vec<MessageDescriptor> {
-            list.into_iter().filter(|m| !m.is_map_entry()).collect()
-        };
-        let (original_messages, update_messages) = (real(original_messages), real(update_messages));
         for (index, original) in original_messages.iter().enumerate() {
             let path = format!("{prefix}/{}", original.name());
             let key = format!("message:{path}");
@@ -353,7 +347,7 @@ impl Differ<'_> {
                 }
             }
         }
-        for update in &update_messages {
+        for update in update_messages {
             if !original_messages.iter().any(|m| m.name() == update.name()) {
                 let path = format!("{prefix}/{}", update.name());
                 self.push(
@@ -365,7 +359,7 @@ impl Differ<'_> {
                 );
             }
         }
-        for original in &original_enums {
+        for original in original_enums {
             let path = format!("{prefix}/{}", original.name());
             match update_enums.iter().find(|e| e.name() == original.name()) {
                 None => self.push(
@@ -378,7 +372,7 @@ impl Differ<'_> {
                 Some(update) => self.enumeration(&path, original, update),
             }
         }
-        for update in &update_enums {
+        for update in update_enums {
             if !original_enums.iter().any(|e| e.name() == update.name()) {
                 let path = format!("{prefix}/{}", update.name());
                 self.push(
@@ -393,6 +387,15 @@ impl Differ<'_> {
     }
 
     fn enumeration(&mut self, path: &str, original: &EnumDescriptor, update: &EnumDescriptor) {
+        let digests = (
+            self.original.digest(original.full_name()),
+            self.update.digest(update.full_name()),
+        );
+        if let (Some(a), Some(b)) = digests {
+            if a == b {
+                return;
+            }
+        }
         let values = |e: &EnumDescriptor| {
             let mut by_number: Vec<(i32, String)> = Vec::new();
             // The first name declared for a number (aliases share numbers).
@@ -444,17 +447,37 @@ impl Differ<'_> {
     }
 
     fn message(&mut self, path: &str, original: &MessageDescriptor, update: &MessageDescriptor) {
-        let mut numbers: Vec<u32> = original
-            .fields()
-            .chain(update.fields())
-            .map(|f| f.number())
-            .collect();
-        numbers.sort_unstable();
-        numbers.dedup();
-        for number in numbers {
-            let key = format!("field:{path}/{number}");
-            match (original.get_field(number), update.get_field(number)) {
-                (Some(old), None) => self.field_removed(path, key, original, update, &old),
+        let digest = |schema: &ProtobufSchema, m: &MessageDescriptor| {
+            (m.parent_file().name() == schema.file_name())
+                .then(|| schema.digest(m.full_name()))
+                .flatten()
+        };
+        if let (Some(a), Some(b)) = (digest(self.original, original), digest(self.update, update)) {
+            if a == b {
+                return;
+            }
+        }
+        // Both lists are ordered by number: walk them side by side.
+        let (mut olds, mut news) = (original.fields().peekable(), update.fields().peekable());
+        loop {
+            let pair = match (
+                olds.peek().map(|f| f.number()),
+                news.peek().map(|f| f.number()),
+            ) {
+                (None, None) => break,
+                (Some(a), Some(b)) if a == b => (olds.next(), news.next()),
+                (Some(a), Some(b)) if a < b => (olds.next(), None),
+                (Some(_), None) => (olds.next(), None),
+                _ => (None, news.next()),
+            };
+            let number = pair
+                .0
+                .as_ref()
+                .or(pair.1.as_ref())
+                .map_or(0, |f| f.number());
+            let key = || format!("field:{path}/{number}");
+            match pair {
+                (Some(old), None) => self.field_removed(path, key(), original, update, &old),
                 (None, Some(new)) => {
                     let oneof = real_oneof(&new);
                     let kind = if new.is_required() {
@@ -468,35 +491,40 @@ impl Differ<'_> {
                     self.push(
                         kind,
                         field_path,
-                        key,
+                        key(),
                         Side::Nothing,
                         Side::Field(field_info(&new)),
                     );
                 }
                 (Some(old), Some(new)) => {
-                    let field_path = member_path(path, real_oneof(&new).as_deref(), number);
-                    if real_oneof(&old).is_some() && real_oneof(&new).is_none() {
+                    let at = FieldAt {
+                        message: path,
+                        oneof: real_oneof(&new),
+                        number,
+                    };
+                    if real_oneof(&old).is_some() && at.oneof.is_none() {
                         self.push(
                             ChangeKind::OneofFieldMovedToTopLevel,
-                            field_path.clone(),
-                            key.clone(),
+                            at.path(),
+                            at.key(),
                             Side::Field(field_info(&old)),
                             Side::Field(field_info(&new)),
                         );
                     }
-                    self.field(&field_path, &key, &old, &new);
+                    self.field(&at, &old, &new);
                 }
                 (None, None) => {}
             }
         }
         self.oneofs(path, original, update);
-        self.types(
-            path,
-            original.child_messages().collect(),
-            original.child_enums().collect(),
-            update.child_messages().collect(),
-            update.child_enums().collect(),
-        );
+        let nested = |m: &MessageDescriptor| -> (Vec<MessageDescriptor>, Vec<EnumDescriptor>) {
+            (
+                m.child_messages().filter(|c| !c.is_map_entry()).collect(),
+                m.child_enums().collect(),
+            )
+        };
+        let ((om, oe), (um, ue)) = (nested(original), nested(update));
+        self.types(path, &om, &oe, &um, &ue);
     }
 
     fn field_removed(
@@ -539,13 +567,14 @@ impl Differ<'_> {
         );
     }
 
-    fn field(&mut self, path: &str, key: &str, old: &FieldDescriptor, new: &FieldDescriptor) {
+    fn field(&mut self, at: &FieldAt<'_>, old: &FieldDescriptor, new: &FieldDescriptor) {
         let sides = || (Side::Field(field_info(old)), Side::Field(field_info(new)));
         if old.name() != new.name() {
             let (o, n) = sides();
-            self.push(ChangeKind::FieldNameChanged, path.into(), key.into(), o, n);
+            self.push(ChangeKind::FieldNameChanged, at.path(), at.key(), o, n);
         }
-        let mismatch = match (shape(old), shape(new)) {
+        let shapes = (shape(old), shape(new));
+        let mismatch = match &shapes {
             (Shape::Scalar(a), Shape::Scalar(b)) => {
                 if a != b {
                     Some(ChangeKind::FieldScalarKindChanged)
@@ -553,12 +582,12 @@ impl Differ<'_> {
                     None
                 }
             }
-            (Shape::Message(a), Shape::Message(b)) => self.named(&a, &b),
+            (Shape::Message(a), Shape::Message(b)) => self.named(a, b),
             (Shape::Map(ok, ov), Shape::Map(nk, nv)) => {
                 if Group::of(&ok.kind()) != Group::of(&nk.kind()) {
                     Some(ChangeKind::FieldScalarKindChanged)
                 } else {
-                    match (shape(&ov), shape(&nv)) {
+                    match (shape(ov), shape(nv)) {
                         (Shape::Scalar(a), Shape::Scalar(b)) if a != b => {
                             Some(ChangeKind::FieldScalarKindChanged)
                         }
@@ -573,12 +602,12 @@ impl Differ<'_> {
         if let Some(kind) = mismatch {
             let (o, n) = sides();
             let detail = self.referenced_detail(kind, old, new);
-            self.push_with(kind, path.into(), key.into(), o, n, detail);
+            self.push_with(kind, at.path(), at.key(), o, n, detail);
             if kind == ChangeKind::FieldKindChanged {
                 return;
             }
         }
-        if let (Shape::Scalar(group), Shape::Scalar(_)) = (shape(old), shape(new)) {
+        if let (Shape::Scalar(group), Shape::Scalar(_)) = shapes {
             let changed = match (explicit_label(old), explicit_label(new)) {
                 (Some(a), Some(b)) => a != b,
                 _ => old.is_list() != new.is_list(),
@@ -590,7 +619,7 @@ impl Differ<'_> {
                     ChangeKind::FieldNumericLabelChanged
                 };
                 let (o, n) = sides();
-                self.push(kind, path.into(), key.into(), o, n);
+                self.push(kind, at.path(), at.key(), o, n);
             }
         }
     }
@@ -625,8 +654,8 @@ impl Differ<'_> {
         if local_name(old) != local_name(new) {
             return Some(ChangeKind::FieldNamedTypeChanged);
         }
-        let local = old.parent_file().name() == self.original.name()
-            && new.parent_file().name() == self.update.name();
+        let local = old.parent_file().name() == self.original.file_name()
+            && new.parent_file().name() == self.update.file_name();
         if local {
             // Both are this file's messages: the walk over types compares them.
             return None;
@@ -718,6 +747,25 @@ impl Differ<'_> {
                 );
             }
         }
+    }
+}
+
+/// Where a field of both sides is, its path and key made only when a change
+/// is reported.
+struct FieldAt<'p> {
+    message: &'p str,
+    /// The update's oneof of the field.
+    oneof: Option<String>,
+    number: u32,
+}
+
+impl FieldAt<'_> {
+    fn path(&self) -> String {
+        member_path(self.message, self.oneof.as_deref(), self.number)
+    }
+
+    fn key(&self) -> String {
+        format!("field:{}/{}", self.message, self.number)
     }
 }
 
