@@ -229,11 +229,15 @@ impl Printer {
         let ranges = proto
             .reserved_range
             .iter()
-            .map(|r| range_text(r.start(), r.end() - 1, MAX_FIELD_NUMBER))
+            .map(|r| range_text(r.start(), r.end().saturating_sub(1), MAX_FIELD_NUMBER))
             .collect();
         self.reserved(ranges, &proto.reserved_name, depth);
         for range in &proto.extension_range {
-            let text = range_text(range.start(), range.end() - 1, MAX_FIELD_NUMBER);
+            let text = range_text(
+                range.start(),
+                range.end().saturating_sub(1),
+                MAX_FIELD_NUMBER,
+            );
             self.line(depth, &format!("extensions {text};"));
         }
         let groups: Vec<String> = message
