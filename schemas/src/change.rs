@@ -47,7 +47,21 @@ macro_rules! change_kinds {
                     | ChangeKind::ContainsAdded | ChangeKind::ContainsRemoved | ChangeKind::ContainsChanged | ChangeKind::OneOfBranchesOverlap
                     | ChangeKind::ConditionalChanged | ChangeKind::SchemaTypeChanged
                     | ChangeKind::ContentEncodingAdded | ChangeKind::ContentEncodingRemoved | ChangeKind::ContentEncodingChanged
-                    | ChangeKind::ContentMediaTypeAdded | ChangeKind::ContentMediaTypeRemoved | ChangeKind::ContentMediaTypeChanged)
+                    | ChangeKind::ContentMediaTypeAdded | ChangeKind::ContentMediaTypeRemoved | ChangeKind::ContentMediaTypeChanged
+                    | ChangeKind::FieldRemovedWithoutReserving)
+            }
+
+            /// The peer's kind for the same difference, for comparisons with
+            /// the peer: the kind itself for a peer kind, the kind it refines
+            /// for a Charter kind that only adds a warning
+            /// (FIELD_REMOVED_WITHOUT_RESERVING is the peer's FIELD_REMOVED),
+            /// `None` for a difference the peer does not report.
+            pub fn peer_kind(self) -> Option<ChangeKind> {
+                match self {
+                    ChangeKind::FieldRemovedWithoutReserving => Some(ChangeKind::FieldRemoved),
+                    kind if kind.is_peer_kind() => Some(kind),
+                    _ => None,
+                }
             }
 
             /// Looks a kind up by its stable name.
@@ -372,6 +386,67 @@ change_kinds! {
     ConditionalChanged = "CONDITIONAL_CHANGED", strict: breaks, lenient: breaks;
     /// *Charter*: the two sides are in different formats.
     SchemaTypeChanged = "SCHEMA_TYPE_CHANGED", strict: breaks, lenient: breaks;
+    // Protobuf: Confluent's names and verdicts (the policy has no effect on
+    // them); paths are `#/Message[/Nested…][/oneof]/number`.
+    /// `package` changed: every message's full name changed.
+    PackageChanged = "PACKAGE_CHANGED", strict: breaks, lenient: breaks;
+    /// A message exists only in the new file.
+    MessageAdded = "MESSAGE_ADDED", strict: ok, lenient: ok;
+    /// A message exists only in the old file.
+    MessageRemoved = "MESSAGE_REMOVED", strict: breaks, lenient: breaks;
+    /// A message kept its name but its position among its siblings changed
+    /// (its Confluent message index).
+    MessageMoved = "MESSAGE_MOVED", strict: ok, lenient: ok;
+    /// An enum exists only in the new file.
+    EnumAdded = "ENUM_ADDED", strict: ok, lenient: ok;
+    /// An enum exists only in the old file.
+    EnumRemoved = "ENUM_REMOVED", strict: ok, lenient: ok;
+    /// An enum value number was added.
+    EnumConstAdded = "ENUM_CONST_ADDED", strict: ok, lenient: ok;
+    /// An enum value number kept, under another name.
+    EnumConstChanged = "ENUM_CONST_CHANGED", strict: ok, lenient: ok;
+    /// An enum value number was removed.
+    EnumConstRemoved = "ENUM_CONST_REMOVED", strict: ok, lenient: ok;
+    /// A field number was added (not `required`, not in a oneof).
+    FieldAdded = "FIELD_ADDED", strict: ok, lenient: ok;
+    /// A field number was removed and the new message reserves it.
+    FieldRemoved = "FIELD_REMOVED", strict: ok, lenient: ok;
+    /// *Charter*: a field number was removed and the new message does not
+    /// reserve it. Compatible on the wire (the peer's FIELD_REMOVED), but a
+    /// later version may reuse the number with another type.
+    FieldRemovedWithoutReserving = "FIELD_REMOVED_WITHOUT_RESERVING", strict: ok, lenient: ok;
+    /// Same field number, another name.
+    FieldNameChanged = "FIELD_NAME_CHANGED", strict: ok, lenient: ok;
+    /// Same field number, another kind among scalar (enums included),
+    /// message and map.
+    FieldKindChanged = "FIELD_KIND_CHANGED", strict: breaks, lenient: breaks;
+    /// Same field number, a scalar type of another wire group.
+    FieldScalarKindChanged = "FIELD_SCALAR_KIND_CHANGED", strict: breaks, lenient: breaks;
+    /// Same field number, a message type of another name, or a referenced
+    /// message that changed incompatibly.
+    FieldNamedTypeChanged = "FIELD_NAMED_TYPE_CHANGED", strict: breaks, lenient: breaks;
+    /// A numeric field (enums included) became repeated or singular.
+    FieldNumericLabelChanged = "FIELD_NUMERIC_LABEL_CHANGED", strict: breaks, lenient: breaks;
+    /// A string or bytes field became repeated or singular.
+    FieldStringOrBytesLabelChanged = "FIELD_STRING_OR_BYTES_LABEL_CHANGED", strict: ok, lenient: ok;
+    /// A proto2 `required` field was added.
+    RequiredFieldAdded = "REQUIRED_FIELD_ADDED", strict: breaks, lenient: breaks;
+    /// A proto2 `required` field was removed.
+    RequiredFieldRemoved = "REQUIRED_FIELD_REMOVED", strict: breaks, lenient: breaks;
+    /// A oneof name exists only in the new message.
+    OneofAdded = "ONEOF_ADDED", strict: ok, lenient: ok;
+    /// A oneof name exists only in the old message.
+    OneofRemoved = "ONEOF_REMOVED", strict: ok, lenient: ok;
+    /// A new field number inside a oneof.
+    OneofFieldAdded = "ONEOF_FIELD_ADDED", strict: ok, lenient: ok;
+    /// A member of a oneof that otherwise survives was removed.
+    OneofFieldRemoved = "ONEOF_FIELD_REMOVED", strict: breaks, lenient: breaks;
+    /// A oneof member became a plain field.
+    OneofFieldMovedToTopLevel = "ONEOF_FIELD_MOVED_TO_TOP_LEVEL", strict: ok, lenient: ok;
+    /// Two or more formerly separate fields now share a oneof.
+    MultipleFieldsMovedToOneof = "MULTIPLE_FIELDS_MOVED_TO_ONEOF", strict: breaks, lenient: breaks;
+    /// A oneof now holds fields from more than one old oneof or plain field.
+    FieldMovedToExistingOneof = "FIELD_MOVED_TO_EXISTING_ONEOF", strict: breaks, lenient: breaks;
     // Avro: the Apache Avro names where they exist (the peer reports only
     // those), AVRO_* for the changes it does not report. Paths are described
     // in `avro/diff.rs`.

@@ -313,6 +313,12 @@ fn pair_changes(
         (SchemaKind::Json(o), SchemaKind::Json(n)) => {
             json::diff::changes(o, n, policy, directions.backward, directions.forward)
         }
+        (SchemaKind::Protobuf(o), SchemaKind::Protobuf(n)) => Ok(crate::protobuf::diff::changes(
+            o,
+            n,
+            directions.backward,
+            directions.forward,
+        )),
         (SchemaKind::Avro(o), SchemaKind::Avro(n)) => Ok(crate::avro::changes(
             o,
             n,
@@ -350,9 +356,11 @@ fn schema_type_change(old: SchemaType, new: SchemaType) -> Change {
 /// against (`history[against]`, the latest when unset) and the reader is
 /// `candidate`; for a change that breaks only forward the roles are swapped.
 /// Each validator is built once, however many changes use it. A change for
-/// which no document is found keeps `example: None`. Avro examples are data
-/// in the Avro JSON encoding, checked against the writer's schema and
-/// resolved against the reader's (see [`crate::avro::example`]).
+/// which no document is found keeps `example: None`. Protobuf examples are
+/// messages in the JSON mapping, checked on the wire (see
+/// [`crate::protobuf`]). Avro examples
+/// are data in the Avro JSON encoding, checked against the writer's schema
+/// and resolved against the reader's (see [`crate::avro::example`]).
 pub fn attach_examples(report: &mut CompatReport, candidate: &Schema, history: &[&Schema]) {
     let mut schemas = history.to_vec();
     schemas.push(candidate);
@@ -417,6 +425,13 @@ impl<'s> Probes<'s> {
                 (false, false) => return,
             };
             change.example = crate::avro::example::find(writer, reader, &change.path);
+            return;
+        }
+        if let (Some(o), Some(n)) = (
+            self.schemas.get(old).and_then(|s| s.as_protobuf()),
+            self.schemas.get(new).and_then(|s| s.as_protobuf()),
+        ) {
+            change.example = crate::protobuf::example::example(change, o, n);
             return;
         }
         let (writer, reader) = match (change.breaks.backward, change.breaks.forward) {

@@ -24,6 +24,7 @@ pub mod avro;
 pub mod change;
 pub mod compat;
 pub mod json;
+pub mod protobuf;
 pub mod resolver;
 pub mod schema;
 pub mod schema_type;

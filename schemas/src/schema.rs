@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::avro::{AvroError, AvroSchema};
 use crate::json::{self, JsonSchema};
+use crate::protobuf::{self, ProtobufSchema};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
 
@@ -18,9 +19,9 @@ pub enum SchemaError {
     /// An Avro problem.
     #[error(transparent)]
     Avro(#[from] AvroError),
-    /// An empty Protobuf schema.
-    #[error("invalid Protobuf schema: the text is empty")]
-    ProtobufEmpty,
+    /// A Protobuf schema that does not compile.
+    #[error(transparent)]
+    Protobuf(#[from] protobuf::ParseError),
 }
 
 /// The SHA-256 of a schema's canonical form.
@@ -62,8 +63,8 @@ pub(crate) enum SchemaKind {
     Json(JsonSchema),
     /// A parsed Avro schema.
     Avro(AvroSchema),
-    /// A format that is stored and served but not yet judged (Avro, Protobuf).
-    Opaque,
+    /// A compiled Protobuf file.
+    Protobuf(ProtobufSchema),
 }
 
 /// A parsed schema: its format, canonical text and fingerprint, and what the
@@ -81,11 +82,12 @@ impl Schema {
     /// other schemas through `resolver`.
     ///
     /// JSON Schema is parsed, checked against its draft's meta-schema, and
-    /// compiled with every `$ref` resolved. Avro schemas are parsed with the named
-    /// types of their references; their canonical form keeps defaults,
-    /// aliases and logical types (see [`crate::avro::canonical`]). Protobuf
-    /// text is kept with trimmed whitespace; its compatibility checks answer
-    /// [`CompatError::Unsupported`](crate::CompatError::Unsupported).
+    /// compiled with every `$ref` resolved. Protobuf (`.proto` text or base64
+    /// of a serialized `FileDescriptorProto`) is compiled with its imports
+    /// fetched by import path; its canonical form is the normalised `.proto`
+    /// text of [`ProtobufSchema::canonical`]. Avro schemas are parsed with
+    /// the named types of their references; their canonical form keeps
+    /// defaults, aliases and logical types (see [`crate::avro::canonical`]).
     pub fn parse(
         schema_type: SchemaType,
         text: &str,
@@ -101,11 +103,8 @@ impl Schema {
                 (schema.canonical().to_string(), SchemaKind::Avro(schema))
             }
             SchemaType::Protobuf => {
-                let trimmed = text.trim();
-                if trimmed.is_empty() {
-                    return Err(SchemaError::ProtobufEmpty);
-                }
-                (trimmed.to_string(), SchemaKind::Opaque)
+                let schema = ProtobufSchema::parse(text, resolver)?;
+                (schema.canonical().to_string(), SchemaKind::Protobuf(schema))
             }
         };
         Ok(Schema {
@@ -136,6 +135,14 @@ impl Schema {
     pub fn as_json(&self) -> Option<&JsonSchema> {
         match &self.kind {
             SchemaKind::Json(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The compiled Protobuf file, for a `PROTOBUF` schema.
+    pub fn as_protobuf(&self) -> Option<&ProtobufSchema> {
+        match &self.kind {
+            SchemaKind::Protobuf(s) => Some(s),
             _ => None,
         }
     }

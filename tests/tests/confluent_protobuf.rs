@@ -105,7 +105,10 @@ fn side(dir: &Path, case: &Value, which: &str) -> Schema {
 }
 
 #[test]
-#[allow(clippy::print_stderr, reason = "the pass count is what this test reports")]
+#[allow(
+    clippy::print_stderr,
+    reason = "the pass count is what this test reports"
+)]
 fn charter_agrees_with_the_peer_on_every_case() {
     let dir = shared_dir().join("conformance/confluent");
     let exceptions = exceptions();
