@@ -69,6 +69,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// Print only the breaking changes: no compatible changes, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// `charter check NEW (--subject S | --against OLD... | both)`.
@@ -105,6 +108,9 @@ pub struct CheckArgs {
     /// The registry (with `--subject`).
     #[command(flatten)]
     pub registry: RegistryArgs,
+    /// Print only the breaking changes: no compatible changes, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// `charter validate PAYLOAD... --schema FILE`.
@@ -284,6 +290,9 @@ pub struct ExpectArgs {
     /// The registry (with `--subject`).
     #[command(flatten)]
     pub registry: RegistryArgs,
+    /// Print only the breaking changes: no compatible changes, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Which versions of a subject `expect` reads.

@@ -231,3 +231,23 @@ fn references_to_files_resolve_next_to_the_schema() {
     );
     assert_eq!(named.code, 0, "{}", named.transcript());
 }
+
+#[test]
+fn quiet_prints_only_the_breaking_changes() {
+    let loud = charter(&["diff", &contract(V2), &contract(V3)]);
+    let quiet = charter(&["diff", &contract(V2), &contract(V3), "--quiet"]);
+    assert_eq!((loud.code, quiet.code), (1, 1));
+    assert!(loud.stdout.contains("INCOMPATIBLE under BACKWARD"));
+    assert!(!quiet.stdout.contains("INCOMPATIBLE"), "{}", quiet.stdout);
+    assert!(
+        quiet
+            .stdout
+            .lines()
+            .all(|l| l.starts_with("BREAKING ") || l.starts_with("    example")),
+        "{}",
+        quiet.stdout
+    );
+    let compatible = charter(&["diff", &contract(V1), &contract(V2), "-q"]);
+    assert_eq!(compatible.code, 0);
+    assert!(compatible.stdout.is_empty(), "{}", compatible.stdout);
+}

@@ -46,7 +46,7 @@ fn offline(args: CheckArgs) -> Result<Exit> {
     let mut report = schemas::check(&candidate, &refs, mode, policy)?;
     schemas::attach_examples(&mut report, &candidate, &refs);
     let labels = file_labels(&args);
-    super::finish(&report, args.output, &args.schema, &labels)
+    super::finish(&report, args.output, &args.schema, &labels, args.quiet)
 }
 
 fn file_labels(args: &CheckArgs) -> Vec<String> {
@@ -140,19 +140,19 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
             subject::json_line(&mut anstream::stdout().lock(), value)?;
         }
         OutputFormat::Text => {
-            super::finish(&report, args.output, &args.schema, &labels)?;
+            super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
             let mut stdout = anstream::stdout().lock();
             registry_text(&mut stdout, &side, supported)?;
         }
         OutputFormat::Github => {
-            super::finish(&report, args.output, &args.schema, &labels)?;
+            super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
             let mut stdout = anstream::stdout().lock();
             registry_github(&mut stdout, &side, &args.schema.display().to_string())?;
         }
         OutputFormat::Junit => {
             // One XML document on stdout; the registry's verdict goes to
             // stderr beside it (the exit code carries it too).
-            super::finish(&report, args.output, &args.schema, &labels)?;
+            super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
             let mut stderr = anstream::stderr().lock();
             registry_text(&mut stderr, &side, supported)?;
         }

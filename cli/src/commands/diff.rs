@@ -15,5 +15,5 @@ pub fn run(args: DiffArgs) -> Result<Exit> {
     schemas::attach_diff_examples(&mut changes, &old, &new);
     let report = CompatReport::new(args.judge.mode, args.judge.policy, changes);
     let old = args.old.display().to_string();
-    super::finish(&report, args.output, &args.new, &[old])
+    super::finish(&report, args.output, &args.new, &[old], args.quiet)
 }

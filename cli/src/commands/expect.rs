@@ -94,7 +94,7 @@ pub fn run(args: ExpectArgs) -> Result<Exit> {
             subject::json_line(&mut anstream::stdout().lock(), value)?;
         }
         OutputFormat::Text => {
-            super::finish(&report, args.output, &args.reader, &labels)?;
+            super::finish(&report, args.output, &args.reader, &labels, args.quiet)?;
             let mut stdout = anstream::stdout().lock();
             let reader = args.reader.display();
             if unreadable.is_empty() {
@@ -113,7 +113,7 @@ pub fn run(args: ExpectArgs) -> Result<Exit> {
             }
         }
         OutputFormat::Github | OutputFormat::Junit => {
-            super::finish(&report, args.output, &args.reader, &labels)?;
+            super::finish(&report, args.output, &args.reader, &labels, args.quiet)?;
         }
     }
     Ok(Exit::from_ok(unreadable.is_empty()))

@@ -28,10 +28,11 @@ pub(crate) fn finish(
     format: OutputFormat,
     schema: &Path,
     against: &[String],
+    quiet: bool,
 ) -> Result<Exit> {
     let mut stdout = anstream::stdout().lock();
     match format {
-        OutputFormat::Text => render::text::compat(&mut stdout, report, against)?,
+        OutputFormat::Text => render::text::compat(&mut stdout, report, against, quiet)?,
         OutputFormat::Json => render::json::compat(&mut stdout, report)?,
         OutputFormat::Github | OutputFormat::Junit => {
             let name = schema.display().to_string();

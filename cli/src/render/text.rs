@@ -9,7 +9,12 @@ use crate::validate::{InvalidRecord, Payload, Sink, Summary, Tally};
 
 /// The text report: breaking changes (with examples), then the others, then
 /// a summary line.
-pub fn compat(out: &mut impl Write, report: &CompatReport, labels: Labels<'_>) -> io::Result<()> {
+pub fn compat(
+    out: &mut impl Write,
+    report: &CompatReport,
+    labels: Labels<'_>,
+    quiet: bool,
+) -> io::Result<()> {
     let breaking: Vec<&Change> = report.breaking().collect();
     let other: Vec<&Change> = report
         .changes
@@ -25,6 +30,9 @@ pub fn compat(out: &mut impl Write, report: &CompatReport, labels: Labels<'_>) -
                 "    {DIM}example (writer accepts, reader rejects):{DIM:#} {example}"
             )?;
         }
+    }
+    if quiet {
+        return Ok(());
     }
     if !other.is_empty() {
         if !breaking.is_empty() {
