@@ -11,7 +11,8 @@
 # Data: RECORDS OrderPlaced events from cli/examples/order_events.rs, about
 # 2% invalid (wrong type, missing required, bad format, enum miss, extra
 # property). Reports wall time, records per second and peak RSS (GNU time)
-# as a Markdown table for BENCHMARKS.md. Fast tools: best of 3 runs.
+# as a Markdown table for BENCHMARKS.md. The fast tools take turns for three
+# rounds and keep their best run.
 #
 # Usage: ci/bench-validate.sh [RECORDS]     (default 1000000)
 # Everything it installs or writes goes under target/bench-validate/.
@@ -85,36 +86,34 @@ cp "$SCHEMA" "$OUT/order-placed.json"
 printf '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "array", "items": {"$ref": "order-placed.json"}}\n' \
     >"$OUT/order-placed-array.json"
 
-# measure NAME RUNS COMMAND...: runs COMMAND (output to $OUT/NAME.out) RUNS
-# times and keeps the fastest: "wall_seconds cpu_seconds peak_kb".
-measure() {
-    local name="$1" runs="$2"
-    shift 2
-    local best=""
-    for _ in $(seq "$runs"); do
-        /usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>&1 || true
-        local this
-        this="$(tail -n 1 "$OUT/$name.time" | awk '{ printf "%s %.2f %s", $1, $2 + $3, $4 }')"
-        if [ -z "$best" ] || awk -v a="${this%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-            best="$this"
-        fi
-    done
-    echo "$best"
+# run NAME COMMAND...: runs COMMAND once (output to $OUT/NAME.out) and keeps
+# in BEST[NAME] the fastest run so far as "wall_seconds cpu_seconds peak_kb".
+declare -A BEST
+run() {
+    local name="$1"
+    shift
+    /usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>&1 || true
+    local this best="${BEST[$name]:-}"
+    this="$(tail -n 1 "$OUT/$name.time" | awk '{ printf "%s %.2f %s", $1, $2 + $3, $4 }')"
+    if [ -z "$best" ] || awk -v a="${this%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
+        BEST[$name]="$this"
+    fi
 }
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-step "charter validate"
-CHARTER_ALL="$(measure charter 3 "$CHARTER" validate --schema "$SCHEMA" "$DATA" --quiet --output json)"
-CHARTER_ONE="$(measure charter-j1 3 "$CHARTER" validate --schema "$SCHEMA" "$DATA" --quiet --output json --jobs 1)"
-step "validate_loop"
-LOOP_T="$(measure loop 3 "$LOOP" "$SCHEMA" "$DATA")"
-step "ajv"
-AJV_T="$(measure ajv 3 node "$OUT/node/ajv-validate.js" "$SCHEMA" "$DATA")"
+# The fast tools take turns, three rounds, so each meets the same load.
+for round in 1 2 3; do
+    step "round $round: charter, charter --jobs 1, validate_loop, ajv"
+    run charter "$CHARTER" validate --schema "$SCHEMA" "$DATA" --quiet --output json
+    run charter-j1 "$CHARTER" validate --schema "$SCHEMA" "$DATA" --quiet --output json --jobs 1
+    run loop "$LOOP" "$SCHEMA" "$DATA"
+    run ajv node "$OUT/node/ajv-validate.js" "$SCHEMA" "$DATA"
+done
 step "check-jsonschema (slow)"
-CJS_T="$(measure check-jsonschema 1 "$OUT/venv/bin/check-jsonschema" --schemafile "$OUT/order-placed-array.json" "$ARRAY")"
+run check-jsonschema "$OUT/venv/bin/check-jsonschema" --schemafile "$OUT/order-placed-array.json" "$ARRAY"
 step "charter, three times the records through stdin (memory must not grow)"
 cat "$DATA" "$DATA" "$DATA" >"$OUT/triple.ndjson"
-TRIPLE_T="$(measure charter-triple 1 sh -c "\"$CHARTER\" validate --schema \"$SCHEMA\" - --quiet --output json <\"$OUT/triple.ndjson\"")"
+run charter-triple sh -c "\"$CHARTER\" validate --schema \"$SCHEMA\" - --quiet --output json <\"$OUT/triple.ndjson\""
 rm -f "$OUT/triple.ndjson"
 
 counts() {
@@ -126,8 +125,8 @@ counts() {
 }
 
 row() {
-    local name="$1" label="$2" records="$3" result="$4"
-    read -r seconds cpu kb <<<"$result"
+    local name="$1" label="$2" records="$3"
+    read -r seconds cpu kb <<<"${BEST[$name]}"
     awk -v l="$label" -v s="$seconds" -v u="$cpu" -v k="$kb" -v n="$records" -v c="$(counts "$name")" \
         'BEGIN { printf "| %s | %.2f s | %.2f s | %d | %.0f MB | %s |\n", l, s, u, n / s, k / 1024, c }'
 }
@@ -136,12 +135,12 @@ step "results"
 {
     echo "| tool | wall time | CPU time | records/s | peak RSS | verdict |"
     echo "| --- | ---: | ---: | ---: | ---: | --- |"
-    row charter "charter validate ($(nproc) cores)" "$RECORDS" "$CHARTER_ALL"
-    row charter-j1 "charter validate --jobs 1" "$RECORDS" "$CHARTER_ONE"
-    row loop "validate_loop (jsonschema crate, 1 thread)" "$RECORDS" "$LOOP_T"
-    row ajv "ajv + ajv-formats (Node)" "$RECORDS" "$AJV_T"
-    row check-jsonschema "check-jsonschema" "$RECORDS" "$CJS_T"
-    row charter-triple "charter validate, 3x the records on stdin" "$((RECORDS * 3))" "$TRIPLE_T"
+    row charter "charter validate ($(nproc) cores)" "$RECORDS"
+    row charter-j1 "charter validate --jobs 1" "$RECORDS"
+    row loop "validate_loop (jsonschema crate, 1 thread)" "$RECORDS"
+    row ajv "ajv + ajv-formats (Node)" "$RECORDS"
+    row check-jsonschema "check-jsonschema" "$RECORDS"
+    row charter-triple "charter validate, 3x the records on stdin" "$((RECORDS * 3))"
     echo
     echo "Versions: $("$CHARTER" --version), $(rustc --version | cut -d' ' -f1-2)," \
         "jsonschema crate $(grep -A1 '^name = "jsonschema"$' Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')," \

@@ -40,7 +40,23 @@ fn record(validator: &Validator, buf: &[u8], span: &Span) -> Option<Vec<Issue>> 
     if let Some(message) = span.broken {
         return Some(vec![json_issue(span.line, message.to_string())]);
     }
-    let value: Value = match serde_json::from_slice(&buf[span.start..span.end]) {
+    let bytes = &buf[span.start..span.end];
+    // One pass over the whole record is faster than the parser checking
+    // UTF-8 string by string.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let before = &bytes[..e.valid_up_to()];
+            let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+            let line = span.line + memchr::memchr_iter(b'\n', before).count() as u64;
+            let column = before.len() - line_start + 1;
+            return Some(vec![json_issue(
+                line,
+                format!("invalid UTF-8 at column {column}"),
+            )]);
+        }
+    };
+    let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(e) => {
             // The parser counts lines from the record's first.
@@ -204,6 +220,20 @@ mod tests {
         assert_eq!(
             (issue.line, issue.keyword.as_str(), issue.message.as_str()),
             (12, "json", "expected ident at column 5")
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_line_and_column() {
+        let validator = validator("{}");
+        let mut batch = batch(&["{\"a\":\n  \"x"], 3);
+        batch.buf.extend_from_slice(b"\xff\"}");
+        batch.spans[0].end = batch.buf.len();
+        let checked = check(&validator, &batch);
+        let issue = &checked.invalid[0].issues[0];
+        assert_eq!(
+            (issue.line, issue.keyword.as_str(), issue.message.as_str()),
+            (4, "json", "invalid UTF-8 at column 5")
         );
     }
 
