@@ -3,69 +3,31 @@
 //! absent). The verdict under both policies and every change of the diff,
 //! with its message and example, is snapshotted.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use schemas::{CompatibilityMode, NoReferences, Policy, Schema, SchemaType};
+
+mod common;
+
+use common::Golden;
+
+#[test]
+fn golden_cases() {
+    Golden {
+        schema_type: SchemaType::Avro,
+        extension: "avsc",
+        folder: "avro",
+        snapshot: "avro",
+        policies: &[Policy::Strict, Policy::Lenient],
+        minimum: 25,
+    }
+    .run();
+}
 
 fn load(path: &Path) -> Schema {
     let text = std::fs::read_to_string(path).unwrap();
     Schema::parse(SchemaType::Avro, &text, &NoReferences)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn render(case: &Path) -> String {
-    let old = load(&case.join("old.avsc"));
-    let new = load(&case.join("new.avsc"));
-    let mode: CompatibilityMode = std::fs::read_to_string(case.join("mode"))
-        .map(|m| m.trim().parse().unwrap())
-        .unwrap_or_default();
-    let mut out = String::new();
-    for policy in [Policy::Strict, Policy::Lenient] {
-        let report = schemas::check(&new, &[&old], mode, policy).unwrap();
-        let mut changes = schemas::diff(&old, &new, policy).unwrap();
-        schemas::attach_diff_examples(&mut changes, &old, &new);
-        let _ = writeln!(
-            out,
-            "{mode} {policy}: {}",
-            if report.compatible {
-                "compatible"
-            } else {
-                "INCOMPATIBLE"
-            }
-        );
-        for change in &changes {
-            let _ = writeln!(
-                out,
-                "  {} {} [{}]",
-                change.kind,
-                change.path,
-                change.breaks.sides().join(",")
-            );
-            let _ = writeln!(out, "    {}", change.message);
-            if let Some(example) = &change.example {
-                let _ = writeln!(out, "    example: {example}");
-            }
-        }
-    }
-    out
-}
-
-#[test]
-fn golden_cases() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/compat/avro");
-    let mut cases: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 25);
-    for case in cases {
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!("avro", render(&case));
-        });
-    }
 }
 
 /// The example `OrderPlaced` contract of the README and benches: v2 is a
