@@ -441,8 +441,7 @@ impl<'a> Differ<'a> {
     /// `not`: the new `not` must exclude no more than the old one did, so the
     /// two subschemas are compared with their roles swapped.
     fn not(&mut self, o_not: NodeId, u_not: NodeId, out: &mut Out) -> Result<(), CompatError> {
-        let swapped = Differ::new(self.update, self.original, self.policy);
-        let mut swapped = swapped;
+        let mut swapped = Differ::new(self.update, self.original, self.policy);
         let changes = swapped.compare(u_not, o_not)?;
         if changes.is_empty() {
             return Ok(());
