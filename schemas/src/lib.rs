@@ -24,10 +24,12 @@ pub mod avro;
 pub mod change;
 pub mod compat;
 pub mod json;
+pub mod payload;
 pub mod protobuf;
 pub mod resolver;
 pub mod schema;
 pub mod schema_type;
+pub mod wire;
 
 pub use change::{Breaks, Change, ChangeKind};
 pub use compat::{

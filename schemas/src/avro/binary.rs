@@ -127,6 +127,26 @@ pub enum DecodeError {
     },
 }
 
+impl DecodeError {
+    /// Where in the datum decoding stopped (a JSON pointer; empty for the
+    /// datum itself, and after it for trailing bytes).
+    pub fn path(&self) -> &str {
+        match self {
+            DecodeError::UnexpectedEnd { path, .. }
+            | DecodeError::InvalidVarint { path, .. }
+            | DecodeError::IntOutOfRange { path, .. }
+            | DecodeError::InvalidBoolean { path, .. }
+            | DecodeError::InvalidLength { path, .. }
+            | DecodeError::InvalidUtf8 { path, .. }
+            | DecodeError::InvalidUnionIndex { path, .. }
+            | DecodeError::InvalidEnumIndex { path, .. }
+            | DecodeError::TooManyItems { path, .. }
+            | DecodeError::TooDeep { path, .. } => path,
+            DecodeError::TrailingBytes { .. } => "",
+        }
+    }
+}
+
 fn at(path: &str) -> String {
     if path.is_empty() {
         "the root".to_string()

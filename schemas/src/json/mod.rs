@@ -79,6 +79,12 @@ impl JsonSchema {
         &self.documents[0].value
     }
 
+    /// The base URI of the schema document (its `$id`, or Charter's name for
+    /// a document without one).
+    pub fn base_uri(&self) -> &str {
+        &self.documents[0].uri
+    }
+
     /// The canonical text of the schema document.
     pub fn canonical(&self) -> &str {
         &self.canonical
