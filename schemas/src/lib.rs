@@ -29,6 +29,7 @@ pub mod protobuf;
 pub mod resolver;
 pub mod schema;
 pub mod schema_type;
+pub mod triage;
 pub mod wire;
 
 pub use change::{Breaks, Change, ChangeKind};

@@ -218,6 +218,17 @@ impl PayloadValidator {
         }
     }
 
+    /// Every reason a payload [`decode`](Self::decode) answered is not valid.
+    /// Decoding Avro and Protobuf binary already checks every value (and
+    /// proto2 `required` fields), so only JSON Schema instances have
+    /// anything left to check.
+    pub fn check_decoded(&self, decoded: &Decoded) -> Vec<PayloadIssue> {
+        match &self.prepared {
+            Prepared::Json { .. } => self.check(&decoded.value),
+            Prepared::Avro | Prepared::Protobuf { .. } => Vec::new(),
+        }
+    }
+
     /// Decodes serialized bytes (the framing removed): UTF-8 JSON text for
     /// JSON Schema, one binary datum for Avro, the binary encoding of a
     /// message for Protobuf (the message at `indexes` when given, from the

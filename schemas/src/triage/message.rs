@@ -1,0 +1,129 @@
+//! A message to triage, as it arrives: serialized bytes, or a JSON value a
+//! dead-letter tool exported.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use serde_json::Value;
+
+/// The keys of a dead-letter export record (`{"key": ..., "value": ...,
+/// "headers": ...}` and what Kafka tools add around it).
+pub const ENVELOPE_KEYS: &[&str] = &[
+    "key",
+    "value",
+    "payload",
+    "headers",
+    "topic",
+    "partition",
+    "offset",
+    "timestamp",
+    "timestampType",
+    "timestamp_type",
+    "key_schema_id",
+    "value_schema_id",
+];
+
+/// One message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Serialized bytes: framed by a Confluent serializer, or not.
+    Bytes(Vec<u8>),
+    /// A JSON value as a tool exported it (never framed).
+    Json(Value),
+}
+
+impl Message {
+    /// The message a dead-letter record's `value` holds: a string is the
+    /// base64 of the bytes (standard or URL-safe alphabet, padding
+    /// optional), or when it is not base64, the text itself as UTF-8 bytes;
+    /// `null` (a tombstone) is no bytes; any other JSON is the message.
+    pub fn from_value(value: Value) -> Message {
+        match value {
+            Value::String(text) => match decode_base64(&text) {
+                Some(bytes) => Message::Bytes(bytes),
+                None => Message::Bytes(text.into_bytes()),
+            },
+            Value::Null => Message::Bytes(Vec::new()),
+            other => Message::Json(other),
+        }
+    }
+
+    /// The message of one exported record: the `value` (or `payload`) of a
+    /// dead-letter envelope (see [`is_envelope`]), or else the value itself,
+    /// a JSON message.
+    pub fn from_record(record: Value) -> Message {
+        if !is_envelope(&record) {
+            return Message::Json(record);
+        }
+        let Value::Object(mut fields) = record else {
+            unreachable!("an envelope is an object")
+        };
+        let value = fields
+            .remove("value")
+            .or_else(|| fields.remove("payload"))
+            .unwrap_or(Value::Null);
+        Message::from_value(value)
+    }
+
+    /// The message's bytes, if it arrived as bytes.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Message::Bytes(bytes) => Some(bytes),
+            Message::Json(_) => None,
+        }
+    }
+}
+
+/// True for an object with a `value` (or `payload`) key and only the keys a
+/// dead-letter export writes ([`ENVELOPE_KEYS`]).
+pub fn is_envelope(record: &Value) -> bool {
+    let Value::Object(fields) = record else {
+        return false;
+    };
+    (fields.contains_key("value") || fields.contains_key("payload"))
+        && fields.keys().all(|k| ENVELOPE_KEYS.contains(&k.as_str()))
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let unpadded = trimmed.trim_end_matches('=');
+    [STANDARD, URL_SAFE].iter().find_map(|engine| {
+        let padded = format!("{unpadded}{}", "=".repeat((4 - unpadded.len() % 4) % 4));
+        engine.decode(padded).ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn envelope_values_are_base64_bytes_text_or_json() {
+        assert_eq!(
+            Message::from_record(json!({"key": "k", "value": "AAAAAAF7fQ==", "headers": []})),
+            Message::Bytes(vec![0, 0, 0, 0, 1, b'{', b'}'])
+        );
+        assert_eq!(
+            Message::from_record(json!({"value": {"id": 1}, "offset": 7})),
+            Message::Json(json!({"id": 1}))
+        );
+        assert_eq!(
+            Message::from_record(json!({"value": "{\"id\": 1}"})),
+            Message::Bytes(b"{\"id\": 1}".to_vec())
+        );
+        assert_eq!(
+            Message::from_record(json!({"payload": null})),
+            Message::Bytes(Vec::new())
+        );
+    }
+
+    #[test]
+    fn a_message_with_other_keys_is_not_an_envelope() {
+        let order = json!({"value": 12, "currency": "EUR"});
+        assert_eq!(Message::from_record(order.clone()), Message::Json(order));
+        assert!(!is_envelope(&json!([1])));
+    }
+}
