@@ -521,6 +521,46 @@ async fn avro_and_protobuf_are_judged_and_served() {
     );
 }
 
+/// Regression (issue 5): confluent-kafka's `ProtobufSerializer` with
+/// `skip.known.types=False` registers each well-known import under its file
+/// name, as a descriptor named like the built-in file, then refers to it;
+/// the registration answered 500 (a panic in the Protobuf compiler).
+#[tokio::test]
+async fn r5_well_known_imports_register_as_subjects_of_their_own() {
+    let server = Server::start();
+    let timestamp = schemas::protobuf::ProtobufSchema::parse(
+        "syntax = \"proto3\";\npackage google.protobuf;\nmessage Timestamp { int64 seconds = 1; int32 nanos = 2; }\n",
+        &schemas::NoReferences,
+    )
+    .unwrap()
+    .file_descriptor_base64_named("google/protobuf/timestamp.proto");
+    let event = json!({
+        "schemaType": "PROTOBUF",
+        "schema": "syntax = \"proto3\";\nimport \"google/protobuf/timestamp.proto\";\nmessage Event { google.protobuf.Timestamp at = 1; }\n",
+        "references": [{"name": "google/protobuf/timestamp.proto", "subject": "google/protobuf/timestamp.proto", "version": 1}],
+    });
+    steps!(server;
+        POST "/subjects/google%2Fprotobuf%2Ftimestamp.proto/versions", json!({"schemaType": "PROTOBUF", "schema": timestamp})
+            => 200 has(json!({"id": 1, "version": 1}));
+        POST "/subjects/google%2Fprotobuf%2Ftimestamp.proto", json!({"schemaType": "PROTOBUF", "schema": timestamp})
+            => 200 has(json!({"id": 1, "version": 1}));
+        POST "/subjects/events/versions", event => 200 has(json!({"id": 2, "version": 1}));
+        GET "/schemas/ids/2" => 200 has(json!({"references": event["references"]}));
+    );
+    let text = server
+        .get("/subjects/google%2Fprotobuf%2Ftimestamp.proto/versions/1")
+        .await;
+    let text = text.body["schema"].as_str().unwrap();
+    assert!(
+        text.contains("package google.protobuf;") && text.contains("message Timestamp"),
+        "{text}"
+    );
+    let served = server
+        .get("/subjects/google%2Fprotobuf%2Ftimestamp.proto/versions/1?deleted=true&format=serialized")
+        .await;
+    assert_eq!(served.body["schema"], timestamp, "{}", served.text);
+}
+
 #[tokio::test]
 async fn the_wire_details_clients_trip_on() {
     let server = Server::start_with(&["--max-body-bytes", "2048"]);

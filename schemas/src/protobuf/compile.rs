@@ -68,7 +68,7 @@ pub(crate) fn compile(text: &str, resolver: &dyn Resolver) -> Result<FileDescrip
             }
         }
     }
-    topological(&main_name, &files, &builtin, &mut Vec::new(), &mut order)?;
+    topological(&main_name, &files, &mut Vec::new(), &mut order)?;
     // A fresh pool with only the well-known files this schema imports:
     // cheaper than a copy of the whole built-in set.
     let mut pool = DescriptorPool::new();
@@ -181,15 +181,17 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
 }
 
 /// Appends the files `name` needs, then `name`, to `order` (dependencies
-/// first), rejecting import cycles.
+/// first), rejecting import cycles. Imports of built-in files are left to
+/// the pool; `name` itself is always loaded, even when it carries a built-in
+/// name (the Python serializer with `skip.known.types=False` registers
+/// `google/protobuf/timestamp.proto` as a schema of its own).
 fn topological(
     name: &str,
     files: &HashMap<String, Loaded>,
-    builtin: &DescriptorPool,
     stack: &mut Vec<String>,
     order: &mut Vec<String>,
 ) -> Result<(), ParseError> {
-    if order.iter().any(|n| n == name) || builtin.get_file_by_name(name).is_some() {
+    if order.iter().any(|n| n == name) {
         return Ok(());
     }
     if let Some(start) = stack.iter().position(|n| n == name) {
@@ -200,7 +202,11 @@ fn topological(
     }
     stack.push(name.to_string());
     for dependency in &files[name].descriptor.dependency {
-        topological(dependency, files, builtin, stack, order)?;
+        // Only built-in imports were left out of `files`: the pool has them.
+        if !files.contains_key(dependency) {
+            continue;
+        }
+        topological(dependency, files, stack, order)?;
     }
     stack.pop();
     order.push(name.to_string());

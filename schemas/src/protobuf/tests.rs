@@ -234,6 +234,40 @@ fn serialized_descriptors_round_trip_with_their_imports() {
     assert_eq!(from_base64.message_names(), vec!["Price".to_string()]);
 }
 
+/// Regression (issue 5): confluent-kafka's `ProtobufSerializer` with
+/// `skip.known.types=False` registers each well-known import as a schema of
+/// its own, sent as its descriptor under its own name; compiling it panicked.
+#[test]
+fn r5_a_well_known_file_registers_as_a_schema_of_its_own() {
+    use base64::Engine;
+    use prost_reflect::prost::Message;
+
+    // The built-in file, sent as the Python serializer sends it.
+    let serialized = |name: &str| {
+        let file = prost_reflect::DescriptorPool::global()
+            .get_file_by_name(name)
+            .unwrap();
+        let encoded = base64::engine::general_purpose::STANDARD
+            .encode(file.file_descriptor_proto().encode_to_vec());
+        ProtobufSchema::parse(&encoded, &NoReferences).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let timestamp = serialized("google/protobuf/timestamp.proto");
+    assert_eq!(timestamp.file_name(), "google/protobuf/timestamp.proto");
+    assert_eq!(
+        timestamp.message_names(),
+        vec!["google.protobuf.Timestamp".to_string()]
+    );
+    // One with built-in imports of its own.
+    let api = serialized("google/protobuf/api.proto");
+    assert_eq!(api.file_name(), "google/protobuf/api.proto");
+    assert!(
+        api.imports()
+            .contains(&"google/protobuf/type.proto".to_string()),
+        "{:?}",
+        api.imports()
+    );
+}
+
 use crate::Resolver;
 
 #[test]
