@@ -681,3 +681,29 @@ async fn logs_are_json_when_asked() {
     assert_eq!(span["status"], 200);
     assert!(span["latency_ms"].is_number(), "{request_line}");
 }
+
+#[tokio::test]
+async fn avro_resolved_format_inlines_referenced_types() {
+    let server = Server::start();
+    let customer = json!({"schema": r#"{"type":"record","name":"Customer","namespace":"com.acme","fields":[{"name":"email","type":"string"}]}"#});
+    let order = json!({
+        "schema": r#"{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"buyer","type":"Customer"},{"name":"seller","type":"com.acme.Customer"}]}"#,
+        "references": [{"name": "com.acme.Customer", "subject": "customer", "version": 1}]
+    });
+    steps!(server;
+        POST "/subjects/customer/versions", customer => 200 has(json!({"id": 1}));
+        POST "/subjects/order/versions", order => 200 has(json!({"id": 2}));
+    );
+    let plain = server.get("/schemas/ids/2").await.body;
+    let resolved = server.get("/schemas/ids/2?format=resolved").await.body;
+    let text = |body: &Value| -> Value {
+        serde_json::from_str(body["schema"].as_str().expect("a schema text")).expect("JSON")
+    };
+    // Stored: the reference by name. Resolved: the record in full at its
+    // first use, by name after that.
+    assert_eq!(text(&plain)["fields"][0]["type"], "com.acme.Customer");
+    let resolved = text(&resolved);
+    assert_eq!(resolved["fields"][0]["type"]["name"], "com.acme.Customer");
+    assert_eq!(resolved["fields"][0]["type"]["fields"][0]["name"], "email");
+    assert_eq!(resolved["fields"][1]["type"], "com.acme.Customer");
+}

@@ -91,33 +91,33 @@ impl Registry {
 
     /// A schema's text in the `format` a client asked for: the stored
     /// canonical text by default, base64 of the descriptor for Protobuf's
-    /// `serialized`. Avro's `resolved` is the canonical text when the schema
-    /// has no references, and refused (501) when it has: inlining them is not
-    /// built yet, and an unresolved text under that name would mislead.
+    /// `serialized`, and for Avro's `resolved` one self-contained schema with
+    /// the named types of its references written in full at their first use.
     pub async fn schema_text<'a>(
         &self,
         entry: &'a CachedSchema,
         format: Option<&str>,
     ) -> Result<Cow<'a, str>, Error> {
         let record = &entry.record;
-        match Format::of(format, record.schema_type) {
-            Format::Default => Ok(Cow::Borrowed(&record.text)),
-            Format::Resolved if record.references.is_empty() => Ok(Cow::Borrowed(&record.text)),
-            Format::Resolved => Err(Error::UnsupportedFormat {
-                format: "resolved".to_string(),
-                schema_type: record.schema_type,
-            }),
-            Format::Serialized => {
-                let parsed = self.parsed(record.id).await?;
-                let protobuf = parsed.as_protobuf().ok_or_else(|| {
-                    Error::Store(crate::store::StoreError::Corrupt(format!(
-                        "schema {} is stored as PROTOBUF but did not parse as one",
-                        record.id
-                    )))
-                })?;
-                Ok(Cow::Owned(protobuf.file_descriptor_base64()))
-            }
+        let format = Format::of(format, record.schema_type);
+        if format == Format::Default || (format == Format::Resolved && record.references.is_empty())
+        {
+            return Ok(Cow::Borrowed(&record.text));
         }
+        let parsed = self.parsed(record.id).await?;
+        let corrupt = || {
+            Error::Store(crate::store::StoreError::Corrupt(format!(
+                "schema {} is stored as {} but did not parse as one",
+                record.id, record.schema_type
+            )))
+        };
+        Ok(Cow::Owned(match format {
+            Format::Serialized => parsed
+                .as_protobuf()
+                .ok_or_else(corrupt)?
+                .file_descriptor_base64(),
+            _ => parsed.as_avro().ok_or_else(corrupt)?.resolved(),
+        }))
     }
 
     /// The highest id ever allocated.
