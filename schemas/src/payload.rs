@@ -142,7 +142,7 @@ impl PayloadValidator {
         let prepared = if let Some(json) = schema.as_json() {
             Prepared::Json {
                 validator: json.validator().map_err(PrepareError::Validator)?,
-                base: json.base_uri().to_string(),
+                base: document_base(json),
             }
         } else if let Some(protobuf) = schema.as_protobuf() {
             let message = match message {
@@ -345,6 +345,15 @@ fn protobuf_issue(e: ProtobufError) -> PayloadIssue {
     }
 }
 
+/// The URI keywords of the schema document itself are reported under: its
+/// `$id` (the validator resolves against it) or else the default base.
+fn document_base(json: &crate::json::JsonSchema) -> String {
+    match json.value().get("$id").and_then(Value::as_str) {
+        Some(id) => id.split('#').next().unwrap_or(id).to_string(),
+        None => json.base_uri().to_string(),
+    }
+}
+
 /// `#/pointer` for a keyword of the schema document itself, and
 /// `DOCUMENT#/pointer` for one found in a referenced document.
 fn schema_path(base: &str, e: &jsonschema::ValidationError<'_>) -> String {
@@ -403,6 +412,16 @@ mod tests {
         assert_eq!(issues[0].schema_path, "#/properties/qty/minimum");
         let broken = v.decode(b"{\"qty\":", None).unwrap_err();
         assert_eq!(broken.keyword, JSON_KEYWORD);
+    }
+
+    #[test]
+    fn keywords_of_a_schema_with_an_id_are_paths_in_that_schema() {
+        let v = prepared(
+            SchemaType::Json,
+            r#"{"$id":"https://example.com/order.json#","properties":{"qty":{"minimum":1}}}"#,
+        );
+        let issues = v.check(&serde_json::json!({"qty": 0}));
+        assert_eq!(issues[0].schema_path, "#/properties/qty/minimum");
     }
 
     #[test]
