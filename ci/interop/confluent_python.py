@@ -13,12 +13,12 @@ only when every check passed.
 
 import json
 import sys
-import traceback
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
-from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
+
+from checks import Checks, expect_error
 
 SUBJECT = "interop-orders-value"
 
@@ -40,27 +40,9 @@ def schema(document):
     return Schema(json.dumps(document), schema_type="JSON")
 
 
-def expect_error(call, status, code):
-    try:
-        call()
-    except SchemaRegistryError as e:
-        assert (e.http_status_code, e.error_code) == (status, code), (
-            f"expected {status}/{code}, got {e.http_status_code}/{e.error_code}: {e.error_message}"
-        )
-        return e
-    raise AssertionError(f"expected an error {status}/{code}, got success")
-
-
 def main(url):
     client = SchemaRegistryClient({"url": url})
-    checks = []
-
-    def check(name):
-        def register(fn):
-            checks.append((name, fn))
-            return fn
-
-        return register
+    check = Checks()
 
     state = {}
 
@@ -175,19 +157,7 @@ def main(url):
         assert deleted.compatibility_level.value == "FULL", deleted
         assert client.get_compatibility() == "BACKWARD"
 
-    passed = failed = 0
-    for name, fn in checks:
-        try:
-            fn()
-        except Exception:  # noqa: BLE001 - report every failing check
-            failed += 1
-            print(f"FAIL {name}")
-            traceback.print_exc(file=sys.stdout)
-        else:
-            passed += 1
-            print(f"ok   {name}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return check.run()
 
 
 if __name__ == "__main__":
