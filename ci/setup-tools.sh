@@ -11,5 +11,6 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" >&2
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r ci/interop/requirements.txt >&2
-"$venv/bin/python" -c "import confluent_kafka; print('confluent-kafka', confluent_kafka.version()[0])" >&2
+# The serdes the interop scripts use import fastavro, protobuf and googleapis-common-protos.
+"$venv/bin/python" -c "import importlib.metadata, confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.protobuf; print('confluent-kafka', importlib.metadata.version('confluent-kafka'))" >&2
 echo "$PWD/$venv"
