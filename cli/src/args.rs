@@ -51,6 +51,10 @@ pub enum Command {
     /// List a subject's versions.
     #[command(after_help = EXIT_CODES_HELP)]
     Versions(VersionsArgs),
+    /// Triage messages a consumer could not read: which schema wrote each,
+    /// whether it is valid, and why the consumer cannot read it.
+    #[command(long_about = crate::commands::triage::TRIAGE_ABOUT)]
+    Triage(TriageArgs),
 }
 
 /// `charter diff OLD NEW`.
@@ -165,6 +169,49 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
+
+/// `charter triage MESSAGE... [--subject S] [--reader FILE | --reader-version N]`.
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// Messages: a file of raw bytes (one message, framed or not), `.ndjson`
+    /// or `.jsonl` (one dead-letter record or JSON message per line), `.json`
+    /// (one record or message, or an array of them), a directory (every
+    /// file below it), or `-` for NDJSON on stdin.
+    #[arg(required = true, value_name = "MESSAGE")]
+    pub messages: Vec<PathBuf>,
+    /// The consumer's subject: where the writer should be registered, whose
+    /// versions unframed messages are matched against, and where
+    /// --reader-version is taken from.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// Match unframed messages against every version of every subject.
+    #[arg(long)]
+    pub all_subjects: bool,
+    /// The schema the consumer reads with (.json, .avsc or .proto; see --type).
+    #[arg(long, value_name = "FILE", conflicts_with = "reader_version")]
+    pub reader: Option<PathBuf>,
+    /// The consumer reads with this registered version of --subject: a
+    /// number or `latest`.
+    #[arg(long, value_name = "N|latest", requires = "subject")]
+    pub reader_version: Option<VersionRef>,
+    /// The Protobuf message the reader reads: a full name or one relative to
+    /// the package. Default: the first top-level message.
+    #[arg(long, value_name = "NAME")]
+    pub message: Option<String>,
+    /// How to read the reader's schema file.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Worker threads; one per core by default.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Output format: `text` (a block per message that is not valid, then
+    /// the summary) or `json` (`{"messages": [...], "summary": {...}}`).
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+    /// The registry the writer schemas are fetched from.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 /// How payload records are laid out.

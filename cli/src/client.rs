@@ -532,6 +532,21 @@ impl Client {
         })
     }
 
+    /// `GET /schemas/ids/{id}/versions`: the subjects and versions holding
+    /// schema `id`, soft-deleted ones too with `deleted`. The answer does not
+    /// say which are deleted; compare with a call without `deleted`.
+    pub fn schema_versions(&self, id: i64, deleted: bool) -> Result<Vec<(String, i32)>, Error> {
+        #[derive(Deserialize)]
+        struct Usage {
+            subject: String,
+            version: i32,
+        }
+        let path = format!("schemas/ids/{id}/versions");
+        let query: &[(&str, &str)] = if deleted { &[("deleted", "true")] } else { &[] };
+        let usages: Vec<Usage> = self.call(Method::GET, &path, query, None)?;
+        Ok(usages.into_iter().map(|u| (u.subject, u.version)).collect())
+    }
+
     /// `POST /subjects/{s}`: the version holding this schema, if any.
     pub fn lookup(
         &self,

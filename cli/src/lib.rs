@@ -8,6 +8,7 @@ pub mod exit;
 pub mod input;
 pub mod manifest;
 pub mod render;
+pub mod triage;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
         Command::Get(args) => commands::get::run(args),
         Command::Subjects(args) => commands::subjects::run(args),
         Command::Versions(args) => commands::versions::run(args),
+        Command::Triage(args) => commands::triage::run(args),
     };
     match outcome {
         Ok(exit) => exit.into(),

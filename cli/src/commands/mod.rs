@@ -8,6 +8,7 @@ pub mod push;
 pub mod register;
 mod subject;
 pub mod subjects;
+pub mod triage;
 pub mod validate;
 pub mod versions;
 

@@ -14,6 +14,7 @@ pub mod json;
 pub mod junit;
 mod locate;
 pub mod text;
+pub mod triage;
 
 use std::io::{self, Write};
 

@@ -21,7 +21,7 @@
 
 mod pipeline;
 mod progress;
-mod source;
+pub(crate) mod source;
 mod worker;
 
 use std::io;
