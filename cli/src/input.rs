@@ -28,12 +28,13 @@ pub fn schema_type(path: &Path, explicit: Option<SchemaType>) -> Result<SchemaTy
     }
 }
 
-/// Resolves references from `--reference NAME=FILE` and from files next to
-/// the referencing schema.
+/// Resolves references from `--reference NAME=FILE`, from files next to the
+/// referencing schema, and then from `--proto-path` directories.
 #[derive(Debug, Clone)]
 pub struct FileResolver {
     named: HashMap<String, PathBuf>,
     dir: PathBuf,
+    search: Vec<PathBuf>,
 }
 
 impl FileResolver {
@@ -50,7 +51,23 @@ impl FileResolver {
             }
             named.insert(name.to_string(), path);
         }
-        Ok(FileResolver { named, dir })
+        Ok(FileResolver {
+            named,
+            dir,
+            search: Vec::new(),
+        })
+    }
+
+    /// Also looks relative names up in `dirs`, in order, after the schema's
+    /// own directory (`--proto-path`).
+    pub fn search_in(mut self, dirs: &[PathBuf]) -> Result<FileResolver> {
+        for dir in dirs {
+            if !dir.is_dir() {
+                bail!("--proto-path {}: no such directory", dir.display());
+            }
+        }
+        self.search = dirs.to_vec();
+        Ok(self)
     }
 }
 
@@ -66,7 +83,9 @@ impl Resolver for FileResolver {
         if relative.contains("://") || relative.starts_with('/') {
             return None;
         }
-        std::fs::read_to_string(self.dir.join(relative)).ok()
+        std::iter::once(&self.dir)
+            .chain(&self.search)
+            .find_map(|dir| std::fs::read_to_string(dir.join(relative)).ok())
     }
 }
 
@@ -76,6 +95,6 @@ pub fn load(path: &Path, input: &InputArgs) -> Result<Schema> {
     let schema_type = schema_type(path, input.schema_type).with_context(|| display.to_string())?;
     let text = std::fs::read_to_string(path).with_context(|| format!("{display}: cannot read"))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let resolver = FileResolver::new(dir, &input.references)?;
+    let resolver = FileResolver::new(dir, &input.references)?.search_in(&input.proto_paths)?;
     Schema::parse(schema_type, &text, &resolver).with_context(|| display.to_string())
 }

@@ -1113,3 +1113,76 @@ fn validate_takes_the_schema_from_a_subject() {
     let neither = charter(&["validate", &valid]);
     assert_eq!(neither.code, 2, "{}", neither.transcript());
 }
+
+#[test]
+fn validate_binary_records_against_a_subject_tells_a_framed_id_that_differs() {
+    let registry = Registry::start();
+    let avsc = "contracts/orders/order-placed.v3.avsc";
+    registry.register("orders-avro-value", avsc);
+    let record = registry.charter(&["get", "--subject", "orders-avro-value", "--output", "json"]);
+    let id = record.json()["id"].as_u64().unwrap() as u32;
+    let json_records = fixture("payloads/order-placed.avro.ndjson");
+    let ok = registry.charter(&["validate", &json_records, "--subject", "orders-avro-value"]);
+    assert_eq!(ok.code, 0, "{}", registry.transcript(&ok));
+
+    let text = std::fs::read_to_string(root().join("fixtures").join(avsc)).unwrap();
+    let schema =
+        schemas::Schema::parse(schemas::SchemaType::Avro, &text, &schemas::NoReferences).unwrap();
+    let first = std::fs::read_to_string(&json_records).unwrap();
+    let datum: Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let bytes = schema.as_avro().unwrap().encode_binary(&datum).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("same.bin"),
+        schemas::wire::frame(id, None, &bytes),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.bin"),
+        schemas::wire::frame(id + 100, None, &bytes),
+    )
+    .unwrap();
+    let run = registry.charter_in(
+        dir.path(),
+        &[
+            "validate",
+            "--binary",
+            "same.bin",
+            "other.bin",
+            "--subject",
+            "orders-avro-value",
+            "--output",
+            "json",
+        ],
+    );
+    // Decoded with the subject's schema, both records are valid; the one
+    // naming another id says so.
+    assert_eq!(run.code, 0, "{}", registry.transcript(&run));
+    let files = run.json()["files"].clone();
+    assert_eq!(files[0]["schema_id"], id);
+    assert!(files[0].get("notes").is_none(), "{files}");
+    assert_eq!(files[1]["schema_id"], id + 100);
+    assert_eq!(
+        files[1]["notes"][0],
+        format!(
+            "written with schema id {}, but orders-avro-value version 1 has id {id}; decoded with id {id}",
+            id + 100
+        )
+    );
+    let text = registry.charter_in(
+        dir.path(),
+        &[
+            "validate",
+            "--binary",
+            "other.bin",
+            "--subject",
+            "orders-avro-value",
+        ],
+    );
+    assert!(
+        text.stdout
+            .starts_with("other.bin: note: written with schema id"),
+        "{}",
+        text.stdout
+    );
+}

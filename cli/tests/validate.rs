@@ -630,7 +630,6 @@ fn bad_input_is_one_clear_line_and_exit_two() {
     write("schema.json", PRICE_SCHEMA);
     write("broken-schema.json", "{\"type\": \"object\",\n");
     write("not-a-schema.json", r#"{"type": "strng"}"#);
-    write("record.avsc", r#"{"type":"record","name":"R","fields":[]}"#);
     write("ok.ndjson", "{\"price\":1}\n");
     write("object.json", "{\"price\":1}\n");
     write("prices.csv", "price\n1\n");
@@ -653,8 +652,8 @@ fn bad_input_is_one_clear_line_and_exit_two() {
             "not-a-schema.json: not a valid JSON Schema",
         ),
         (
-            &["ok.ndjson", "--schema", "record.avsc"],
-            "record.avsc: payloads can only be validated against a JSON Schema, this is AVRO",
+            &["ok.ndjson", "--schema", "schema.json", "--message", "Order"],
+            "schema.json: --message applies to Protobuf schemas only, this is JSON",
         ),
         (
             &["prices.csv", "--schema", "schema.json"],

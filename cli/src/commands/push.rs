@@ -194,7 +194,7 @@ fn check<'m>(
     for (name, text) in &texts {
         resolver.insert(name.clone(), text.clone());
     }
-    let local = subject::load(&contract.file, contract.schema_type, &[], &resolver)
+    let local = subject::load(&contract.file, contract.schema_type, &[], &[], &resolver)
         .with_context(|| format!("{}: contract `{subject}`", manifest.path.display()))?;
     let pending = targets.iter().any(|t| matches!(t, Target::Pending { .. }));
     let schema = NewSchema {

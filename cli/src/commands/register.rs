@@ -23,7 +23,7 @@ use crate::render::{BAD, GOOD};
 pub fn run(args: RegisterArgs) -> Result<Exit> {
     let client = Client::from_args(&args.registry)?;
     let resolver: MapResolver = client.resolver(&args.references)?;
-    let local = subject::load(&args.schema, args.schema_type, &[], &resolver)?;
+    let local = subject::load(&args.schema, args.schema_type, &[], &[], &resolver)?;
     let schema = NewSchema {
         schema: local.text,
         schema_type: local.schema_type,

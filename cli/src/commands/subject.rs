@@ -3,7 +3,7 @@
 
 use std::fmt::Display;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use schemas::{MapResolver, Resolver, Schema, SchemaType};
@@ -39,11 +39,13 @@ impl Resolver for FilesThenRegistry<'_> {
 }
 
 /// Reads and parses `path` (format from `schema_type` or its extension),
-/// resolving references from files and then from `registry`.
+/// resolving references from files (`file_references`, next to `path`, in
+/// `search` directories) and then from `registry`.
 pub(crate) fn load(
     path: &Path,
     schema_type: Option<SchemaType>,
     file_references: &[String],
+    search: &[PathBuf],
     registry: &MapResolver,
 ) -> Result<Local> {
     let display = path.display();
@@ -51,7 +53,7 @@ pub(crate) fn load(
     let text = std::fs::read_to_string(path).with_context(|| format!("{display}: cannot read"))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let resolver = FilesThenRegistry {
-        files: FileResolver::new(dir, file_references)?,
+        files: FileResolver::new(dir, file_references)?.search_in(search)?,
         registry,
     };
     let schema =
@@ -63,9 +65,16 @@ pub(crate) fn load(
     })
 }
 
-/// [`load`] with the `--type` and `--reference` of [`InputArgs`].
+/// [`load`] with the `--type`, `--reference` and `--proto-path` of
+/// [`InputArgs`].
 pub(crate) fn load_input(path: &Path, input: &InputArgs, registry: &MapResolver) -> Result<Local> {
-    load(path, input.schema_type, &input.references, registry)
+    load(
+        path,
+        input.schema_type,
+        &input.references,
+        &input.proto_paths,
+        registry,
+    )
 }
 
 /// A registered version, parsed.

@@ -1,6 +1,7 @@
 //! `charter validate PAYLOAD... (--schema FILE | --subject S [--version N])`:
-//! every record of every payload against one schema, from a file or from the
-//! registry.
+//! every record of every payload against one schema (JSON Schema, Avro or
+//! Protobuf), from a file or from the registry; with `--binary`, one
+//! serialized record per file.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -36,11 +37,14 @@ impl ValidateSettings {
         if stdin_count > 1 {
             bail!("`-` (stdin) can be given only once");
         }
-        let payloads = args
-            .payloads
-            .iter()
-            .map(|path| payload(path, args.format, args.array))
-            .collect::<Result<Vec<_>>>()?;
+        let mut payloads = Vec::new();
+        for path in &args.payloads {
+            if args.binary {
+                binary_payloads(path, &mut payloads)?;
+            } else {
+                payloads.push(payload(path, args.format, args.array)?);
+            }
+        }
         let jobs = match args.jobs {
             Some(jobs) => usize::from(jobs),
             None => std::thread::available_parallelism().map_or(1, usize::from),
@@ -60,19 +64,24 @@ impl ValidateSettings {
 /// Runs `charter validate`.
 pub fn run(args: ValidateArgs) -> Result<Exit> {
     let settings = ValidateSettings::resolve(&args)?;
-    let (schema, label) = match (&args.schema, &args.subject) {
-        (Some(path), _) => (input::load(path, &args.input)?, path.display().to_string()),
+    let message = args.message.as_deref();
+    let validator = match (&args.schema, &args.subject) {
+        (Some(path), _) => {
+            let schema = input::load(path, &args.input)?;
+            Validator::new(Arc::new(schema), message).with_context(|| path.display().to_string())?
+        }
         (None, Some(subject)) => {
             let client = Client::from_args(&args.registry)?;
             let fetched = super::subject::fetch(&client, subject, &[args.version])?
                 .pop()
                 .context("the registry answered no version")?;
             let label = fetched.label();
-            (fetched.schema, label)
+            Validator::new(Arc::new(fetched.schema), message)
+                .with_context(|| label.clone())?
+                .registered(fetched.record.id, label)
         }
         (None, None) => bail!("give the schema with --schema FILE or --subject S"),
     };
-    let validator = Validator::new(&schema).with_context(|| label)?;
     validate_with(Arc::new(validator), &settings)
 }
 
@@ -141,6 +150,39 @@ fn payload(path: &Path, format: Option<PayloadFormat>, array: bool) -> Result<Pa
         origin: Origin::File(PathBuf::from(path)),
         layout,
     })
+}
+
+/// `--binary` inputs: a file (or stdin) is one record; a directory is every
+/// regular file in it, sorted by name.
+fn binary_payloads(path: &Path, out: &mut Vec<Payload>) -> Result<()> {
+    let binary = |origin| Payload {
+        origin,
+        layout: Layout::Binary,
+    };
+    if is_stdin(path) {
+        out.push(binary(Origin::Stdin));
+        return Ok(());
+    }
+    let display = path.display();
+    let metadata = std::fs::metadata(path).with_context(|| format!("{display}: cannot read"))?;
+    if !metadata.is_dir() {
+        out.push(binary(Origin::File(PathBuf::from(path))));
+        return Ok(());
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).with_context(|| format!("{display}: cannot read"))? {
+        let entry = entry.with_context(|| format!("{display}: cannot read"))?;
+        let file = entry.path();
+        if std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
+            files.push(file);
+        }
+    }
+    if files.is_empty() {
+        bail!("{display}: no files in this directory");
+    }
+    files.sort();
+    out.extend(files.into_iter().map(|file| binary(Origin::File(file))));
+    Ok(())
 }
 
 fn extension(path: &Path) -> Option<String> {

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use schemas::CompatReport;
 
 use super::text::compat_verdict;
-use super::{CompatFiles, instance, locate, stopped_note, validation_verdict};
-use crate::validate::{InvalidRecord, Payload, Sink, Summary, Tally};
+use super::{CompatFiles, describe, instance, locate, stopped_note, validation_verdict};
+use crate::validate::{Framing, Payload, RecordReport, Sink, Summary, Tally};
 
 /// One annotation per change at its line in the new schema: an `error` for a
 /// breaking change, a `notice` for the others; then the verdict as a plain
@@ -47,7 +47,8 @@ pub fn compat(
 }
 
 /// The annotations of a validation run: an `error` per problem at the
-/// record's file and line, a `notice` per empty file, a `warning` when
+/// record's file and line (the file alone for a binary record), a `warning`
+/// per framing note, a `notice` per empty file, a `warning` when
 /// `--max-errors` stopped the run, and the summary as a plain log line
 /// (left out when `quiet`).
 pub struct Validation<W> {
@@ -67,28 +68,39 @@ impl<W: Write> Sink for Validation<W> {
         Ok(())
     }
 
-    fn invalid(&mut self, payload: &Payload, record: &InvalidRecord) -> io::Result<()> {
+    fn record(&mut self, payload: &Payload, record: &RecordReport) -> io::Result<()> {
         let file = payload.file().map(|f| f.display().to_string());
+        let framing = record
+            .binary
+            .as_ref()
+            .filter(|b| b.framing != Framing::Unframed)
+            .map(|b| format!(" [read as {}]", b.framing))
+            .unwrap_or_default();
         for issue in &record.issues {
-            let (title, mut message) = if issue.is_json_error() {
-                ("invalid JSON".to_string(), issue.message.clone())
-            } else {
-                (
-                    format!("{} at {}", issue.keyword, instance(&issue.instance_path)),
-                    format!(
-                        "{}: {} ({} at {})",
-                        instance(&issue.instance_path),
-                        issue.message,
-                        issue.keyword,
-                        issue.schema_path
-                    ),
-                )
+            let title = match issue.unreadable() {
+                Some(what) => what.to_string(),
+                None => format!("{} at {}", issue.keyword, instance(&issue.instance_path)),
             };
+            let text = match issue.unreadable() {
+                Some(_) => issue.message.clone(),
+                None => describe(issue),
+            };
+            let mut message = format!("{text}{framing}");
             if file.is_none() {
-                message = format!("{} line {}: {message}", payload.name(), issue.line);
+                let name = payload.name();
+                message = match issue.line {
+                    Some(line) => format!("{name} line {line}: {message}"),
+                    None => format!("{name}: {message}"),
+                };
             }
-            let place = file.as_deref().map(|f| (f, issue.line as usize));
-            annotation(&mut self.out, "error", place, &title, &message)?;
+            let place = file.as_deref().map(|f| (f, issue.line.map(|l| l as usize)));
+            annotate(&mut self.out, "error", place, &title, &message)?;
+        }
+        if record.is_invalid() || !self.quiet {
+            for note in record.notes() {
+                let place = file.as_deref().map(|f| (f, None));
+                annotate(&mut self.out, "warning", place, "framing", note)?;
+            }
         }
         Ok(())
     }
@@ -139,10 +151,24 @@ pub(crate) fn annotation(
     title: &str,
     message: &str,
 ) -> io::Result<()> {
+    let place = place.map(|(file, line)| (file, Some(line)));
+    annotate(out, level, place, title, message)
+}
+
+/// [`annotation`], with a file but maybe no line (`::LEVEL file=F,title=T::`).
+fn annotate(
+    out: &mut impl Write,
+    level: &str,
+    place: Option<(&str, Option<usize>)>,
+    title: &str,
+    message: &str,
+) -> io::Result<()> {
     let mut properties = Vec::new();
     if let Some((file, line)) = place {
         properties.push(format!("file={}", property(file)));
-        properties.push(format!("line={line}"));
+        if let Some(line) = line {
+            properties.push(format!("line={line}"));
+        }
     }
     properties.push(format!("title={}", property(title)));
     writeln!(out, "::{level} {}::{}", properties.join(","), data(message))

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use schemas::CompatReport;
 use serde::Serialize;
 
-use crate::validate::{InvalidRecord, Payload, Sink, Summary, Tally};
+use crate::validate::{BinaryRecord, Framing, Payload, RecordReport, Sink, Summary, Tally};
 
 /// The JSON report: `{"compatible", "mode", "policy", "changes": [...]}`.
 pub fn compat(out: &mut impl Write, report: &CompatReport) -> io::Result<()> {
@@ -30,17 +30,28 @@ pub fn compat(out: &mut impl Write, report: &CompatReport) -> io::Result<()> {
 ///
 /// Errors are written as records are judged, one per line, so the report
 /// streams however many there are; that is why `errors` comes first.
+///
+/// A binary record (`--binary`) has no `line`; its errors carry the
+/// `schema_id` its Confluent framing names, and its `files` entry says how it
+/// was framed: `"framing": "confluent" | "single-object" | "none"`,
+/// `schema_id`, `message_indexes`, `fingerprint` (hex), `message` (Protobuf)
+/// and `notes` when there are any.
 pub struct Validation<W> {
     out: W,
     opened: bool,
     errors: usize,
     files: Vec<FileEntry>,
+    /// The framing of the binary record of the file being read.
+    binary: Option<BinaryRecord>,
 }
 
 #[derive(Serialize)]
 struct ErrorEntry<'a> {
     file: &'a str,
-    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema_id: Option<u32>,
     instance_path: &'a str,
     keyword: &'a str,
     schema_path: &'a str,
@@ -52,6 +63,41 @@ struct FileEntry {
     file: String,
     valid: u64,
     invalid: u64,
+    #[serde(flatten)]
+    binary: Option<BinaryEntry>,
+}
+
+#[derive(Serialize)]
+struct BinaryEntry {
+    framing: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_indexes: Option<Vec<usize>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+impl From<BinaryRecord> for BinaryEntry {
+    fn from(binary: BinaryRecord) -> Self {
+        let (message_indexes, fingerprint) = match &binary.framing {
+            Framing::Confluent { indexes, .. } => (indexes.clone(), None),
+            Framing::SingleObject { fingerprint } => (None, Some(format!("{fingerprint:016x}"))),
+            Framing::Unframed => (None, None),
+        };
+        BinaryEntry {
+            framing: binary.framing.name(),
+            schema_id: binary.framing.schema_id(),
+            message_indexes,
+            fingerprint,
+            message: binary.message,
+            notes: binary.notes,
+        }
+    }
 }
 
 impl<W: Write> Validation<W> {
@@ -62,6 +108,7 @@ impl<W: Write> Validation<W> {
             opened: false,
             errors: 0,
             files: Vec::new(),
+            binary: None,
         }
     }
 
@@ -80,12 +127,14 @@ impl<W: Write> Sink for Validation<W> {
         self.open()
     }
 
-    fn invalid(&mut self, payload: &Payload, record: &InvalidRecord) -> io::Result<()> {
+    fn record(&mut self, payload: &Payload, record: &RecordReport) -> io::Result<()> {
         let file = payload.name();
+        let schema_id = record.binary.as_ref().and_then(|b| b.framing.schema_id());
         for issue in &record.issues {
             let entry = ErrorEntry {
                 file: &file,
                 line: issue.line,
+                schema_id,
                 instance_path: &issue.instance_path,
                 keyword: &issue.keyword,
                 schema_path: &issue.schema_path,
@@ -95,6 +144,9 @@ impl<W: Write> Sink for Validation<W> {
             write!(self.out, "{separator}\n    {}", compact(&entry)?)?;
             self.errors += 1;
         }
+        if let Some(binary) = &record.binary {
+            self.binary = Some(binary.clone());
+        }
         Ok(())
     }
 
@@ -103,6 +155,7 @@ impl<W: Write> Sink for Validation<W> {
             file: payload.name(),
             valid: tally.valid,
             invalid: tally.invalid,
+            binary: self.binary.take().map(BinaryEntry::from),
         });
         Ok(())
     }

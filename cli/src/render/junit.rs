@@ -12,8 +12,8 @@ use std::io::{self, Write};
 
 use schemas::{Change, CompatReport};
 
-use super::{CompatFiles, count, instance, stopped_note};
-use crate::validate::{InvalidRecord, Payload, Sink, Summary, Tally};
+use super::{CompatFiles, count, describe, instance, place, stopped_note};
+use crate::validate::{Payload, RecordReport, Sink, Summary, Tally};
 
 /// The JUnit report of a compatibility check.
 pub fn compat(
@@ -90,36 +90,28 @@ impl<W: Write> Sink for Validation<W> {
         Ok(())
     }
 
-    fn invalid(&mut self, payload: &Payload, record: &InvalidRecord) -> io::Result<()> {
+    fn record(&mut self, payload: &Payload, record: &RecordReport) -> io::Result<()> {
         let name = payload.name();
         let Some(suite) = self.suite.as_mut() else {
             return Ok(());
         };
+        if let Some(binary) = &record.binary {
+            let mut out = format!("read as {}", binary.framing);
+            for note in &binary.notes {
+                out.push_str(&format!("\nnote: {note}"));
+            }
+            suite.system_out = Some(out);
+        }
+        let Some(first) = record.issues.first() else {
+            return Ok(());
+        };
         let mut body = String::new();
         for issue in &record.issues {
-            if issue.is_json_error() {
-                let _ = writeln!(
-                    body,
-                    "{name}:{}: invalid JSON: {}",
-                    issue.line, issue.message
-                );
-            } else {
-                let _ = writeln!(
-                    body,
-                    "{name}:{}: {}: {} ({} at {})",
-                    issue.line,
-                    instance(&issue.instance_path),
-                    issue.message,
-                    issue.keyword,
-                    issue.schema_path
-                );
-            }
+            let _ = writeln!(body, "{}: {}", place(&name, issue.line), describe(issue));
         }
-        let first = &record.issues[0];
-        let mut message = if first.is_json_error() {
-            format!("invalid JSON: {}", first.message)
-        } else {
-            format!("{}: {}", instance(&first.instance_path), first.message)
+        let mut message = match first.unreadable() {
+            Some(what) => format!("{what}: {}", first.message),
+            None => format!("{}: {}", instance(&first.instance_path), first.message),
         };
         if record.issues.len() > 1 {
             message.push_str(&format!(
@@ -132,7 +124,11 @@ impl<W: Write> Sink for Validation<W> {
             message,
             body,
         };
-        suite.case(&name, &format!("line {}", record.line), Some(failure));
+        let case = match record.line {
+            Some(line) => format!("line {line}"),
+            None => "binary record".to_string(),
+        };
+        suite.case(&name, &case, Some(failure));
         Ok(())
     }
 

@@ -4,8 +4,10 @@ use std::io::{self, Write};
 
 use schemas::{Change, CompatReport};
 
-use super::{BAD, DIM, GOOD, Labels, count, instance, stopped_note, validation_verdict};
-use crate::validate::{InvalidRecord, Payload, Sink, Summary, Tally};
+use super::{
+    BAD, DIM, GOOD, Labels, NOTE, count, instance, place, rule, stopped_note, validation_verdict,
+};
+use crate::validate::{Framing, Payload, RecordReport, Sink, Summary, Tally};
 
 /// The text report: breaking changes (with examples), then the others, then
 /// a summary line.
@@ -87,8 +89,10 @@ fn line(out: &mut impl Write, change: &Change, labels: Labels<'_>) -> io::Result
 }
 
 /// The text report of a validation run: one line per error as
-/// `FILE:LINE: POINTER: MESSAGE (KEYWORD at SCHEMA_PATH)`, a note per empty
-/// file, then the summary (notes and summary left out when `quiet`).
+/// `FILE:LINE: POINTER: MESSAGE (KEYWORD at SCHEMA_PATH)` (`FILE:` alone for
+/// a binary record, followed by its framing), a note per empty file and per
+/// framing worth telling, then the summary (notes and summary left out when
+/// `quiet`).
 pub struct Validation<W> {
     out: W,
     quiet: bool,
@@ -106,25 +110,30 @@ impl<W: Write> Sink for Validation<W> {
         Ok(())
     }
 
-    fn invalid(&mut self, payload: &Payload, record: &InvalidRecord) -> io::Result<()> {
+    fn record(&mut self, payload: &Payload, record: &RecordReport) -> io::Result<()> {
         let name = payload.name();
         for issue in &record.issues {
-            if issue.is_json_error() {
-                writeln!(
+            let at = place(&name, issue.line);
+            match issue.unreadable() {
+                Some(what) => writeln!(self.out, "{at}: {BAD}{what}{BAD:#}: {}", issue.message)?,
+                None => writeln!(
                     self.out,
-                    "{name}:{}: {BAD}invalid JSON{BAD:#}: {}",
-                    issue.line, issue.message
-                )?;
-            } else {
-                writeln!(
-                    self.out,
-                    "{name}:{}: {BAD}{}{BAD:#}: {} {DIM}({} at {}){DIM:#}",
-                    issue.line,
+                    "{at}: {BAD}{}{BAD:#}: {} {DIM}({}){DIM:#}",
                     instance(&issue.instance_path),
                     issue.message,
-                    issue.keyword,
-                    issue.schema_path
-                )?;
+                    rule(issue)
+                )?,
+            }
+        }
+        let Some(binary) = &record.binary else {
+            return Ok(());
+        };
+        if record.is_invalid() && binary.framing != Framing::Unframed {
+            writeln!(self.out, "{name}: {DIM}read as {}{DIM:#}", binary.framing)?;
+        }
+        if record.is_invalid() || !self.quiet {
+            for note in &binary.notes {
+                writeln!(self.out, "{name}: {NOTE}note{NOTE:#}: {note}")?;
             }
         }
         Ok(())

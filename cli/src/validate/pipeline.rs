@@ -123,11 +123,14 @@ impl Collector<'_> {
                 let payload = &self.payloads[batch.payload];
                 let mut valid = checked.valid;
                 let mut flow = Flow::Continue;
-                for (k, record) in checked.invalid.iter().enumerate() {
+                for (k, record) in checked.reported.iter().enumerate() {
                     if let Some(progress) = progress.as_deref_mut() {
                         progress.before_report()?;
                     }
-                    self.sink.invalid(payload, record)?;
+                    self.sink.record(payload, record)?;
+                    if !record.is_invalid() {
+                        continue;
+                    }
                     self.current.invalid += 1;
                     let invalid = self.summary.tally.invalid + self.current.invalid;
                     if self.options.max_invalid == Some(invalid) {
@@ -219,9 +222,11 @@ fn read_payloads(
         stop,
         seq: 0,
         payload: 0,
+        binary: false,
     };
     for (index, payload) in payloads.iter().enumerate() {
         feed.payload = index;
+        feed.binary = payload.layout == Layout::Binary;
         if !feed.unit(Unit::Begin(index)) {
             return;
         }
@@ -251,6 +256,7 @@ fn read_payload(payload: &Payload, feed: &mut Feed<'_>) -> Result<()> {
         Layout::Lines => source::read_lines,
         Layout::Document => source::read_document,
         Layout::Array => source::read_array,
+        Layout::Binary => source::read_binary,
     };
     read(&mut input, feed).with_context(|| name)
 }
@@ -263,6 +269,7 @@ struct Feed<'a> {
     stop: &'a AtomicBool,
     seq: u64,
     payload: usize,
+    binary: bool,
 }
 
 impl Feed<'_> {
@@ -285,6 +292,7 @@ impl Batches for Feed<'_> {
         }
         let mut batch = self.pool.recv().ok()?;
         batch.payload = self.payload;
+        batch.binary = self.binary;
         Some(batch)
     }
 

@@ -1,6 +1,7 @@
 //! Splitting a payload input into batches of records without reading it
 //! whole: lines for NDJSON, elements for a top-level array, and the whole
-//! input for one document (which has to be held anyway).
+//! input for one document or one binary record (which have to be held
+//! anyway).
 
 use std::io::{self, Read};
 
@@ -29,6 +30,8 @@ pub(crate) struct Span {
 pub(crate) struct Batch {
     /// Index of the payload input.
     pub(crate) payload: usize,
+    /// The records are serialized bytes (`--binary`), not JSON text.
+    pub(crate) binary: bool,
     pub(crate) buf: Vec<u8>,
     pub(crate) spans: Vec<Span>,
 }
@@ -99,6 +102,23 @@ pub(crate) fn read_document(input: &mut dyn Read, out: &mut dyn Batches) -> Resu
             broken: None,
         });
     }
+    out.send(batch);
+    Ok(())
+}
+
+/// Reads one binary record: the whole input, as it is (even empty: zero
+/// bytes can be a datum).
+pub(crate) fn read_binary(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
+    let Some(mut batch) = out.take() else {
+        return Ok(());
+    };
+    input.read_to_end(&mut batch.buf)?;
+    batch.spans.push(Span {
+        start: 0,
+        end: batch.buf.len(),
+        line: 1,
+        broken: None,
+    });
     out.send(batch);
     Ok(())
 }

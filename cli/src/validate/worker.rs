@@ -1,18 +1,21 @@
-//! Checking the records of one batch: parse, then the cheap `is_valid`, and
-//! only for a rejected record the walk that explains why.
+//! Checking the records of one batch: parse, then the cheap `is_valid` for
+//! JSON Schema, and only for a rejected record the walk that explains why;
+//! binary records go to [`super::binary`].
 
+use schemas::payload::{JSON_KEYWORD, PayloadIssue};
 use serde_json::Value;
 
 use super::source::{Batch, Span};
-use super::{InvalidRecord, Issue, JSON_KEYWORD, Validator, clip};
+use super::{Issue, RecordReport, Validator, binary};
 
 /// What a batch held.
 #[derive(Debug, Default)]
 pub(crate) struct Checked {
-    /// Valid records before each invalid one (by index in `invalid`), so a
+    /// Valid records before each reported one (by index in `reported`), so a
     /// run that stops inside the batch counts exactly up to the stop.
     pub(crate) valid_before: Vec<u64>,
-    pub(crate) invalid: Vec<InvalidRecord>,
+    /// Invalid records, and binary records (whose framing is reported).
+    pub(crate) reported: Vec<RecordReport>,
     /// Valid records in the whole batch.
     pub(crate) valid: u64,
 }
@@ -21,21 +24,29 @@ pub(crate) struct Checked {
 pub(crate) fn check(validator: &Validator, batch: &Batch) -> Checked {
     let mut checked = Checked::default();
     for span in &batch.spans {
-        match record(validator, &batch.buf, span) {
-            None => checked.valid += 1,
-            Some(issues) => {
-                checked.valid_before.push(checked.valid);
-                checked.invalid.push(InvalidRecord {
-                    line: span.line,
-                    issues,
-                });
-            }
+        let report = if batch.binary {
+            Some(binary::record(validator, &batch.buf[span.start..span.end]))
+        } else {
+            record(validator, &batch.buf, span).map(|issues| RecordReport {
+                line: Some(span.line),
+                issues,
+                binary: None,
+            })
+        };
+        let Some(report) = report else {
+            checked.valid += 1;
+            continue;
+        };
+        checked.valid_before.push(checked.valid);
+        if !report.is_invalid() {
+            checked.valid += 1;
         }
+        checked.reported.push(report);
     }
     checked
 }
 
-/// The issues of one record, `None` when it is valid.
+/// The issues of one JSON record, `None` when it is valid.
 fn record(validator: &Validator, buf: &[u8], span: &Span) -> Option<Vec<Issue>> {
     if let Some(message) = span.broken {
         return Some(vec![json_issue(span.line, message.to_string())]);
@@ -64,31 +75,28 @@ fn record(validator: &Validator, buf: &[u8], span: &Span) -> Option<Vec<Issue>> 
             return Some(vec![json_issue(line, parser_message(&e))]);
         }
     };
-    if validator.inner.is_valid(&value) {
+    let issues = validator.check(&value);
+    if issues.is_empty() {
         return None;
     }
-    let issues: Vec<Issue> = validator
-        .inner
-        .iter_errors(&value)
-        .map(|e| Issue {
-            line: span.line,
-            instance_path: e.instance_path().as_str().to_string(),
-            keyword: e.kind().keyword().to_string(),
-            schema_path: schema_path(validator, &e),
-            message: clip(e.to_string()),
-        })
-        .collect();
-    Some(issues)
+    Some(
+        issues
+            .into_iter()
+            .map(|issue| Issue::new(Some(span.line), issue))
+            .collect(),
+    )
 }
 
 fn json_issue(line: u64, message: String) -> Issue {
-    Issue {
-        line,
-        instance_path: String::new(),
-        keyword: JSON_KEYWORD.to_string(),
-        schema_path: String::new(),
-        message,
-    }
+    Issue::new(
+        Some(line),
+        PayloadIssue {
+            instance_path: String::new(),
+            keyword: JSON_KEYWORD.to_string(),
+            schema_path: String::new(),
+            message,
+        },
+    )
 }
 
 /// serde_json's message, with the column but without the line (reported
@@ -103,26 +111,11 @@ fn parser_message(e: &serde_json::Error) -> String {
     }
 }
 
-/// `#/pointer` for a keyword of the schema document itself, and
-/// `DOCUMENT#/pointer` for one found in a referenced document.
-fn schema_path(validator: &Validator, e: &jsonschema::ValidationError<'_>) -> String {
-    let pointer = e.schema_path().as_str();
-    let document = e
-        .absolute_keyword_location()
-        .map(|uri| uri.as_str().split('#').next().unwrap_or_default())
-        .filter(|document| *document != validator.base);
-    match document {
-        Some(document) => format!(
-            "{}#{pointer}",
-            document.strip_prefix("charter:///").unwrap_or(document)
-        ),
-        None => format!("#{pointer}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
     use schemas::{NoReferences, Schema, SchemaType};
 
     /// A batch of `records`, the first on line `first`, one per line.
@@ -142,7 +135,12 @@ mod tests {
     }
 
     fn validator(schema: &str) -> Validator {
-        Validator::new(&Schema::parse(SchemaType::Json, schema, &NoReferences).unwrap()).unwrap()
+        validator_of(SchemaType::Json, schema, None)
+    }
+
+    fn validator_of(schema_type: SchemaType, schema: &str, message: Option<&str>) -> Validator {
+        let schema = Schema::parse(schema_type, schema, &NoReferences).unwrap();
+        Validator::new(Arc::new(schema), message).unwrap()
     }
 
     /// Checks `records` (one per line) and returns (line, keyword, pointer,
@@ -150,14 +148,14 @@ mod tests {
     fn check_lines(schema: &str, records: &[&str]) -> Vec<(u64, String, String, String)> {
         let checked = check(&validator(schema), &batch(records, 1));
         assert_eq!(
-            checked.valid + checked.invalid.len() as u64,
+            checked.valid + checked.reported.len() as u64,
             records.len() as u64
         );
         checked
-            .invalid
+            .reported
             .into_iter()
             .flat_map(|r| r.issues)
-            .map(|i| (i.line, i.keyword, i.instance_path, i.schema_path))
+            .map(|i| (i.line.unwrap(), i.keyword, i.instance_path, i.schema_path))
             .collect()
     }
 
@@ -215,10 +213,14 @@ mod tests {
         let validator = validator("{}");
         let batch = batch(&["{\"a\":\n\n tru}"], 10);
         let checked = check(&validator, &batch);
-        let issue = &checked.invalid[0].issues[0];
-        assert_eq!(checked.invalid[0].line, 10);
+        let issue = &checked.reported[0].issues[0];
+        assert_eq!(checked.reported[0].line, Some(10));
         assert_eq!(
-            (issue.line, issue.keyword.as_str(), issue.message.as_str()),
+            (
+                issue.line.unwrap(),
+                issue.keyword.as_str(),
+                issue.message.as_str()
+            ),
             (12, "json", "expected ident at column 5")
         );
     }
@@ -230,9 +232,13 @@ mod tests {
         batch.buf.extend_from_slice(b"\xff\"}");
         batch.spans[0].end = batch.buf.len();
         let checked = check(&validator, &batch);
-        let issue = &checked.invalid[0].issues[0];
+        let issue = &checked.reported[0].issues[0];
         assert_eq!(
-            (issue.line, issue.keyword.as_str(), issue.message.as_str()),
+            (
+                issue.line.unwrap(),
+                issue.keyword.as_str(),
+                issue.message.as_str()
+            ),
             (4, "json", "invalid UTF-8 at column 5")
         );
     }
