@@ -27,7 +27,8 @@ pub enum Command {
     /// versions in the registry and/or earlier versions kept in files.
     #[command(after_help = EXIT_CODES_HELP)]
     Check(CheckArgs),
-    /// Validate payloads (JSON, NDJSON) against a schema, every record.
+    /// Validate payloads (JSON, NDJSON, or binary with --binary) against a
+    /// JSON Schema, Avro or Protobuf schema, every record.
     #[command(after_help = EXIT_CODES_HELP)]
     Validate(ValidateArgs),
     /// Consumer-driven contract check: can the schema a consumer reads with
@@ -122,9 +123,11 @@ pub struct CheckArgs {
 pub struct ValidateArgs {
     /// Payload files: `.json` (one document, or an array with `--array`),
     /// `.ndjson` or `.jsonl` (one record per line), or `-` for NDJSON on stdin.
+    /// Records are JSON Schema instances, Avro datums in the Avro JSON
+    /// encoding, or Protobuf messages in the Protobuf JSON mapping.
     #[arg(required = true, value_name = "PAYLOAD")]
     pub payloads: Vec<PathBuf>,
-    /// The schema the payloads must follow (JSON Schema).
+    /// The schema the payloads must follow (.json, .avsc or .proto; see --type).
     #[arg(
         long,
         value_name = "FILE",
@@ -156,6 +159,17 @@ pub struct ValidateArgs {
     /// A `.json` payload is a top-level array whose elements are the records.
     #[arg(long)]
     pub array: bool,
+    /// Each PAYLOAD file is one serialized record (a directory: each file in
+    /// it): Avro or Protobuf binary, UTF-8 JSON text for JSON Schema. A
+    /// Confluent header (magic byte 0, schema id; Protobuf message indexes)
+    /// or Avro single-object header is detected and read.
+    #[arg(long, conflicts_with_all = ["format", "array"])]
+    pub binary: bool,
+    /// The Protobuf message records are: a full name or one relative to the
+    /// package. Default: the first top-level message (framed binary records
+    /// name theirs).
+    #[arg(long, value_name = "NAME")]
+    pub message: Option<String>,
     /// Stop after this many invalid records (each is reported with all its
     /// errors).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -246,6 +260,10 @@ pub struct InputArgs {
     /// References to relative file names resolve next to the referencing file.
     #[arg(long = "reference", value_name = "NAME=FILE")]
     pub references: Vec<String>,
+    /// A directory `.proto` imports are looked up in, after the schema's own
+    /// directory (repeatable, in order).
+    #[arg(long = "proto-path", value_name = "DIR")]
+    pub proto_paths: Vec<PathBuf>,
 }
 
 /// How `check` and `expect` judge when a registry may have a say.

@@ -23,6 +23,7 @@ use anstyle::{AnsiColor, Style};
 pub(crate) const BAD: Style = AnsiColor::Red.on_default().bold();
 pub(crate) const GOOD: Style = AnsiColor::Green.on_default().bold();
 pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const NOTE: Style = AnsiColor::Yellow.on_default().bold();
 
 /// One line for an error: `error: <file>: <problem>`.
 pub fn error_line(out: &mut impl Write, error: &anyhow::Error) -> io::Result<()> {
@@ -69,6 +70,39 @@ pub(crate) fn instance(pointer: &str) -> &str {
         "(root)"
     } else {
         pointer
+    }
+}
+
+/// Where a record or an issue is: `FILE:LINE`, or `FILE` for a binary
+/// record (the whole file).
+pub(crate) fn place(name: &str, line: Option<u64>) -> String {
+    match line {
+        Some(line) => format!("{name}:{line}"),
+        None => name.to_string(),
+    }
+}
+
+/// The rule an issue broke, for people: `minimum at #/properties/qty/minimum`,
+/// or the keyword alone when the format gives no place in the schema.
+pub(crate) fn rule(issue: &crate::validate::Issue) -> String {
+    if issue.schema_path.is_empty() {
+        issue.keyword.clone()
+    } else {
+        format!("{} at {}", issue.keyword, issue.schema_path)
+    }
+}
+
+/// One issue as plain text: `invalid JSON: MESSAGE`, or
+/// `POINTER: MESSAGE (RULE)`.
+pub(crate) fn describe(issue: &crate::validate::Issue) -> String {
+    match issue.unreadable() {
+        Some(what) => format!("{what}: {}", issue.message),
+        None => format!(
+            "{}: {} ({})",
+            instance(&issue.instance_path),
+            issue.message,
+            rule(issue)
+        ),
     }
 }
 

@@ -1,15 +1,21 @@
-//! Validating payload files against one compiled schema, streaming.
+//! Validating payload files against one prepared schema, streaming.
 //!
 //! The schema arrives parsed ([`schemas::Schema`]); where it came from (a
-//! file, a registry) is the caller's business. [`Validator::new`] compiles it
-//! once and [`run`] checks every record of every payload with that one
-//! validator, shared by a pool of worker threads:
+//! file, a registry) is the caller's business. [`Validator::new`] prepares it
+//! once, in any format (JSON Schema, Avro, Protobuf), and [`run`] checks
+//! every record of every payload with that one validator, shared by a pool of
+//! worker threads:
 //!
 //! ```text
 //! reader thread ──batches──▶ workers (one per core) ──results──▶ caller's thread
 //!      ▲                                                             │
 //!      └──────────────── empty batch buffers (a fixed pool) ◀────────┘
 //! ```
+//!
+//! Records are JSON text (NDJSON lines, array elements, one document: JSON
+//! Schema instances, Avro datums in the JSON encoding, Protobuf messages in
+//! the JSON mapping), or with `--binary` one binary-encoded record per file,
+//! Confluent-framed or not ([`binary`]).
 //!
 //! *Architecture invariant:* memory does not grow with the input. The reader
 //! fills batches from a fixed pool of buffers and cannot read ahead of the
@@ -19,6 +25,7 @@
 //!
 //! Nothing here prints: results go to a [`Sink`] the caller chooses.
 
+mod binary;
 mod pipeline;
 mod progress;
 pub(crate) mod source;
@@ -26,9 +33,16 @@ mod worker;
 
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow};
+use schemas::payload::{
+    BINARY_KEYWORD, JSON_KEYWORD, PayloadIssue, PayloadValidator, PrepareError,
+};
+use schemas::protobuf::PayloadError;
+use schemas::{Schema, SchemaType};
 
+pub use binary::{BinaryRecord, Framing};
 pub use pipeline::run;
 pub use progress::Progress;
 
@@ -36,41 +50,64 @@ pub use progress::Progress;
 /// be reported in order).
 pub const POOL_PER_WORKER: usize = 4;
 
-/// The longest message reported for one error, in bytes; longer ones (they
-/// quote the offending value) are cut with `…`.
-pub const MAX_MESSAGE: usize = 400;
+/// The keyword of [`Issue`]s for framing that cannot be read (Protobuf
+/// message indexes or an Avro single-object header cut short).
+pub const FRAMING_KEYWORD: &str = "framing";
 
-/// A schema compiled once for many records.
+/// A schema prepared once for many records.
 #[derive(Debug)]
 pub struct Validator {
-    inner: jsonschema::Validator,
-    /// The base URI of the schema document, to tell keywords found in
-    /// referenced documents apart in `schema_path`.
-    base: String,
+    inner: PayloadValidator,
+    /// JSON Schema has a cheap yes/no check; the explaining walk runs only
+    /// for rejected records.
+    fast: bool,
+    /// The schema's registry id and how reports name it, when it came from a
+    /// registry: a framed record naming another id is told so.
+    registered: Option<(i64, String)>,
 }
 
 impl Validator {
-    /// Compiles `schema` (a JSON Schema) with formats asserted and numbers
-    /// compared exactly.
-    pub fn new(schema: &schemas::Schema) -> Result<Validator> {
-        let Some(json) = schema.as_json() else {
-            bail!(
-                "payloads can only be validated against a JSON Schema, this is {}",
-                schema.schema_type()
-            );
-        };
-        let inner = json
-            .validator()
-            .map_err(|e| anyhow::anyhow!("cannot build a validator: {e}"))?;
-        let base = json
-            .value()
-            .get("$id")
-            .and_then(|id| id.as_str())
-            .map_or("charter:///root.json", |id| {
-                id.split('#').next().unwrap_or(id)
-            })
-            .to_string();
-        Ok(Validator { inner, base })
+    /// Prepares `schema`. `message` names the Protobuf message JSON records
+    /// are (full or package-relative name; by default the first top-level
+    /// message). It is refused for other formats, and an unknown name is
+    /// answered with the file's messages.
+    pub fn new(schema: Arc<Schema>, message: Option<&str>) -> Result<Validator> {
+        let fast = schema.schema_type() == SchemaType::Json;
+        let messages = schema.as_protobuf().map(|p| p.message_names());
+        let inner = PayloadValidator::new(schema, message).map_err(|e| match (&e, messages) {
+            (PrepareError::MessageNotProtobuf(t), _) => {
+                anyhow!("--message applies to Protobuf schemas only, this is {t}")
+            }
+            (PrepareError::Message(PayloadError::UnknownMessage { name }), Some(names)) => {
+                anyhow!(
+                    "--message {name}: no such message; the file's messages are {}",
+                    names.join(", ")
+                )
+            }
+            _ => anyhow!(e),
+        })?;
+        Ok(Validator {
+            inner,
+            fast,
+            registered: None,
+        })
+    }
+
+    /// Says the schema is registered with `id`, named `label` in reports
+    /// (`orders-value version 2`).
+    pub fn registered(mut self, id: i64, label: String) -> Validator {
+        self.registered = Some((id, label));
+        self
+    }
+
+    /// The issues of a JSON record (a JSON Schema instance, an Avro datum in
+    /// the JSON encoding, a Protobuf message in the JSON mapping); empty when
+    /// it is valid.
+    pub(crate) fn check(&self, value: &serde_json::Value) -> Vec<PayloadIssue> {
+        if self.fast && self.inner.is_valid(value) {
+            return Vec::new();
+        }
+        self.inner.check(value)
     }
 }
 
@@ -83,6 +120,8 @@ pub enum Layout {
     Document,
     /// The whole input is one JSON array; each element is a record.
     Array,
+    /// The whole input is one serialized record (`--binary`), framed or not.
+    Binary,
 }
 
 /// Where a payload input is read from.
@@ -134,37 +173,71 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The line of the problem: the record's first line, or for invalid JSON
-    /// the line the parser stopped at.
-    pub line: u64,
+    /// the line the parser stopped at; `None` for a binary record.
+    pub line: Option<u64>,
     /// JSON pointer into the record (`""` for the record itself).
     pub instance_path: String,
-    /// The failing keyword, or `json` when the record is not JSON.
+    /// The failing rule: a JSON Schema keyword, `avro`, `protobuf`,
+    /// `required`; `json` when the record is not JSON, `binary` when its
+    /// bytes do not decode, `framing` when its framing is broken.
     pub keyword: String,
-    /// Where the keyword is in the schema, as a fragment (`#/$defs/Money/minimum`);
-    /// empty for invalid JSON. A keyword of a referenced document is prefixed
-    /// by that document's name.
+    /// Where the rule is in the schema, as a fragment (`#/$defs/Money/minimum`);
+    /// empty when the format gives no place. A keyword of a referenced
+    /// document is prefixed by that document's name.
     pub schema_path: String,
     /// What is wrong, for a person.
     pub message: String,
 }
 
 impl Issue {
-    /// True when the record is not JSON at all.
-    pub fn is_json_error(&self) -> bool {
-        self.keyword == JSON_KEYWORD
+    /// `issue`, found at `line`.
+    pub fn new(line: Option<u64>, issue: PayloadIssue) -> Issue {
+        Issue {
+            line,
+            instance_path: issue.instance_path,
+            keyword: issue.keyword,
+            schema_path: issue.schema_path,
+            message: issue.message,
+        }
+    }
+
+    /// When the record could not be read at all, what it is (`invalid JSON`,
+    /// `cannot decode`, `bad framing`); `None` for a record that was read
+    /// and broke a rule of the schema.
+    pub fn unreadable(&self) -> Option<&'static str> {
+        match self.keyword.as_str() {
+            JSON_KEYWORD => Some("invalid JSON"),
+            BINARY_KEYWORD => Some("cannot decode"),
+            FRAMING_KEYWORD => Some("bad framing"),
+            _ => None,
+        }
     }
 }
 
-/// The keyword of [`Issue`]s for records that are not JSON.
-pub const JSON_KEYWORD: &str = "json";
-
-/// A record that failed, with every reason.
+/// A record with something to report: every reason it is invalid, and for a
+/// binary record how it was framed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidRecord {
-    /// The record's first line.
-    pub line: u64,
-    /// At least one.
+pub struct RecordReport {
+    /// The record's first line; `None` for a binary record (the whole input).
+    pub line: Option<u64>,
+    /// Why the record is invalid; empty for a valid record (reported for
+    /// what its framing says).
     pub issues: Vec<Issue>,
+    /// For a binary record: its framing and notes.
+    pub binary: Option<BinaryRecord>,
+}
+
+impl RecordReport {
+    /// True when the schema rejects the record (or it cannot be read).
+    pub fn is_invalid(&self) -> bool {
+        !self.issues.is_empty()
+    }
+
+    /// Notes that do not make the record invalid (a framed schema id other
+    /// than the one validated against, a fingerprint that does not match).
+    pub fn notes(&self) -> &[String] {
+        self.binary.as_ref().map_or(&[], |b| &b.notes)
+    }
 }
 
 /// Records counted in one payload input (or all of them).
@@ -172,7 +245,7 @@ pub struct InvalidRecord {
 pub struct Tally {
     /// Records the schema accepts.
     pub valid: u64,
-    /// Records it rejects, and records that are not JSON.
+    /// Records it rejects, and records that cannot be read.
     pub invalid: u64,
 }
 
@@ -204,39 +277,13 @@ pub struct Summary {
 pub trait Sink {
     /// A payload input is about to be read.
     fn begin(&mut self, payload: &Payload) -> io::Result<()>;
-    /// A record of `payload` is invalid.
-    fn invalid(&mut self, payload: &Payload, record: &InvalidRecord) -> io::Result<()>;
+    /// A record of `payload` has something to report: it is invalid, or it
+    /// is a binary record (valid or not, with its framing).
+    fn record(&mut self, payload: &Payload, record: &RecordReport) -> io::Result<()>;
     /// `payload` was read up to its end (or up to the stop).
     fn end(&mut self, payload: &Payload, tally: Tally) -> io::Result<()>;
     /// The run is over.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// Pushes buffered output out (before a progress line is drawn).
     fn flush(&mut self) -> io::Result<()>;
-}
-
-/// Cuts `message` to [`MAX_MESSAGE`] bytes on a character boundary.
-pub(crate) fn clip(mut message: String) -> String {
-    if message.len() > MAX_MESSAGE {
-        let mut end = MAX_MESSAGE;
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
-        message.truncate(end);
-        message.push('…');
-    }
-    message
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_messages_are_cut_on_a_character_boundary() {
-        let message = "é".repeat(MAX_MESSAGE);
-        let clipped = clip(message);
-        assert!(clipped.len() <= MAX_MESSAGE + '…'.len_utf8());
-        assert!(clipped.ends_with('…'));
-        assert_eq!(clip("short".to_string()), "short");
-    }
 }
