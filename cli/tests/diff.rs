@@ -1,5 +1,6 @@
 //! `charter diff` and offline `charter check` through the real binary.
 
+#[allow(dead_code)] // not every helper is used here
 mod common;
 
 use common::{charter, charter_in, fixture};

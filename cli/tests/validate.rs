@@ -3,10 +3,9 @@
 mod common;
 
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{Run, charter, charter_in, fixture};
+use common::{Run, charter, charter_in, charter_with_stdin, fixture};
 
 fn order_schema() -> String {
     fixture("contracts/orders/order-placed.v1.json")
@@ -36,32 +35,6 @@ fn validate_prices(name: &str, content: &str, extra: &[&str]) -> Run {
     let mut args = vec!["validate", name, "--schema", "schema.json"];
     args.extend_from_slice(extra);
     run_with_files(&[("schema.json", PRICE_SCHEMA), (name, content)], &args)
-}
-
-/// Runs `charter` in `dir` with `input` on stdin.
-fn charter_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("charter runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        // charter may stop reading early (--max-errors).
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 /// A schema with one `number` property `price` in cents.
