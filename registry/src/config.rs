@@ -37,6 +37,10 @@ pub struct Config {
     /// Most schemas kept parsed in memory.
     #[arg(long, env = "CHARTER_SCHEMA_CACHE_SIZE", default_value_t = 20_000)]
     pub schema_cache_size: usize,
+
+    /// Most messages one `POST /triage` request may carry; more answer 422.
+    #[arg(long, env = "CHARTER_MAX_TRIAGE_MESSAGES", default_value_t = 10_000)]
+    pub max_triage_messages: usize,
 }
 
 /// How log lines are written (to stderr).
@@ -78,6 +82,8 @@ pub struct Settings {
     pub log_filter: String,
     /// Most schemas kept in memory.
     pub schema_cache_size: usize,
+    /// Most messages per triage request.
+    pub max_triage_messages: usize,
 }
 
 /// A configuration that cannot be used.
@@ -91,6 +97,9 @@ pub enum ConfigError {
     /// A body limit of zero.
     #[error("--max-body-bytes must be at least 1")]
     BodyLimit,
+    /// A triage limit of zero.
+    #[error("--max-triage-messages must be at least 1")]
+    TriageLimit,
     /// Log directives that do not parse.
     #[error("invalid --log-level `{value}`: {reason}")]
     LogLevel {
@@ -112,6 +121,9 @@ impl Config {
         if self.max_body_bytes == 0 {
             return Err(ConfigError::BodyLimit);
         }
+        if self.max_triage_messages == 0 {
+            return Err(ConfigError::TriageLimit);
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log_level).map_err(|e| {
             ConfigError::LogLevel {
                 value: self.log_level.clone(),
@@ -125,6 +137,7 @@ impl Config {
             log_format: self.log_format,
             log_filter: self.log_level,
             schema_cache_size: self.schema_cache_size,
+            max_triage_messages: self.max_triage_messages,
         })
     }
 }
@@ -157,6 +170,7 @@ mod tests {
         let err = parse(&["--database-url", "postgres://localhost/x"]).unwrap_err();
         assert!(err.to_string().contains("postgres://localhost/x"));
         assert!(parse(&["--max-body-bytes", "0"]).is_err());
+        assert!(parse(&["--max-triage-messages", "0"]).is_err());
         assert!(parse(&["--log-level", "info,=x=y"]).is_err());
         assert_eq!(
             parse(&["--log-format", "json"]).unwrap().log_format,

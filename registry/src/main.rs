@@ -42,6 +42,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         StateOptions {
             schema_cache_size: settings.schema_cache_size,
             max_body_bytes: settings.max_body_bytes,
+            max_triage_messages: settings.max_triage_messages,
         },
     );
     registry::run(listener, state, shutdown_signal())

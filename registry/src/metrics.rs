@@ -10,6 +10,8 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use schemas::triage::{Summary, Verdict};
+
 /// Upper bounds of the latency histogram buckets, in seconds.
 pub const LATENCY_BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
@@ -34,6 +36,8 @@ pub struct Metrics {
     routes: RwLock<BTreeMap<String, RouteStats>>,
     registrations: AtomicU64,
     compatibility_rejections: AtomicU64,
+    /// Messages triaged, one counter per [`Verdict::ALL`] entry.
+    triaged: [AtomicU64; Verdict::ALL.len()],
 }
 
 /// Reads through a poisoned lock: every update is a single insert or atomic
@@ -101,6 +105,16 @@ impl Metrics {
     pub fn record_compatibility_rejection(&self) {
         self.compatibility_rejections
             .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts the messages of one triage request by verdict.
+    pub fn record_triage(&self, summary: &Summary) {
+        for (counter, verdict) in self.triaged.iter().zip(Verdict::ALL) {
+            let n = summary.by_verdict.get(&verdict).copied().unwrap_or(0);
+            if n > 0 {
+                counter.fetch_add(n, Ordering::Relaxed);
+            }
+        }
     }
 
     /// The exposition text, with `schemas_stored` as the current count of
@@ -173,6 +187,17 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
             );
         }
+        out.push_str(
+            "# HELP charter_triage_messages_total Messages triaged (POST /triage) by verdict.\n",
+        );
+        out.push_str("# TYPE charter_triage_messages_total counter\n");
+        for (counter, verdict) in self.triaged.iter().zip(Verdict::ALL) {
+            let _ = writeln!(
+                out,
+                "charter_triage_messages_total{{verdict=\"{verdict}\"}} {}",
+                counter.load(Ordering::Relaxed)
+            );
+        }
         let _ = writeln!(
             out,
             "# HELP charter_schemas_stored Distinct schemas held by at least one version.\n\
@@ -215,6 +240,7 @@ mod tests {
         assert!(text.contains("charter_registrations_total 1"));
         assert!(text.contains("charter_compatibility_rejections_total 1"));
         assert!(text.contains("charter_schemas_stored 7"));
+        assert!(text.contains("charter_triage_messages_total{verdict=\"valid\"} 0"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::service::Error;
+use crate::service::{Error, InvalidTriage};
 
 /// An error answered by the API.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +108,11 @@ impl ApiError {
                 Error::NotPermitted(_) => (S::UNPROCESSABLE_ENTITY, 42205),
                 Error::ReferenceExists { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
                 Error::InvalidSubject(_) => (S::UNPROCESSABLE_ENTITY, 42208),
+                Error::InvalidTriage(InvalidTriage::ReaderSchema(_)) => {
+                    (S::UNPROCESSABLE_ENTITY, 42201)
+                }
+                // Charter's own endpoint: no peer code to follow.
+                Error::InvalidTriage(_) => (S::UNPROCESSABLE_ENTITY, 422),
                 Error::UnsupportedCheck { .. } | Error::UnsupportedFormat { .. } => {
                     (S::NOT_IMPLEMENTED, 50101)
                 }
@@ -194,6 +199,19 @@ mod tests {
         check(ApiError::MalformedJson("x".into()), 400, 400);
         check(ApiError::PayloadTooLarge { limit: 1 }, 413, 413);
         check(ApiError::AssociationNotFound, 404, 40410);
+        check(
+            Error::from(InvalidTriage::TooManyMessages { count: 2, limit: 1 }).into(),
+            422,
+            422,
+        );
+        check(
+            Error::from(InvalidTriage::ReaderSchema(
+                crate::service::InvalidSchema::Empty,
+            ))
+            .into(),
+            422,
+            42201,
+        );
         check(Error::Store(StoreError::Conflict).into(), 500, 50001);
     }
 

@@ -16,6 +16,7 @@ mod observe;
 mod schemas;
 mod server;
 mod subjects;
+mod triage;
 mod wire;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ struct Shared {
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     max_body_bytes: usize,
+    max_triage_messages: usize,
     shutting_down: AtomicBool,
 }
 
@@ -65,6 +67,8 @@ pub struct StateOptions {
     pub schema_cache_size: usize,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The most messages one `POST /triage` may carry.
+    pub max_triage_messages: usize,
 }
 
 impl Default for StateOptions {
@@ -72,6 +76,7 @@ impl Default for StateOptions {
         StateOptions {
             schema_cache_size: 20_000,
             max_body_bytes: 16 * 1024 * 1024,
+            max_triage_messages: 10_000,
         }
     }
 }
@@ -85,6 +90,7 @@ impl AppState {
             store,
             metrics,
             max_body_bytes: options.max_body_bytes,
+            max_triage_messages: options.max_triage_messages,
             shutting_down: AtomicBool::new(false),
         }))
     }
@@ -105,6 +111,10 @@ impl AppState {
 
     fn max_body_bytes(&self) -> usize {
         self.0.max_body_bytes
+    }
+
+    fn max_triage_messages(&self) -> usize {
+        self.0.max_triage_messages
     }
 
     /// Marks the server as shutting down: readiness fails from now on.
@@ -129,6 +139,7 @@ pub fn app(state: AppState) -> Router {
         .merge(compatibility::routes())
         .merge(config::routes())
         .merge(mode::routes())
+        .merge(triage::routes())
         .route("/associations", any(associations::none))
         .route("/associations/{*rest}", any(associations::none))
         .route("/health/live", get(health::live))

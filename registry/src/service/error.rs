@@ -1,6 +1,7 @@
 //! What the registry refuses, and why. `http::error` gives every variant its
 //! status and code; the `Display` text is the message clients see.
 
+use schemas::payload::PrepareError;
 use schemas::{SchemaError, SchemaType};
 
 use crate::model::{InvalidMode, InvalidSubject, InvalidVersion, SchemaId, Version};
@@ -121,6 +122,9 @@ pub enum Error {
     /// A subject name that is not valid.
     #[error(transparent)]
     InvalidSubject(#[from] InvalidSubject),
+    /// A triage request that cannot be answered as sent.
+    #[error(transparent)]
+    InvalidTriage(#[from] InvalidTriage),
     /// A compatibility question about a format Charter cannot judge yet.
     #[error(
         "compatibility checks for {schema_type} schemas are not supported by Charter yet, so no verdict is given and no version is registered; set the subject's compatibility to NONE to store {schema_type} versions without a check"
@@ -212,6 +216,66 @@ pub enum InvalidSchema {
     /// A part of the request Charter does not implement yet.
     #[error("`{0}` is not supported by Charter yet; send the schema without it")]
     Unsupported(&'static str),
+}
+
+/// Why a triage request cannot be answered as sent. Messages name the field
+/// (`messages[3].base64`) but never quote a payload.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidTriage {
+    /// More messages than one request may carry.
+    #[error(
+        "the request carries {count} messages, more than the limit of {limit} per request; send them in batches"
+    )]
+    TooManyMessages {
+        /// How many were sent.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A field with a value of the wrong kind.
+    #[error("`{field}` must be {expected}")]
+    Field {
+        /// Where, as `messages[3].label` or `reader.version`.
+        field: String,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// A field this endpoint does not take.
+    #[error("unknown field `{field}`; expected one of {expected}")]
+    UnknownField {
+        /// Where, as `reader.schemaTyp`.
+        field: String,
+        /// The fields that are taken there.
+        expected: &'static str,
+    },
+    /// A message that is none of the accepted shapes.
+    #[error(
+        "`messages[{index}]` must be {{\"base64\": \"...\"}}, {{\"json\": ...}} or a dead-letter record {{\"key\": ..., \"value\": ..., \"headers\": ...}}, each with an optional \"label\"; it has {found}"
+    )]
+    MessageShape {
+        /// The message's position.
+        index: usize,
+        /// What it has instead (its JSON type, or its keys), never its content.
+        found: String,
+    },
+    /// The reader schema cannot be used.
+    #[error("`reader.schema` cannot be used: {0}")]
+    ReaderSchema(InvalidSchema),
+    /// The reader schema has no such Protobuf message, or names a message
+    /// while not being Protobuf.
+    #[error("`reader.message` cannot be used: {0}")]
+    ReaderMessage(PrepareError),
+    /// A registered schema a message names cannot read payloads (a Protobuf
+    /// file without messages).
+    #[error("schema {id}, named by `messages[{index}]`, cannot read payloads: {reason}")]
+    WriterUnusable {
+        /// The schema id.
+        id: SchemaId,
+        /// The first message naming it.
+        index: usize,
+        /// Why.
+        reason: PrepareError,
+    },
 }
 
 /// Why a write is not permitted (42205).

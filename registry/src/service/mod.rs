@@ -44,6 +44,7 @@ mod error;
 mod register;
 mod schemas_by_id;
 mod subjects;
+mod triage;
 
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
@@ -55,9 +56,10 @@ use tokio::sync::{Mutex, MutexGuard};
 pub use cache::{CachedSchema, SchemaCache};
 pub use compatibility::{CheckTarget, CompatibilityOutcome, JudgedChange};
 pub use config::ConfigUpdate;
-pub use error::{Error, InvalidSchema, NotPermitted};
+pub use error::{Error, InvalidSchema, InvalidTriage, NotPermitted};
 pub use register::{ReferenceRequest, SchemaRequest};
 pub use subjects::DeletedFilter;
+pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
 
 use crate::metrics::Metrics;
 use crate::model::{
