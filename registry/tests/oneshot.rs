@@ -95,3 +95,29 @@ async fn readiness_fails_once_shutdown_begins() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn triage_answers_reports_and_caps_the_messages_per_request() {
+    let (state, _dir) = state(1 << 20).await;
+    let state = AppState::new(
+        state.store().clone(),
+        StateOptions {
+            max_triage_messages: 2,
+            ..StateOptions::default()
+        },
+    );
+    let body = json!({"messages": [{"json": {"id": 1}}, {"base64": "AAAAAAd7fQ=="}]}).to_string();
+    let (status, answer) = send(&state, "POST", "/triage", Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["messages"][0]["verdict"], "unframed_no_match");
+    assert_eq!(answer["messages"][1]["verdict"], "unknown_schema");
+    assert_eq!(answer["summary"]["messages"], 2);
+    let body = json!({"messages": [{"json": 1}, {"json": 2}, {"json": 3}]}).to_string();
+    let (status, answer) = send(&state, "POST", "/triage", Some(&body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["error_code"], 422);
+    assert!(
+        answer["message"].as_str().unwrap().contains("limit of 2"),
+        "{answer}"
+    );
+}

@@ -19,6 +19,9 @@ pub struct Server {
     client: reqwest::Client,
     /// The temporary directory, when this server owns it (removed on drop).
     _owned: Option<tempfile::TempDir>,
+    /// Copies what the process writes to stdout after its first line into
+    /// `stdout.log`; ends when the process does.
+    stdout_copy: Option<std::thread::JoinHandle<()>>,
 }
 
 /// An answer: status and JSON body (`Value::Null` when the body is not JSON).
@@ -77,14 +80,17 @@ impl Server {
             .spawn()
             .expect("charter-registry starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read stdout");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut line).expect("read stdout");
         let Some(address) = line.trim().strip_prefix("listening on ") else {
             let _ = child.kill();
             let log = std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default();
             panic!("charter-registry did not start: stdout {line:?}, stderr:\n{log}");
         };
+        let mut stdout_log = std::fs::File::create(dir.join("stdout.log")).expect("stdout log");
+        let stdout_copy = std::thread::spawn(move || {
+            let _ = std::io::copy(&mut stdout, &mut stdout_log);
+        });
         Server {
             base: format!("http://{address}"),
             child,
@@ -94,6 +100,7 @@ impl Server {
                 .build()
                 .expect("client"),
             _owned: None,
+            stdout_copy: Some(stdout_copy),
         }
     }
 
@@ -207,6 +214,19 @@ impl Server {
     /// What the process wrote to stderr.
     pub fn stderr(&self) -> String {
         std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default()
+    }
+
+    /// Everything the process wrote to stdout (its first line included),
+    /// once it has exited: waits for the copy of its output to finish.
+    pub fn stdout_after_exit(&mut self) -> String {
+        if let Some(copy) = self.stdout_copy.take() {
+            copy.join().expect("the stdout copy ends");
+        }
+        let rest = std::fs::read_to_string(self.dir.join("stdout.log")).unwrap_or_default();
+        format!(
+            "listening on {}\n{rest}",
+            self.base.trim_start_matches("http://")
+        )
     }
 }
 
