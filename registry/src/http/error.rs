@@ -113,9 +113,7 @@ impl ApiError {
                 }
                 // Charter's own endpoint: no peer code to follow.
                 Error::InvalidTriage(_) => (S::UNPROCESSABLE_ENTITY, 422),
-                Error::UnsupportedCheck { .. } | Error::UnsupportedFormat { .. } => {
-                    (S::NOT_IMPLEMENTED, 50101)
-                }
+                Error::UnsupportedCheck { .. } => (S::NOT_IMPLEMENTED, 50101),
                 Error::Store(_) | Error::StoredSchemaUnreadable { .. } => {
                     (S::INTERNAL_SERVER_ERROR, 50001)
                 }

@@ -133,14 +133,6 @@ pub enum Error {
         /// The format.
         schema_type: SchemaType,
     },
-    /// A `format` Charter cannot render for this schema.
-    #[error("format '{format}' is not supported for {schema_type} schemas yet")]
-    UnsupportedFormat {
-        /// The format asked for.
-        format: String,
-        /// The schema's format.
-        schema_type: SchemaType,
-    },
     /// The subject kept changing while a write was retried.
     #[error("the subject kept changing concurrently; the operation was not applied")]
     Busy,
