@@ -545,6 +545,22 @@ fn stdin_is_ndjson_and_one_job_reports_like_many() {
 }
 
 #[test]
+fn help_documents_triage_and_its_exit_codes() {
+    let top = common::charter(&["--help"]);
+    assert!(top.stdout.contains("\n  triage "), "{}", top.stdout);
+    let help = common::charter(&["triage", "--help"]);
+    assert_eq!(help.code, 0);
+    for text in [
+        "--reader-version",
+        "--all-subjects",
+        "unframed_match",
+        "Exit codes for triage: 0",
+    ] {
+        assert!(help.stdout.contains(text), "{text}: {}", help.stdout);
+    }
+}
+
+#[test]
 fn exit_codes_follow_the_contract() {
     let (registry, _) = registry();
     let valid = message("json/valid.bin");

@@ -2,8 +2,8 @@
 
 pub mod registry;
 
-use std::path::{Path, PathBuf};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The workspace root, so tests can name fixtures.
