@@ -2,7 +2,6 @@
 //! and the caller's thread reporting them in input order.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -15,7 +14,7 @@ use schemas::triage::{
 
 use super::input::{self, Input, Layout};
 use super::{Options, POOL_PER_WORKER, Sink, Writers};
-use crate::validate::source::{self, Batch, Batches, CHUNK, Span};
+use crate::validate::source::{self, Batch, Batches, CHUNK};
 
 type Numbered<T> = (u64, T);
 
@@ -237,27 +236,9 @@ fn read_input(input: &Input, feed: &mut Feed) -> Result<()> {
         Layout::Lines => source::read_lines,
         Layout::Document => source::read_document,
         Layout::Array => source::read_array,
-        Layout::Binary => read_message,
+        Layout::Binary => source::read_binary,
     };
     read(&mut reader, feed).with_context(|| input.name())
-}
-
-/// Reads one serialized message: the whole input, as it is (even empty: a
-/// tombstone).
-fn read_message(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
-    let Some(mut batch) = out.take() else {
-        return Ok(());
-    };
-    input.read_to_end(&mut batch.buf)?;
-    let end = batch.buf.len();
-    batch.spans.push(Span {
-        start: 0,
-        end,
-        line: 1,
-        broken: None,
-    });
-    out.send(batch);
-    Ok(())
 }
 
 /// The reader's ends of the channels.
