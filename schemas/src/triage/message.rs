@@ -6,7 +6,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use serde_json::Value;
 
 /// The keys of a dead-letter export record (`{"key": ..., "value": ...,
-/// "headers": ...}` and what Kafka tools add around it).
+/// "headers": ...}` and what Kafka tools add around it, `kcat -J`'s
+/// `payload`, `ts`, `tstype` and `broker` among them).
 pub const ENVELOPE_KEYS: &[&str] = &[
     "key",
     "value",
@@ -18,6 +19,11 @@ pub const ENVELOPE_KEYS: &[&str] = &[
     "timestamp",
     "timestampType",
     "timestamp_type",
+    "ts",
+    "tstype",
+    "broker",
+    "key_error",
+    "payload_error",
     "key_schema_id",
     "value_schema_id",
 ];
@@ -117,6 +123,17 @@ mod tests {
         assert_eq!(
             Message::from_record(json!({"payload": null})),
             Message::Bytes(Vec::new())
+        );
+    }
+
+    #[test]
+    fn kcat_json_records_are_envelopes() {
+        let record = json!({"topic": "orders", "partition": 0, "offset": 41, "tstype": "create",
+            "ts": 1700000000000_u64, "broker": 1, "headers": ["h", "v"], "key": null,
+            "payload": "AAAAAAF7fQ=="});
+        assert_eq!(
+            Message::from_record(record),
+            Message::Bytes(vec![0, 0, 0, 0, 1, b'{', b'}'])
         );
     }
 
