@@ -17,10 +17,8 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
-use base64::Engine;
-use base64::alphabet::{STANDARD, URL_SAFE};
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use schemas::triage::{Message, MessageReport, Summary, is_envelope};
+use schemas::json::kind_of;
+use schemas::triage::{Message, MessageReport, Summary, decode_base64, is_envelope};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -149,7 +147,7 @@ fn message(index: usize, message: Value) -> Result<TriageMessage, Error> {
     let Value::Object(mut fields) = message else {
         return Err(InvalidTriage::MessageShape {
             index,
-            found: kind(&message).to_string(),
+            found: kind_of(&message).to_string(),
         }
         .into());
     };
@@ -193,31 +191,6 @@ fn keys_of(fields: &Map<String, Value>) -> String {
     }
     let names: Vec<String> = fields.keys().map(|k| format!("`{k}`")).collect();
     format!("the keys {}", names.join(", "))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Base64 in the standard or URL-safe alphabet, padded or not, with line
-/// breaks and spaces ignored (some tools wrap it).
-fn decode_base64(encoded: &str) -> Option<Vec<u8>> {
-    let compact: String = encoded
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    let config =
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    [STANDARD, URL_SAFE]
-        .iter()
-        .find_map(|alphabet| GeneralPurpose::new(alphabet, config).decode(&compact).ok())
 }
 
 /// The consumer's reader: a schema sent along, or a registered version.
@@ -452,13 +425,5 @@ mod tests {
         };
         assert_eq!(posted.schema_type.as_deref(), Some("JSON"));
         assert_eq!(posted.references[0].version, Some(1));
-    }
-
-    #[test]
-    fn base64_takes_both_alphabets_with_or_without_padding() {
-        assert_eq!(decode_base64("+/8="), Some(vec![0xfb, 0xff]));
-        assert_eq!(decode_base64("-_8"), Some(vec![0xfb, 0xff]));
-        assert_eq!(decode_base64("AAAA\nAAAA"), Some(vec![0; 6]));
-        assert_eq!(decode_base64("not base64!"), None);
     }
 }

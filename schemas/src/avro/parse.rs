@@ -12,7 +12,7 @@ use super::model::{
     short_name,
 };
 use super::value::check_default;
-use crate::json;
+use crate::json::{self, kind_of};
 use crate::resolver::Resolver;
 
 /// The parsed arena of one schema with every type it references.
@@ -60,18 +60,6 @@ struct Parser<'r> {
     loading: HashSet<String>,
     /// The document being parsed (an index into `references`).
     origin: usize,
-}
-
-/// The JSON kind of a value, for messages.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Whether `name` is a valid simple Avro name: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -171,7 +159,7 @@ impl Parser<'_> {
             Value::Object(object) => self.parse_object(object, ns, pointer),
             other => Err(AvroError::NotASchema {
                 pointer: pointer.to_string(),
-                found: json_kind(other),
+                found: kind_of(other),
             }),
         }
     }
@@ -392,7 +380,7 @@ impl Parser<'_> {
             let Value::Object(field) = field else {
                 return Err(AvroError::NotASchema {
                     pointer: here,
-                    found: json_kind(field),
+                    found: kind_of(field),
                 });
             };
             let field = self.parse_field(field, &inner_ns, &here)?;

@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::model::{Kind, Node, NodeId};
-use super::parse::json_kind;
+use crate::json::kind_of;
 
 /// Deepest nesting of values checked (deeper values are reported, not walked).
 pub const MAX_VALUE_DEPTH: usize = 128;
@@ -383,7 +383,7 @@ pub(crate) fn show(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() > 60 {
         let cut: String = text.chars().take(57).collect();
-        format!("{} {cut}...", json_kind(value))
+        format!("{} {cut}...", kind_of(value))
     } else {
         text
     }

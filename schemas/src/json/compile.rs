@@ -175,7 +175,7 @@ impl Compiler<'_> {
                     &pointer,
                     format!(
                         "a schema must be an object or a boolean, found {}",
-                        type_name(other)
+                        super::kind_of(other)
                     ),
                 ));
             }
@@ -814,15 +814,4 @@ fn check_regex(pattern: &str) -> Result<(), String> {
     fancy_regex::Regex::new(pattern)
         .map(|_| ())
         .map_err(|e| e.to_string())
-}
-
-pub(crate) fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

@@ -193,7 +193,7 @@ pub(crate) fn check_meta(value: &Value, draft: Draft) -> Result<(), ParseError> 
             pointer: "#".to_string(),
             message: format!(
                 "a schema must be an object or a boolean, found {}",
-                compile::type_name(value)
+                kind_of(value)
             ),
         });
     }
@@ -208,6 +208,19 @@ pub(crate) fn check_meta(value: &Value, draft: Draft) -> Result<(), ParseError> 
         pointer: format!("#{}", e.instance_path().as_str()),
         message: e.to_string(),
     })
+}
+
+/// The JSON kind of a value with its article, for messages: `a string`,
+/// `an object`, `null`.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 #[cfg(test)]

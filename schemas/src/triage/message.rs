@@ -2,7 +2,8 @@
 //! dead-letter tool exported.
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use base64::alphabet::{STANDARD, URL_SAFE};
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
 
 /// The keys of a dead-letter export record (`{"key": ..., "value": ...,
@@ -89,16 +90,18 @@ pub fn is_envelope(record: &Value) -> bool {
         && fields.keys().all(|k| ENVELOPE_KEYS.contains(&k.as_str()))
 }
 
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    let unpadded = trimmed.trim_end_matches('=');
-    [STANDARD, URL_SAFE].iter().find_map(|engine| {
-        let padded = format!("{unpadded}{}", "=".repeat((4 - unpadded.len() % 4) % 4));
-        engine.decode(padded).ok()
-    })
+/// Base64 in the standard or URL-safe alphabet, padded or not, with line
+/// breaks and spaces ignored (some tools wrap it); `None` when it is not.
+pub fn decode_base64(encoded: &str) -> Option<Vec<u8>> {
+    let compact: String = encoded
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    [STANDARD, URL_SAFE]
+        .iter()
+        .find_map(|alphabet| GeneralPurpose::new(alphabet, config).decode(&compact).ok())
 }
 
 #[cfg(test)]
@@ -124,6 +127,15 @@ mod tests {
             Message::from_record(json!({"payload": null})),
             Message::Bytes(Vec::new())
         );
+    }
+
+    #[test]
+    fn base64_takes_both_alphabets_with_or_without_padding() {
+        assert_eq!(decode_base64("+/8="), Some(vec![0xfb, 0xff]));
+        assert_eq!(decode_base64("-_8"), Some(vec![0xfb, 0xff]));
+        assert_eq!(decode_base64("AAAA\nAAAA"), Some(vec![0; 6]));
+        assert_eq!(decode_base64("not base64!"), None);
+        assert_eq!(decode_base64(""), Some(Vec::new()));
     }
 
     #[test]
