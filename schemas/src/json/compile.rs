@@ -1,5 +1,6 @@
 //! Builds the node arena from JSON documents and resolves every `$ref`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
@@ -168,7 +169,11 @@ impl Compiler<'_> {
         let (annotations, shape) = match &value {
             Value::Bool(true) => (Annotations::default(), Shape::Any),
             Value::Bool(false) => (Annotations::default(), Shape::Never),
-            Value::Object(map) => self.compile_object(doc, &pointer, map, base, depth, id)?,
+            Value::Object(map) => {
+                let draft = self.documents[doc].draft;
+                let map = known_keywords(map, draft);
+                self.compile_object(doc, &pointer, &map, base, depth, id)?
+            }
             other => {
                 return Err(self.not_a_schema(
                     doc,
@@ -758,6 +763,20 @@ impl Compiler<'_> {
         }
         Ok(())
     }
+}
+
+/// `map` without the keywords `draft` does not have (borrowed when it has
+/// them all, as almost every schema object does).
+fn known_keywords(map: &Map<String, Value>, draft: Draft) -> Cow<'_, Map<String, Value>> {
+    if map.keys().all(|k| draft.knows_keyword(k)) {
+        return Cow::Borrowed(map);
+    }
+    Cow::Owned(
+        map.iter()
+            .filter(|(k, _)| draft.knows_keyword(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }
 
 /// String keywords that assert only in drafts 6 and 7.

@@ -34,6 +34,26 @@ impl Draft {
         }
     }
 
+    /// Whether `keyword` exists in this draft. A keyword of a later draft is
+    /// an unknown keyword here: it asserts nothing, so the validator ignores
+    /// it and so must the comparison (`dependentRequired` in a draft-07
+    /// schema is an annotation, not a rule).
+    pub fn knows_keyword(self, keyword: &str) -> bool {
+        let since = match keyword {
+            "const" | "contains" | "propertyNames" => Draft::Draft6,
+            "if" | "then" | "else" => Draft::Draft7,
+            "dependentRequired"
+            | "dependentSchemas"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "minContains"
+            | "maxContains" => Draft::Draft201909,
+            "prefixItems" => Draft::Draft202012,
+            _ => Draft::Draft4,
+        };
+        self >= since
+    }
+
     /// Whether `$ref` sits beside other keywords (2019-09 on) rather than
     /// replacing them (draft 7 and before).
     pub fn ref_has_siblings(self) -> bool {

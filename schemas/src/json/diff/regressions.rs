@@ -247,3 +247,36 @@ fn r2_integer_bounds_compare_exactly() {
         None,
     );
 }
+
+/// `dependentRequired` is a keyword from 2019-09 on: in a draft-07 schema
+/// it asserts nothing, so moving it to 2020-12 starts rejecting `{"a": "x"}`.
+#[test]
+fn r2_keywords_of_a_later_draft_assert_nothing() {
+    let rule = json!({"type": "object", "dependentRequired": {"a": ["b"]}});
+    let draft7 = parse(rule.clone(), None);
+    let draft2020 = parse(rule, Some(DRAFT_2020));
+    let document = json!({"a": "x"});
+    let valid = |s: &Schema| {
+        s.as_json()
+            .unwrap()
+            .validator()
+            .unwrap()
+            .is_valid(&document)
+    };
+    assert!(valid(&draft7) && !valid(&draft2020));
+    let report = crate::check(
+        &draft2020,
+        &[&draft7],
+        CompatibilityMode::Backward,
+        Policy::Strict,
+    )
+    .unwrap();
+    assert!(!report.compatible, "{document} breaks");
+    // Within draft 7 it stays an annotation: adding it changes nothing.
+    check(
+        None,
+        json!({"type": "object"}),
+        json!({"type": "object", "dependentRequired": {"a": ["b"]}, "unevaluatedProperties": false}),
+        None,
+    );
+}
