@@ -7,6 +7,7 @@ pub mod commands;
 pub mod exit;
 pub mod input;
 pub mod manifest;
+mod pipeline;
 pub mod render;
 pub mod triage;
 pub mod validate;

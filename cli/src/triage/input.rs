@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+pub(crate) use crate::validate::Layout;
+
 /// Where messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -79,20 +81,6 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// How an input's records are laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Layout {
-    /// NDJSON: one record per line (`.ndjson`, `.jsonl`, stdin).
-    Lines,
-    /// A `.json` file holding one record (an envelope or a message).
-    Document,
-    /// A `.json` file holding an array of records.
-    Array,
-    /// One serialized message: a file starting with the magic byte 0, or
-    /// any file that is not `.json`, `.ndjson` or `.jsonl`.
-    Binary,
-}
-
 /// Opens `input` and tells its layout from its first bytes and its name.
 pub(crate) fn open(input: &Input) -> Result<(Box<dyn Read>, Layout)> {
     let path = match input {
@@ -108,7 +96,11 @@ pub(crate) fn open(input: &Input) -> Result<(Box<dyn Read>, Layout)> {
     Ok((Box::new(reader), layout))
 }
 
-/// The layout of a file named `path` that starts with `start`.
+/// The layout of a file named `path` that starts with `start`: binary when
+/// it starts with the magic byte 0; otherwise by its extension: lines for
+/// `.ndjson` and `.jsonl`, for `.json` an array or one document (an envelope
+/// or a message) by its first character, and binary (one serialized message)
+/// for any other. Stdin is always lines.
 fn layout(path: &Path, start: &[u8]) -> Layout {
     if start.first() == Some(&schemas::wire::MAGIC) {
         return Layout::Binary;

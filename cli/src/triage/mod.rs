@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Records are split into batches by the same readers `charter validate`
-//! uses (NDJSON lines, array elements, one document, one binary message).
+//! uses (NDJSON lines, array elements, one document, one binary message), and
+//! the threads, the pool and the ordering are the same `crate::pipeline`.
 //!
 //! *Architecture invariant:* memory does not grow with the number of
 //! messages. The reader fills batches from a fixed pool and cannot read
@@ -35,9 +36,7 @@ pub use input::{Input, inputs};
 pub use pipeline::run;
 pub use writers::{Fetch, Writers};
 
-/// Batches in flight per worker thread (queued, being judged, or waiting to
-/// be reported in order).
-pub const POOL_PER_WORKER: usize = 4;
+pub use crate::pipeline::POOL_PER_WORKER;
 
 /// How to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,11 @@
-//! The threads of a run: one reader, a pool of workers judging messages,
-//! and the caller's thread reporting them in input order.
+//! `charter triage` on the shared [`crate::pipeline`]: the reader splits
+//! inputs into batches of messages with `validate`'s source readers, workers
+//! judge them with the core's [`Triage::message`] (fetching writer schemas),
+//! and the caller's thread reports them to the [`Sink`] in input order.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use schemas::payload::{PayloadIssue, parse_json};
@@ -13,24 +14,11 @@ use schemas::triage::{
 };
 
 use super::input::{self, Input, Layout};
-use super::{Options, POOL_PER_WORKER, Sink, Writers};
-use crate::validate::source::{self, Batch, Batches, CHUNK};
+use super::{Options, Sink, Writers};
+use crate::pipeline::{self, Feed, Flow, Report};
+use crate::validate::source::{self, Batch};
 
-type Numbered<T> = (u64, T);
-
-/// A filled batch and how its records are laid out.
-struct Job {
-    batch: Batch,
-    layout: Layout,
-}
-
-/// What the reader and the workers report, numbered in input order.
-enum Unit {
-    /// A batch was judged: one report per record.
-    Judged(Batch, Vec<MessageReport>),
-    /// Reading or fetching a writer schema failed; the run ends with it.
-    Failed(anyhow::Error),
-}
+type TriageFeed = Feed<Batch, Vec<MessageReport>, Infallible>;
 
 /// Judges every message of `inputs` with `triage`, writer schemas from
 /// `writers`, reporting to `sink` in input order; returns the summary.
@@ -45,66 +33,48 @@ pub fn run(
     options: Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary> {
-    let jobs = options.jobs.max(1);
-    let (pool_tx, pool_rx) = channel();
-    for _ in 0..jobs * POOL_PER_WORKER {
-        let _ = pool_tx.send(Batch::default());
-    }
-    let (work_tx, work_rx) = channel::<Numbered<Job>>();
-    let (results_tx, results_rx) = channel::<Numbered<Unit>>();
     let names: Arc<Vec<String>> = Arc::new(inputs.iter().map(Input::name).collect());
-
-    let work_rx = Arc::new(Mutex::new(work_rx));
-    for _ in 0..jobs {
-        let worker = Worker {
+    let read = {
+        let inputs = inputs.to_vec();
+        move |feed: &mut TriageFeed| read_inputs(&inputs, feed)
+    };
+    let worker = || {
+        let mut worker = Worker {
             triage: triage.clone(),
             writers: writers.clone(),
             names: names.clone(),
             known: HashMap::new(),
         };
-        let (work_rx, results_tx) = (work_rx.clone(), results_tx.clone());
-        thread::spawn(move || worker.run(&work_rx, &results_tx));
-    }
-    {
-        let inputs = inputs.to_vec();
-        thread::spawn(move || read_inputs(&inputs, pool_rx, work_tx, results_tx));
-    }
-
-    let mut summary = Summary::new();
-    let mut pending = BTreeMap::new();
-    let mut next = 0;
-    while let Ok((seq, unit)) = results_rx.recv() {
-        pending.insert(seq, unit);
-        while let Some(unit) = pending.remove(&next) {
-            next += 1;
-            let (batch, reports) = match unit {
-                Unit::Judged(batch, reports) => (batch, reports),
-                Unit::Failed(error) => return Err(error),
-            };
-            for report in &reports {
-                summary.add(report);
-                sink.report(report)?;
-            }
-            let _ = pool_tx.send(recycled(batch));
-        }
-    }
-    let summary = summary.finish();
-    sink.finish(&summary)?;
+        move |batch: &Batch| worker.judge(batch)
+    };
+    let mut reporter = Reporter {
+        sink,
+        summary: Summary::new(),
+    };
+    pipeline::run(options.jobs, read, worker, &mut reporter)?;
+    let summary = reporter.summary.finish();
+    reporter.sink.finish(&summary)?;
     Ok(summary)
 }
 
-/// A reported batch, emptied for the pool; buffers a long record made large
-/// are dropped.
-fn recycled(mut batch: Batch) -> Batch {
-    if batch.buf.capacity() > 4 * CHUNK {
-        batch.buf = Vec::new();
+/// The caller's side: reports in order, counted and to the sink.
+struct Reporter<'a> {
+    sink: &'a mut dyn Sink,
+    summary: Summary,
+}
+
+impl Report<Batch, Vec<MessageReport>, Infallible> for Reporter<'_> {
+    fn batch(&mut self, _batch: &Batch, reports: Vec<MessageReport>) -> Result<Flow> {
+        for report in &reports {
+            self.summary.add(report);
+            self.sink.report(report)?;
+        }
+        Ok(Flow::Continue)
     }
-    if batch.spans.capacity() > CHUNK / 8 {
-        batch.spans = Vec::new();
+
+    fn note(&mut self, note: Infallible) -> Result<Flow> {
+        match note {}
     }
-    batch.buf.clear();
-    batch.spans.clear();
-    batch
 }
 
 /// One worker thread's state.
@@ -117,37 +87,19 @@ struct Worker {
 }
 
 impl Worker {
-    /// Judges batches until there are none.
-    fn run(mut self, work: &Mutex<Receiver<Numbered<Job>>>, results: &Sender<Numbered<Unit>>) {
-        loop {
-            let job = match work.lock() {
-                Ok(work) => work.recv(),
-                Err(_) => return,
-            };
-            let Ok((seq, job)) = job else {
-                return;
-            };
-            let unit = match self.judge(&job) {
-                Ok(reports) => Unit::Judged(job.batch, reports),
-                Err(error) => Unit::Failed(error),
-            };
-            if results.send((seq, unit)).is_err() {
-                return;
-            }
-        }
-    }
-
-    fn judge(&mut self, job: &Job) -> Result<Vec<MessageReport>> {
+    /// A report per message of `batch`; an error when a writer schema could
+    /// not be fetched.
+    fn judge(&mut self, batch: &Batch) -> Result<Vec<MessageReport>> {
         let names = self.names.clone();
-        let name = &names[job.batch.payload];
-        let mut reports = Vec::with_capacity(job.batch.spans.len());
-        for span in &job.batch.spans {
-            let bytes = &job.batch.buf[span.start..span.end];
-            let label = match job.layout {
+        let name = &names[batch.payload];
+        let mut reports = Vec::with_capacity(batch.spans.len());
+        for span in &batch.spans {
+            let bytes = &batch.buf[span.start..span.end];
+            let label = match batch.layout {
                 Layout::Lines | Layout::Array => format!("{name}:{}", span.line),
                 Layout::Document | Layout::Binary => name.clone(),
             };
-            let message = match (job.layout, span.broken) {
+            let message = match (batch.layout, span.broken) {
                 (Layout::Binary, _) => Ok(Message::Bytes(bytes.to_vec())),
                 (_, Some(broken)) => Err(PayloadIssue {
                     instance_path: String::new(),
@@ -207,62 +159,10 @@ fn not_a_record(label: String, issue: PayloadIssue) -> MessageReport {
 }
 
 /// The reader: every input in turn, split into batches.
-fn read_inputs(
-    inputs: &[Input],
-    pool: Receiver<Batch>,
-    work: Sender<Numbered<Job>>,
-    results: Sender<Numbered<Unit>>,
-) {
-    let mut feed = Feed {
-        pool,
-        work,
-        seq: 0,
-        payload: 0,
-        layout: Layout::Lines,
-    };
+fn read_inputs(inputs: &[Input], feed: &mut TriageFeed) -> Result<()> {
     for (index, input) in inputs.iter().enumerate() {
-        feed.payload = index;
-        if let Err(error) = read_input(input, &mut feed) {
-            let _ = results.send((feed.seq, Unit::Failed(error)));
-            return;
-        }
+        let (mut reader, layout) = input::open(input)?;
+        source::read(&mut reader, index, layout, feed).with_context(|| input.name())?;
     }
-}
-
-fn read_input(input: &Input, feed: &mut Feed) -> Result<()> {
-    let (mut reader, layout) = input::open(input)?;
-    feed.layout = layout;
-    let read = match layout {
-        Layout::Lines => source::read_lines,
-        Layout::Document => source::read_document,
-        Layout::Array => source::read_array,
-        Layout::Binary => source::read_binary,
-    };
-    read(&mut reader, feed).with_context(|| input.name())
-}
-
-/// The reader's ends of the channels.
-struct Feed {
-    pool: Receiver<Batch>,
-    work: Sender<Numbered<Job>>,
-    seq: u64,
-    payload: usize,
-    layout: Layout,
-}
-
-impl Batches for Feed {
-    fn take(&mut self) -> Option<Batch> {
-        let mut batch = self.pool.recv().ok()?;
-        batch.payload = self.payload;
-        Some(batch)
-    }
-
-    fn send(&mut self, batch: Batch) -> bool {
-        self.seq += 1;
-        let job = Job {
-            batch,
-            layout: self.layout,
-        };
-        self.work.send((self.seq - 1, job)).is_ok()
-    }
+    Ok(())
 }

@@ -4,7 +4,8 @@
 //! file, a registry) is the caller's business. [`Validator::new`] prepares it
 //! once, in any format (JSON Schema, Avro, Protobuf), and [`run`] checks
 //! every record of every payload with that one validator, shared by a pool of
-//! worker threads:
+//! worker threads (the threads, the pool and the ordering are
+//! `crate::pipeline`'s, which `charter triage` runs too):
 //!
 //! ```text
 //! reader thread ──batches──▶ workers (one per core) ──results──▶ caller's thread
@@ -46,9 +47,7 @@ pub use binary::{BinaryRecord, Framing};
 pub use pipeline::run;
 pub use progress::Progress;
 
-/// Batches in flight per worker thread (queued, being checked, or waiting to
-/// be reported in order).
-pub const POOL_PER_WORKER: usize = 4;
+pub use crate::pipeline::POOL_PER_WORKER;
 
 /// The keyword of [`Issue`]s for framing that cannot be read (Protobuf
 /// message indexes or an Avro single-object header cut short).

@@ -7,6 +7,9 @@ use std::io::{self, Read};
 
 use anyhow::{Result, bail};
 
+use super::Layout;
+use crate::pipeline::{Buffer, Feed};
+
 /// Bytes read per batch; a batch holds whole records, so a record longer
 /// than this makes its batch longer.
 pub(crate) const CHUNK: usize = 256 * 1024;
@@ -26,26 +29,95 @@ pub(crate) struct Span {
 }
 
 /// Records of one payload input, in a buffer that is reused.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Batch {
     /// Index of the payload input.
     pub(crate) payload: usize,
-    /// The records are serialized bytes (`--binary`), not JSON text.
-    pub(crate) binary: bool,
+    /// How the input's records are laid out ([`Layout::Binary`]: serialized
+    /// bytes, not JSON text).
+    pub(crate) layout: Layout,
     pub(crate) buf: Vec<u8>,
     pub(crate) spans: Vec<Span>,
 }
 
+impl Default for Batch {
+    /// An empty buffer; the reader sets its input and layout as it fills it.
+    fn default() -> Batch {
+        Batch {
+            payload: 0,
+            layout: Layout::Lines,
+            buf: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+}
+
+impl Buffer for Batch {
+    /// Empties the batch; buffers a long record made large are dropped.
+    fn recycle(&mut self) {
+        if self.buf.capacity() > 4 * CHUNK {
+            self.buf = Vec::new();
+        }
+        if self.spans.capacity() > CHUNK / 8 {
+            self.spans = Vec::new();
+        }
+        self.buf.clear();
+        self.spans.clear();
+    }
+}
+
 /// Where batches come from and go to.
-pub(crate) trait Batches {
+trait Batches {
     /// An empty batch to fill, or `None` when the run is over.
     fn take(&mut self) -> Option<Batch>;
     /// Hands a filled batch on; false when the run is over.
     fn send(&mut self, batch: Batch) -> bool;
 }
 
+/// Reads `input`, the run's input number `payload`, laid out as `layout`,
+/// into batches of whole records taken from and sent on through a
+/// pipeline's `feed`.
+pub(crate) fn read<R, N>(
+    input: &mut dyn Read,
+    payload: usize,
+    layout: Layout,
+    feed: &mut Feed<Batch, R, N>,
+) -> Result<()> {
+    let out = &mut FeedBatches {
+        feed,
+        payload,
+        layout,
+    };
+    match layout {
+        Layout::Lines => read_lines(input, out),
+        Layout::Document => read_document(input, out),
+        Layout::Array => read_array(input, out),
+        Layout::Binary => read_binary(input, out),
+    }
+}
+
+/// A pipeline's feed, handing out batches marked with their input.
+struct FeedBatches<'a, R, N> {
+    feed: &'a mut Feed<Batch, R, N>,
+    payload: usize,
+    layout: Layout,
+}
+
+impl<R, N> Batches for FeedBatches<'_, R, N> {
+    fn take(&mut self) -> Option<Batch> {
+        let mut batch = self.feed.take()?;
+        batch.payload = self.payload;
+        batch.layout = self.layout;
+        Some(batch)
+    }
+
+    fn send(&mut self, batch: Batch) -> bool {
+        self.feed.send(batch)
+    }
+}
+
 /// Reads NDJSON: one record per non-blank line.
-pub(crate) fn read_lines(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
+fn read_lines(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
     let mut tail = Vec::new();
     let mut line = 1;
     let mut first = true;
@@ -86,7 +158,7 @@ pub(crate) fn read_lines(input: &mut dyn Read, out: &mut dyn Batches) -> Result<
 }
 
 /// Reads one JSON document: one record (none when the input is blank).
-pub(crate) fn read_document(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
+fn read_document(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
     let Some(mut batch) = out.take() else {
         return Ok(());
     };
@@ -108,7 +180,7 @@ pub(crate) fn read_document(input: &mut dyn Read, out: &mut dyn Batches) -> Resu
 
 /// Reads one binary record: the whole input, as it is (even empty: zero
 /// bytes can be a datum).
-pub(crate) fn read_binary(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
+fn read_binary(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
     let Some(mut batch) = out.take() else {
         return Ok(());
     };
@@ -126,7 +198,7 @@ pub(crate) fn read_binary(input: &mut dyn Read, out: &mut dyn Batches) -> Result
 /// Reads a top-level JSON array: one record per element. Elements are found
 /// by their brackets and strings only; each is then parsed on its own, so a
 /// broken element is reported at its line and the next ones are still read.
-pub(crate) fn read_array(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
+fn read_array(input: &mut dyn Read, out: &mut dyn Batches) -> Result<()> {
     let mut scanner = ArrayScanner::default();
     let mut carry = Vec::new();
     let mut first = true;

@@ -6,7 +6,7 @@ use schemas::payload::{JSON_KEYWORD, PayloadIssue};
 use serde_json::Value;
 
 use super::source::{Batch, Span};
-use super::{Issue, RecordReport, Validator, binary};
+use super::{Issue, Layout, RecordReport, Validator, binary};
 
 /// What a batch held.
 #[derive(Debug, Default)]
@@ -24,7 +24,7 @@ pub(crate) struct Checked {
 pub(crate) fn check(validator: &Validator, batch: &Batch) -> Checked {
     let mut checked = Checked::default();
     for span in &batch.spans {
-        let report = if batch.binary {
+        let report = if batch.layout == Layout::Binary {
             Some(binary::record(validator, &batch.buf[span.start..span.end]))
         } else {
             record(validator, &batch.buf, span).map(|issues| RecordReport {
