@@ -746,22 +746,68 @@ impl Compiler<'_> {
         Ok((doc, String::new()))
     }
 
+    /// Refuses recursion that never descends into the instance: a `$ref`
+    /// (or `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`,
+    /// `dependentSchemas`) that leads back to itself at the same value. No
+    /// finite evaluation exists for it (validators loop or guess), so no
+    /// verdict about it could be sound. Recursion through `properties`,
+    /// `items` and the like is fine: each step goes one level down the value.
     fn check_ref_cycles(&self) -> Result<(), ParseError> {
-        for (start, node) in self.nodes.iter().enumerate() {
-            let Shape::Ref(_) = node.shape else { continue };
-            let mut current = start;
-            let mut steps = 0;
-            while let Shape::Ref(next) = self.nodes[current].shape {
-                current = next;
-                steps += 1;
-                if steps > self.nodes.len() {
-                    return Err(ParseError::RefCycle {
-                        pointer: self.display_pointer(node.doc, &node.pointer),
-                    });
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            Open,
+            Done,
+        }
+        let mut marks = vec![Mark::New; self.nodes.len()];
+        for root in 0..self.nodes.len() {
+            if marks[root] != Mark::New {
+                continue;
+            }
+            // Depth-first without recursion: (node, its next edge to follow).
+            let mut stack = vec![(root, 0)];
+            marks[root] = Mark::Open;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let Some(target) = same_value_edge(&self.nodes[node].shape, *next) else {
+                    marks[node] = Mark::Done;
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                match marks[target] {
+                    Mark::New => {
+                        marks[target] = Mark::Open;
+                        stack.push((target, 0));
+                    }
+                    Mark::Open => {
+                        let at = &self.nodes[target];
+                        return Err(ParseError::RefCycle {
+                            pointer: self.display_pointer(at.doc, &at.pointer),
+                        });
+                    }
+                    Mark::Done => {}
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// The `index`th subschema `shape` applies to the same value it is given.
+fn same_value_edge(shape: &Shape, index: usize) -> Option<NodeId> {
+    match shape {
+        Shape::Ref(target) | Shape::Not(target) => (index == 0).then_some(*target),
+        Shape::Combined { branches, .. } => branches.get(index).copied(),
+        Shape::Conditional {
+            condition,
+            then,
+            otherwise,
+        } => [Some(*condition), *then, *otherwise]
+            .into_iter()
+            .flatten()
+            .nth(index),
+        Shape::Typed(typed) => typed.dependent_schemas.get(index).map(|(_, id)| *id),
+        Shape::Any | Shape::Never | Shape::Enum(_) | Shape::Const(_) => None,
     }
 }
 

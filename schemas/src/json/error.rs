@@ -77,8 +77,12 @@ pub enum ParseError {
         /// Where it is.
         pointer: String,
     },
-    /// References that only point at each other.
-    #[error("$ref cycle at {pointer}: the references point at each other and never at a schema")]
+    /// References that lead back to themselves without descending into the
+    /// value (through `$ref`, `allOf`, `anyOf`, `oneOf`, `not`, `if`,
+    /// `dependentSchemas`).
+    #[error(
+        "$ref cycle at {pointer}: the schema refers back to itself for the same value, so no value can ever be checked against it"
+    )]
     RefCycle {
         /// Where the cycle was found.
         pointer: String,

@@ -78,6 +78,17 @@ fn local_references_resolve_including_recursion() {
 fn reference_cycles_are_refused() {
     let err = parse(r##"{"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}},"$ref":"#/definitions/a"}"##).unwrap_err();
     assert!(matches!(err, ParseError::RefCycle { .. }), "{err}");
+    // Through a combinator beside the reference (2019-09 on), the same.
+    let err = parse(r##"{"$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"d":{"$ref":"#/$defs/d","type":"number"}},"$ref":"#/$defs/d"}"##).unwrap_err();
+    assert!(matches!(err, ParseError::RefCycle { .. }), "{err}");
+    assert!(err.to_string().contains("#/$defs/d"), "{err}");
+    let err = parse(r##"{"anyOf":[{"type":"string"},{"not":{"$ref":"#"}}]}"##).unwrap_err();
+    assert!(matches!(err, ParseError::RefCycle { .. }), "{err}");
+    // Recursion one level down the value is what recursive schemas are.
+    let tree = parse(
+        r##"{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#"}}},"anyOf":[{"required":["children"]},{"type":"object"}]}"##,
+    );
+    assert!(tree.is_ok(), "{tree:?}");
 }
 
 #[test]
