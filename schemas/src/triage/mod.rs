@@ -349,9 +349,13 @@ impl Triage {
                 "the change is incompatible both ways, as only mode NONE lets through".to_string(),
             ),
             _ => {
+                let target = match (subject, in_subject.flatten()) {
+                    (Some(subject), Some(version)) => format!("{subject} v{version}"),
+                    _ => format!("schema {}", writer.schema_id),
+                };
                 report.verdict = Verdict::ConsumerBehind;
                 report.summary = format!(
-                    "consumer is behind the producer: {} cannot read schema {described}, a later compatible version; upgrade the consumer to it; {why}",
+                    "consumer is behind the producer: {} cannot read schema {described}, a later compatible version; upgrade the consumer to {target}; {why}",
                     reader.label
                 );
             }

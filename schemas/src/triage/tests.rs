@@ -112,6 +112,13 @@ fn a_later_compatible_writer_means_the_consumer_is_behind() {
     );
     assert_eq!(report.reader_errors[0].keyword, "additionalProperties");
     assert!(
+        report
+            .summary
+            .contains("upgrade the consumer to orders-value v2;"),
+        "{}",
+        report.summary
+    );
+    assert!(
         report.changes.iter().any(
             |c| c.kind.name() == "PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL"
                 || c.path.contains("note")
