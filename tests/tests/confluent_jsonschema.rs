@@ -65,6 +65,7 @@ fn judge(original: &Schema, update: &Schema, policy: Policy) -> (bool, BTreeSet<
 }
 
 #[test]
+#[allow(clippy::print_stderr)] // the tally is for the person running the tests
 fn charter_agrees_with_the_peer_on_every_case() {
     let dir = shared_dir().join("conformance/confluent");
     let exceptions = exceptions();
