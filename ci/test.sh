@@ -18,5 +18,11 @@ step "tools the tests drive"
 CHARTER_PY="$(ci/setup-tools.sh | tail -n 1)"
 export CHARTER_PY
 
+step "lints (clippy, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
 step "tests (unit, conformance with ../shared, end to end through the binaries)"
 cargo test --workspace --all-targets --no-fail-fast
+
+step "doctests (the examples in the API docs)"
+cargo test --workspace --doc
