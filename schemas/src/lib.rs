@@ -25,6 +25,7 @@ pub mod change;
 pub mod compat;
 pub mod json;
 pub mod payload;
+pub mod pointer;
 pub mod protobuf;
 pub mod resolver;
 pub mod schema;

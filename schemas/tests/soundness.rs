@@ -20,6 +20,7 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::Config;
 use schemas::json::example::{Probe, counterexample};
+use schemas::pointer::escape;
 use schemas::{CompatibilityMode, NoReferences, Policy, Schema, SchemaType};
 use serde_json::{Map, Value, json};
 
@@ -565,10 +566,6 @@ fn op() -> BoxedStrategy<Op> {
             .prop_map(|(k, s)| Op::SetUnevaluated(k, s)),
     ]
     .boxed()
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// JSON pointers to every subschema of `value`.

@@ -37,7 +37,7 @@ fn written_pointer(root: &Value, path: &str) -> String {
         .trim_start_matches('#')
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| s.replace("~1", "/").replace("~0", "~"));
+        .map(|s| schemas::pointer::unescape(s).into_owned());
     let mut pointer = String::new();
     let mut node = root;
     let mut hops = 0;
@@ -45,7 +45,7 @@ fn written_pointer(root: &Value, path: &str) -> String {
         loop {
             match node {
                 Value::Object(map) if map.contains_key(&segment) => {
-                    push(&mut pointer, &segment);
+                    schemas::pointer::push(&mut pointer, &segment);
                     node = &map[&segment];
                     break;
                 }
@@ -74,7 +74,7 @@ fn written_pointer(root: &Value, path: &str) -> String {
                     });
                     match index {
                         Some(i) => {
-                            push(&mut pointer, &i.to_string());
+                            schemas::pointer::push(&mut pointer, &i.to_string());
                             node = &items[i];
                             break;
                         }
@@ -86,11 +86,6 @@ fn written_pointer(root: &Value, path: &str) -> String {
         }
     }
     pointer
-}
-
-fn push(pointer: &mut String, segment: &str) {
-    pointer.push('/');
-    pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
 }
 
 /// The line of every member name and array element of `text` (valid JSON),
@@ -159,7 +154,7 @@ impl Scan<'_> {
                     let raw = self.string();
                     let name: String = serde_json::from_str(raw).unwrap_or_default();
                     let len = pointer.len();
-                    push(pointer, &name);
+                    schemas::pointer::push(pointer, &name);
                     self.lines.insert(pointer.clone(), line);
                     self.value(pointer);
                     pointer.truncate(len);
@@ -185,7 +180,7 @@ impl Scan<'_> {
                 }
                 Some(_) => {
                     let len = pointer.len();
-                    push(pointer, &index.to_string());
+                    schemas::pointer::push(pointer, &index.to_string());
                     self.lines.insert(pointer.clone(), self.line);
                     self.value(pointer);
                     pointer.truncate(len);

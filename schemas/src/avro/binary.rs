@@ -13,7 +13,8 @@ use serde_json::{Map, Number, Value};
 
 use super::AvroSchema;
 use super::model::{Kind, NodeId};
-use super::value::{MAX_VALUE_DEPTH, bytes_to_json, latin1_bytes, special_float, token};
+use super::value::{MAX_VALUE_DEPTH, bytes_to_json, latin1_bytes, special_float};
+use crate::pointer;
 
 /// Most array items and map entries decoded from one datum (items of types
 /// that take no bytes, such as `null`, could otherwise be claimed without end).
@@ -263,8 +264,7 @@ impl Decoder<'_> {
 
     fn nested(&mut self, segment: &str, id: NodeId, depth: usize) -> Result<Value, DecodeError> {
         let len = self.path.len();
-        self.path.push('/');
-        self.path.push_str(&token(segment));
+        pointer::push(&mut self.path, segment);
         let value = self.value(id, depth + 1);
         self.path.truncate(len);
         value

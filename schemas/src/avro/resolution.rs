@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::AvroSchema;
 use super::model::{Field, Kind, Named, NodeId, Record};
-use super::value::token;
+use crate::pointer;
 
 /// Whether a writer's primitive promotes to the reader's (int → long, float,
 /// double; long → float, double; float → double; string ↔ bytes).
@@ -282,9 +282,12 @@ impl Resolver<'_> {
                     .iter()
                     .find(|&&b| writer.nodes[b].kind.label() == label)
                 {
-                    Some(&b) => {
-                        self.nested(&format!("/{}", token(label)), "", (b, r, inner), depth)
-                    }
+                    Some(&b) => self.nested(
+                        &format!("/{}", pointer::escape(label)),
+                        "",
+                        (b, r, inner),
+                        depth,
+                    ),
                     None => self.fail(format!("`{label}` is not a branch of the writer's union")),
                 }
             }
@@ -321,7 +324,12 @@ impl Resolver<'_> {
             return self.fail("not a map".into());
         };
         for (key, item) in map {
-            self.nested(&format!("/{}", token(key)), "/values", (a, b, item), depth)?;
+            self.nested(
+                &format!("/{}", pointer::escape(key)),
+                "/values",
+                (a, b, item),
+                depth,
+            )?;
         }
         Ok(())
     }
@@ -350,7 +358,7 @@ impl Resolver<'_> {
                         return self.fail(format!("missing field `{}`", wf.name));
                     };
                     let (path, schema_path) = (
-                        format!("/{}", token(&wf.name)),
+                        format!("/{}", pointer::escape(&wf.name)),
                         format!("/fields/{}/type", rf.name),
                     );
                     self.nested(&path, &schema_path, (wf.ty, rf.ty, item), depth)?;

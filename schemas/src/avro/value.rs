@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::model::{Kind, Node, NodeId};
 use crate::json::kind_of;
+use crate::pointer;
 
 /// Deepest nesting of values checked (deeper values are reported, not walked).
 pub const MAX_VALUE_DEPTH: usize = 128;
@@ -103,11 +104,6 @@ pub(crate) fn special_float(text: &str) -> Option<f64> {
         "-Infinity" => Some(f64::NEG_INFINITY),
         _ => None,
     }
-}
-
-/// A JSON pointer token (`~` and `/` escaped).
-pub(crate) fn token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 struct Checker<'a> {
@@ -247,8 +243,7 @@ impl Checker<'_> {
         let values = &values;
         for (key, item) in map {
             let len = path.len();
-            path.push('/');
-            path.push_str(&token(key));
+            pointer::push(path, key);
             self.check(*values, item, path, depth + 1);
             path.truncate(len);
         }
@@ -264,8 +259,7 @@ impl Checker<'_> {
     ) {
         for field in &r.fields {
             let len = path.len();
-            path.push('/');
-            path.push_str(&token(&field.name));
+            pointer::push(path, &field.name);
             match map.get(&field.name) {
                 Some(item) => self.check(field.ty, item, path, depth + 1),
                 None if self.encoding == Encoding::Default && field.default.is_some() => {}
@@ -279,7 +273,7 @@ impl Checker<'_> {
         if self.encoding == Encoding::Json {
             for key in map.keys() {
                 if !r.fields.iter().any(|f| &f.name == key) {
-                    let here = format!("{path}/{}", token(key));
+                    let here = format!("{path}/{}", pointer::escape(key));
                     self.fail(&here, format!("`{}` has no field `{key}`", r.named.name));
                 }
             }
@@ -355,8 +349,7 @@ impl Checker<'_> {
                 {
                     Some(&branch) => {
                         let len = path.len();
-                        path.push('/');
-                        path.push_str(&token(label));
+                        pointer::push(path, label);
                         self.check(branch, inner, path, depth + 1);
                         path.truncate(len);
                     }

@@ -10,6 +10,7 @@ use super::draft::Draft;
 use super::error::ParseError;
 use super::node::{Annotations, Criterion, JsonType, Node, NodeId, Num, Shape, Typed};
 use super::{Document, parse_text};
+use crate::pointer::escape;
 use crate::resolver::Resolver;
 
 /// The base URI of a document that names none.
@@ -70,10 +71,6 @@ pub(crate) fn compile(
         root: root_id,
         documents: compiler.documents,
     })
-}
-
-fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn join_uri(base: &str, reference: &str) -> Option<String> {
@@ -235,7 +232,7 @@ impl Compiler<'_> {
         for container in ["definitions", "$defs"] {
             if let Some(Value::Object(defs)) = map.get(container) {
                 for name in defs.keys() {
-                    let child = format!("{pointer}/{container}/{}", escape_token(name));
+                    let child = format!("{pointer}/{container}/{}", escape(name));
                     self.compile_at(doc, child, base.clone(), depth + 1)?;
                 }
             }
@@ -521,7 +518,7 @@ impl Compiler<'_> {
             JsonType::Object => {
                 if let Some(Value::Object(props)) = map.get("properties") {
                     for name in props.keys() {
-                        let id = child(self, format!("/properties/{}", escape_token(name)))?;
+                        let id = child(self, format!("/properties/{}", escape(name)))?;
                         t.properties.push((name.clone(), id));
                     }
                 }
@@ -540,7 +537,7 @@ impl Compiler<'_> {
                             pattern: re.clone(),
                             message,
                         })?;
-                        let id = child(self, format!("/patternProperties/{}", escape_token(re)))?;
+                        let id = child(self, format!("/patternProperties/{}", escape(re)))?;
                         t.pattern_properties.push((re.clone(), id));
                     }
                 }
@@ -571,7 +568,7 @@ impl Compiler<'_> {
                             t.dependent_required.push((name.to_string(), names));
                         }
                         _ => {
-                            let id = child(c, format!("/{keyword}/{}", escape_token(name)))?;
+                            let id = child(c, format!("/{keyword}/{}", escape(name)))?;
                             t.dependent_schemas.push((name.to_string(), id));
                         }
                     }

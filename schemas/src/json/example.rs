@@ -31,8 +31,8 @@ use serde_json::{Map, Value};
 use super::JsonSchema;
 use super::canonical::to_canonical_string;
 use crate::change::ChangeKind;
-use crate::json::diff::token;
 use crate::json::node::Shape;
+use crate::pointer;
 use generate::{Generator, Hints};
 use locate::{Level, Want};
 
@@ -321,7 +321,7 @@ impl<'p, 'a> Search<'p, 'a> {
         let place: String = steps
             .iter()
             .map(|s| match s {
-                Step::Key(k) => format!("/{}", token(k)),
+                Step::Key(k) => format!("/{}", pointer::escape(k)),
                 Step::Index(i) => format!("/{i}"),
             })
             .collect();
@@ -446,7 +446,7 @@ fn put(container: Value, step: &Step, value: Option<Value>, fill: &[Value]) -> V
 fn rejected_near(reader: &Probe<'_>, document: &Value, place: &str) -> bool {
     use jsonschema::error::ValidationErrorKind as Kind;
     let (parent, key) = place.rsplit_once('/').unwrap_or(("", ""));
-    let key = key.replace("~1", "/").replace("~0", "~");
+    let key = pointer::unescape(key).into_owned();
     let under = format!("{place}/");
     reader.validator.iter_errors(document).any(|e| {
         let at = e.instance_path().as_str();

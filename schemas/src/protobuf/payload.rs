@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::ProtobufSchema;
 use super::error::PayloadError;
+use crate::pointer;
 
 /// Which message of a schema a payload is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +170,6 @@ fn map_key_text(key: &prost_reflect::MapKey) -> String {
         MapKey::I64(n) => n.to_string(),
         MapKey::U32(n) => n.to_string(),
         MapKey::U64(n) => n.to_string(),
-        MapKey::String(s) => s.replace('~', "~0").replace('/', "~1"),
+        MapKey::String(s) => pointer::escape(s).into_owned(),
     }
 }

@@ -100,11 +100,6 @@ impl Out {
     }
 }
 
-/// JSON pointer token escaping.
-pub(crate) fn token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
-
 impl<'a> Differ<'a> {
     pub(crate) fn new(original: &'a JsonSchema, update: &'a JsonSchema, policy: Policy) -> Self {
         Differ {

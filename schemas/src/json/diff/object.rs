@@ -3,12 +3,13 @@
 //! `patternProperties`, `propertyNames` and property counts.
 
 use super::scalar::{count_bound, kinds};
-use super::{Differ, Out, deref, token};
+use super::{Differ, Out, deref};
 use crate::change::ChangeKind;
 use crate::compat::CompatError;
 use crate::json::JsonSchema;
 use crate::json::draft::Draft;
 use crate::json::node::{NodeId, Shape, Typed};
+use crate::pointer;
 
 /// What a schema lets through under one property name it does not declare.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,11 +240,11 @@ impl Differ<'_> {
             if let Some(o_prop) = same_place.or_else(|| ot.property(name)) {
                 let changes = self.compare(o_prop, *u_prop)?;
                 if !changes.is_empty() {
-                    out.extend(&format!("/properties/{}", token(name)), &changes);
+                    out.extend(&format!("/properties/{}", pointer::escape(name)), &changes);
                 }
                 continue;
             }
-            let path = format!("/properties/{}", token(name));
+            let path = format!("/properties/{}", pointer::escape(name));
             let required = ut.is_required(name);
             let has_default = self
                 .unode(deref(&self.update.nodes, *u_prop))
@@ -292,7 +293,7 @@ impl Differ<'_> {
             if ut.property(name).is_some() {
                 continue;
             }
-            let path = format!("/properties/{}", token(name));
+            let path = format!("/properties/{}", pointer::escape(name));
             let old = Some(self.raw_o(*o_prop));
             match model(self.update, ut, name, false) {
                 Model::Open => out.push(
@@ -357,7 +358,7 @@ impl Differ<'_> {
             };
             out.push(
                 kind,
-                format!("/required/{}", token(name)),
+                format!("/required/{}", pointer::escape(name)),
                 None,
                 Some(name.clone().into()),
             );
@@ -366,7 +367,7 @@ impl Differ<'_> {
             if !ut.is_required(name) && ot.property(name).is_some() && ut.property(name).is_some() {
                 out.push(
                     ChangeKind::RequiredAttributeRemoved,
-                    format!("/required/{}", token(name)),
+                    format!("/required/{}", pointer::escape(name)),
                     Some(name.clone().into()),
                     None,
                 );
@@ -390,7 +391,7 @@ impl Differ<'_> {
             list.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
         };
         for (name, new) in &ut.dependent_required {
-            let path = format!("/{array_kw}/{}", token(name));
+            let path = format!("/{array_kw}/{}", pointer::escape(name));
             let kind = match find(&ot.dependent_required, name) {
                 None => ChangeKind::DependencyArrayAdded,
                 Some(old) => {
@@ -411,7 +412,7 @@ impl Differ<'_> {
             if find(&ut.dependent_required, name).is_none() {
                 out.push(
                     ChangeKind::DependencyArrayRemoved,
-                    format!("/{array_kw}/{}", token(name)),
+                    format!("/{array_kw}/{}", pointer::escape(name)),
                     Some(old.clone().into()),
                     None,
                 );
@@ -421,7 +422,7 @@ impl Differ<'_> {
             list.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
         };
         for (name, new) in &ut.dependent_schemas {
-            let path = format!("/{schema_kw}/{}", token(name));
+            let path = format!("/{schema_kw}/{}", pointer::escape(name));
             match find(&ot.dependent_schemas, name) {
                 None => out.push(
                     ChangeKind::DependencySchemaAdded,
@@ -439,7 +440,7 @@ impl Differ<'_> {
             if find(&ut.dependent_schemas, name).is_none() {
                 out.push(
                     ChangeKind::DependencySchemaRemoved,
-                    format!("/{schema_kw}/{}", token(name)),
+                    format!("/{schema_kw}/{}", pointer::escape(name)),
                     Some(self.raw_o(*old)),
                     None,
                 );
@@ -459,7 +460,7 @@ impl Differ<'_> {
             list.iter().find(|(r, _)| r == re).map(|(_, id)| *id)
         };
         for (re, u_schema) in &ut.pattern_properties {
-            let path = format!("/patternProperties/{}", token(re));
+            let path = format!("/patternProperties/{}", pointer::escape(re));
             if let Some(o_schema) = find(&ot.pattern_properties, re) {
                 let changes = self.compare(o_schema, *u_schema)?;
                 out.extend(&path, &changes);
@@ -472,7 +473,7 @@ impl Differ<'_> {
             for (name, o_prop) in &ot.properties {
                 if ut.property(name).is_some() && matches(re, name) {
                     let changes = self.compare(*o_prop, *u_schema)?;
-                    out.extend(&format!("/properties/{}", token(name)), &changes);
+                    out.extend(&format!("/properties/{}", pointer::escape(name)), &changes);
                 }
             }
             // Undeclared names the old schema let through.
@@ -509,7 +510,7 @@ impl Differ<'_> {
             if find(&ut.pattern_properties, re).is_some() {
                 continue;
             }
-            let path = format!("/patternProperties/{}", token(re));
+            let path = format!("/patternProperties/{}", pointer::escape(re));
             let new_cover = match allowed(self.update, ut.additional_properties) {
                 Allowed::Any => allowed(self.update, ut.unevaluated_properties),
                 other => other,

@@ -8,6 +8,7 @@ use super::{RawChange, raw_changes};
 use crate::change::{Breaks, Change, ChangeKind};
 use crate::compat::{CompatError, Policy};
 use crate::json::JsonSchema;
+use crate::pointer;
 
 /// Every change from `old` to `new`. With `backward`, changes that stop new
 /// readers reading old data are marked; with `forward`, those that stop old
@@ -112,15 +113,6 @@ fn mirror(kind: ChangeKind) -> ChangeKind {
     kind
 }
 
-/// The last token of a path, unescaped: the property or keyword it names.
-fn last_token(path: &str) -> String {
-    path.rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~")
-}
-
 fn show(value: &Option<Value>) -> String {
     match value {
         Some(Value::String(s)) => format!("`{s}`"),
@@ -132,7 +124,7 @@ fn show(value: &Option<Value>) -> String {
 /// What changed, in old → new terms.
 fn what(c: &Change) -> String {
     use ChangeKind::*;
-    let name = last_token(&c.path);
+    let name = pointer::last(&c.path);
     let (old, new) = (show(&c.old), show(&c.new));
     match c.kind {
         IdChanged => format!("$id changed from {old} to {new}"),
@@ -257,7 +249,7 @@ fn what(c: &Change) -> String {
         }
         NotTypeExtended => format!("`not` now excludes more: {new}"),
         NotTypeNarrowed => format!("`not` now excludes less: {new}"),
-        ConditionalChanged => format!("if/then/else changed ({} {new})", last_token(&c.path)),
+        ConditionalChanged => format!("if/then/else changed ({} {new})", pointer::last(&c.path)),
         DependencyArrayAdded => {
             format!("properties {new} are now required when `{name}` is present")
         }
@@ -408,7 +400,7 @@ fn why(kind: ChangeKind, name: &str, writer: &str, written: &Option<Value>) -> S
 }
 
 fn message(c: &Change, reverse: Option<&RawChange>) -> String {
-    let name = last_token(&c.path);
+    let name = pointer::last(&c.path);
     let mut parts = Vec::new();
     if c.breaks.backward {
         parts.push(format!(

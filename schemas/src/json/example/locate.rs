@@ -5,8 +5,9 @@
 use std::collections::{HashSet, VecDeque};
 
 use crate::json::JsonSchema;
-use crate::json::diff::{deref, token};
+use crate::json::diff::deref;
 use crate::json::node::{Criterion, NodeId, Shape, Typed};
+use crate::pointer;
 
 /// Most nodes gathered when looking through combinators.
 const MAX_PARTS: usize = 64;
@@ -45,17 +46,13 @@ pub(super) struct Walk {
     pub(super) names: Vec<String>,
 }
 
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 /// Follows `path` through `schema`.
 pub(super) fn walk(schema: &JsonSchema, path: &str) -> Walk {
     let segments: Vec<String> = path
         .trim_start_matches('#')
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(unescape)
+        .map(|s| pointer::unescape(s).into_owned())
         .collect();
     let mut current = vec![schema.root];
     let mut full = current.clone();
@@ -350,10 +347,13 @@ pub(super) fn places(schema: &JsonSchema, limit: usize) -> Vec<String> {
             }
             Shape::Typed(t) => {
                 for (name, p) in &t.properties {
-                    children.push((*p, format!("{path}/properties/{}", token(name))));
+                    children.push((*p, format!("{path}/properties/{}", pointer::escape(name))));
                 }
                 for (re, p) in &t.pattern_properties {
-                    children.push((*p, format!("{path}/patternProperties/{}", token(re))));
+                    children.push((
+                        *p,
+                        format!("{path}/patternProperties/{}", pointer::escape(re)),
+                    ));
                 }
                 if let Some(a) = t.additional_properties.or(t.unevaluated_properties) {
                     children.push((a, format!("{path}/additionalProperties")));
@@ -373,7 +373,10 @@ pub(super) fn places(schema: &JsonSchema, limit: usize) -> Vec<String> {
                     children.push((c, format!("{path}/contains")));
                 }
                 for (name, d) in &t.dependent_schemas {
-                    children.push((*d, format!("{path}/dependentSchemas/{}", token(name))));
+                    children.push((
+                        *d,
+                        format!("{path}/dependentSchemas/{}", pointer::escape(name)),
+                    ));
                 }
             }
             _ => {}
