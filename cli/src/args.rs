@@ -517,12 +517,12 @@ pub enum OutputFormat {
 
 fn parse_mode(s: &str) -> Result<CompatibilityMode, String> {
     s.parse()
-        .map_err(|e: schemas::compat::UnknownMode| e.to_string())
+        .map_err(|e: schemas::vocabulary::UnknownMode| e.to_string())
 }
 
 fn parse_policy(s: &str) -> Result<Policy, String> {
     s.parse()
-        .map_err(|e: schemas::compat::UnknownPolicy| e.to_string())
+        .map_err(|e: schemas::vocabulary::UnknownPolicy| e.to_string())
 }
 
 fn parse_type(s: &str) -> Result<SchemaType, String> {

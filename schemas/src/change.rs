@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 
-use crate::compat::Policy;
+use crate::vocabulary::Policy;
 
 macro_rules! change_kinds {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal, strict: $strict:ident, lenient: $lenient:ident; )*) => {

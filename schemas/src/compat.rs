@@ -6,9 +6,6 @@
 //! checked old one, FORWARD with the roles swapped, FULL both; the transitive
 //! forms check every earlier version instead of only the latest.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -16,173 +13,7 @@ use crate::change::{Breaks, Change};
 use crate::json;
 use crate::schema::{Schema, SchemaKind};
 use crate::schema_type::SchemaType;
-
-/// A subject's compatibility mode (`compatibilityLevel` in the Confluent API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(into = "&'static str")]
-pub enum CompatibilityMode {
-    /// The new schema reads data written with the latest version.
-    #[default]
-    Backward,
-    /// The new schema reads data written with every earlier version.
-    BackwardTransitive,
-    /// The latest version reads data written with the new schema.
-    Forward,
-    /// Every earlier version reads data written with the new schema.
-    ForwardTransitive,
-    /// Backward and forward against the latest version.
-    Full,
-    /// Backward and forward against every earlier version.
-    FullTransitive,
-    /// No check.
-    None,
-}
-
-impl CompatibilityMode {
-    /// Every mode, in the order the Confluent documentation lists them.
-    pub const ALL: [CompatibilityMode; 7] = [
-        CompatibilityMode::Backward,
-        CompatibilityMode::BackwardTransitive,
-        CompatibilityMode::Forward,
-        CompatibilityMode::ForwardTransitive,
-        CompatibilityMode::Full,
-        CompatibilityMode::FullTransitive,
-        CompatibilityMode::None,
-    ];
-
-    /// The upper-case wire name, e.g. `BACKWARD_TRANSITIVE`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CompatibilityMode::Backward => "BACKWARD",
-            CompatibilityMode::BackwardTransitive => "BACKWARD_TRANSITIVE",
-            CompatibilityMode::Forward => "FORWARD",
-            CompatibilityMode::ForwardTransitive => "FORWARD_TRANSITIVE",
-            CompatibilityMode::Full => "FULL",
-            CompatibilityMode::FullTransitive => "FULL_TRANSITIVE",
-            CompatibilityMode::None => "NONE",
-        }
-    }
-
-    /// Whether new readers must read old data.
-    pub fn checks_backward(self) -> bool {
-        matches!(
-            self,
-            Self::Backward | Self::BackwardTransitive | Self::Full | Self::FullTransitive
-        )
-    }
-
-    /// Whether old readers must read new data.
-    pub fn checks_forward(self) -> bool {
-        matches!(
-            self,
-            Self::Forward | Self::ForwardTransitive | Self::Full | Self::FullTransitive
-        )
-    }
-
-    /// Whether every earlier version is checked, not only the latest.
-    pub fn is_transitive(self) -> bool {
-        matches!(
-            self,
-            Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
-        )
-    }
-}
-
-impl From<CompatibilityMode> for &'static str {
-    fn from(mode: CompatibilityMode) -> Self {
-        mode.as_str()
-    }
-}
-
-impl fmt::Display for CompatibilityMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The error for a mode name that is not one of the seven.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown compatibility mode `{0}`: expected one of BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE"
-)]
-pub struct UnknownMode(pub String);
-
-impl FromStr for CompatibilityMode {
-    type Err = UnknownMode;
-
-    /// Accepts the names in any case, with `-` or `_`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_uppercase().replace('-', "_");
-        Self::ALL
-            .into_iter()
-            .find(|m| m.as_str() == wanted)
-            .ok_or_else(|| UnknownMode(s.to_string()))
-    }
-}
-
-/// How much a verdict trusts producers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Policy {
-    /// Only what the schemas guarantee counts (the default, and the peer's
-    /// default). Adding a typed property to an open content model breaks,
-    /// because old data may carry that name with another type.
-    #[default]
-    Strict,
-    /// The peer's LENIENT policy: producers are trusted never to have sent
-    /// properties their schema did not declare, and readers to fill defaults.
-    Lenient,
-}
-
-impl Policy {
-    /// The lower-case name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Policy::Strict => "strict",
-            Policy::Lenient => "lenient",
-        }
-    }
-}
-
-impl fmt::Display for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The error for a policy name other than `strict` or `lenient`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown policy `{0}`: expected strict or lenient")]
-pub struct UnknownPolicy(pub String);
-
-impl FromStr for Policy {
-    type Err = UnknownPolicy;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "strict" => Ok(Policy::Strict),
-            "lenient" => Ok(Policy::Lenient),
-            _ => Err(UnknownPolicy(s.to_string())),
-        }
-    }
-}
-
-/// Why a compatibility question could not be answered (as opposed to being
-/// answered "incompatible", which is a [`CompatReport`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CompatError {
-    /// Judging this format is not supported yet.
-    #[error("compatibility checks for {0} schemas are not supported yet")]
-    Unsupported(SchemaType),
-    /// The schemas nest or reference each other too deeply to compare.
-    #[error("the schemas are too deeply nested to compare (more than {limit} levels at {path})")]
-    TooDeep {
-        /// The nesting limit.
-        limit: usize,
-        /// Where the limit was reached.
-        path: String,
-    },
-}
+use crate::vocabulary::{CompatError, CompatibilityMode, Directions, Policy};
 
 /// The verdict of a compatibility check, with every reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -225,25 +56,10 @@ fn breaks_under(breaks: Breaks, mode: CompatibilityMode) -> bool {
         || (mode.checks_forward() && breaks.forward)
 }
 
-/// Which reading directions to evaluate for one pair.
-#[derive(Debug, Clone, Copy)]
-struct Directions {
-    backward: bool,
-    forward: bool,
-}
-
 /// Every difference between `old` and `new`, each marked with the readers it
 /// breaks (both directions are always evaluated).
 pub fn diff(old: &Schema, new: &Schema, policy: Policy) -> Result<Vec<Change>, CompatError> {
-    pair_changes(
-        old,
-        new,
-        policy,
-        Directions {
-            backward: true,
-            forward: true,
-        },
-    )
+    pair_changes(old, new, policy, Directions::BOTH)
 }
 
 /// Judges `candidate` against `history` (oldest first) under `mode`.
@@ -270,10 +86,7 @@ pub fn check(
     if mode == CompatibilityMode::None {
         return Ok(report);
     }
-    let directions = Directions {
-        backward: mode.checks_backward(),
-        forward: mode.checks_forward(),
-    };
+    let directions = Directions::of(mode);
     let mut changes = pair_changes(latest, candidate, policy, directions)?;
     for change in &mut changes {
         change.against = Some(latest_index);
@@ -310,22 +123,13 @@ fn pair_changes(
         )]);
     }
     match (old.kind(), new.kind()) {
-        (SchemaKind::Json(o), SchemaKind::Json(n)) => {
-            json::diff::changes(o, n, policy, directions.backward, directions.forward)
+        (SchemaKind::Json(o), SchemaKind::Json(n)) => json::diff::changes(o, n, policy, directions),
+        (SchemaKind::Protobuf(o), SchemaKind::Protobuf(n)) => {
+            Ok(crate::protobuf::diff::changes(o, n, directions))
         }
-        (SchemaKind::Protobuf(o), SchemaKind::Protobuf(n)) => Ok(crate::protobuf::diff::changes(
-            o,
-            n,
-            directions.backward,
-            directions.forward,
-        )),
-        (SchemaKind::Avro(o), SchemaKind::Avro(n)) => Ok(crate::avro::changes(
-            o,
-            n,
-            policy,
-            directions.backward,
-            directions.forward,
-        )),
+        (SchemaKind::Avro(o), SchemaKind::Avro(n)) => {
+            Ok(crate::avro::changes(o, n, policy, directions))
+        }
         _ => Err(CompatError::Unsupported(new.schema_type())),
     }
 }
@@ -456,20 +260,6 @@ impl<'s> Probes<'s> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn modes_parse_in_any_case() {
-        assert_eq!(
-            "backward_transitive".parse::<CompatibilityMode>().unwrap(),
-            CompatibilityMode::BackwardTransitive
-        );
-        assert_eq!(
-            "FULL".parse::<CompatibilityMode>().unwrap(),
-            CompatibilityMode::Full
-        );
-        let err = "sideways".parse::<CompatibilityMode>().unwrap_err();
-        assert!(err.to_string().contains("sideways"));
-    }
-
     fn json(text: &str) -> Schema {
         Schema::parse(SchemaType::Json, text, &crate::NoReferences).unwrap()
     }
@@ -520,11 +310,5 @@ mod tests {
         let change = report.breaking().next().unwrap();
         assert_eq!(change.against, Some(0));
         assert_eq!(change.example, Some(serde_json::json!({"a": "z"})));
-    }
-
-    #[test]
-    fn policies_parse() {
-        assert_eq!("LENIENT".parse::<Policy>().unwrap(), Policy::Lenient);
-        assert!("loose".parse::<Policy>().is_err());
     }
 }

@@ -23,6 +23,7 @@
 pub mod avro;
 pub mod change;
 pub mod compat;
+pub mod fingerprint;
 pub mod json;
 pub mod payload;
 pub mod pointer;
@@ -31,13 +32,13 @@ pub mod resolver;
 pub mod schema;
 pub mod schema_type;
 pub mod triage;
+pub mod vocabulary;
 pub mod wire;
 
 pub use change::{Breaks, Change, ChangeKind};
-pub use compat::{
-    CompatError, CompatReport, CompatibilityMode, Policy, attach_diff_examples, attach_examples,
-    check, diff,
-};
+pub use compat::{CompatReport, attach_diff_examples, attach_examples, check, diff};
+pub use fingerprint::Fingerprint;
 pub use resolver::{MapResolver, NoReferences, Resolver};
-pub use schema::{Fingerprint, Schema, SchemaError};
+pub use schema::{Schema, SchemaError};
 pub use schema_type::SchemaType;
+pub use vocabulary::{CompatError, CompatibilityMode, Directions, Policy};

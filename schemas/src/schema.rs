@@ -1,10 +1,7 @@
 //! A parsed schema of any format, with its canonical form and fingerprint.
 
-use std::fmt;
-
-use sha2::{Digest, Sha256};
-
 use crate::avro::{AvroError, AvroSchema};
+use crate::fingerprint::Fingerprint;
 use crate::json::{self, JsonSchema};
 use crate::protobuf::{self, ProtobufSchema};
 use crate::resolver::Resolver;
@@ -22,38 +19,6 @@ pub enum SchemaError {
     /// A Protobuf schema that does not compile.
     #[error(transparent)]
     Protobuf(#[from] protobuf::ParseError),
-}
-
-/// The SHA-256 of a schema's canonical form.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Fingerprint(pub [u8; 32]);
-
-impl Fingerprint {
-    /// The fingerprint of a canonical text.
-    pub fn of(canonical: &str) -> Self {
-        Fingerprint(Sha256::digest(canonical.as_bytes()).into())
-    }
-
-    /// Lower-case hexadecimal, 64 characters.
-    pub fn to_hex(&self) -> String {
-        use fmt::Write;
-        self.0.iter().fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-    }
-}
-
-impl fmt::Debug for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Fingerprint({})", self.to_hex())
-    }
-}
-
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
 }
 
 /// The format-specific part of a [`Schema`].

@@ -29,37 +29,16 @@ use super::model::{Field, Kind, Logical, Named, NodeId};
 use super::report::{Finding, Findings, list};
 use super::resolution::{Judge, names_match, promotes, same_shape};
 use crate::change::{Change, ChangeKind};
-use crate::compat::Policy;
+use crate::vocabulary::{Directions, Policy};
 
-/// Which reading directions a visit judges.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Dirs {
-    backward: bool,
-    forward: bool,
-}
-
-impl Dirs {
-    fn minus(self, done: Dirs) -> Dirs {
-        Dirs {
-            backward: self.backward && !done.backward,
-            forward: self.forward && !done.forward,
-        }
-    }
-
-    fn any(self) -> bool {
-        self.backward || self.forward
-    }
-}
-
-/// Every change from `old` to `new`; with `backward`, those that stop new
-/// readers reading old data are marked, with `forward` those that stop old
-/// readers reading new data.
+/// Every change from `old` to `new`; judging `directions.backward`, those
+/// that stop new readers reading old data are marked, judging
+/// `directions.forward` those that stop old readers reading new data.
 pub(crate) fn changes(
     old: &AvroSchema,
     new: &AvroSchema,
     policy: Policy,
-    backward: bool,
-    forward: bool,
+    directions: Directions,
 ) -> Vec<Change> {
     let mut walk = Walk {
         old,
@@ -71,8 +50,7 @@ pub(crate) fn changes(
         findings: Findings::default(),
     };
     // Unjudged directions still walk, so `diff` lists every change.
-    let dirs = Dirs { backward, forward };
-    walk.pair(old.root, new.root, dirs, "#");
+    walk.pair(old.root, new.root, directions, "#");
     walk.findings.into_changes()
 }
 
@@ -81,7 +59,7 @@ struct Walk<'a> {
     new: &'a AvroSchema,
     policy: Policy,
     /// Directions already visited per (old, new) pair.
-    seen: HashMap<(NodeId, NodeId), Dirs>,
+    seen: HashMap<(NodeId, NodeId), Directions>,
     /// Old writes, new reads.
     back: Judge<'a>,
     /// New writes, old reads.
@@ -135,7 +113,7 @@ impl Walk<'_> {
 
     /// Compares old type `o` with new type `n` at `path`, judging `dirs`
     /// (with none, the visit only lists: the mode does not check them).
-    fn pair(&mut self, o: NodeId, n: NodeId, dirs: Dirs, path: &str) {
+    fn pair(&mut self, o: NodeId, n: NodeId, dirs: Directions, path: &str) {
         if let (Some(a), Some(b)) = (self.old.hashes[o], self.new.hashes[n]) {
             if a == b {
                 return;
@@ -203,7 +181,7 @@ impl Walk<'_> {
         }
     }
 
-    fn primitive(&mut self, o: NodeId, n: NodeId, todo: Dirs, path: &str) {
+    fn primitive(&mut self, o: NodeId, n: NodeId, todo: Directions, path: &str) {
         let (ok, nk) = (&self.old.nodes[o].kind, &self.new.nodes[n].kind);
         let (was, now) = (ok.shape(), nk.shape());
         let (up, down) = (promotes(ok, nk), promotes(nk, ok));
@@ -258,7 +236,7 @@ impl Walk<'_> {
         }
     }
 
-    fn logical(&mut self, o: NodeId, n: NodeId, todo: Dirs, path: &str) {
+    fn logical(&mut self, o: NodeId, n: NodeId, todo: Directions, path: &str) {
         let (a, b) = (self.old.nodes[o].logical, self.new.nodes[n].logical);
         let here = format!("{path}/logicalType");
         let strict = self.policy == Policy::Strict;
@@ -326,7 +304,7 @@ impl Walk<'_> {
 
     /// Compares the names of two named types; answers the directions in
     /// which the reader's name matches the writer's.
-    fn names(&mut self, o: NodeId, n: NodeId, todo: Dirs, path: &str) -> Dirs {
+    fn names(&mut self, o: NodeId, n: NodeId, todo: Directions, path: &str) -> Directions {
         let (a, b) = (named(self.old, o), named(self.new, n));
         let (reads_old, reads_new) = (names_match(a, b), names_match(b, a));
         if a.name != b.name {
@@ -374,7 +352,7 @@ impl Walk<'_> {
             );
         }
         self.attributes(&a.doc, &b.doc, &a.aliases, &b.aliases, path);
-        Dirs {
+        Directions {
             backward: todo.backward && reads_old,
             forward: todo.forward && reads_new,
         }
@@ -417,7 +395,7 @@ impl Walk<'_> {
         }
     }
 
-    fn record(&mut self, o: NodeId, n: NodeId, dirs: Dirs, path: &str) {
+    fn record(&mut self, o: NodeId, n: NodeId, dirs: Directions, path: &str) {
         let (old, new) = (self.old, self.new);
         let (Kind::Record(a), Kind::Record(b)) = (&old.nodes[o].kind, &new.nodes[n].kind) else {
             return;
@@ -445,11 +423,11 @@ impl Walk<'_> {
             let from_fwd: Vec<usize> = (0..a.fields.len())
                 .filter(|&oi| fwd[oi] == Some(ni))
                 .collect();
-            let mut pairs: Vec<(usize, Dirs)> = Vec::new();
+            let mut pairs: Vec<(usize, Directions)> = Vec::new();
             if let Some(oi) = from_back {
                 pairs.push((
                     oi,
-                    Dirs {
+                    Directions {
                         backward: true,
                         forward: from_fwd.contains(&oi),
                     },
@@ -458,7 +436,7 @@ impl Walk<'_> {
             for &oi in from_fwd.iter().filter(|&&oi| Some(oi) != from_back) {
                 pairs.push((
                     oi,
-                    Dirs {
+                    Directions {
                         backward: false,
                         forward: true,
                     },
@@ -493,7 +471,7 @@ impl Walk<'_> {
                 );
             }
             for (oi, pd) in pairs {
-                let pd = Dirs {
+                let pd = Directions {
                     backward: pd.backward && dirs.backward,
                     forward: pd.forward && dirs.forward,
                 };
@@ -565,7 +543,15 @@ impl Walk<'_> {
     }
 
     /// A field of the old record (index `oi`) read as a field of the new one.
-    fn field_pair(&mut self, o: NodeId, oi: usize, n: NodeId, ni: usize, dirs: Dirs, here: &str) {
+    fn field_pair(
+        &mut self,
+        o: NodeId,
+        oi: usize,
+        n: NodeId,
+        ni: usize,
+        dirs: Directions,
+        here: &str,
+    ) {
         let (old, new) = (self.old, self.new);
         let (Kind::Record(a), Kind::Record(b)) = (&old.nodes[o].kind, &new.nodes[n].kind) else {
             return;
@@ -646,7 +632,7 @@ impl Walk<'_> {
         self.pair(xt, yt, dirs, &format!("{here}/type"));
     }
 
-    fn enumeration(&mut self, o: NodeId, n: NodeId, dirs: Dirs, path: &str) {
+    fn enumeration(&mut self, o: NodeId, n: NodeId, dirs: Directions, path: &str) {
         let (old, new) = (self.old, self.new);
         let (Kind::Enum(a), Kind::Enum(b)) = (&old.nodes[o].kind, &new.nodes[n].kind) else {
             return;
@@ -738,7 +724,7 @@ impl Walk<'_> {
         }
     }
 
-    fn fixed(&mut self, o: NodeId, n: NodeId, dirs: Dirs, path: &str) {
+    fn fixed(&mut self, o: NodeId, n: NodeId, dirs: Directions, path: &str) {
         let (Kind::Fixed(a), Kind::Fixed(b)) = (&self.old.nodes[o].kind, &self.new.nodes[n].kind)
         else {
             return;
@@ -762,7 +748,7 @@ impl Walk<'_> {
 
     /// At least one side is a union: branches are paired by type, and each
     /// unpaired branch is judged by whether the other side reads it.
-    fn union(&mut self, o: NodeId, n: NodeId, todo: Dirs, path: &str) {
+    fn union(&mut self, o: NodeId, n: NodeId, todo: Directions, path: &str) {
         let (old, new) = (self.old, self.new);
         let branches = |s: &AvroSchema, id: NodeId| match &s.nodes[id].kind {
             Kind::Union(b) => b.clone(),

@@ -56,8 +56,8 @@ pub use value::{AvroValueError, MAX_VALUE_DEPTH};
 pub(crate) use diff::changes;
 use model::{Node, NodeId};
 
+use crate::fingerprint::Fingerprint;
 use crate::resolver::Resolver;
-use crate::schema::Fingerprint;
 
 /// A parsed Avro schema with the named types of the schemas it references.
 #[derive(Debug)]

@@ -47,9 +47,10 @@ pub use report::{
 };
 
 use crate::change::Change;
-use crate::compat::{Policy, diff};
+use crate::compat::diff;
 use crate::payload::{PayloadValidator, parse_json};
 use crate::schema_type::SchemaType;
+use crate::vocabulary::Policy;
 use crate::wire::{self, FramingError, Header};
 
 /// Most near misses listed for an unframed message that matches nothing.

@@ -5,10 +5,10 @@ use super::object::{Allowed, SlotKinds, allowed, is_any};
 use super::scalar::{count_bound, kinds};
 use super::{Differ, Out};
 use crate::change::ChangeKind;
-use crate::compat::CompatError;
 use crate::json::JsonSchema;
 use crate::json::draft::Draft;
 use crate::json::node::{NodeId, Typed};
+use crate::vocabulary::CompatError;
 
 /// What an array schema lets through at a position past its tuple.
 fn extra_items(schema: &JsonSchema, t: &Typed) -> Allowed {

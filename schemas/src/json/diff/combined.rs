@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use super::{Changes, Differ, Out, disjoint};
 use crate::change::ChangeKind;
-use crate::compat::CompatError;
 use crate::json::node::{Criterion, NodeId, Shape};
+use crate::vocabulary::CompatError;
 
 impl Differ<'_> {
     pub(super) fn combined(

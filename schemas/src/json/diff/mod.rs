@@ -33,7 +33,7 @@ use super::canonical::{json_equal, to_canonical_string};
 use super::draft::Draft;
 use super::node::{Criterion, Node, NodeId, Shape};
 use crate::change::ChangeKind;
-use crate::compat::{CompatError, Policy};
+use crate::vocabulary::{CompatError, Policy};
 
 pub(crate) use report::changes;
 

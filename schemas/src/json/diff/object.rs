@@ -5,11 +5,11 @@
 use super::scalar::{count_bound, kinds};
 use super::{Differ, Out, deref};
 use crate::change::ChangeKind;
-use crate::compat::CompatError;
 use crate::json::JsonSchema;
 use crate::json::draft::Draft;
 use crate::json::node::{NodeId, Shape, Typed};
 use crate::pointer;
+use crate::vocabulary::CompatError;
 
 /// What a schema lets through under one property name it does not declare.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,25 +6,24 @@ use serde_json::Value;
 
 use super::{RawChange, raw_changes};
 use crate::change::{Breaks, Change, ChangeKind};
-use crate::compat::{CompatError, Policy};
 use crate::json::JsonSchema;
 use crate::pointer;
+use crate::vocabulary::{CompatError, Directions, Policy};
 
-/// Every change from `old` to `new`. With `backward`, changes that stop new
-/// readers reading old data are marked; with `forward`, those that stop old
-/// readers reading new data.
+/// Every change from `old` to `new`. Judging `directions.backward`, changes
+/// that stop new readers reading old data are marked; judging
+/// `directions.forward`, those that stop old readers reading new data.
 pub(crate) fn changes(
     old: &JsonSchema,
     new: &JsonSchema,
     policy: Policy,
-    backward: bool,
-    forward: bool,
+    directions: Directions,
 ) -> Result<Vec<Change>, CompatError> {
     // Each change with the reverse-direction difference that breaks old readers.
     let mut list: Vec<(Change, Option<RawChange>)> = Vec::new();
-    if backward || forward {
+    if directions.any() {
         for raw in raw_changes(old, new, policy)? {
-            let breaking = backward && !raw.kind.is_compatible(policy);
+            let breaking = directions.backward && !raw.kind.is_compatible(policy);
             list.push((
                 Change {
                     breaks: Breaks {
@@ -43,7 +42,7 @@ pub(crate) fn changes(
             ));
         }
     }
-    if forward {
+    if directions.forward {
         for raw in raw_changes(new, old, policy)? {
             if raw.kind.is_compatible(policy) {
                 continue;

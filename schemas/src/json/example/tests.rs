@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::NoReferences;
-use crate::compat::Policy;
+use crate::vocabulary::{Directions, Policy};
 
 fn schema(value: Value) -> JsonSchema {
     JsonSchema::from_value(value, &NoReferences).unwrap()
@@ -16,7 +16,16 @@ fn schema(value: Value) -> JsonSchema {
 /// it. Returns the example.
 fn check(old: Value, new: Value, kind: &str) -> Value {
     let (o, n) = (schema(old), schema(new));
-    let changes = crate::json::diff::changes(&o, &n, Policy::Strict, true, false).unwrap();
+    let changes = crate::json::diff::changes(
+        &o,
+        &n,
+        Policy::Strict,
+        Directions {
+            backward: true,
+            forward: false,
+        },
+    )
+    .unwrap();
     let change = changes
         .iter()
         .find(|c| c.kind.name() == kind)

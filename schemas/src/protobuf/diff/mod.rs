@@ -38,7 +38,7 @@ use prost_reflect::{EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor, Sy
 use super::ProtobufSchema;
 use super::print::field_type;
 use crate::change::ChangeKind;
-use crate::compat::Policy;
+use crate::vocabulary::Policy;
 
 pub(crate) use report::changes;
 

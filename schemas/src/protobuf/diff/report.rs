@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::{FieldInfo, Group, RawChange, ShapeName, Side, raw_changes};
 use crate::change::{Breaks, Change, ChangeKind};
-use crate::compat::Policy;
 use crate::protobuf::ProtobufSchema;
+use crate::vocabulary::{Directions, Policy};
 
 /// One change while the two directions are merged.
 struct Entry {
@@ -21,19 +21,18 @@ struct Entry {
     breaks: Breaks,
 }
 
-/// Every change from `old` to `new`. With `backward`, changes that stop new
-/// readers reading old data are marked; with `forward`, those that stop old
-/// readers reading new data. The peer's policy has no effect on Protobuf.
+/// Every change from `old` to `new`. Judging `directions.backward`, changes
+/// that stop new readers reading old data are marked; judging
+/// `directions.forward`, those that stop old readers reading new data. The peer's policy has no effect on Protobuf.
 pub(crate) fn changes(
     old: &ProtobufSchema,
     new: &ProtobufSchema,
-    backward: bool,
-    forward: bool,
+    directions: Directions,
 ) -> Vec<Change> {
     let mut list: Vec<Entry> = Vec::new();
-    if backward || forward {
+    if directions.any() {
         for raw in raw_changes(old, new) {
-            let breaking = backward && !raw.kind.is_compatible(Policy::Strict);
+            let breaking = directions.backward && !raw.kind.is_compatible(Policy::Strict);
             list.push(Entry {
                 raw,
                 reverse: None,
@@ -45,7 +44,7 @@ pub(crate) fn changes(
             });
         }
     }
-    if forward {
+    if directions.forward {
         for raw in raw_changes(new, old) {
             if raw.kind.is_compatible(Policy::Strict) {
                 continue;
