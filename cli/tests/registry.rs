@@ -979,7 +979,10 @@ fn validate_binary_records_against_a_subject_tells_a_framed_id_that_differs() {
         schemas::Schema::parse(schemas::SchemaType::Avro, &text, &schemas::NoReferences).unwrap();
     let first = std::fs::read_to_string(&json_records).unwrap();
     let datum: Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
-    let bytes = schema.as_avro().unwrap().encode_binary(&datum).unwrap();
+    let bytes = schemas::payload::PayloadValidator::new(Arc::new(schema), None)
+        .unwrap()
+        .encode(&datum)
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("same.bin"),

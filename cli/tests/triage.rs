@@ -11,11 +11,13 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::registry::{Registry, closed_port, http};
 use common::root;
+use schemas::payload::PayloadValidator;
 use schemas::wire::{Header, frame};
 use schemas::{NoReferences, Schema, SchemaType};
 use serde_json::{Value, json};
@@ -87,8 +89,8 @@ fn json_message(id: u32, value: Value) -> Vec<u8> {
 
 fn avro_message(id: u32, file: &str, value: Value) -> Vec<u8> {
     let schema = Schema::parse(SchemaType::Avro, &schema_text(file), &NoReferences).unwrap();
-    let avro = schema.as_avro().unwrap();
-    frame(id, None, &avro.encode_binary(&value).unwrap())
+    let avro = PayloadValidator::new(Arc::new(schema), None).unwrap();
+    frame(id, None, &avro.encode(&value).unwrap())
 }
 
 /// A Protobuf string field (wire type 2).

@@ -95,10 +95,9 @@ fn parsed(schema_type: SchemaType, text: &str) -> Schema {
 
 /// `datum` (Avro JSON encoding) in the Avro binary encoding of [`AVRO_ORDER`].
 fn avro_bytes(datum: &Value) -> Vec<u8> {
-    parsed(SchemaType::Avro, AVRO_ORDER)
-        .as_avro()
+    PayloadValidator::new(Arc::new(parsed(SchemaType::Avro, AVRO_ORDER)), None)
         .unwrap()
-        .encode_binary(datum)
+        .encode(datum)
         .unwrap()
 }
 
@@ -249,7 +248,7 @@ fn message_is_for_protobuf_and_must_name_a_message() {
 fn binary_avro_framed_unframed_and_single_object_records_decode() {
     let bytes = avro_bytes(&order_datum());
     let schema = parsed(SchemaType::Avro, AVRO_ORDER);
-    let fingerprint = schema.as_avro().unwrap().rabin_fingerprint();
+    let fingerprint = schema.single_object_fingerprint().unwrap();
     let single = single_object(fingerprint, &bytes);
     let stranger = single_object(1234, &bytes);
     let run = avro(

@@ -5,9 +5,12 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::{Answer, Server, closed};
+use schemas::payload::PayloadValidator;
 use schemas::wire::frame;
 use schemas::{NoReferences, Schema, SchemaType};
 use serde_json::{Value, json};
@@ -242,10 +245,9 @@ async fn avro_and_protobuf_binary_messages() {
     let proto = register_as(&server, "shop-value", "PROTOBUF", PROTO).await;
 
     let schema = Schema::parse(SchemaType::Avro, AVRO_V1, &NoReferences).unwrap();
-    let datum = schema
-        .as_avro()
+    let datum = PayloadValidator::new(Arc::new(schema), None)
         .unwrap()
-        .encode_binary(&json!({"id": "p-1", "amount": 250}))
+        .encode(&json!({"id": "p-1", "amount": 250}))
         .unwrap();
     let avro = frame(v1 as u32, None, &datum);
     let cut = &avro[..avro.len() - 1];

@@ -1,42 +1,15 @@
 //! A parsed schema of any format, with its canonical form and fingerprint.
 
-use crate::avro::{AvroError, AvroSchema};
 use crate::fingerprint::Fingerprint;
-use crate::json::{self, JsonSchema};
-use crate::protobuf::{self, ProtobufSchema};
+use crate::format::{Capabilities, Form, SchemaError, SchemaKind};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
 
-/// Why a schema text could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SchemaError {
-    /// A JSON Schema problem.
-    #[error(transparent)]
-    Json(#[from] json::ParseError),
-    /// An Avro problem.
-    #[error(transparent)]
-    Avro(#[from] AvroError),
-    /// A Protobuf schema that does not compile.
-    #[error(transparent)]
-    Protobuf(#[from] protobuf::ParseError),
-}
-
-/// The format-specific part of a [`Schema`].
-#[derive(Debug)]
-pub(crate) enum SchemaKind {
-    /// A compiled JSON Schema.
-    Json(JsonSchema),
-    /// A parsed Avro schema.
-    Avro(AvroSchema),
-    /// A compiled Protobuf file.
-    Protobuf(ProtobufSchema),
-}
-
 /// A parsed schema: its format, canonical text and fingerprint, and what the
-/// engine needs to judge it.
+/// engine needs to judge it. What depends on the format is asked of the
+/// format seam ([`crate::format`]).
 #[derive(Debug)]
 pub struct Schema {
-    schema_type: SchemaType,
     canonical: String,
     fingerprint: Fingerprint,
     kind: SchemaKind,
@@ -50,30 +23,18 @@ impl Schema {
     /// compiled with every `$ref` resolved. Protobuf (`.proto` text or base64
     /// of a serialized `FileDescriptorProto`) is compiled with its imports
     /// fetched by import path; its canonical form is the normalised `.proto`
-    /// text of [`ProtobufSchema::canonical`]. Avro schemas are parsed with
-    /// the named types of their references; their canonical form keeps
-    /// defaults, aliases and logical types (see [`crate::avro::canonical`]).
+    /// text of [`ProtobufSchema::canonical`](crate::protobuf::ProtobufSchema::canonical).
+    /// Avro schemas are parsed with the named types of their references;
+    /// their canonical form keeps defaults, aliases and logical types (see
+    /// [`crate::avro::canonical`]).
     pub fn parse(
         schema_type: SchemaType,
         text: &str,
         resolver: &dyn Resolver,
     ) -> Result<Schema, SchemaError> {
-        let (canonical, kind) = match schema_type {
-            SchemaType::Json => {
-                let schema = JsonSchema::parse(text, resolver)?;
-                (schema.canonical().to_string(), SchemaKind::Json(schema))
-            }
-            SchemaType::Avro => {
-                let schema = AvroSchema::parse(text, resolver)?;
-                (schema.canonical().to_string(), SchemaKind::Avro(schema))
-            }
-            SchemaType::Protobuf => {
-                let schema = ProtobufSchema::parse(text, resolver)?;
-                (schema.canonical().to_string(), SchemaKind::Protobuf(schema))
-            }
-        };
+        let kind = SchemaKind::parse(schema_type, text, resolver)?;
+        let canonical = kind.canonical().to_string();
         Ok(Schema {
-            schema_type,
             fingerprint: Fingerprint::of(&canonical),
             canonical,
             kind,
@@ -82,7 +43,7 @@ impl Schema {
 
     /// The format.
     pub fn schema_type(&self) -> SchemaType {
-        self.schema_type
+        self.kind.schema_type()
     }
 
     /// The canonical text: equal for schemas that differ only in key order,
@@ -96,28 +57,30 @@ impl Schema {
         self.fingerprint
     }
 
-    /// The compiled JSON Schema, for a `JSON` schema.
-    pub fn as_json(&self) -> Option<&JsonSchema> {
-        match &self.kind {
-            SchemaKind::Json(s) => Some(s),
-            _ => None,
-        }
+    /// What the format offers (message indexes, a binary encoding, a quick
+    /// payload check).
+    pub fn capabilities(&self) -> Capabilities {
+        self.kind.capabilities()
     }
 
-    /// The compiled Protobuf file, for a `PROTOBUF` schema.
-    pub fn as_protobuf(&self) -> Option<&ProtobufSchema> {
-        match &self.kind {
-            SchemaKind::Protobuf(s) => Some(s),
-            _ => None,
-        }
+    /// The full names of the top-level messages, in order (Protobuf); empty
+    /// for formats without messages.
+    pub fn message_names(&self) -> Vec<String> {
+        self.kind.message_names()
     }
 
-    /// The parsed Avro schema, for an `AVRO` schema.
-    pub fn as_avro(&self) -> Option<&AvroSchema> {
-        match &self.kind {
-            SchemaKind::Avro(s) => Some(s),
-            _ => None,
-        }
+    /// The CRC-64-AVRO (Rabin) fingerprint of the Parsing Canonical Form,
+    /// which Avro's single-object encoding writes before a datum; `None`
+    /// for formats without that encoding.
+    pub fn single_object_fingerprint(&self) -> Option<u64> {
+        self.kind.single_object_fingerprint()
+    }
+
+    /// The schema's text in `form` (Avro `resolved`, Protobuf
+    /// `serialized`); `None` when the format has no such form (see
+    /// [`Form::applies_to`]).
+    pub fn form(&self, form: Form) -> Option<String> {
+        self.kind.form(form)
     }
 
     pub(crate) fn kind(&self) -> &SchemaKind {

@@ -16,6 +16,9 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
+use std::sync::Arc;
+
+use schemas::payload::{Decoded, PayloadIssue, PayloadValidator};
 use schemas::{NoReferences, Policy, Schema, SchemaType};
 use serde_json::{Map, Value, json};
 
@@ -360,20 +363,33 @@ fn full_name(o: &Map<String, Value>, ns: &str) -> String {
     }
 }
 
-fn parse(value: &Value) -> Option<Schema> {
-    Schema::parse(SchemaType::Avro, &value.to_string(), &NoReferences).ok()
+fn parse(value: &Value) -> Option<Arc<Schema>> {
+    Schema::parse(SchemaType::Avro, &value.to_string(), &NoReferences)
+        .ok()
+        .map(Arc::new)
+}
+
+/// Why a consumer holding `reader` cannot read `value`, a datum `writer`
+/// wrote in the Avro JSON encoding.
+fn read(writer: &PayloadValidator, reader: &PayloadValidator, value: &Value) -> Vec<PayloadIssue> {
+    let written = Decoded {
+        value: value.clone(),
+        message: None,
+    };
+    writer.read_as(reader, &written, None)
 }
 
 /// Checks one (writer, reader) pair in the backward direction of `diff(writer, reader)`.
 fn check_direction(
     writer_json: &Value,
-    writer: &Schema,
-    reader: &Schema,
+    writer: &Arc<Schema>,
+    reader: &Arc<Schema>,
     seed: u64,
 ) -> Result<(), TestCaseError> {
     let mut changes = schemas::diff(writer, reader, Policy::Strict).unwrap();
     schemas::attach_diff_examples(&mut changes, writer, reader);
-    let (w, r) = (writer.as_avro().unwrap(), reader.as_avro().unwrap());
+    let prepare = |schema: &Arc<Schema>| PayloadValidator::new(Arc::clone(schema), None).unwrap();
+    let (w, r) = (&prepare(writer), &prepare(reader));
     for change in changes.iter().filter(|c| c.is_breaking()) {
         if let Some(example) = &change.example {
             let (ew, er) = if change.breaks.backward {
@@ -382,11 +398,11 @@ fn check_direction(
                 (r, w)
             };
             prop_assert!(
-                ew.validate_json(example).is_ok(),
+                ew.check(example).is_empty(),
                 "example not valid for its writer: {change:?}"
             );
             prop_assert!(
-                ew.resolve_json(er, example).is_err(),
+                !read(ew, er, example).is_empty(),
                 "example read fine: {change:?}"
             );
         }
@@ -397,14 +413,14 @@ fn check_direction(
     let mut rng = Rng(seed | 1);
     for _ in 0..20 {
         let value = datum(writer_json, "", &mut Map::new(), &mut rng, 0);
+        let invalid = w.check(&value);
         prop_assert!(
-            w.validate_json(&value).is_ok(),
-            "generated datum invalid: {value} {:?}",
-            w.validate_json(&value)
+            invalid.is_empty(),
+            "generated datum invalid: {value} {invalid:?}"
         );
-        let resolved = w.resolve_json(r, &value);
+        let resolved = read(w, r, &value);
         prop_assert!(
-            resolved.is_ok(),
+            resolved.is_empty(),
             "compatible verdict, yet {value} does not resolve: {resolved:?}\nwriter {}\nreader {}\nchanges {changes:#?}",
             writer.canonical(),
             reader.canonical()

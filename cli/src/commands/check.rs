@@ -23,7 +23,7 @@ use crate::args::{CheckArgs, OutputFormat};
 use crate::client::{Client, NewSchema, SubjectConfig, Verdict};
 use crate::exit::Exit;
 use crate::input;
-use crate::render::{self, BAD, DIM, GOOD};
+use crate::render::{self, BAD, GOOD};
 
 /// Runs `charter check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
@@ -130,19 +130,20 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
     let engine_ok = report.as_ref().is_none_or(|r| r.compatible);
     let exit = Exit::from_ok(side.verdict.is_compatible && engine_ok);
     let report = report.unwrap_or_else(|| CompatReport::new(mode, policy, Vec::new()));
-    let supported = candidate.schema.as_json().is_some();
     match args.output {
         OutputFormat::Json => {
             let mut value = serde_json::to_value(&report)?;
             value["compatible"] = json!(exit == Exit::Success);
             value["registry"] = registry_json(&side, &wanted_numbers(&fetched));
-            value["engine_judged"] = json!(supported);
+            // Charter judges every format; the key stays for readers of
+            // earlier output, which said `false` for Avro and Protobuf.
+            value["engine_judged"] = json!(true);
             subject::json_line(&mut anstream::stdout().lock(), value)?;
         }
         OutputFormat::Text => {
             super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
             let mut stdout = anstream::stdout().lock();
-            registry_text(&mut stdout, &side, supported)?;
+            registry_text(&mut stdout, &side)?;
         }
         OutputFormat::Github => {
             super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
@@ -154,7 +155,7 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
             // stderr beside it (the exit code carries it too).
             super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
             let mut stderr = anstream::stderr().lock();
-            registry_text(&mut stderr, &side, supported)?;
+            registry_text(&mut stderr, &side)?;
         }
     }
     Ok(exit)
@@ -203,7 +204,7 @@ fn shown(message: &str) -> bool {
     !message.starts_with("{oldSchema:")
 }
 
-fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>, supported: bool) -> Result<()> {
+fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
     let level = side.config.level;
     let url = side.client.url();
     let subject = side.subject;
@@ -217,7 +218,7 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>, supported: bool)
             out,
             "{GOOD}ACCEPTED{GOOD:#} by registry {url}: `{subject}` (level {level}) would take it as a new version"
         )?;
-    } else if supported && side.agrees() == Some(true) {
+    } else if side.agrees() == Some(true) {
         // Its reasons are the breaking changes above; JSON output has them.
         writeln!(
             out,
@@ -231,12 +232,6 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>, supported: bool)
         for message in side.verdict.messages.iter().filter(|m| shown(m)) {
             writeln!(out, "    {message}")?;
         }
-    }
-    if !supported {
-        writeln!(
-            out,
-            "{DIM}note: Charter does not judge this schema format itself yet; the registry's verdict decides{DIM:#}"
-        )?;
     }
     if side.agrees() == Some(false) {
         writeln!(out, "{}", disagreement(side))?;

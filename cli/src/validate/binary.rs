@@ -137,10 +137,10 @@ fn unframe<'a>(
     if bytes.first() == Some(&MAGIC) && bytes.len() >= HEADER_LEN {
         let unreadable = |e: wire::FramingError| framing_issue(e.to_string());
         let (header, rest) = Header::parse(bytes).map_err(unreadable)?;
-        let (indexes, payload) = if let Some(protobuf) = schema.as_protobuf() {
+        let (indexes, payload) = if schema.capabilities().message_indexes {
             binary.message = None;
             let (indexes, payload) = wire::message_indexes(rest).map_err(unreadable)?;
-            binary.message = protobuf.message_name(indexes.as_slice()).ok();
+            binary.message = validator.inner.message_at(&indexes);
             (Some(indexes), payload)
         } else {
             (None, rest)
@@ -160,7 +160,7 @@ fn unframe<'a>(
         }
         return Ok((payload, indexes));
     }
-    if let Some(avro) = schema.as_avro() {
+    if let Some(expected) = schema.single_object_fingerprint() {
         if bytes.starts_with(&SINGLE_OBJECT_MARKER) {
             let Some(fingerprint) = bytes.get(2..SINGLE_OBJECT_HEADER) else {
                 return Err(framing_issue(format!(
@@ -171,7 +171,6 @@ fn unframe<'a>(
             let fingerprint = u64::from_le_bytes(fingerprint.try_into().expect("8 bytes"));
             binary.framing = Framing::SingleObject { fingerprint };
             binary.payload_offset = SINGLE_OBJECT_HEADER;
-            let expected = avro.rabin_fingerprint();
             if fingerprint != expected {
                 binary.notes.push(format!(
                     "written with the schema of fingerprint {fingerprint:#018x}, but this schema's is {expected:#018x}; decoded with this schema"
@@ -193,18 +192,14 @@ fn decode(
 ) -> Vec<Issue> {
     match validator.inner.decode(payload, indexes) {
         Ok(decoded) => {
+            let issues = validator.check_decoded(&decoded);
             if decoded.message.is_some() {
                 binary.message = decoded.message;
             }
-            if validator.fast {
-                validator.check(&decoded.value)
-            } else {
-                // Decoding Avro and Protobuf is validating them.
-                Vec::new()
-            }
-            .into_iter()
-            .map(|issue| Issue::new(None, issue))
-            .collect()
+            issues
+                .into_iter()
+                .map(|issue| Issue::new(None, issue))
+                .collect()
         }
         Err(issue) => {
             let mut issue = issue;

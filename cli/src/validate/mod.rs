@@ -37,11 +37,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow};
+use schemas::Schema;
 use schemas::payload::{
-    BINARY_KEYWORD, JSON_KEYWORD, PayloadIssue, PayloadValidator, PrepareError,
+    BINARY_KEYWORD, Decoded, JSON_KEYWORD, PayloadIssue, PayloadValidator, PrepareError,
 };
 use schemas::protobuf::PayloadError;
-use schemas::{Schema, SchemaType};
 
 pub use binary::{BinaryRecord, Framing};
 pub use pipeline::run;
@@ -71,16 +71,16 @@ impl Validator {
     /// message). It is refused for other formats, and an unknown name is
     /// answered with the file's messages.
     pub fn new(schema: Arc<Schema>, message: Option<&str>) -> Result<Validator> {
-        let fast = schema.schema_type() == SchemaType::Json;
-        let messages = schema.as_protobuf().map(|p| p.message_names());
-        let inner = PayloadValidator::new(schema, message).map_err(|e| match (&e, messages) {
-            (PrepareError::MessageNotProtobuf(t), _) => {
+        let fast = schema.capabilities().quick_check;
+        let messages = schema.message_names();
+        let inner = PayloadValidator::new(schema, message).map_err(|e| match &e {
+            PrepareError::MessageNotProtobuf(t) => {
                 anyhow!("--message applies to Protobuf schemas only, this is {t}")
             }
-            (PrepareError::Message(PayloadError::UnknownMessage { name }), Some(names)) => {
+            PrepareError::Message(PayloadError::UnknownMessage { name }) => {
                 anyhow!(
                     "--message {name}: no such message; the file's messages are {}",
-                    names.join(", ")
+                    messages.join(", ")
                 )
             }
             _ => anyhow!(e),
@@ -107,6 +107,16 @@ impl Validator {
             return Vec::new();
         }
         self.inner.check(value)
+    }
+
+    /// The issues of a record decoded from bytes: decoding a binary encoding
+    /// (Avro, Protobuf) checked every value, a JSON Schema instance is
+    /// checked here.
+    pub(crate) fn check_decoded(&self, decoded: &Decoded) -> Vec<PayloadIssue> {
+        if self.fast && self.inner.is_valid(&decoded.value) {
+            return Vec::new();
+        }
+        self.inner.check_decoded(decoded)
     }
 }
 

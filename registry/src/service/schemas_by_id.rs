@@ -3,35 +3,22 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use schemas::SchemaType;
+use schemas::{Form, SchemaType};
 
 use super::{CachedSchema, Error, Registry};
 use crate::model::{SchemaId, VersionRecord};
 
-/// How a client asks for a schema's text (`format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    /// The stored canonical text.
-    Default,
-    /// Protobuf: base64 of the serialized `FileDescriptorProto`.
-    Serialized,
-    /// Avro: every referenced named type inlined.
-    Resolved,
-}
-
-impl Format {
-    /// The format a `format` value names for a schema type. Values a type
-    /// does not know are ignored, as the peer ignores them.
-    fn of(requested: Option<&str>, schema_type: SchemaType) -> Format {
-        match (
-            requested.map(str::to_ascii_lowercase).as_deref(),
-            schema_type,
-        ) {
-            (Some("serialized"), SchemaType::Protobuf) => Format::Serialized,
-            (Some("resolved"), SchemaType::Avro) => Format::Resolved,
-            _ => Format::Default,
-        }
-    }
+/// The form a client's `format` names for a schema type: `serialized` and
+/// `resolved` in any case, when that type has the form (see
+/// [`Form::applies_to`]). Other values, and forms of other types, ask for
+/// the stored canonical text, as the peer ignores them.
+fn form(requested: Option<&str>, schema_type: SchemaType) -> Option<Form> {
+    let form = match requested?.to_ascii_lowercase().as_str() {
+        "serialized" => Form::Serialized,
+        "resolved" => Form::Resolved,
+        _ => return None,
+    };
+    form.applies_to(schema_type).then_some(form)
 }
 
 impl Registry {
@@ -99,25 +86,20 @@ impl Registry {
         format: Option<&str>,
     ) -> Result<Cow<'a, str>, Error> {
         let record = &entry.record;
-        let format = Format::of(format, record.schema_type);
-        if format == Format::Default || (format == Format::Resolved && record.references.is_empty())
-        {
+        let Some(form) = form(format, record.schema_type) else {
+            return Ok(Cow::Borrowed(&record.text));
+        };
+        if form == Form::Resolved && record.references.is_empty() {
             return Ok(Cow::Borrowed(&record.text));
         }
         let parsed = self.parsed(record.id).await?;
-        let corrupt = || {
+        let text = parsed.form(form).ok_or_else(|| {
             Error::Store(crate::store::StoreError::Corrupt(format!(
                 "schema {} is stored as {} but did not parse as one",
                 record.id, record.schema_type
             )))
-        };
-        Ok(Cow::Owned(match format {
-            Format::Serialized => parsed
-                .as_protobuf()
-                .ok_or_else(corrupt)?
-                .file_descriptor_base64(),
-            _ => parsed.as_avro().ok_or_else(corrupt)?.resolved(),
-        }))
+        })?;
+        Ok(Cow::Owned(text))
     }
 
     /// The highest id ever allocated.
@@ -133,25 +115,19 @@ mod tests {
     #[test]
     fn formats_apply_to_their_own_schema_type() {
         assert_eq!(
-            Format::of(Some("serialized"), SchemaType::Protobuf),
-            Format::Serialized
+            form(Some("serialized"), SchemaType::Protobuf),
+            Some(Form::Serialized)
         );
         assert_eq!(
-            Format::of(Some("SERIALIZED"), SchemaType::Protobuf),
-            Format::Serialized
+            form(Some("SERIALIZED"), SchemaType::Protobuf),
+            Some(Form::Serialized)
         );
+        assert_eq!(form(Some("serialized"), SchemaType::Json), None);
         assert_eq!(
-            Format::of(Some("serialized"), SchemaType::Json),
-            Format::Default
+            form(Some("resolved"), SchemaType::Avro),
+            Some(Form::Resolved)
         );
-        assert_eq!(
-            Format::of(Some("resolved"), SchemaType::Avro),
-            Format::Resolved
-        );
-        assert_eq!(
-            Format::of(Some("ignore_extensions"), SchemaType::Protobuf),
-            Format::Default
-        );
-        assert_eq!(Format::of(None, SchemaType::Avro), Format::Default);
+        assert_eq!(form(Some("ignore_extensions"), SchemaType::Protobuf), None);
+        assert_eq!(form(None, SchemaType::Avro), None);
     }
 }

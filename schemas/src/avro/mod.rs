@@ -41,6 +41,7 @@ pub(crate) mod example;
 mod hash;
 mod model;
 mod parse;
+pub(crate) mod payload;
 mod report;
 mod resolution;
 mod value;

@@ -24,13 +24,14 @@ mod generate;
 mod locate;
 mod strings;
 
-use std::collections::HashSet;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::JsonSchema;
 use super::canonical::to_canonical_string;
-use crate::change::ChangeKind;
+use crate::change::{Change, ChangeKind};
 use crate::json::node::Shape;
 use crate::pointer;
 use generate::{Generator, Hints};
@@ -70,6 +71,51 @@ impl<'a> Probe<'a> {
     /// The schema.
     pub fn schema(&self) -> &'a JsonSchema {
         self.schema
+    }
+}
+
+/// The probes of the JSON Schemas of one list (a history and a candidate),
+/// each built on first use, and the whole-document counterexample of each
+/// (writer, reader) pair, searched for once however many changes need it.
+pub(crate) struct Probes<'s> {
+    built: Vec<OnceCell<Option<Probe<'s>>>>,
+    anywhere: RefCell<HashMap<(usize, usize), Option<Value>>>,
+}
+
+impl<'s> Probes<'s> {
+    /// Room for a list of `len` schemas.
+    pub(crate) fn new(len: usize) -> Self {
+        Probes {
+            built: (0..len).map(|_| OnceCell::new()).collect(),
+            anywhere: RefCell::default(),
+        }
+    }
+
+    fn get(&self, index: usize, schema: &'s JsonSchema) -> Option<&Probe<'s>> {
+        self.built
+            .get(index)?
+            .get_or_init(|| Probe::new(schema).ok())
+            .as_ref()
+    }
+
+    /// The example of `change` with the schema at list index `writer.0`
+    /// writing and the one at `reader.0` reading: first at the place the
+    /// change names, then anywhere. `None` when a validator cannot be built,
+    /// `Some(None)` when the search finds nothing.
+    pub(crate) fn example(
+        &self,
+        change: &Change,
+        writer: (usize, &'s JsonSchema),
+        reader: (usize, &'s JsonSchema),
+    ) -> Option<Option<Value>> {
+        let (w, r) = (self.get(writer.0, writer.1)?, self.get(reader.0, reader.1)?);
+        Some(example_at(w, r, &change.path, change.kind).or_else(|| {
+            self.anywhere
+                .borrow_mut()
+                .entry((writer.0, reader.0))
+                .or_insert_with(|| counterexample(w, r))
+                .clone()
+        }))
     }
 }
 

@@ -9,6 +9,7 @@ mod error;
 pub mod example;
 mod hash;
 pub(crate) mod node;
+pub(crate) mod payload;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -18,7 +18,7 @@ mod compile;
 pub(crate) mod diff;
 mod error;
 pub(crate) mod example;
-mod payload;
+pub(crate) mod payload;
 mod print;
 #[cfg(test)]
 mod tests;

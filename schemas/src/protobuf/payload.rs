@@ -2,11 +2,15 @@
 //! mapping, or the binary encoding (the Confluent framing, magic byte, schema
 //! id and message indexes, is the caller's to strip).
 
+use std::sync::Arc;
+
+use prost_reflect::prost::Message as _;
 use prost_reflect::{DynamicMessage, Kind, MessageDescriptor, ReflectMessage, Value as Field};
 use serde_json::Value;
 
 use super::ProtobufSchema;
 use super::error::PayloadError;
+use crate::issue::{BINARY_KEYWORD, Decoded, PayloadIssue};
 use crate::pointer;
 
 /// Which message of a schema a payload is.
@@ -87,14 +91,34 @@ impl ProtobufSchema {
         selector: impl Into<MessageSelector<'a>>,
         document: &Value,
     ) -> Result<(), PayloadError> {
-        let descriptor = self.message(selector.into())?;
+        self.from_json(selector.into(), document).map(drop)
+    }
+
+    /// Encodes `document`, a JSON mapping of the message `selector` names,
+    /// in the binary encoding; the document is checked as
+    /// [`validate_json`](Self::validate_json) checks it.
+    pub fn encode_json<'a>(
+        &self,
+        selector: impl Into<MessageSelector<'a>>,
+        document: &Value,
+    ) -> Result<Vec<u8>, PayloadError> {
+        Ok(self.from_json(selector.into(), document)?.encode_to_vec())
+    }
+
+    fn from_json(
+        &self,
+        selector: MessageSelector<'_>,
+        document: &Value,
+    ) -> Result<DynamicMessage, PayloadError> {
+        let descriptor = self.message(selector)?;
         let message = DynamicMessage::deserialize(descriptor.clone(), document).map_err(|e| {
             PayloadError::Json {
                 message: descriptor.full_name().to_string(),
                 reason: e.to_string(),
             }
         })?;
-        check_required(&message, "")
+        check_required(&message, "")?;
+        Ok(message)
     }
 
     /// Decodes the binary encoding of the message `selector` names, and
@@ -117,6 +141,100 @@ impl ProtobufSchema {
             message: descriptor.full_name().to_string(),
             reason: e.to_string(),
         })
+    }
+}
+
+/// A Protobuf schema prepared for payloads of one message by default.
+pub(crate) struct Prepared {
+    schema: Arc<ProtobufSchema>,
+    /// The full name of the message JSON payloads are, and binary ones
+    /// when no message indexes say otherwise.
+    message: String,
+}
+
+impl Prepared {
+    /// Payloads of `message` (a full name) by default.
+    pub(crate) fn new(schema: Arc<ProtobufSchema>, message: String) -> Prepared {
+        Prepared { schema, message }
+    }
+
+    /// The full name of the default message.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The full name of the message Confluent message `indexes` name.
+    pub(crate) fn message_at(&self, indexes: &[usize]) -> Option<String> {
+        self.schema.message_name(indexes).ok()
+    }
+
+    /// Why `value` is not a valid JSON mapping of the default message.
+    pub(crate) fn check(&self, value: &Value) -> Vec<PayloadIssue> {
+        match self.schema.validate_json(self.message.as_str(), value) {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![issue(e)],
+        }
+    }
+
+    /// The binary encoding of the message at `indexes` (from the framing),
+    /// else of the default message, in the JSON mapping.
+    pub(crate) fn decode(
+        &self,
+        bytes: &[u8],
+        indexes: Option<&[usize]>,
+    ) -> Result<Decoded, PayloadIssue> {
+        let selector = match indexes {
+            Some(indexes) => MessageSelector::Indexes(indexes),
+            None => MessageSelector::Name(&self.message),
+        };
+        let name = self.schema.message_name(selector).map_err(issue)?;
+        let value = self.schema.decode_binary(selector, bytes).map_err(issue)?;
+        Ok(Decoded {
+            value,
+            message: Some(name),
+        })
+    }
+
+    /// Why a consumer holding this schema cannot read `decoded`: its
+    /// `bytes` decoded as they are when there are some, else its JSON
+    /// mapping. The consumer reads the message under the writer's name
+    /// when it knows it, else as the message it was built for.
+    pub(crate) fn read(&self, decoded: &Decoded, bytes: Option<&[u8]>) -> Vec<PayloadIssue> {
+        let name = decoded
+            .message
+            .as_deref()
+            .filter(|name| self.schema.message_name(*name).is_ok())
+            .unwrap_or(&self.message);
+        let outcome = match bytes {
+            Some(bytes) => self.schema.decode_binary(name, bytes).map(drop),
+            None => self.schema.validate_json(name, &decoded.value),
+        };
+        match outcome {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![issue(e)],
+        }
+    }
+
+    /// A JSON mapping of the default message in the binary encoding.
+    pub(crate) fn encode(&self, value: &Value) -> Result<Vec<u8>, Vec<PayloadIssue>> {
+        self.schema
+            .encode_json(self.message.as_str(), value)
+            .map_err(|e| vec![issue(e)])
+    }
+}
+
+/// A payload error as an issue: a missing proto2 `required` field at its
+/// place, bytes that do not decode as `binary`, the rest as `protobuf`.
+fn issue(e: PayloadError) -> PayloadIssue {
+    match &e {
+        PayloadError::MissingRequired { path, field, .. } => {
+            let at = if path == "/" { "" } else { path.as_str() };
+            PayloadIssue::new("required", format!("{at}/{field}"), e.to_string())
+        }
+        PayloadError::Binary { .. } => PayloadIssue::new(BINARY_KEYWORD, "", e.to_string()),
+        PayloadError::UnknownMessage { .. }
+        | PayloadError::NoMessageAt { .. }
+        | PayloadError::Json { .. } => PayloadIssue::new("protobuf", "", e.to_string()),
     }
 }
 

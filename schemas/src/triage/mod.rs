@@ -49,7 +49,6 @@ pub use report::{
 use crate::change::Change;
 use crate::compat::diff;
 use crate::payload::{PayloadValidator, parse_json};
-use crate::schema_type::SchemaType;
 use crate::vocabulary::Policy;
 use crate::wire::{self, FramingError, Header};
 
@@ -229,8 +228,7 @@ impl Triage {
 
     fn framed(&self, report: &mut MessageReport, writer: &Writer, rest: &[u8]) {
         let described = describe(writer);
-        let (indexes, payload) = if writer.validator.schema().schema_type() == SchemaType::Protobuf
-        {
+        let (indexes, payload) = if writer.validator.schema().capabilities().message_indexes {
             match wire::message_indexes(rest) {
                 Ok((indexes, payload)) => (Some(indexes), payload),
                 Err(e) => {
@@ -283,7 +281,12 @@ impl Triage {
             report.summary = format!("valid: written with schema {described}");
             return;
         };
-        let raw = (writer.validator.schema().schema_type() != SchemaType::Json).then_some(payload);
+        let raw = writer
+            .validator
+            .schema()
+            .capabilities()
+            .binary
+            .then_some(payload);
         report.reader_errors = writer.validator.read_as(&reader.validator, &decoded, raw);
         if report.reader_errors.is_empty() {
             report.summary = format!(

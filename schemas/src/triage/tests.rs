@@ -3,7 +3,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::*;
-use crate::{NoReferences, Schema};
+use crate::{NoReferences, Schema, SchemaType};
 
 fn prepared(schema_type: SchemaType, text: &str) -> Arc<PayloadValidator> {
     let schema = Schema::parse(schema_type, text, &NoReferences).unwrap();
@@ -247,12 +247,7 @@ fn avro_messages_decode_with_the_writer_and_resolve_with_the_reader() {
         validator: v1.clone(),
         subject_versions: vec![sv("orders-value", 1)],
     };
-    let datum = v1
-        .schema()
-        .as_avro()
-        .unwrap()
-        .encode_binary(&json!({"id": "a", "qty": 2}))
-        .unwrap();
+    let datum = v1.encode(&json!({"id": "a", "qty": 2})).unwrap();
     let ok = triage.message(
         "m",
         &Message::Bytes(wire::frame(1, None, &datum)),
