@@ -11,8 +11,6 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::schema_type::SchemaType;
-
 /// A subject's compatibility mode (`compatibilityLevel` in the Confluent API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(into = "&'static str")]
@@ -167,9 +165,6 @@ impl FromStr for Policy {
 /// answered "incompatible", which is a [`CompatReport`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompatError {
-    /// Judging this format is not supported yet.
-    #[error("compatibility checks for {0} schemas are not supported yet")]
-    Unsupported(SchemaType),
     /// The schemas nest or reference each other too deeply to compare.
     #[error("the schemas are too deeply nested to compare (more than {limit} levels at {path})")]
     TooDeep {

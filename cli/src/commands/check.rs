@@ -15,7 +15,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use schemas::{CompatError, CompatReport, Policy, Schema};
+use schemas::{Policy, Schema};
 use serde_json::{Value, json};
 
 use super::subject::{self, Fetched};
@@ -66,13 +66,13 @@ struct RegistrySide<'a> {
     versions: Vec<i32>,
     verdict: Verdict,
     /// The engine's verdict on the registry's question (its versions, level
-    /// and policy); `None` when the engine cannot judge the format.
-    engine: Option<bool>,
+    /// and policy).
+    engine: bool,
 }
 
 impl RegistrySide<'_> {
-    fn agrees(&self) -> Option<bool> {
-        self.engine.map(|e| e == self.verdict.is_compatible)
+    fn agrees(&self) -> bool {
+        self.engine == self.verdict.is_compatible
     }
 }
 
@@ -111,14 +111,8 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
     history.extend(files.iter());
     let mut labels: Vec<String> = fetched.iter().map(Fetched::label).collect();
     labels.extend(file_labels(&args));
-    let report = match schemas::check(&candidate.schema, &history, mode, policy) {
-        Ok(mut report) => {
-            schemas::attach_examples(&mut report, &candidate.schema, &history);
-            Some(report)
-        }
-        Err(CompatError::Unsupported(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let mut report = schemas::check(&candidate.schema, &history, mode, policy)?;
+    schemas::attach_examples(&mut report, &candidate.schema, &history);
     let side = RegistrySide {
         client: &client,
         subject,
@@ -127,9 +121,7 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
         verdict,
         engine: registered,
     };
-    let engine_ok = report.as_ref().is_none_or(|r| r.compatible);
-    let exit = Exit::from_ok(side.verdict.is_compatible && engine_ok);
-    let report = report.unwrap_or_else(|| CompatReport::new(mode, policy, Vec::new()));
+    let exit = Exit::from_ok(side.verdict.is_compatible && report.compatible);
     match args.output {
         OutputFormat::Json => {
             let mut value = serde_json::to_value(&report)?;
@@ -171,18 +163,14 @@ fn judge_registered(
     candidate: &Schema,
     fetched: &[Fetched],
     config: SubjectConfig,
-) -> Result<Option<bool>> {
+) -> Result<bool> {
     let against: Vec<&Schema> = if config.level.is_transitive() {
         fetched.iter().map(|f| &f.schema).collect()
     } else {
         fetched.last().map(|f| &f.schema).into_iter().collect()
     };
     let policy = config.policy.unwrap_or(Policy::Strict);
-    match schemas::check(candidate, &against, config.level, policy) {
-        Ok(report) => Ok(Some(report.compatible)),
-        Err(CompatError::Unsupported(_)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(schemas::check(candidate, &against, config.level, policy)?.compatible)
 }
 
 fn registry_json(side: &RegistrySide<'_>, fetched: &[i32]) -> Value {
@@ -218,7 +206,7 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
             out,
             "{GOOD}ACCEPTED{GOOD:#} by registry {url}: `{subject}` (level {level}) would take it as a new version"
         )?;
-    } else if side.agrees() == Some(true) {
+    } else if side.agrees() {
         // Its reasons are the breaking changes above; JSON output has them.
         writeln!(
             out,
@@ -233,7 +221,7 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
             writeln!(out, "    {message}")?;
         }
     }
-    if side.agrees() == Some(false) {
+    if !side.agrees() {
         writeln!(out, "{}", disagreement(side))?;
     }
     Ok(())
@@ -266,7 +254,7 @@ fn registry_github(out: &mut impl Write, side: &RegistrySide<'_>, file: &str) ->
         }
         render::github::annotation(out, "error", place, "registry rejects", &message)?;
     }
-    if side.agrees() == Some(false) {
+    if !side.agrees() {
         render::github::annotation(
             out,
             "warning",

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
-use schemas::{CompatError, CompatReport, CompatibilityMode, MapResolver, Schema};
+use schemas::{CompatReport, CompatibilityMode, MapResolver, Schema};
 use serde_json::{Value, json};
 
 use super::subject::{self, Local, json_line};
@@ -247,24 +247,19 @@ fn judge(
     let level = contract.compatibility.unwrap_or(effective.level);
     let policy = effective.policy.unwrap_or_default();
     let versions = client.versions_or_none(subject)?;
-    let engine = || -> Result<Option<(CompatReport, Vec<String>)>> {
+    let engine = || -> Result<(CompatReport, Vec<String>)> {
         let fetched = subject::fetch(
             client,
             subject,
             &subject::needed(&versions, level.is_transitive()),
         )?;
         let history: Vec<&Schema> = fetched.iter().map(|f| &f.schema).collect();
-        match schemas::check(candidate, &history, level, policy) {
-            Ok(mut report) => {
-                schemas::attach_examples(&mut report, candidate, &history);
-                Ok(Some((
-                    report,
-                    fetched.iter().map(subject::Fetched::label).collect(),
-                )))
-            }
-            Err(CompatError::Unsupported(_)) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        let mut report = schemas::check(candidate, &history, level, policy)?;
+        schemas::attach_examples(&mut report, candidate, &history);
+        Ok((
+            report,
+            fetched.iter().map(subject::Fetched::label).collect(),
+        ))
     };
     if !pending && level == effective.level {
         let verdict = client.check(subject, schema)?;
@@ -278,28 +273,21 @@ fn judge(
                 .into_iter()
                 .filter(|m| !m.starts_with("{oldSchema:"))
                 .collect(),
-            report: engine()?.filter(|(r, _)| !r.compatible),
+            report: Some(engine()?).filter(|(r, _)| !r.compatible),
         });
     }
-    match engine()? {
-        Some((report, _)) if report.compatible => Ok(Plan::Register),
-        Some((report, labels)) => Ok(Plan::Rejected {
-            level,
-            messages: report
-                .breaking()
-                .map(|c| format!("{} at {}: {}", c.kind.name(), c.path, c.message))
-                .collect(),
-            report: Some((report, labels)),
-        }),
-        None => Ok(Plan::Rejected {
-            level,
-            messages: vec![format!(
-                "Charter does not judge {} schemas itself, and the registry can only judge under the level `{subject}` has now ({}); set the level first, or push without changing it",
-                schema.schema_type, effective.level
-            )],
-            report: None,
-        }),
+    let (report, labels) = engine()?;
+    if report.compatible {
+        return Ok(Plan::Register);
     }
+    Ok(Plan::Rejected {
+        level,
+        messages: report
+            .breaking()
+            .map(|c| format!("{} at {}: {}", c.kind.name(), c.path, c.message))
+            .collect(),
+        report: Some((report, labels)),
+    })
 }
 
 /// Why the apply phase stopped.

@@ -113,7 +113,6 @@ impl ApiError {
                 }
                 // Charter's own endpoint: no peer code to follow.
                 Error::InvalidTriage(_) => (S::UNPROCESSABLE_ENTITY, 422),
-                Error::UnsupportedCheck { .. } => (S::NOT_IMPLEMENTED, 50101),
                 Error::Store(_) | Error::StoredSchemaUnreadable { .. } => {
                     (S::INTERNAL_SERVER_ERROR, 50001)
                 }
@@ -136,12 +135,7 @@ impl ApiError {
     /// The message clients see: the error's text, or a generic one for
     /// server errors (whose details go to the log instead).
     fn public_message(&self, status: StatusCode) -> String {
-        if status.is_server_error()
-            && !matches!(
-                status,
-                StatusCode::NOT_IMPLEMENTED | StatusCode::SERVICE_UNAVAILABLE
-            )
-        {
+        if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             return match self {
                 ApiError::Service(Error::Busy) => self.to_string(),
                 _ => "Internal server error; the details are in the registry's log".to_string(),

@@ -99,9 +99,6 @@ impl Registry {
         let refs: Vec<&Schema> = parsed.iter().map(|s| s.as_ref()).collect();
         let report = match schemas::check(candidate, &refs, mode, policy) {
             Ok(report) => report,
-            Err(CompatError::Unsupported(schema_type)) => {
-                return Err(Error::UnsupportedCheck { schema_type });
-            }
             Err(e @ CompatError::TooDeep { .. }) => {
                 return Err(InvalidSchema::TooDeep(e.to_string()).into());
             }

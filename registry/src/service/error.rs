@@ -1,8 +1,8 @@
 //! What the registry refuses, and why. `http::error` gives every variant its
 //! status and code; the `Display` text is the message clients see.
 
+use schemas::SchemaError;
 use schemas::payload::PrepareError;
-use schemas::{SchemaError, SchemaType};
 
 use crate::model::{InvalidMode, InvalidSubject, InvalidVersion, SchemaId, Version};
 use crate::store::StoreError;
@@ -125,14 +125,6 @@ pub enum Error {
     /// A triage request that cannot be answered as sent.
     #[error(transparent)]
     InvalidTriage(#[from] InvalidTriage),
-    /// A compatibility question about a format Charter cannot judge yet.
-    #[error(
-        "compatibility checks for {schema_type} schemas are not supported by Charter yet, so no verdict is given and no version is registered; set the subject's compatibility to NONE to store {schema_type} versions without a check"
-    )]
-    UnsupportedCheck {
-        /// The format.
-        schema_type: SchemaType,
-    },
     /// The subject kept changing while a write was retried.
     #[error("the subject kept changing concurrently; the operation was not applied")]
     Busy,

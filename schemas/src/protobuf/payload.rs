@@ -91,7 +91,7 @@ impl ProtobufSchema {
         selector: impl Into<MessageSelector<'a>>,
         document: &Value,
     ) -> Result<(), PayloadError> {
-        self.from_json(selector.into(), document).map(drop)
+        self.read_json(selector.into(), document).map(drop)
     }
 
     /// Encodes `document`, a JSON mapping of the message `selector` names,
@@ -102,10 +102,10 @@ impl ProtobufSchema {
         selector: impl Into<MessageSelector<'a>>,
         document: &Value,
     ) -> Result<Vec<u8>, PayloadError> {
-        Ok(self.from_json(selector.into(), document)?.encode_to_vec())
+        Ok(self.read_json(selector.into(), document)?.encode_to_vec())
     }
 
-    fn from_json(
+    fn read_json(
         &self,
         selector: MessageSelector<'_>,
         document: &Value,
