@@ -449,7 +449,7 @@ change_kinds! {
     FieldMovedToExistingOneof = "FIELD_MOVED_TO_EXISTING_ONEOF", strict: breaks, lenient: breaks;
     // Avro: the Apache Avro names where they exist (the peer reports only
     // those), AVRO_* for the changes it does not report. Paths are described
-    // in `avro/diff.rs`.
+    // in `avro/diff/mod.rs`.
     /// A field the new reader reads is absent from old data and has no default.
     ReaderFieldMissingDefaultValue = "READER_FIELD_MISSING_DEFAULT_VALUE", strict: breaks, lenient: breaks;
     /// The type changed to one neither side promotes to (int to string,

@@ -21,12 +21,12 @@
 //!   registry uses for identity keeps defaults, aliases, logical types and
 //!   docs; the specification's Parsing Canonical Form drops them and is
 //!   exposed with its SHA-256 and CRC-64-AVRO fingerprints.
-//! - **Compatibility** (`diff.rs`, `resolution.rs`): see
+//! - **Compatibility** (`diff/`, `resolution.rs`): see
 //!   [`crate::check`]; changes use the Apache Avro names
 //!   (`READER_FIELD_MISSING_DEFAULT_VALUE`, `TYPE_MISMATCH`, `NAME_MISMATCH`,
 //!   `FIXED_SIZE_MISMATCH`, `MISSING_ENUM_SYMBOLS`, `MISSING_UNION_BRANCH`)
 //!   where they exist and `AVRO_*` names for the rest. Paths are described
-//!   in `diff.rs`: JSON-pointer shaped but by name (`#/fields/customer/type`),
+//!   in `diff/mod.rs`: JSON-pointer shaped but by name (`#/fields/customer/type`),
 //!   so one path names the same place in both versions.
 //! - **Data**: [`AvroSchema::validate_json`] checks a datum in the Avro JSON
 //!   encoding, [`AvroSchema::decode_binary`] and [`AvroSchema::encode_binary`]
