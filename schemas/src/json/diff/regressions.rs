@@ -1,4 +1,4 @@
-//! Verdicts the soundness property tests (`tests/soundness.rs`) proved
+//! Verdicts the soundness property tests (`tests/soundness/`) proved
 //! wrong, one test each, named `r<issue>_...`. Each breaking case carries the
 //! document that proves the break, checked against both schemas here.
 
