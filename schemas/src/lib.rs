@@ -4,6 +4,11 @@
 //! schema, its canonical form and fingerprint, the structural diff between two
 //! versions, and the compatibility verdict over a history of versions.
 //!
+//! Which format a schema is in (JSON Schema, Avro, Protobuf) is the business
+//! of one module, [`format`]: every question whose answer depends on it is
+//! answered there, and callers ask through [`Schema`],
+//! [`payload::PayloadValidator`] and [`check`]/[`diff`].
+//!
 //! Architecture invariant: this crate does no I/O. It reads no files, opens no
 //! sockets, looks at no environment variable and keeps no global state.
 //! Schemas that reference other schemas get them through a [`Resolver`] that

@@ -57,8 +57,8 @@ pub const FRAMING_KEYWORD: &str = "framing";
 #[derive(Debug)]
 pub struct Validator {
     inner: PayloadValidator,
-    /// JSON Schema has a cheap yes/no check; the explaining walk runs only
-    /// for rejected records.
+    /// The format has a cheap yes/no check (JSON Schema): the explaining
+    /// walk runs only for rejected records.
     fast: bool,
     /// The schema's registry id and how reports name it, when it came from a
     /// registry: a framed record naming another id is told so.
