@@ -74,6 +74,15 @@ pub enum VersionSelector {
     Number(Version),
 }
 
+impl fmt::Display for VersionSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionSelector::Latest => f.write_str("latest"),
+            VersionSelector::Number(v) => write!(f, "{v}"),
+        }
+    }
+}
+
 /// A version segment that is neither a positive 32-bit integer, `-1` nor `latest`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(

@@ -76,7 +76,7 @@ async fn check(
     let verbose = params.flag("verbose")?;
     let outcome = state
         .registry()
-        .check_compatibility(&subject, &body.into_request()?, target, verbose)
+        .check_compatibility(&subject, &body.into_schema()?, target, verbose)
         .await?;
     answer(&outcome, verbose)
 }

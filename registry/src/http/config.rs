@@ -7,9 +7,10 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 
+use super::body::nullable;
 use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
 use super::wire::{ConfigView, LevelKey};
@@ -27,13 +28,6 @@ pub(super) fn routes() -> Router<AppState> {
             "/config/{subject}",
             get(get_subject).put(put_subject).delete(delete_subject),
         )
-}
-
-/// Reads a field that may be absent (`None`), null (`Some(None)`) or set.
-fn nullable<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// `ConfigUpdateRequest`.

@@ -4,11 +4,16 @@
 //! `error_code`; it matches every variant, so a new error cannot ship without
 //! a code. Codes and statuses are the Confluent Schema Registry's where it has
 //! one. Server errors answer a generic message; the real error is logged.
+//! Errors about the request itself (its body's fields, query, path) are
+//! this layer's; the service's [`Error`] is about the registry's rules.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+pub use super::body::{FieldError, Problem};
+pub use super::triage::InvalidTriageBody;
+pub use super::wire::{InvalidReference, InvalidSchemaBody};
 use crate::service::{Error, InvalidTriage};
 
 /// An error answered by the API.
@@ -17,6 +22,12 @@ pub enum ApiError {
     /// A registry rule refused the request, or the store failed.
     #[error(transparent)]
     Service(#[from] Error),
+    /// A register, lookup or compatibility body that cannot be used.
+    #[error(transparent)]
+    SchemaBody(#[from] InvalidSchemaBody),
+    /// A `POST /triage` body that cannot be used.
+    #[error(transparent)]
+    TriageBody(#[from] InvalidTriageBody),
     /// The body is not JSON, or not the JSON this endpoint takes.
     #[error("{0}")]
     MalformedJson(String),
@@ -108,15 +119,35 @@ impl ApiError {
                 Error::NotPermitted(_) => (S::UNPROCESSABLE_ENTITY, 42205),
                 Error::ReferenceExists { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
                 Error::InvalidSubject(_) => (S::UNPROCESSABLE_ENTITY, 42208),
-                Error::InvalidTriage(InvalidTriage::ReaderSchema(_)) => {
-                    (S::UNPROCESSABLE_ENTITY, 42201)
-                }
-                // Charter's own endpoint: no peer code to follow.
-                Error::InvalidTriage(_) => (S::UNPROCESSABLE_ENTITY, 422),
+                Error::InvalidTriage(e) => match e {
+                    InvalidTriage::ReaderSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                    // Charter's own endpoint: no peer code to follow.
+                    InvalidTriage::ReaderMessage(_) | InvalidTriage::WriterUnusable { .. } => {
+                        (S::UNPROCESSABLE_ENTITY, 422)
+                    }
+                },
                 Error::Store(_) | Error::StoredSchemaUnreadable { .. } => {
                     (S::INTERNAL_SERVER_ERROR, 50001)
                 }
                 Error::Busy => (S::INTERNAL_SERVER_ERROR, 50002),
+            },
+            ApiError::SchemaBody(e) => match e {
+                InvalidSchemaBody::UnknownType(_)
+                | InvalidSchemaBody::Reference(_)
+                | InvalidSchemaBody::BadVersion(_)
+                | InvalidSchemaBody::Unsupported(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                InvalidSchemaBody::BadId(_) => (S::UNPROCESSABLE_ENTITY, 42205),
+            },
+            ApiError::TriageBody(e) => match e {
+                InvalidTriageBody::ReaderReference(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                // Charter's own endpoint: no peer code to follow.
+                InvalidTriageBody::Field(_)
+                | InvalidTriageBody::TooManyMessages { .. }
+                | InvalidTriageBody::MessageShape { .. }
+                | InvalidTriageBody::Base64 { .. }
+                | InvalidTriageBody::Reader
+                | InvalidTriageBody::ReaderMixes { .. }
+                | InvalidTriageBody::EmptyReaderSchema => (S::UNPROCESSABLE_ENTITY, 422),
             },
             ApiError::MalformedJson(_) => (S::BAD_REQUEST, 400),
             ApiError::InvalidQuery { .. } => (S::BAD_REQUEST, 400),
@@ -141,7 +172,22 @@ impl ApiError {
                 _ => "Internal server error; the details are in the registry's log".to_string(),
             };
         }
-        self.to_string()
+        match self {
+            ApiError::Service(Error::InvalidTriage(e)) => triage_message(e),
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// A triage schema error, named by the body field it came from (the
+/// service does not know the body's shape).
+fn triage_message(error: &InvalidTriage) -> String {
+    match error {
+        InvalidTriage::ReaderSchema(e) => format!("`reader.schema` cannot be used: {e}"),
+        InvalidTriage::ReaderMessage(e) => format!("`reader.message` cannot be used: {e}"),
+        InvalidTriage::WriterUnusable { id, index, reason } => {
+            format!("schema {id}, named by `messages[{index}]`, cannot read payloads: {reason}")
+        }
     }
 }
 
@@ -192,9 +238,16 @@ mod tests {
         check(ApiError::PayloadTooLarge { limit: 1 }, 413, 413);
         check(ApiError::AssociationNotFound, 404, 40410);
         check(
-            Error::from(InvalidTriage::TooManyMessages { count: 2, limit: 1 }).into(),
+            InvalidTriageBody::TooManyMessages { count: 2, limit: 1 }.into(),
             422,
             422,
+        );
+        check(InvalidSchemaBody::BadId(0).into(), 422, 42205);
+        check(InvalidSchemaBody::BadVersion(-2).into(), 422, 42201);
+        check(
+            InvalidSchemaBody::UnknownType("XML".into()).into(),
+            422,
+            42201,
         );
         check(
             Error::from(InvalidTriage::ReaderSchema(
@@ -205,6 +258,30 @@ mod tests {
             42201,
         );
         check(Error::Store(StoreError::Conflict).into(), 500, 50001);
+    }
+
+    #[test]
+    fn triage_schema_errors_name_the_body_field() {
+        let message = |e: InvalidTriage| {
+            let error: ApiError = Error::from(e).into();
+            error.public_message(error.classify().0)
+        };
+        assert_eq!(
+            message(InvalidTriage::ReaderSchema(
+                crate::service::InvalidSchema::Empty
+            )),
+            "`reader.schema` cannot be used: the schema is empty and the subject has no version to take it from"
+        );
+        let reason = schemas::payload::PrepareError::NoMessage;
+        let writer = message(InvalidTriage::WriterUnusable {
+            id: crate::model::SchemaId(4),
+            index: 2,
+            reason,
+        });
+        assert!(
+            writer.starts_with("schema 4, named by `messages[2]`, cannot read payloads"),
+            "{writer}"
+        );
     }
 
     #[test]

@@ -70,20 +70,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
-/// Parses a body, naming the problem and where it is.
+/// Parses a body, naming the problem and where it is: the line and column
+/// of a syntax error, the field of a value of the wrong shape.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::MalformedJson(
             "the request body is empty: send a JSON object".to_string(),
         ));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Data => "the request body has the wrong shape",
-            _ => "the request body is not valid JSON",
+    let not_json = |e: serde_json::Error| {
+        ApiError::MalformedJson(format!("the request body is not valid JSON: {e}"))
+    };
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let parsed = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let at = match e.path().to_string().as_str() {
+            "." => String::new(),
+            path => format!(" at `{path}`"),
         };
-        ApiError::MalformedJson(format!("{what}: {e}"))
-    })
+        let e = e.into_inner();
+        match e.classify() {
+            serde_json::error::Category::Data => {
+                ApiError::MalformedJson(format!("the request body has the wrong shape{at}: {e}"))
+            }
+            _ => not_json(e),
+        }
+    })?;
+    json.end().map_err(not_json)?;
+    Ok(parsed)
 }
 
 /// Query parameters, read leniently: unknown names are ignored, booleans
@@ -274,5 +287,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("empty"), "{err}");
+        let err = parse_json::<serde_json::Value>(b"{} {}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not valid JSON"), "{err}");
+        let err = parse_json::<super::super::wire::SchemaBody>(
+            br#"{"schema": "{}", "references": [{"name": "a", "version": "1"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("wrong shape at `references[0].version`: invalid type"),
+            "{err}"
+        );
     }
 }

@@ -2,9 +2,13 @@
 //! the wire format.
 //!
 //! Architecture invariant: this is the only module that knows the wire
-//! format. Handlers are thin: extract, call [`crate::service`], map.
+//! format. Request bodies and the peer's sentinels are decoded here into
+//! typed service inputs, and errors about the request itself are this
+//! module's ([`error`]). Handlers are thin: extract, call
+//! [`crate::service`], map.
 
 mod associations;
+mod body;
 mod compatibility;
 mod config;
 pub mod error;

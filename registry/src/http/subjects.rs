@@ -58,7 +58,7 @@ async fn lookup(
     let subject = segments.subject()?;
     let registry = state.registry();
     let found = registry
-        .lookup(&subject, &body.into_request()?, params.flag("deleted")?)
+        .lookup(&subject, &body.into_schema()?, params.flag("deleted")?)
         .await?;
     let text = registry
         .schema_text(&found.schema, params.text("format"))
@@ -104,7 +104,7 @@ async fn register(
     let subject = segments.subject()?;
     let registered = state
         .registry()
-        .register(&subject, &body.into_request()?)
+        .register(&subject, &body.into_registration()?)
         .await?;
     Ok(ok(&SchemaView::of(
         &registered,

@@ -1,11 +1,15 @@
 //! The Confluent wire shapes shared by several resources, and their mapping
-//! from and to domain types (by hand, field by field).
+//! from and to domain types (by hand, field by field). Decoding a schema
+//! body is where the peer's sentinels end: `version` -1 or 0, `id` -1, a
+//! missing `schemaType` (AVRO), a reference's `version` -1, and an empty
+//! `schema` (the subject's latest) become typed service inputs.
 
+use schemas::SchemaType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{ConfigRecord, Reference, StoredSchema};
-use crate::service::{Error, InvalidSchema, ReferenceRequest, SchemaRequest, SubjectVersion};
+use crate::model::{ConfigRecord, Reference, SchemaId, StoredSchema, Version, VersionSelector};
+use crate::service::{PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion};
 
 /// `RegisterSchemaRequest`: the body of register, lookup and compatibility.
 /// Unknown fields are ignored, as the peer ignores unknown properties;
@@ -32,6 +36,50 @@ pub struct ReferenceBody {
     version: Option<i64>,
 }
 
+/// Why a schema body cannot be used, found before the service sees it:
+/// the peer answers these 42201, an id out of range 42205.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidSchemaBody {
+    /// A `schemaType` that is not a format.
+    #[error("Invalid schema: unknown schemaType `{0}`: expected AVRO, JSON or PROTOBUF")]
+    UnknownType(String),
+    /// A reference that cannot be used.
+    #[error("Invalid schema: {0}")]
+    Reference(#[from] InvalidReference),
+    /// An explicit `version` that is neither a sentinel nor a version.
+    #[error("Invalid schema: version {0} is not a valid version number")]
+    BadVersion(i64),
+    /// A part of the request Charter does not implement yet.
+    #[error("Invalid schema: `{0}` is not supported by Charter yet; send the schema without it")]
+    Unsupported(&'static str),
+    /// An explicit `id` that is neither the sentinel nor an id.
+    #[error("Operation not permitted: schema id {0} is out of range: ids are between 1 and 2^31-1")]
+    BadId(i64),
+}
+
+/// Why one element of `references` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidReference {
+    /// A reference without its name, subject or version.
+    #[error("reference #{index} lacks its `{field}`")]
+    Incomplete {
+        /// Its position in `references`.
+        index: usize,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A version that is neither `-1` (the latest) nor a version number.
+    #[error(
+        "reference #{index} has version {version}; a reference's version is -1 (the latest) or between 1 and 2^31-1"
+    )]
+    BadVersion {
+        /// Its position in `references`.
+        index: usize,
+        /// The version as sent.
+        version: i64,
+    },
+}
+
 /// Whether a JSON value carries something: not null, not an empty object.
 fn is_set(value: &Option<Value>) -> bool {
     match value {
@@ -41,32 +89,95 @@ fn is_set(value: &Option<Value>) -> bool {
     }
 }
 
+/// A positive 32-bit number, as versions and ids are.
+fn positive_i32(n: i64) -> Option<i32> {
+    i32::try_from(n).ok().filter(|n| *n > 0)
+}
+
 impl SchemaBody {
-    /// The request the service takes, or 42201 for a part Charter does not
-    /// implement.
-    pub fn into_request(self) -> Result<SchemaRequest, Error> {
+    /// The schema a lookup or compatibility check is about: no (or blank)
+    /// `schema` means the subject's latest (and `schemaType` and
+    /// `references` are not read); no `schemaType` means AVRO.
+    pub fn into_schema(self) -> Result<SchemaInput, InvalidSchemaBody> {
         for (field, value) in [("metadata", &self.metadata), ("ruleSet", &self.rule_set)] {
             if is_set(value) {
-                return Err(InvalidSchema::Unsupported(field).into());
+                return Err(InvalidSchemaBody::Unsupported(field));
             }
         }
-        Ok(SchemaRequest {
-            schema: self.schema.unwrap_or_default(),
-            schema_type: self.schema_type,
-            references: self
-                .references
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| ReferenceRequest {
-                    name: r.name,
-                    subject: r.subject,
-                    version: r.version,
-                })
-                .collect(),
-            version: self.version,
-            id: self.id,
+        let text = self.schema.unwrap_or_default();
+        if text.trim().is_empty() {
+            return Ok(SchemaInput::Latest);
+        }
+        let schema_type = match self.schema_type {
+            None => SchemaType::Avro,
+            Some(name) => name
+                .parse()
+                .map_err(|_| InvalidSchemaBody::UnknownType(name))?,
+        };
+        let references = self
+            .references
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| posted_reference(index, r.name, r.subject, r.version))
+            .collect::<Result<_, _>>()?;
+        Ok(SchemaInput::Posted(PostedSchema {
+            schema_type,
+            text,
+            references,
+        }))
+    }
+
+    /// A registration: the schema, and the peer's sentinels decoded:
+    /// `version` absent, 0 or -1 is the next version; `id` absent or -1 is
+    /// any id.
+    pub fn into_registration(self) -> Result<Registration, InvalidSchemaBody> {
+        let (version, id) = (self.version, self.id);
+        let schema = self.into_schema()?;
+        let id = match id {
+            None | Some(-1) => None,
+            Some(n) => Some(SchemaId(
+                positive_i32(n).ok_or(InvalidSchemaBody::BadId(n))?.into(),
+            )),
+        };
+        let version = match version {
+            None | Some(0) | Some(-1) => None,
+            Some(n) => Some(Version(
+                positive_i32(n).ok_or(InvalidSchemaBody::BadVersion(n))?,
+            )),
+        };
+        Ok(Registration {
+            schema,
+            version,
+            id,
         })
     }
+}
+
+/// One posted reference, every field checked: `name` and `subject` present
+/// and not empty, `version` -1 (the latest) or a version number.
+pub fn posted_reference(
+    index: usize,
+    name: Option<String>,
+    subject: Option<String>,
+    version: Option<i64>,
+) -> Result<PostedReference, InvalidReference> {
+    let missing = |field| InvalidReference::Incomplete { index, field };
+    let name = name.filter(|n| !n.is_empty()).ok_or(missing("name"))?;
+    let subject = subject
+        .filter(|s| !s.is_empty())
+        .ok_or(missing("subject"))?;
+    let version = match version.ok_or(missing("version"))? {
+        -1 => VersionSelector::Latest,
+        n => VersionSelector::Number(Version(
+            positive_i32(n).ok_or(InvalidReference::BadVersion { index, version: n })?,
+        )),
+    };
+    Ok(PostedReference {
+        name,
+        subject,
+        version,
+    })
 }
 
 /// A reference as answered.
@@ -203,6 +314,200 @@ impl ConfigView {
                 schemas::Policy::Lenient => "LENIENT",
             }),
             normalize: config.normalize,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(value: Value) -> SchemaBody {
+        serde_json::from_value(value).expect("a schema body")
+    }
+
+    /// The registration `value` decodes to.
+    fn registration(value: Value) -> Result<Registration, InvalidSchemaBody> {
+        body(value).into_registration()
+    }
+
+    /// The posted schema of a registration of `value`.
+    fn posted(value: Value) -> Result<PostedSchema, InvalidSchemaBody> {
+        match body(value).into_schema()? {
+            SchemaInput::Posted(posted) => Ok(posted),
+            SchemaInput::Latest => panic!("a posted schema"),
+        }
+    }
+
+    fn with(fields: Value) -> Value {
+        let mut value = json!({"schema": "{}", "schemaType": "JSON"});
+        for (k, v) in fields.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        value
+    }
+
+    /// The explicit (version, id) a registration with `fields` asks for.
+    fn explicit(fields: Value) -> Result<(Option<i32>, Option<i64>), InvalidSchemaBody> {
+        let r = registration(with(fields))?;
+        Ok((r.version.map(|v| v.0), r.id.map(|id| id.0)))
+    }
+
+    #[test]
+    fn version_sentinels() {
+        assert_eq!(explicit(json!({})), Ok((None, None)));
+        assert_eq!(explicit(json!({"version": null})), Ok((None, None)));
+        assert_eq!(explicit(json!({"version": -1})), Ok((None, None)));
+        assert_eq!(explicit(json!({"version": 0})), Ok((None, None)));
+        assert_eq!(explicit(json!({"version": 1})), Ok((Some(1), None)));
+        assert_eq!(
+            explicit(json!({"version": i32::MAX})),
+            Ok((Some(i32::MAX), None))
+        );
+        for bad in [-2, i64::from(i32::MAX) + 1, i64::MIN] {
+            assert_eq!(
+                explicit(json!({"version": bad})),
+                Err(InvalidSchemaBody::BadVersion(bad))
+            );
+        }
+    }
+
+    #[test]
+    fn id_sentinels() {
+        assert_eq!(explicit(json!({"id": -1})), Ok((None, None)));
+        assert_eq!(explicit(json!({"id": null})), Ok((None, None)));
+        assert_eq!(explicit(json!({"id": 100})), Ok((None, Some(100))));
+        assert_eq!(
+            explicit(json!({"id": 100, "version": 5})),
+            Ok((Some(5), Some(100)))
+        );
+        for bad in [0, -2, i64::from(i32::MAX) + 1] {
+            assert_eq!(
+                explicit(json!({"id": bad})),
+                Err(InvalidSchemaBody::BadId(bad))
+            );
+        }
+    }
+
+    #[test]
+    fn schema_types() {
+        let of = |value: Value| posted(value).map(|p| p.schema_type);
+        assert_eq!(of(json!({"schema": "\"string\""})), Ok(SchemaType::Avro));
+        assert_eq!(
+            of(json!({"schema": "\"string\"", "schemaType": null})),
+            Ok(SchemaType::Avro)
+        );
+        for (name, expect) in [
+            ("AVRO", SchemaType::Avro),
+            ("JSON", SchemaType::Json),
+            ("PROTOBUF", SchemaType::Protobuf),
+        ] {
+            assert_eq!(of(with(json!({"schemaType": name}))), Ok(expect));
+        }
+        assert_eq!(
+            of(with(json!({"schemaType": "XML"}))),
+            Err(InvalidSchemaBody::UnknownType("XML".into()))
+        );
+        assert_eq!(
+            posted(with(json!({}))).map(|p| p.text),
+            Ok("{}".to_string())
+        );
+    }
+
+    #[test]
+    fn no_schema_text_means_the_latest_whatever_else_is_sent() {
+        for value in [
+            json!({}),
+            json!({"schema": ""}),
+            json!({"schema": "  \n"}),
+            json!({"schema": null, "schemaType": "XML", "references": [{}]}),
+        ] {
+            assert_eq!(
+                body(value.clone()).into_schema(),
+                Ok(SchemaInput::Latest),
+                "{value}"
+            );
+        }
+        let latest = registration(json!({"version": 3, "id": 7})).unwrap();
+        assert_eq!(latest.schema, SchemaInput::Latest);
+        assert_eq!(
+            (latest.version, latest.id),
+            (Some(Version(3)), Some(SchemaId(7)))
+        );
+    }
+
+    #[test]
+    fn references_are_checked_field_by_field() {
+        let refs = |references: Value| posted(with(json!({"references": references})));
+        let reference = |name: &str, subject: &str, version| PostedReference {
+            name: name.into(),
+            subject: subject.into(),
+            version,
+        };
+        assert_eq!(
+            refs(json!([
+                {"name": "a.json", "subject": "a", "version": 2},
+                {"name": "b.json", "subject": "b", "version": -1, "extra": true},
+            ]))
+            .map(|p| p.references),
+            Ok(vec![
+                reference("a.json", "a", VersionSelector::Number(Version(2))),
+                reference("b.json", "b", VersionSelector::Latest),
+            ])
+        );
+        assert_eq!(refs(json!(null)).map(|p| p.references), Ok(vec![]));
+        let incomplete = |index, field| {
+            Err(InvalidSchemaBody::Reference(InvalidReference::Incomplete {
+                index,
+                field,
+            }))
+        };
+        let ok = json!({"name": "a.json", "subject": "a", "version": 1});
+        for (missing, field) in [
+            (json!({"subject": "a", "version": 1}), "name"),
+            (json!({"name": "", "subject": "a", "version": 1}), "name"),
+            (json!({"name": "a.json", "version": 1}), "subject"),
+            (
+                json!({"name": "a.json", "subject": "", "version": 1}),
+                "subject",
+            ),
+            (json!({"name": "a.json", "subject": "a"}), "version"),
+            (
+                json!({"name": "a.json", "subject": "a", "version": null}),
+                "version",
+            ),
+        ] {
+            assert_eq!(refs(json!([ok, missing])), incomplete(1, field));
+        }
+        for bad in [0, -2, i64::from(i32::MAX) + 1] {
+            assert_eq!(
+                refs(json!([{"name": "a.json", "subject": "a", "version": bad}])),
+                Err(InvalidSchemaBody::Reference(InvalidReference::BadVersion {
+                    index: 0,
+                    version: bad
+                }))
+            );
+        }
+    }
+
+    #[test]
+    fn metadata_and_rule_sets_are_refused_when_set() {
+        for (field, value) in [
+            ("metadata", json!({"properties": {"owner": "me"}})),
+            ("ruleSet", json!({"domainRules": []})),
+            ("ruleset", json!({"domainRules": []})),
+        ] {
+            let refused = registration(with(json!({ field: value })));
+            let expect = if field == "metadata" {
+                "metadata"
+            } else {
+                "ruleSet"
+            };
+            assert_eq!(refused, Err(InvalidSchemaBody::Unsupported(expect)));
+        }
+        for unset in [json!(null), json!({})] {
+            assert!(registration(with(json!({"metadata": unset, "ruleSet": unset}))).is_ok());
         }
     }
 }

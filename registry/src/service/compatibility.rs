@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use schemas::{Breaks, ChangeKind, CompatError, CompatibilityMode, Policy, Schema};
 
-use super::{Error, InvalidSchema, Registry, SchemaRequest, live};
+use super::{Error, InvalidSchema, Registry, SchemaInput, live};
 use crate::model::{ConfigRecord, Subject, Version, VersionRecord, VersionSelector};
 use crate::store::History;
 
@@ -141,11 +141,11 @@ impl Registry {
     /// Checks a posted schema against a subject, as the compatibility
     /// endpoints do. With `verbose`, an unparsable schema is a verdict
     /// (incompatible, with the parse error) rather than an error.
-    #[tracing::instrument(skip(self, request), fields(subject = %subject))]
+    #[tracing::instrument(skip(self, schema), fields(subject = %subject))]
     pub async fn check_compatibility(
         &self,
         subject: &Subject,
-        request: &SchemaRequest,
+        schema: &SchemaInput,
         target: CheckTarget,
         verbose: bool,
     ) -> Result<CompatibilityOutcome, Error> {
@@ -158,7 +158,7 @@ impl Registry {
                 });
             }
         }
-        let candidate = match self.candidate(request, &history).await {
+        let candidate = match self.candidate(schema, &history).await {
             Ok(candidate) => candidate,
             Err(Error::InvalidSchema(e)) if verbose => {
                 return Ok(CompatibilityOutcome {

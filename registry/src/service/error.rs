@@ -4,7 +4,9 @@
 use schemas::SchemaError;
 use schemas::payload::PrepareError;
 
-use crate::model::{InvalidMode, InvalidSubject, InvalidVersion, SchemaId, Version};
+use crate::model::{
+    InvalidMode, InvalidSubject, InvalidVersion, SchemaId, Version, VersionSelector,
+};
 use crate::store::StoreError;
 
 /// Why a registry operation failed.
@@ -154,20 +156,9 @@ pub enum InvalidSchema {
     /// No schema text, and no earlier version to take it from.
     #[error("the schema is empty and the subject has no version to take it from")]
     Empty,
-    /// A `schemaType` that is not a format.
-    #[error("unknown schemaType `{0}`: expected AVRO, JSON or PROTOBUF")]
-    UnknownType(String),
     /// The text does not parse as its format.
     #[error("{0}")]
     Parse(SchemaError),
-    /// A reference without its name, subject or version.
-    #[error("reference #{index} lacks its `{field}`")]
-    IncompleteReference {
-        /// Its position in `references`.
-        index: usize,
-        /// The missing field.
-        field: &'static str,
-    },
     /// A reference to a version that does not exist.
     #[error(
         "reference `{name}` points at subject '{subject}' version {version}, which does not exist"
@@ -178,84 +169,43 @@ pub enum InvalidSchema {
         /// The subject.
         subject: String,
         /// The version as given.
-        version: i64,
+        version: VersionSelector,
     },
     /// An explicit version other than the next one, outside IMPORT mode.
     #[error("version {given} was asked for, but the next version of the subject is {next}")]
     NotNextVersion {
         /// The version asked for.
-        given: i64,
+        given: Version,
         /// The version registration would assign.
         next: Version,
     },
-    /// An explicit version that is not a valid version number.
-    #[error("version {0} is not a valid version number")]
-    BadVersion(i64),
     /// An explicit version that already exists (IMPORT mode).
     #[error("version {0} of this subject already exists")]
     VersionExists(Version),
     /// The schemas nest too deeply to compare.
     #[error("{0}")]
     TooDeep(String),
-    /// A part of the request Charter does not implement yet.
-    #[error("`{0}` is not supported by Charter yet; send the schema without it")]
-    Unsupported(&'static str),
 }
 
-/// Why a triage request cannot be answered as sent. Messages name the field
-/// (`messages[3].base64`) but never quote a payload.
+/// Why a triage request's schemas cannot be used: the reader schema sent
+/// or named, or a writer schema a message names. (What is wrong with the
+/// body itself is the HTTP layer's to say.)
 #[derive(Debug, thiserror::Error)]
 pub enum InvalidTriage {
-    /// More messages than one request may carry.
-    #[error(
-        "the request carries {count} messages, more than the limit of {limit} per request; send them in batches"
-    )]
-    TooManyMessages {
-        /// How many were sent.
-        count: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// A field with a value of the wrong kind.
-    #[error("`{field}` must be {expected}")]
-    Field {
-        /// Where, as `messages[3].label` or `reader.version`.
-        field: String,
-        /// What it must be.
-        expected: &'static str,
-    },
-    /// A field this endpoint does not take.
-    #[error("unknown field `{field}`; expected one of {expected}")]
-    UnknownField {
-        /// Where, as `reader.schemaTyp`.
-        field: String,
-        /// The fields that are taken there.
-        expected: &'static str,
-    },
-    /// A message that is none of the accepted shapes.
-    #[error(
-        "`messages[{index}]` must be {{\"base64\": \"...\"}}, {{\"json\": ...}} or a dead-letter record {{\"key\": ..., \"value\": ..., \"headers\": ...}}, each with an optional \"label\"; it has {found}"
-    )]
-    MessageShape {
-        /// The message's position.
-        index: usize,
-        /// What it has instead (its JSON type, or its keys), never its content.
-        found: String,
-    },
     /// The reader schema cannot be used.
-    #[error("`reader.schema` cannot be used: {0}")]
+    #[error("the reader schema cannot be used: {0}")]
     ReaderSchema(InvalidSchema),
     /// The reader schema has no such Protobuf message, or names a message
     /// while not being Protobuf.
-    #[error("`reader.message` cannot be used: {0}")]
+    #[error("the reader's message cannot be used: {0}")]
     ReaderMessage(PrepareError),
     /// A registered schema a message names cannot read payloads (a Protobuf
     /// file without messages).
-    #[error("schema {id}, named by `messages[{index}]`, cannot read payloads: {reason}")]
+    #[error("schema {id}, named by message {index} (from 0), cannot read payloads: {reason}")]
     WriterUnusable {
         /// The schema id.
         id: SchemaId,
-        /// The first message naming it.
+        /// The position of the first message naming it.
         index: usize,
         /// Why.
         reason: PrepareError,
@@ -293,7 +243,4 @@ pub enum NotPermitted {
     /// Switching to IMPORT while live subjects exist.
     #[error("cannot switch to IMPORT mode while {0} has live schemas; use force=true")]
     ImportNotEmpty(String),
-    /// An id outside the range of ids.
-    #[error("schema id {0} is out of range: ids are between 1 and 2^31-1")]
-    BadId(i64),
 }

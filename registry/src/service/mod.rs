@@ -57,13 +57,14 @@ pub use cache::{CachedSchema, SchemaCache};
 pub use compatibility::{CheckTarget, CompatibilityOutcome, JudgedChange};
 pub use config::ConfigUpdate;
 pub use error::{Error, InvalidSchema, InvalidTriage, NotPermitted};
-pub use register::{ReferenceRequest, SchemaRequest};
+pub use register::{PostedReference, PostedSchema, Registration, SchemaInput};
 pub use subjects::DeletedFilter;
 pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
 
 use crate::metrics::Metrics;
 use crate::model::{
     ConfigRecord, Mode, Reference, SchemaId, Scope, Subject, Version, VersionRecord,
+    VersionSelector,
 };
 use crate::store::{History, Store, StoreError};
 
@@ -184,7 +185,7 @@ impl Registry {
                 .ok_or_else(|| InvalidSchema::UnresolvedReference {
                     name: reference.name.clone(),
                     subject: reference.subject.clone(),
-                    version: reference.version.0.into(),
+                    version: VersionSelector::Number(reference.version),
                 })?;
             let target = self.held(record.schema_id).await?;
             resolver.insert(reference.name.clone(), target.record.text.clone());

@@ -9,33 +9,53 @@ use super::compatibility::CheckTarget;
 use super::{
     CachedSchema, Error, InvalidSchema, NotPermitted, Registry, SubjectVersion, live, next_version,
 };
-use crate::model::{Mode, Reference, SchemaId, StoredSchema, Subject, Version};
+use crate::model::{Mode, Reference, SchemaId, StoredSchema, Subject, Version, VersionSelector};
 use crate::store::{History, NewSchema, NewVersion, StoreError};
 
-/// A schema as a client posts it (register, lookup, compatibility).
-#[derive(Debug, Clone, Default)]
-pub struct SchemaRequest {
-    /// The schema text; empty means "the latest version's".
-    pub schema: String,
-    /// `schemaType` as sent; `None` means AVRO.
-    pub schema_type: Option<String>,
-    /// The references.
-    pub references: Vec<ReferenceRequest>,
-    /// An explicit version (`None`, 0 or -1 mean "next").
-    pub version: Option<i64>,
-    /// An explicit id (IMPORT mode only; `None` or -1 mean "any").
-    pub id: Option<i64>,
+/// A schema a client sends, decoded: its format, its text and what it
+/// references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedSchema {
+    /// The format.
+    pub schema_type: SchemaType,
+    /// The schema text (not empty).
+    pub text: String,
+    /// The references, in the order sent.
+    pub references: Vec<PostedReference>,
 }
 
-/// One reference as posted; each field is checked.
-#[derive(Debug, Clone, Default)]
-pub struct ReferenceRequest {
-    /// The name the schema uses.
-    pub name: Option<String>,
-    /// The referenced subject.
-    pub subject: Option<String>,
-    /// The referenced version (`-1` for the latest).
-    pub version: Option<i64>,
+/// A reference as a client sends it: to one version of a subject, or to its
+/// latest, which registration pins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedReference {
+    /// The name the schema uses (not empty).
+    pub name: String,
+    /// The referenced subject (not empty).
+    pub subject: String,
+    /// The referenced version.
+    pub version: VersionSelector,
+}
+
+/// The schema a registration, lookup or compatibility check is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaInput {
+    /// The schema of the subject's latest live version (a request that
+    /// sends no schema text).
+    Latest,
+    /// A schema sent along.
+    Posted(PostedSchema),
+}
+
+/// A registration: the schema and, for copying another registry (IMPORT
+/// mode), the id and version it must get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// The schema.
+    pub schema: SchemaInput,
+    /// The version to register at; `None` is the next one.
+    pub version: Option<Version>,
+    /// The id the schema must have (IMPORT mode only); `None` is any.
+    pub id: Option<SchemaId>,
 }
 
 /// A posted schema, parsed, with its references pinned to versions.
@@ -81,80 +101,63 @@ fn now_ms() -> i64 {
 }
 
 impl Registry {
-    /// Parses a posted schema against a subject's history: an empty text
-    /// takes the latest live version's schema, references are pinned.
+    /// The schema `input` names, parsed against a subject's history: the
+    /// latest live version's, or the posted one with its references pinned.
     pub(super) async fn candidate(
         &self,
-        request: &SchemaRequest,
+        input: &SchemaInput,
         history: &History,
     ) -> Result<Candidate, Error> {
-        if request.schema.trim().is_empty() {
-            let latest = live(history).next_back().ok_or(InvalidSchema::Empty)?;
-            let entry = self.held(latest.schema_id).await?;
-            return Ok(Candidate {
-                schema: self.parsed(latest.schema_id).await?,
-                references: entry.record.references.clone(),
-                content_key: content_key(
-                    entry.record.schema_type,
-                    &entry.record.text,
-                    &entry.record.references,
-                ),
-            });
-        }
-        let schema_type = match &request.schema_type {
-            None => SchemaType::Avro,
-            Some(t) => t
-                .parse::<SchemaType>()
-                .map_err(|_| InvalidSchema::UnknownType(t.clone()))?,
+        let posted = match input {
+            SchemaInput::Posted(posted) => posted,
+            SchemaInput::Latest => {
+                let latest = live(history).next_back().ok_or(InvalidSchema::Empty)?;
+                let entry = self.held(latest.schema_id).await?;
+                return Ok(Candidate {
+                    schema: self.parsed(latest.schema_id).await?,
+                    references: entry.record.references.clone(),
+                    content_key: content_key(
+                        entry.record.schema_type,
+                        &entry.record.text,
+                        &entry.record.references,
+                    ),
+                });
+            }
         };
-        let references = self.pin_references(&request.references).await?;
+        self.posted(posted).await
+    }
+
+    /// Parses a posted schema, its references pinned to versions.
+    pub(super) async fn posted(&self, posted: &PostedSchema) -> Result<Candidate, Error> {
+        let references = self.pin_references(&posted.references).await?;
         let resolver = self.resolver(&references).await?;
-        let schema =
-            Schema::parse(schema_type, &request.schema, &resolver).map_err(InvalidSchema::Parse)?;
+        let schema = Schema::parse(posted.schema_type, &posted.text, &resolver)
+            .map_err(InvalidSchema::Parse)?;
         Ok(Candidate {
-            content_key: content_key(schema_type, schema.canonical(), &references),
+            content_key: content_key(posted.schema_type, schema.canonical(), &references),
             schema: Arc::new(schema),
             references,
         })
     }
 
-    /// Checks every reference is complete and pins `-1` to the latest version.
-    async fn pin_references(
-        &self,
-        requested: &[ReferenceRequest],
-    ) -> Result<Vec<Reference>, Error> {
-        let mut pinned = Vec::with_capacity(requested.len());
-        for (index, r) in requested.iter().enumerate() {
-            let missing = |field| InvalidSchema::IncompleteReference { index, field };
-            let name = r
-                .name
-                .clone()
-                .filter(|n| !n.is_empty())
-                .ok_or(missing("name"))?;
-            let subject = r
-                .subject
-                .clone()
-                .filter(|s| !s.is_empty())
-                .ok_or(missing("subject"))?;
-            let version = r.version.ok_or(missing("version"))?;
-            let unresolved = || InvalidSchema::UnresolvedReference {
-                name: name.clone(),
-                subject: subject.clone(),
-                version,
+    /// Pins each reference to a version that exists (`latest` to the latest
+    /// live one).
+    async fn pin_references(&self, posted: &[PostedReference]) -> Result<Vec<Reference>, Error> {
+        let mut pinned = Vec::with_capacity(posted.len());
+        for r in posted {
+            let history = self.store.history(&r.subject).await?;
+            let found = match r.version {
+                VersionSelector::Latest => live(&history).next_back(),
+                VersionSelector::Number(v) => history.versions.iter().find(|h| h.version == v),
             };
-            let history = self.store.history(&subject).await?;
-            let found = if version == -1 {
-                live(&history).next_back()
-            } else {
-                history
-                    .versions
-                    .iter()
-                    .find(|v| i64::from(v.version.0) == version)
-            };
-            let found = found.ok_or_else(unresolved)?;
+            let found = found.ok_or_else(|| InvalidSchema::UnresolvedReference {
+                name: r.name.clone(),
+                subject: r.subject.clone(),
+                version: r.version,
+            })?;
             pinned.push(Reference {
-                name,
-                subject,
+                name: r.name.clone(),
+                subject: r.subject.clone(),
                 version: found.version,
             });
         }
@@ -164,33 +167,25 @@ impl Registry {
     /// Registers a schema under a subject: returns the existing version when
     /// the subject already holds it, otherwise checks compatibility under the
     /// subject's mode and appends a version once that is durably committed.
-    #[tracing::instrument(skip(self, request), fields(subject = %subject))]
+    #[tracing::instrument(skip(self, registration), fields(subject = %subject))]
     pub async fn register(
         &self,
         subject: &Subject,
-        request: &SchemaRequest,
+        registration: &Registration,
     ) -> Result<SubjectVersion, Error> {
         let _writer = self.lock(subject).await;
-        retrying!(self.try_register(subject, request))
+        retrying!(self.try_register(subject, registration))
     }
 
     async fn try_register(
         &self,
         subject: &Subject,
-        request: &SchemaRequest,
+        registration: &Registration,
     ) -> Result<SubjectVersion, Error> {
         let history = self.history(subject).await?;
-        let candidate = self.candidate(request, &history).await?;
-        let explicit_id = match request.id {
-            None | Some(-1) => None,
-            Some(id) if (1..=i64::from(i32::MAX)).contains(&id) => Some(SchemaId(id)),
-            Some(id) => return Err(NotPermitted::BadId(id).into()),
-        };
-        let explicit_version = match request.version {
-            None | Some(0) | Some(-1) => None,
-            Some(v) if (1..=i64::from(i32::MAX)).contains(&v) => Some(v),
-            Some(v) => return Err(InvalidSchema::BadVersion(v).into()),
-        };
+        let candidate = self.candidate(&registration.schema, &history).await?;
+        let explicit_id = registration.id;
+        let explicit_version = registration.version;
 
         // The same content already a live version here: answer it, write nothing.
         if let Some(id) = self
@@ -200,8 +195,7 @@ impl Registry {
         {
             let existing = live(&history).rev().find(|v| v.schema_id == id);
             if let Some(existing) = existing {
-                let same_version =
-                    explicit_version.is_none_or(|v| v == i64::from(existing.version.0));
+                let same_version = explicit_version.is_none_or(|v| v == existing.version);
                 if same_version && explicit_id.is_none_or(|wanted| wanted == id) {
                     return Ok(SubjectVersion {
                         record: existing.clone(),
@@ -223,7 +217,6 @@ impl Registry {
         let version = match (mode, explicit_id, explicit_version) {
             (Mode::Import, None, _) => return Err(NotPermitted::ImportNeedsId.into()),
             (Mode::Import, Some(_), Some(v)) => {
-                let v = Version(v as i32);
                 if history.versions.iter().any(|r| r.version == v) {
                     return Err(InvalidSchema::VersionExists(v).into());
                 }
@@ -231,7 +224,7 @@ impl Registry {
             }
             (Mode::Import, Some(_), None) => next,
             (_, Some(_), _) => return Err(NotPermitted::IdOutsideImport.into()),
-            (_, None, Some(v)) if v != i64::from(next.0) => {
+            (_, None, Some(v)) if v != next => {
                 return Err(InvalidSchema::NotNextVersion { given: v, next }.into());
             }
             (_, None, _) => next,
@@ -305,11 +298,11 @@ impl Registry {
 
     /// Finds the version of `subject` holding the posted schema; soft-deleted
     /// versions count only with `include_deleted`.
-    #[tracing::instrument(skip(self, request), fields(subject = %subject))]
+    #[tracing::instrument(skip(self, schema), fields(subject = %subject))]
     pub async fn lookup(
         &self,
         subject: &Subject,
-        request: &SchemaRequest,
+        schema: &SchemaInput,
         include_deleted: bool,
     ) -> Result<SubjectVersion, Error> {
         let history = self.history(subject).await?;
@@ -323,7 +316,7 @@ impl Registry {
                 subject: subject.to_string(),
             });
         }
-        let candidate = self.candidate(request, &history).await?;
+        let candidate = self.candidate(schema, &history).await?;
         let not_found = || Error::SchemaNotInSubject {
             subject: subject.to_string(),
         };

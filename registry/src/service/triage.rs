@@ -18,9 +18,8 @@ use schemas::triage::{
     self, Candidate, Context, Message, MessageReport, Reader, Summary, Triage, Writer,
 };
 
-use super::{Error, InvalidTriage, Registry, SchemaRequest, live};
+use super::{Error, InvalidTriage, PostedSchema, Registry, live};
 use crate::model::{SchemaId, Subject, VersionSelector};
-use crate::store::History;
 
 /// One message to triage, with the name reports give it.
 #[derive(Debug, Clone)]
@@ -35,7 +34,7 @@ pub struct TriageMessage {
 #[derive(Debug, Clone)]
 pub enum ReaderSource {
     /// A schema sent with the request.
-    Posted(SchemaRequest),
+    Posted(PostedSchema),
     /// A registered version.
     Registered {
         /// The subject.
@@ -139,13 +138,10 @@ impl Registry {
     async fn triage_reader(&self, request: &ReaderRequest) -> Result<Reader, Error> {
         let (schema, label, subject_version) = match &request.source {
             ReaderSource::Posted(posted) => {
-                let candidate = self
-                    .candidate(posted, &History::default())
-                    .await
-                    .map_err(|e| match e {
-                        Error::InvalidSchema(e) => InvalidTriage::ReaderSchema(e).into(),
-                        other => other,
-                    })?;
+                let candidate = self.posted(posted).await.map_err(|e| match e {
+                    Error::InvalidSchema(e) => InvalidTriage::ReaderSchema(e).into(),
+                    other => other,
+                })?;
                 (candidate.schema, "the reader schema".to_string(), None)
             }
             ReaderSource::Registered { subject, version } => {
@@ -343,8 +339,13 @@ mod tests {
     }
 
     #[test]
-    fn a_reader_schema_error_names_the_field() {
+    fn a_reader_schema_error_says_which_schema() {
         let error: Error = InvalidTriage::ReaderSchema(InvalidSchema::Empty).into();
-        assert!(error.to_string().starts_with("`reader.schema`"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("the reader schema cannot be used"),
+            "{error}"
+        );
     }
 }
