@@ -1,5 +1,5 @@
-//! `charter triage` end to end: the real `charter` against a real
-//! `charter-registry`, on messages encoded for real (JSON text, Avro binary,
+//! `charter triage` end to end: the real `charter` against a real Charter
+//! registry (served in-process, `server/`), on messages encoded for real (JSON text, Avro binary,
 //! Protobuf binary, each with Confluent framing).
 //!
 //! The messages under `fixtures/triage/messages/` are built here, from the
@@ -8,6 +8,7 @@
 //! committed files differ (`CHARTER_BLESS=1` writes them again).
 
 mod common;
+mod server;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,12 +16,12 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use common::registry::{Registry, closed_port, http};
 use common::root;
 use schemas::payload::PayloadValidator;
 use schemas::wire::{Header, frame};
 use schemas::{NoReferences, Schema, SchemaType};
 use serde_json::{Value, json};
+use server::{Registry, closed_port, http};
 
 const ORDERS: &str = "orders-value";
 const PAYMENTS: &str = "payments-value";

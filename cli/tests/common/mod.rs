@@ -1,7 +1,5 @@
 //! Runs the real `charter` binary and renders what a user sees.
 
-pub mod registry;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

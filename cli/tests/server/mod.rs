@@ -1,0 +1,191 @@
+//! A real Charter registry for end-to-end tests: `registry::run` served
+//! in-process on a port-0 listener (the way mini-redis tests its server),
+//! over a fresh SQLite database in the test's own temporary directory. The
+//! `charter` under test is still the real binary, talking HTTP to it.
+//! Stopped when dropped, or earlier with [`Registry::stop`] to see how
+//! commands fare when the registry is down.
+
+#![allow(dead_code)] // not every test uses every helper
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use ::registry::store::SqliteStore;
+use ::registry::{AppState, StateOptions};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::common::{Run, charter_in, fixture, root};
+
+/// A running registry on a free port, with its own database.
+pub struct Registry {
+    /// `http://127.0.0.1:PORT/`, as charter shows it.
+    pub url: String,
+    /// Its directory (the database).
+    pub dir: tempfile::TempDir,
+    /// Stops the server; `None` once stopped.
+    stop: Option<oneshot::Sender<()>>,
+    /// The thread running the server's runtime.
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Registry {
+    /// Starts one on port 0, with the settings `charter-registry` has by
+    /// default. The socket is bound before this returns, so no port is
+    /// guessed and none can collide.
+    pub fn start() -> Registry {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let database = format!("sqlite://{}", dir.path().join("charter.db").display());
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking socket");
+        let url = format!("http://{}/", listener.local_addr().expect("an address"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (ready, started) = mpsc::channel::<Result<(), String>>();
+        let thread = std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    let _ = ready.send(Err(format!("no runtime: {e}")));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let store = match SqliteStore::open(&database).await {
+                    Ok(store) => store,
+                    Err(e) => {
+                        let _ = ready.send(Err(format!("cannot open {database}: {e}")));
+                        return;
+                    }
+                };
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => listener,
+                    Err(e) => {
+                        let _ = ready.send(Err(format!("cannot listen: {e}")));
+                        return;
+                    }
+                };
+                let state = AppState::new(Arc::new(store.clone()), StateOptions::default());
+                let _ = ready.send(Ok(()));
+                let shutdown = async {
+                    let _ = stopped.await;
+                };
+                ::registry::run(listener, state, shutdown)
+                    .await
+                    .expect("the registry serves until stopped");
+                store.close().await;
+            });
+        });
+        match started.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(reason)) => panic!("the registry did not start: {reason}"),
+            Err(_) => panic!("the registry's thread ended before it started"),
+        }
+        Registry {
+            url,
+            dir,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops serving (in-flight requests finish) and closes the database;
+    /// the port is then closed, as for a registry that is down.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("the registry stops cleanly");
+        }
+    }
+
+    /// Runs charter against this registry, in `dir`.
+    pub fn charter_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--registry", &self.url]);
+        charter_in(dir, &all)
+    }
+
+    /// Runs charter against this registry, in the workspace root.
+    pub fn charter(&self, args: &[&str]) -> Run {
+        self.charter_in(&root(), args)
+    }
+
+    /// Registers a fixture under `subject`, expecting success.
+    pub fn register(&self, subject: &str, file: &str) {
+        let run = self.charter(&["register", &fixture(file), "--subject", subject]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+    }
+
+    /// Sets a subject's level through the HTTP API.
+    pub fn set_level(&self, subject: &str, level: &str) {
+        let answer = http(
+            "PUT",
+            &format!("{}config/{subject}", self.url),
+            Some(json!({"compatibility": level})),
+        );
+        assert_eq!(answer.0, 200, "{answer:?}");
+    }
+
+    /// A transcript with the registry's URL and schema ids filtered out.
+    pub fn transcript(&self, run: &Run) -> String {
+        let text = run
+            .transcript()
+            .replace(&self.url, "[REGISTRY]/")
+            .replace(&self.dir.path().display().to_string(), "[TMP]");
+        filter_ids(&text)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `(id 7)` becomes `(id [ID])`.
+pub fn filter_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("(id ") {
+        out.push_str(&rest[..at + 4]);
+        rest = &rest[at + 4..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            out.push_str("[ID]");
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One plain HTTP/1.1 request: status and body as JSON.
+pub fn http(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
+    let client = reqwest::blocking::Client::new();
+    let mut request = client.request(method.parse().unwrap(), url);
+    if let Some(body) = body {
+        request = request
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().expect("the registry answers");
+    let status = response.status().as_u16();
+    let text = response.text().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A local port nothing listens on.
+pub fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
