@@ -1,4 +1,5 @@
-//! The exit-code contract, written down once.
+//! The exit-code contract, written down once: [`Exit`], and
+//! [`Exit::for_error`] for a run that ended in an error.
 
 use std::process::ExitCode;
 
@@ -33,7 +34,7 @@ impl Exit {
 
     /// The exit for an error: registry failures (a [`RegistryFailure`] or a
     /// [`client::Error`](crate::client::Error) anywhere in the chain) are 3,
-    /// everything else 2.
+    /// everything else (usage, files, schemas) 2.
     pub fn for_error(error: &anyhow::Error) -> Exit {
         if error
             .chain()
@@ -52,7 +53,8 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// Marks an error as the registry's (exit code 3).
+/// Marks an error as the registry's (exit code 3) where no client error
+/// says so: an answer Charter cannot use.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct RegistryFailure(pub String);

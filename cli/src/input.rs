@@ -6,7 +6,21 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use schemas::{Resolver, Schema, SchemaType};
 
-use crate::args::InputArgs;
+use crate::values::FileReference;
+
+/// How schema files are read (`--type`, `--reference NAME=FILE`,
+/// `--proto-path DIR`), as the settings step resolved them: every
+/// referenced file and every directory was there when it looked.
+#[derive(Debug, Clone, Default)]
+pub struct InputSettings {
+    /// The format of every file, instead of its extension.
+    pub schema_type: Option<SchemaType>,
+    /// Named references to files.
+    pub references: Vec<FileReference>,
+    /// Where `.proto` imports are looked up, in order, after the schema's
+    /// own directory.
+    pub proto_paths: Vec<PathBuf>,
+}
 
 /// The format of a schema file: `--type` if given, else its extension.
 pub fn schema_type(path: &Path, explicit: Option<SchemaType>) -> Result<SchemaType> {
@@ -38,36 +52,24 @@ pub struct FileResolver {
 }
 
 impl FileResolver {
-    /// A resolver for a schema in `dir` with the given named references.
-    pub fn new(dir: PathBuf, references: &[String]) -> Result<FileResolver> {
-        let mut named = HashMap::new();
-        for reference in references {
-            let (name, file) = reference
-                .split_once('=')
-                .with_context(|| format!("--reference `{reference}`: expected NAME=FILE"))?;
-            let path = PathBuf::from(file);
-            if !path.is_file() {
-                bail!("--reference `{reference}`: {file}: no such file");
-            }
-            named.insert(name.to_string(), path);
-        }
-        Ok(FileResolver {
-            named,
+    /// A resolver for a schema in `dir`, with the references and search
+    /// directories of `input`.
+    pub fn new(dir: PathBuf, input: &InputSettings) -> FileResolver {
+        FileResolver {
+            named: input
+                .references
+                .iter()
+                .map(|r| (r.name.clone(), r.file.clone()))
+                .collect(),
             dir,
-            search: Vec::new(),
-        })
+            search: input.proto_paths.clone(),
+        }
     }
 
-    /// Also looks relative names up in `dirs`, in order, after the schema's
-    /// own directory (`--proto-path`).
-    pub fn search_in(mut self, dirs: &[PathBuf]) -> Result<FileResolver> {
-        for dir in dirs {
-            if !dir.is_dir() {
-                bail!("--proto-path {}: no such directory", dir.display());
-            }
-        }
-        self.search = dirs.to_vec();
-        Ok(self)
+    /// A resolver for the schema file `path`.
+    pub fn beside(path: &Path, input: &InputSettings) -> FileResolver {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        FileResolver::new(dir, input)
     }
 }
 
@@ -89,12 +91,17 @@ impl Resolver for FileResolver {
     }
 }
 
-/// Reads and parses one schema file; errors name the file.
-pub fn load(path: &Path, input: &InputArgs) -> Result<Schema> {
+/// A schema file read: its format and its text.
+pub fn read(path: &Path, schema_type: Option<SchemaType>) -> Result<(SchemaType, String)> {
     let display = path.display();
-    let schema_type = schema_type(path, input.schema_type).with_context(|| display.to_string())?;
+    let schema_type = self::schema_type(path, schema_type).with_context(|| display.to_string())?;
     let text = std::fs::read_to_string(path).with_context(|| format!("{display}: cannot read"))?;
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let resolver = FileResolver::new(dir, &input.references)?.search_in(&input.proto_paths)?;
-    Schema::parse(schema_type, &text, &resolver).with_context(|| display.to_string())
+    Ok((schema_type, text))
+}
+
+/// Reads and parses one schema file; errors name the file.
+pub fn load(path: &Path, input: &InputSettings) -> Result<Schema> {
+    let (schema_type, text) = read(path, input.schema_type)?;
+    let resolver = FileResolver::beside(path, input);
+    Schema::parse(schema_type, &text, &resolver).with_context(|| path.display().to_string())
 }

@@ -1,5 +1,10 @@
-//! The `charter` command line: argument definitions, command implementations,
-//! payload validation and report rendering. `main.rs` only calls [`main`].
+//! The `charter` command line: argument definitions, the settings step,
+//! command implementations, payload validation and report rendering.
+//! `main.rs` only calls [`main`].
+//!
+//! A run goes one way: clap parses [`args::Cli`]; [`settings::Settings`]
+//! resolves it with the environment; `commands::run` runs the command with
+//! its settings; the outcome becomes an exit code ([`exit::Exit`]).
 
 pub mod args;
 pub mod client;
@@ -9,32 +14,24 @@ pub mod input;
 pub mod manifest;
 mod pipeline;
 pub mod render;
+pub mod settings;
 pub mod triage;
 pub mod validate;
+pub mod values;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::Cli;
 use crate::exit::Exit;
+use crate::settings::Settings;
 
-/// Parses the command line, runs the command and maps the outcome to an exit
-/// code (see [`Exit`]).
+/// Parses the command line, resolves its settings, runs the command and
+/// maps the outcome to an exit code (see [`Exit`]).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
-        Command::Diff(args) => commands::diff::run(args),
-        Command::Check(args) => commands::check::run(args),
-        Command::Validate(args) => commands::validate::run(args),
-        Command::Expect(args) => commands::expect::run(args),
-        Command::Register(args) => commands::register::run(args),
-        Command::Push(args) => commands::push::run(args),
-        Command::Get(args) => commands::get::run(args),
-        Command::Subjects(args) => commands::subjects::run(args),
-        Command::Versions(args) => commands::versions::run(args),
-        Command::Triage(args) => commands::triage::run(args),
-    };
+    let outcome = Settings::resolve(cli.command).and_then(commands::run);
     match outcome {
         Ok(exit) => exit.into(),
         Err(error) if is_broken_pipe(&error) => Exit::Success.into(),

@@ -1,7 +1,7 @@
 //! The contracts manifest `charter push` reads: which schema file a producer
 //! registers under which subject, with what references and compatibility
-//! level. The format is documented once, in [`PUSH_ABOUT`] (`charter push
-//! --help`); `fixtures/contracts/contracts.toml` is a worked example.
+//! level. The format is documented once, in `charter push --help`
+//! (`args/help.rs`); `fixtures/contracts/contracts.toml` is a worked example.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -9,43 +9,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use schemas::{CompatibilityMode, SchemaType};
 use serde::Deserialize;
-
-/// `charter push --help`: what push does and the manifest format.
-pub const PUSH_ABOUT: &str = "\
-Register every schema of a contracts manifest, or none if any would be refused.
-
-Every contract is checked first: a schema the subject already holds is left
-as it is (found by lookup, so re-running a push registers nothing new); any
-other is judged by the registry's compatibility endpoint, or by Charter's
-engine under the level the manifest asks for when that differs from the
-subject's current one. If any contract would be refused, nothing is
-registered and no level is changed (exit 1). Otherwise each subject's level
-is set when the manifest names one the subject does not have, and the new
-schemas are registered in manifest order. --dry-run stops after the checks
-and reports what would be done.
-
-The manifest (TOML; file paths are relative to it):
-
-  [defaults]                        # optional
-  compatibility = \"BACKWARD\"        # level for contracts that name none
-  type = \"JSON\"                     # else each file's extension decides
-
-  [[contract]]
-  subject = \"shared.money\"
-  file = \"shared/money.json\"
-
-  [[contract]]
-  subject = \"orders.order-placed-value\"
-  file = \"orders/order-placed.v2.json\"
-  compatibility = \"BACKWARD_TRANSITIVE\"   # optional
-  type = \"JSON\"                           # optional
-  # Optional. `name` is how the schema refers to the other one (its $ref).
-  # `version` is a number, or left out (or \"latest\") for the version this
-  # push leaves the subject at: a contract earlier in this manifest, else
-  # the latest registered version.
-  references = [{ name = \"money.json\", subject = \"shared.money\" }]
-
-Unknown keys are errors, so a typo never passes silently.";
 
 /// A parsed manifest.
 #[derive(Debug, Clone)]

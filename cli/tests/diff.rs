@@ -231,6 +231,27 @@ fn references_to_files_resolve_next_to_the_schema() {
         ],
     );
     assert_eq!(named.code, 0, "{}", named.transcript());
+
+    // A reference that is no NAME=FILE, or names no file, is a usage error
+    // naming the flag and the value, before any schema is read.
+    for (reference, expected) in [
+        (
+            "money2.json",
+            "'--reference <NAME=FILE>': `money2.json`: expected NAME=FILE",
+        ),
+        (
+            "money2.json=nowhere.json",
+            "--reference `money2.json=nowhere.json`: nowhere.json: no such file",
+        ),
+    ] {
+        let run = charter_in(
+            dir.path(),
+            &["diff", "old.json", "new.json", "--reference", reference],
+        );
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
 }
 
 #[test]

@@ -13,47 +13,74 @@
 //! breaking change under the mode.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use schemas::{Policy, Schema};
 use serde_json::{Value, json};
 
 use super::subject::{self, Fetched};
-use crate::args::{CheckArgs, OutputFormat};
 use crate::client::{Client, NewSchema, SubjectConfig, Verdict};
 use crate::exit::Exit;
-use crate::input;
+use crate::input::{self, InputSettings};
 use crate::render::{self, BAD, GOOD};
+use crate::settings::{Against, CheckSettings, RegistryCheck, Report};
+use crate::values::OutputFormat;
 
 /// Runs `charter check`.
-pub fn run(args: CheckArgs) -> Result<Exit> {
-    match args.subject.clone() {
-        Some(subject) => against_registry(args, &subject),
-        None => offline(args),
+pub fn run(settings: CheckSettings) -> Result<Exit> {
+    let CheckSettings {
+        schema,
+        against,
+        target,
+        input,
+        report,
+    } = settings;
+    let files = Files {
+        schema,
+        against,
+        input,
+        report,
+    };
+    match target {
+        Against::Files { mode, policy } => offline(&files, mode, policy),
+        Against::Registry(registry) => against_registry(&files, *registry),
     }
 }
 
-fn offline(args: CheckArgs) -> Result<Exit> {
-    let candidate = input::load(&args.schema, &args.input)?;
-    let history = args
-        .against
-        .iter()
-        .map(|path| input::load(path, &args.input))
-        .collect::<Result<Vec<_>>>()?;
-    let refs: Vec<&Schema> = history.iter().collect();
-    let mode = args.judge.mode.unwrap_or_default();
-    let policy = args.judge.policy.unwrap_or_default();
-    let mut report = schemas::check(&candidate, &refs, mode, policy)?;
-    schemas::attach_examples(&mut report, &candidate, &refs);
-    let labels = file_labels(&args);
-    super::finish(&report, args.output, &args.schema, &labels, args.quiet)
+/// The files of a run and how to report on them.
+struct Files {
+    schema: PathBuf,
+    against: Vec<PathBuf>,
+    input: InputSettings,
+    report: Report,
 }
 
-fn file_labels(args: &CheckArgs) -> Vec<String> {
-    args.against
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect()
+impl Files {
+    /// The `--against` files, read.
+    fn history(&self) -> Result<Vec<Schema>> {
+        self.against
+            .iter()
+            .map(|path| input::load(path, &self.input))
+            .collect()
+    }
+
+    /// How reports name the `--against` files.
+    fn labels(&self) -> Vec<String> {
+        self.against
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect()
+    }
+}
+
+fn offline(files: &Files, mode: schemas::CompatibilityMode, policy: Policy) -> Result<Exit> {
+    let candidate = input::load(&files.schema, &files.input)?;
+    let history = files.history()?;
+    let refs: Vec<&Schema> = history.iter().collect();
+    let mut report = schemas::check(&candidate, &refs, mode, policy)?;
+    schemas::attach_examples(&mut report, &candidate, &refs);
+    super::report::finish(&report, files.report, &files.schema, &files.labels())
 }
 
 /// What the registry said, and what Charter's engine says to the same
@@ -76,19 +103,16 @@ impl RegistrySide<'_> {
     }
 }
 
-fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
-    let client = Client::from_args(&args.registry)?;
-    let references = client.resolver(&args.registry_references)?;
-    let candidate = subject::load_input(&args.schema, &args.input, &references)?;
-    let files = args
-        .against
-        .iter()
-        .map(|path| input::load(path, &args.input))
-        .collect::<Result<Vec<_>>>()?;
+fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
+    let client = Client::new(check.client)?;
+    let subject = check.subject.as_str();
+    let references = client.resolver(&check.references)?;
+    let candidate = subject::load(&files.schema, &files.input, &references)?;
+    let earlier = files.history()?;
 
     let config = client.effective_config(subject)?;
-    let mode = args.judge.mode.unwrap_or(config.level);
-    let policy = args.judge.policy.or(config.policy).unwrap_or_default();
+    let mode = check.mode.unwrap_or(config.level);
+    let policy = check.policy.or(config.policy).unwrap_or_default();
     let versions = client.versions_or_none(subject)?;
     let wanted = subject::needed(
         &versions,
@@ -100,7 +124,7 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
         &NewSchema {
             schema: candidate.text.clone(),
             schema_type: candidate.schema_type,
-            references: args.registry_references.clone(),
+            references: check.references.clone(),
         },
     )?;
 
@@ -108,9 +132,9 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
     let registered = judge_registered(&candidate.schema, &fetched, config)?;
     // The engine on this run's question: registry versions, then files.
     let mut history: Vec<&Schema> = fetched.iter().map(|f| &f.schema).collect();
-    history.extend(files.iter());
+    history.extend(earlier.iter());
     let mut labels: Vec<String> = fetched.iter().map(Fetched::label).collect();
-    labels.extend(file_labels(&args));
+    labels.extend(files.labels());
     let mut report = schemas::check(&candidate.schema, &history, mode, policy)?;
     schemas::attach_examples(&mut report, &candidate.schema, &history);
     let side = RegistrySide {
@@ -122,7 +146,8 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
         engine: registered,
     };
     let exit = Exit::from_ok(side.verdict.is_compatible && report.compatible);
-    match args.output {
+    let how = files.report;
+    match how.output {
         OutputFormat::Json => {
             let mut value = serde_json::to_value(&report)?;
             value["compatible"] = json!(exit == Exit::Success);
@@ -133,19 +158,19 @@ fn against_registry(args: CheckArgs, subject: &str) -> Result<Exit> {
             subject::json_line(&mut anstream::stdout().lock(), value)?;
         }
         OutputFormat::Text => {
-            super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
+            super::report::finish(&report, how, &files.schema, &labels)?;
             let mut stdout = anstream::stdout().lock();
             registry_text(&mut stdout, &side)?;
         }
         OutputFormat::Github => {
-            super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
+            super::report::finish(&report, how, &files.schema, &labels)?;
             let mut stdout = anstream::stdout().lock();
-            registry_github(&mut stdout, &side, &args.schema.display().to_string())?;
+            registry_github(&mut stdout, &side, &files.schema.display().to_string())?;
         }
         OutputFormat::Junit => {
             // One XML document on stdout; the registry's verdict goes to
             // stderr beside it (the exit code carries it too).
-            super::finish(&report, args.output, &args.schema, &labels, args.quiet)?;
+            super::report::finish(&report, how, &files.schema, &labels)?;
             let mut stderr = anstream::stderr().lock();
             registry_text(&mut stderr, &side)?;
         }

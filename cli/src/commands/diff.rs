@@ -3,17 +3,17 @@
 use anyhow::Result;
 use schemas::CompatReport;
 
-use crate::args::DiffArgs;
 use crate::exit::Exit;
 use crate::input;
+use crate::settings::DiffSettings;
 
 /// Runs `charter diff`.
-pub fn run(args: DiffArgs) -> Result<Exit> {
-    let old = input::load(&args.old, &args.input)?;
-    let new = input::load(&args.new, &args.input)?;
-    let mut changes = schemas::diff(&old, &new, args.judge.policy)?;
+pub fn run(settings: DiffSettings) -> Result<Exit> {
+    let old = input::load(&settings.old, &settings.input)?;
+    let new = input::load(&settings.new, &settings.input)?;
+    let mut changes = schemas::diff(&old, &new, settings.policy)?;
     schemas::attach_diff_examples(&mut changes, &old, &new);
-    let report = CompatReport::new(args.judge.mode, args.judge.policy, changes);
-    let old = args.old.display().to_string();
-    super::finish(&report, args.output, &args.new, &[old], args.quiet)
+    let report = CompatReport::new(settings.mode, settings.policy, changes);
+    let old = settings.old.display().to_string();
+    super::report::finish(&report, settings.report, &settings.new, &[old])
 }

@@ -15,53 +15,52 @@ use schemas::{CompatibilityMode, Schema};
 use serde_json::json;
 
 use super::subject;
-use crate::args::{ExpectArgs, OutputFormat, VersionSelection};
-use crate::client::{Client, VersionRef};
+use crate::client::Client;
 use crate::exit::Exit;
 use crate::input;
 use crate::render::{BAD, GOOD};
+use crate::settings::{ExpectSettings, Writers};
+use crate::values::{OutputFormat, VersionRef, VersionSelection};
 
 /// Runs `charter expect`.
-pub fn run(args: ExpectArgs) -> Result<Exit> {
-    let reader = input::load(&args.reader, &args.input)?;
-    let (writers, labels, policy) = match &args.subject {
-        Some(subject) => {
-            let client = Client::from_args(&args.registry)?;
-            let versions = match &args.versions {
+pub fn run(settings: ExpectSettings) -> Result<Exit> {
+    let reader = input::load(&settings.reader, &settings.input)?;
+    let (writers, labels, policy) = match settings.writers {
+        Writers::Registry {
+            subject,
+            versions,
+            policy,
+            client,
+        } => {
+            let client = Client::new(client)?;
+            let versions = match versions {
                 VersionSelection::Latest => vec![VersionRef::Latest],
                 VersionSelection::All => client
-                    .versions(subject)?
+                    .versions(&subject)?
                     .into_iter()
                     .map(VersionRef::Number)
                     .collect(),
-                VersionSelection::List(list) => {
-                    let mut list = list.clone();
-                    list.sort_unstable();
-                    list.dedup();
-                    list.into_iter().map(VersionRef::Number).collect()
-                }
+                VersionSelection::List(list) => list.into_iter().map(VersionRef::Number).collect(),
             };
-            let fetched = subject::fetch(&client, subject, &versions)?;
-            let policy = match args.policy {
+            let fetched = subject::fetch(&client, &subject, &versions)?;
+            let policy = match policy {
                 Some(policy) => policy,
-                None => client.effective_config(subject)?.policy.unwrap_or_default(),
+                None => client
+                    .effective_config(&subject)?
+                    .policy
+                    .unwrap_or_default(),
             };
             let labels: Vec<String> = fetched.iter().map(subject::Fetched::label).collect();
             let schemas = fetched.into_iter().map(|f| f.schema).collect();
             (schemas, labels, policy)
         }
-        None => {
-            let schemas = args
-                .writer
+        Writers::Files { files, policy } => {
+            let schemas = files
                 .iter()
-                .map(|path| input::load(path, &args.input))
+                .map(|path| input::load(path, &settings.input))
                 .collect::<Result<Vec<_>>>()?;
-            let labels: Vec<String> = args
-                .writer
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            (schemas, labels, args.policy.unwrap_or_default())
+            let labels: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+            (schemas, labels, policy)
         }
     };
     let refs: Vec<&Schema> = writers.iter().collect();
@@ -82,10 +81,11 @@ pub fn run(args: ExpectArgs) -> Result<Exit> {
         })
         .collect();
 
-    match args.output {
+    let how = settings.report;
+    match how.output {
         OutputFormat::Json => {
             let mut value = serde_json::to_value(&report)?;
-            value["reader"] = json!(args.reader.display().to_string());
+            value["reader"] = json!(settings.reader.display().to_string());
             value["writers"] = labels
                 .iter()
                 .enumerate()
@@ -94,9 +94,9 @@ pub fn run(args: ExpectArgs) -> Result<Exit> {
             subject::json_line(&mut anstream::stdout().lock(), value)?;
         }
         OutputFormat::Text => {
-            super::finish(&report, args.output, &args.reader, &labels, args.quiet)?;
+            super::report::finish(&report, how, &settings.reader, &labels)?;
             let mut stdout = anstream::stdout().lock();
-            let reader = args.reader.display();
+            let reader = settings.reader.display();
             if unreadable.is_empty() {
                 writeln!(
                     stdout,
@@ -113,7 +113,7 @@ pub fn run(args: ExpectArgs) -> Result<Exit> {
             }
         }
         OutputFormat::Github | OutputFormat::Junit => {
-            super::finish(&report, args.output, &args.reader, &labels, args.quiet)?;
+            super::report::finish(&report, how, &settings.reader, &labels)?;
         }
     }
     Ok(Exit::from_ok(unreadable.is_empty()))

@@ -4,29 +4,29 @@
 
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use super::subject::json_line;
-use crate::args::{DataFormat, GetArgs};
 use crate::client::Client;
 use crate::exit::Exit;
+use crate::settings::{GetSettings, GetTarget};
+use crate::values::DataFormat;
 
 /// Runs `charter get`.
-pub fn run(args: GetArgs) -> Result<Exit> {
-    let client = Client::from_args(&args.registry)?;
-    let (text, record) = match (args.id, &args.subject) {
-        (Some(id), _) => {
+pub fn run(settings: GetSettings) -> Result<Exit> {
+    let client = Client::new(settings.client)?;
+    let (text, record) = match settings.target {
+        GetTarget::Id(id) => {
             let found = client.schema_by_id(id)?;
             (found.schema.clone(), serde_json::to_value(&found)?)
         }
-        (None, Some(subject)) => {
-            let found = client.version(subject, args.version)?;
+        GetTarget::Version { subject, version } => {
+            let found = client.version(&subject, version)?;
             (found.schema.clone(), serde_json::to_value(&found)?)
         }
-        (None, None) => bail!("pass --subject SUBJECT or --id ID"),
     };
     let mut stdout = anstream::stdout().lock();
-    match args.output {
+    match settings.output {
         DataFormat::Text => {
             stdout.write_all(text.as_bytes())?;
             if !text.ends_with('\n') {

@@ -1,4 +1,8 @@
-//! One module per command.
+//! One module per command. Each `run` receives its command's settings
+//! ([`crate::settings`]), never the raw arguments, and returns the exit.
+//! What several commands share is in `report.rs` (a compatibility report
+//! printed) and `subject.rs` (schemas read with registry references, a
+//! subject's versions fetched); this file only dispatches.
 
 pub mod check;
 pub mod diff;
@@ -6,51 +10,30 @@ pub mod expect;
 pub mod get;
 pub mod push;
 pub mod register;
+mod report;
 mod subject;
 pub mod subjects;
 pub mod triage;
 pub mod validate;
 pub mod versions;
 
-use std::io::Write;
-use std::path::Path;
+use anyhow::Result;
 
-use anyhow::{Context, Result};
-use schemas::CompatReport;
-
-use crate::args::OutputFormat;
 use crate::exit::Exit;
-use crate::render::{self, CompatFiles};
+use crate::settings::Settings;
 
-/// Prints `report` on `schema` (the new one) judged against the files
-/// `against` (oldest first) in `format`, and returns the verdict's exit.
-pub(crate) fn finish(
-    report: &CompatReport,
-    format: OutputFormat,
-    schema: &Path,
-    against: &[String],
-    quiet: bool,
-) -> Result<Exit> {
-    let mut stdout = anstream::stdout().lock();
-    match format {
-        OutputFormat::Text => render::text::compat(&mut stdout, report, against, quiet)?,
-        OutputFormat::Json => render::json::compat(&mut stdout, report)?,
-        OutputFormat::Github | OutputFormat::Junit => {
-            let name = schema.display().to_string();
-            let text =
-                std::fs::read_to_string(schema).with_context(|| format!("{name}: cannot read"))?;
-            let files = CompatFiles {
-                schema: &name,
-                text: &text,
-                against,
-            };
-            if format == OutputFormat::Github {
-                render::github::compat(&mut stdout, report, files)?;
-            } else {
-                render::junit::compat(&mut stdout, report, files)?;
-            }
-        }
+/// Runs the command `settings` are for.
+pub fn run(settings: Settings) -> Result<Exit> {
+    match settings {
+        Settings::Diff(settings) => diff::run(settings),
+        Settings::Check(settings) => check::run(settings),
+        Settings::Validate(settings) => validate::run(settings),
+        Settings::Expect(settings) => expect::run(settings),
+        Settings::Register(settings) => register::run(settings),
+        Settings::Push(settings) => push::run(settings),
+        Settings::Get(settings) => get::run(settings),
+        Settings::Subjects(settings) => subjects::run(settings),
+        Settings::Versions(settings) => versions::run(settings),
+        Settings::Triage(settings) => triage::run(settings),
     }
-    stdout.flush()?;
-    Ok(Exit::from_ok(report.compatible))
 }

@@ -19,16 +19,18 @@ use schemas::{CompatReport, CompatibilityMode, MapResolver, Schema};
 use serde_json::{Value, json};
 
 use super::subject::{self, Local, json_line};
-use crate::args::{DataFormat, PushArgs};
-use crate::client::{Client, NewSchema, SchemaReference, VersionRef};
+use crate::client::{Client, NewSchema};
 use crate::exit::Exit;
+use crate::input::InputSettings;
 use crate::manifest::{Contract, Manifest};
 use crate::render::{BAD, DIM, GOOD};
+use crate::settings::PushSettings;
+use crate::values::{DataFormat, SchemaReference, VersionRef};
 
 /// Runs `charter push`.
-pub fn run(args: PushArgs) -> Result<Exit> {
-    let manifest = Manifest::read(&args.manifest)?;
-    let client = Client::from_args(&args.registry)?;
+pub fn run(settings: PushSettings) -> Result<Exit> {
+    let manifest = Manifest::read(&settings.manifest)?;
+    let client = Client::new(settings.client)?;
     let mut entries: Vec<Entry<'_>> = Vec::with_capacity(manifest.contracts.len());
     for (index, contract) in manifest.contracts.iter().enumerate() {
         let entry = check(&client, &manifest, index, contract, &entries)?;
@@ -38,7 +40,7 @@ pub fn run(args: PushArgs) -> Result<Exit> {
         .iter()
         .filter(|e| matches!(e.plan, Plan::Rejected { .. }))
         .count();
-    let apply = refused == 0 && !args.dry_run;
+    let apply = refused == 0 && !settings.dry_run;
     let mut failure = None;
     if apply {
         for index in 0..entries.len() {
@@ -51,11 +53,11 @@ pub fn run(args: PushArgs) -> Result<Exit> {
     let outcome = Outcome {
         client: &client,
         entries: &entries,
-        dry_run: args.dry_run,
+        dry_run: settings.dry_run,
         refused,
     };
     let mut stdout = anstream::stdout().lock();
-    match args.output {
+    match settings.output {
         DataFormat::Text => outcome.text(&mut stdout)?,
         DataFormat::Json => json_line(&mut stdout, outcome.json())?,
     }
@@ -194,7 +196,11 @@ fn check<'m>(
     for (name, text) in &texts {
         resolver.insert(name.clone(), text.clone());
     }
-    let local = subject::load(&contract.file, contract.schema_type, &[], &[], &resolver)
+    let input = InputSettings {
+        schema_type: contract.schema_type,
+        ..InputSettings::default()
+    };
+    let local = subject::load(&contract.file, &input, &resolver)
         .with_context(|| format!("{}: contract `{subject}`", manifest.path.display()))?;
     let pending = targets.iter().any(|t| matches!(t, Target::Pending { .. }));
     let schema = NewSchema {

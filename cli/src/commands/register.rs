@@ -14,26 +14,32 @@ use schemas::MapResolver;
 use serde_json::json;
 
 use super::subject::{self, json_line};
-use crate::args::{DataFormat, RegisterArgs};
 use crate::client::{Client, NewSchema};
 use crate::exit::Exit;
+use crate::input::InputSettings;
 use crate::render::{BAD, GOOD};
+use crate::settings::RegisterSettings;
+use crate::values::DataFormat;
 
 /// Runs `charter register`.
-pub fn run(args: RegisterArgs) -> Result<Exit> {
-    let client = Client::from_args(&args.registry)?;
-    let resolver: MapResolver = client.resolver(&args.references)?;
-    let local = subject::load(&args.schema, args.schema_type, &[], &[], &resolver)?;
+pub fn run(settings: RegisterSettings) -> Result<Exit> {
+    let client = Client::new(settings.client)?;
+    let resolver: MapResolver = client.resolver(&settings.references)?;
+    let input = InputSettings {
+        schema_type: settings.schema_type,
+        ..InputSettings::default()
+    };
+    let local = subject::load(&settings.schema, &input, &resolver)?;
     let schema = NewSchema {
         schema: local.text,
         schema_type: local.schema_type,
-        references: args.references.clone(),
+        references: settings.references,
     };
-    let subject = args.subject.as_str();
+    let subject = settings.subject.as_str();
     let mut stdout = anstream::stdout().lock();
 
     if let Some(found) = client.lookup(subject, &schema)? {
-        match args.output {
+        match settings.output {
             DataFormat::Text => writeln!(
                 stdout,
                 "{GOOD}unchanged{GOOD:#}: `{subject}` already holds this schema as version {} (id {})",
@@ -57,7 +63,7 @@ pub fn run(args: RegisterArgs) -> Result<Exit> {
                     .map(|found| found.version)
                     .unwrap_or_default(),
             };
-            match args.output {
+            match settings.output {
                 DataFormat::Text => writeln!(
                     stdout,
                     "{GOOD}registered{GOOD:#} `{subject}` version {version} (id {})",
@@ -82,7 +88,7 @@ pub fn run(args: RegisterArgs) -> Result<Exit> {
             if reasons.is_empty() {
                 reasons.extend(refused.message().map(str::to_string));
             }
-            match args.output {
+            match settings.output {
                 DataFormat::Text => {
                     writeln!(
                         stdout,

@@ -3,15 +3,15 @@
 
 use std::fmt::Display;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use schemas::{MapResolver, Resolver, Schema, SchemaType};
 use serde::Serialize;
 
-use crate::args::InputArgs;
-use crate::client::{Client, RegisteredSchema, VersionRef};
-use crate::input::{self, FileResolver};
+use crate::client::{Client, RegisteredSchema};
+use crate::input::{self, FileResolver, InputSettings};
+use crate::values::{DataFormat, VersionRef};
 
 /// A schema file read for sending to a registry.
 pub(crate) struct Local {
@@ -38,43 +38,22 @@ impl Resolver for FilesThenRegistry<'_> {
     }
 }
 
-/// Reads and parses `path` (format from `schema_type` or its extension),
-/// resolving references from files (`file_references`, next to `path`, in
-/// `search` directories) and then from `registry`.
-pub(crate) fn load(
-    path: &Path,
-    schema_type: Option<SchemaType>,
-    file_references: &[String],
-    search: &[PathBuf],
-    registry: &MapResolver,
-) -> Result<Local> {
-    let display = path.display();
-    let schema_type = input::schema_type(path, schema_type).with_context(|| display.to_string())?;
-    let text = std::fs::read_to_string(path).with_context(|| format!("{display}: cannot read"))?;
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+/// Reads and parses `path` as `input` says, resolving references from files
+/// (`--reference`, next to `path`, in `--proto-path` directories) and then
+/// from `registry`.
+pub(crate) fn load(path: &Path, input: &InputSettings, registry: &MapResolver) -> Result<Local> {
+    let (schema_type, text) = input::read(path, input.schema_type)?;
     let resolver = FilesThenRegistry {
-        files: FileResolver::new(dir, file_references)?.search_in(search)?,
+        files: FileResolver::beside(path, input),
         registry,
     };
     let schema =
-        Schema::parse(schema_type, &text, &resolver).with_context(|| display.to_string())?;
+        Schema::parse(schema_type, &text, &resolver).with_context(|| path.display().to_string())?;
     Ok(Local {
         schema,
         text,
         schema_type,
     })
-}
-
-/// [`load`] with the `--type`, `--reference` and `--proto-path` of
-/// [`InputArgs`].
-pub(crate) fn load_input(path: &Path, input: &InputArgs, registry: &MapResolver) -> Result<Local> {
-    load(
-        path,
-        input.schema_type,
-        &input.references,
-        &input.proto_paths,
-        registry,
-    )
 }
 
 /// A registered version, parsed.
@@ -143,18 +122,15 @@ pub(crate) fn json_line(out: &mut impl Write, value: serde_json::Value) -> Resul
 }
 
 /// A list on stdout: one item per line, or a JSON array.
-pub(crate) fn print_list<T: Display + Serialize>(
-    items: &[T],
-    format: crate::args::DataFormat,
-) -> Result<()> {
+pub(crate) fn print_list<T: Display + Serialize>(items: &[T], format: DataFormat) -> Result<()> {
     let mut stdout = anstream::stdout().lock();
     match format {
-        crate::args::DataFormat::Text => {
+        DataFormat::Text => {
             for item in items {
                 writeln!(stdout, "{item}")?;
             }
         }
-        crate::args::DataFormat::Json => json_line(&mut stdout, serde_json::to_value(items)?)?,
+        DataFormat::Json => json_line(&mut stdout, serde_json::to_value(items)?)?,
     }
     stdout.flush()?;
     Ok(())

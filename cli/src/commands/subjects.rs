@@ -4,15 +4,15 @@
 use anyhow::Result;
 
 use super::subject::print_list;
-use crate::args::SubjectsArgs;
 use crate::client::Client;
 use crate::exit::Exit;
+use crate::settings::SubjectsSettings;
 
 /// Runs `charter subjects`.
-pub fn run(args: SubjectsArgs) -> Result<Exit> {
-    let client = Client::from_args(&args.registry)?;
-    let mut subjects = client.subjects(args.prefix.as_deref(), args.deleted)?;
+pub fn run(settings: SubjectsSettings) -> Result<Exit> {
+    let client = Client::new(settings.client)?;
+    let mut subjects = client.subjects(settings.prefix.as_deref(), settings.deleted)?;
     subjects.sort();
-    print_list(&subjects, args.output)?;
+    print_list(&subjects, settings.output)?;
     Ok(Exit::Success)
 }

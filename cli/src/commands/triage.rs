@@ -8,81 +8,47 @@
 use std::io::BufWriter;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use schemas::Schema;
 use schemas::payload::{PayloadValidator, PrepareError};
 use schemas::triage::{self, Candidate, Reader, SubjectVersion, Triage, Writer};
 
 use super::subject;
-use crate::args::{DataFormat, TriageArgs};
-use crate::client::{Client, VersionRef, code};
+use crate::client::{Client, code};
 use crate::exit::Exit;
 use crate::input;
 use crate::render;
-use crate::triage::{Options, Sink, Writers};
-
-/// `charter triage --help`: what triage does, the inputs and the verdicts.
-pub const TRIAGE_ABOUT: &str = "\
-Triage messages a consumer could not read (a dead-letter queue): which schema
-wrote each one, whether it is valid against that schema, whether the
-consumer's reader schema can read it, and why not.
-
-Each framed message (magic byte 0, a 4-byte schema id; for Protobuf the
-message indexes) is judged against the schema its id names, fetched from the
-registry once per id, with the subjects and versions it is registered under
-(soft-deleted ones marked). A message without framing is matched against the
-registered versions of --subject (or of every subject with --all-subjects),
-newest first.
-
-Inputs: a file starting with byte 0 is one framed message; `.ndjson` and
-`.jsonl` hold one message per line, as dead-letter records
-({\"key\":...,\"value\":...,\"headers\":...} with base64, text or JSON values)
-or bare JSON messages; a `.json` file is one record or message (an array:
-one per element); any other file is one message of raw bytes; a directory is
-every file below it, sorted; `-` is NDJSON on stdin. A line that is not JSON
-is reported (corrupt) and the run goes on.
-
-Verdicts: valid, producer_invalid (the producer wrote data its own schema
-rejects), consumer_behind (the writer is a later compatible version: upgrade
-the consumer), contract_broken (the reader cannot read the writer and it is
-no compatible evolution of it: registered under mode NONE or another
-subject), corrupt (too short, bad framing, does not decode), unknown_schema
-(the registry has no such id), unframed_match, unframed_no_match.
-
-Text output shows a block per message that is not valid (valid ones are
-counted), then counts by verdict and by writer schema id and the top
-causes. JSON output is {\"messages\": [...], \"summary\": {...}}.
-
-Exit codes for triage: 0 every message valid (or unframed and matching a
-registered version), 1 otherwise, 2 usage or input error, 3 the registry
-could not be reached or answered an error.";
+use crate::settings::{ReaderSettings, ReaderSource, TriageSettings};
+use crate::triage::{Sink, Writers};
+use crate::values::{DataFormat, VersionRef};
 
 /// Runs `charter triage`.
-pub fn run(args: TriageArgs) -> Result<Exit> {
-    let inputs = crate::triage::inputs(&args.messages)?;
-    if args.message.is_some() && args.reader.is_none() && args.reader_version.is_none() {
-        bail!("--message names the reader's Protobuf message: give --reader or --reader-version");
-    }
-    let client = Arc::new(Client::from_args(&args.registry)?);
-    let reader = reader(&client, &args)?;
-    let candidates = candidates(&client, &args)?;
+pub fn run(settings: TriageSettings) -> Result<Exit> {
+    let client = Arc::new(Client::new(settings.client)?);
+    let reader = settings
+        .reader
+        .map(|reader| read_with(&client, reader))
+        .transpose()?;
+    let candidates = candidates(&client, settings.subject.as_deref(), settings.all_subjects)?;
     let triage = Arc::new(Triage::new(triage::Context {
         reader,
-        subject: args.subject.clone(),
+        subject: settings.subject,
         candidates,
     }));
     let fetching = client.clone();
     let writers = Arc::new(Writers::new(Box::new(move |id| writer(&fetching, id))));
-    let jobs = match args.jobs {
-        Some(jobs) => usize::from(jobs),
-        None => std::thread::available_parallelism().map_or(1, usize::from),
-    };
     let stdout = BufWriter::new(anstream::stdout().lock());
-    let mut sink: Box<dyn Sink> = match args.output {
+    let mut sink: Box<dyn Sink> = match settings.output {
         DataFormat::Text => Box::new(render::triage::Text::new(stdout)),
         DataFormat::Json => Box::new(render::triage::Json::new(stdout)),
     };
-    let summary = crate::triage::run(triage, writers, &inputs, Options { jobs }, sink.as_mut())?;
+    let summary = crate::triage::run(
+        triage,
+        writers,
+        &settings.inputs,
+        settings.options,
+        sink.as_mut(),
+    )?;
     Ok(Exit::from_ok(summary.all_good()))
 }
 
@@ -95,42 +61,43 @@ fn prepare(schema: Schema, message: Option<&str>, what: &str) -> Result<Arc<Payl
 }
 
 /// The consumer's reader: a file, or a registered version of `--subject`.
-fn reader(client: &Client, args: &TriageArgs) -> Result<Option<Reader>> {
-    let message = args.message.as_deref();
-    if let Some(path) = &args.reader {
-        let label = path.display().to_string();
-        let schema = input::load(path, &args.input)?;
-        return Ok(Some(Reader {
-            validator: prepare(schema, message, &label)?,
-            label,
-            subject_version: None,
-        }));
+fn read_with(client: &Client, reader: ReaderSettings) -> Result<Reader> {
+    let message = reader.message.as_deref();
+    match reader.source {
+        ReaderSource::File { path, input } => {
+            let label = path.display().to_string();
+            let schema = input::load(&path, &input)?;
+            Ok(Reader {
+                validator: prepare(schema, message, &label)?,
+                label,
+                subject_version: None,
+            })
+        }
+        ReaderSource::Registered { subject, version } => {
+            let fetched = subject::fetch(client, &subject, &[version])?
+                .pop()
+                .context("the registry answered no version")?;
+            let at = SubjectVersion {
+                subject,
+                version: fetched.record.version,
+                deleted: false,
+            };
+            Ok(Reader {
+                label: at.to_string(),
+                validator: prepare(fetched.schema, message, &at.to_string())?,
+                subject_version: Some(at),
+            })
+        }
     }
-    let (Some(version), Some(name)) = (args.reader_version, &args.subject) else {
-        return Ok(None);
-    };
-    let fetched = subject::fetch(client, name, &[version])?
-        .pop()
-        .context("the registry answered no version")?;
-    let at = SubjectVersion {
-        subject: name.clone(),
-        version: fetched.record.version,
-        deleted: false,
-    };
-    Ok(Some(Reader {
-        label: at.to_string(),
-        validator: prepare(fetched.schema, message, &at.to_string())?,
-        subject_version: Some(at),
-    }))
 }
 
 /// What unframed messages are matched against: every version of
 /// `--subject`, or of every subject with `--all-subjects`, newest first.
-fn candidates(client: &Client, args: &TriageArgs) -> Result<Vec<Candidate>> {
-    let subjects = if args.all_subjects {
+fn candidates(client: &Client, subject: Option<&str>, all: bool) -> Result<Vec<Candidate>> {
+    let subjects = if all {
         client.subjects(None, false)?
     } else {
-        args.subject.iter().cloned().collect()
+        subject.iter().map(|s| s.to_string()).collect()
     };
     let mut candidates = Vec::new();
     for name in subjects {

@@ -4,13 +4,13 @@
 use anyhow::Result;
 
 use super::subject::print_list;
-use crate::args::VersionsArgs;
 use crate::client::Client;
 use crate::exit::Exit;
+use crate::settings::VersionsSettings;
 
 /// Runs `charter versions`.
-pub fn run(args: VersionsArgs) -> Result<Exit> {
-    let client = Client::from_args(&args.registry)?;
-    print_list(&client.versions(&args.subject)?, args.output)?;
+pub fn run(settings: VersionsSettings) -> Result<Exit> {
+    let client = Client::new(settings.client)?;
+    print_list(&client.versions(&settings.subject)?, settings.output)?;
     Ok(Exit::Success)
 }

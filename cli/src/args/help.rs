@@ -1,0 +1,75 @@
+//! The long help texts: `charter push --help` (the manifest format) and
+//! `charter triage --help` (the inputs and the verdicts).
+
+/// `charter push --help`: what push does and the manifest format.
+pub const PUSH_ABOUT: &str = "\
+Register every schema of a contracts manifest, or none if any would be refused.
+
+Every contract is checked first: a schema the subject already holds is left
+as it is (found by lookup, so re-running a push registers nothing new); any
+other is judged by the registry's compatibility endpoint, or by Charter's
+engine under the level the manifest asks for when that differs from the
+subject's current one. If any contract would be refused, nothing is
+registered and no level is changed (exit 1). Otherwise each subject's level
+is set when the manifest names one the subject does not have, and the new
+schemas are registered in manifest order. --dry-run stops after the checks
+and reports what would be done.
+
+The manifest (TOML; file paths are relative to it):
+
+  [defaults]                        # optional
+  compatibility = \"BACKWARD\"        # level for contracts that name none
+  type = \"JSON\"                     # else each file's extension decides
+
+  [[contract]]
+  subject = \"shared.money\"
+  file = \"shared/money.json\"
+
+  [[contract]]
+  subject = \"orders.order-placed-value\"
+  file = \"orders/order-placed.v2.json\"
+  compatibility = \"BACKWARD_TRANSITIVE\"   # optional
+  type = \"JSON\"                           # optional
+  # Optional. `name` is how the schema refers to the other one (its $ref).
+  # `version` is a number, or left out (or \"latest\") for the version this
+  # push leaves the subject at: a contract earlier in this manifest, else
+  # the latest registered version.
+  references = [{ name = \"money.json\", subject = \"shared.money\" }]
+
+Unknown keys are errors, so a typo never passes silently.";
+
+/// `charter triage --help`: what triage does, the inputs and the verdicts.
+pub const TRIAGE_ABOUT: &str = "\
+Triage messages a consumer could not read (a dead-letter queue): which schema
+wrote each one, whether it is valid against that schema, whether the
+consumer's reader schema can read it, and why not.
+
+Each framed message (magic byte 0, a 4-byte schema id; for Protobuf the
+message indexes) is judged against the schema its id names, fetched from the
+registry once per id, with the subjects and versions it is registered under
+(soft-deleted ones marked). A message without framing is matched against the
+registered versions of --subject (or of every subject with --all-subjects),
+newest first.
+
+Inputs: a file starting with byte 0 is one framed message; `.ndjson` and
+`.jsonl` hold one message per line, as dead-letter records
+({\"key\":...,\"value\":...,\"headers\":...} with base64, text or JSON values)
+or bare JSON messages; a `.json` file is one record or message (an array:
+one per element); any other file is one message of raw bytes; a directory is
+every file below it, sorted; `-` is NDJSON on stdin. A line that is not JSON
+is reported (corrupt) and the run goes on.
+
+Verdicts: valid, producer_invalid (the producer wrote data its own schema
+rejects), consumer_behind (the writer is a later compatible version: upgrade
+the consumer), contract_broken (the reader cannot read the writer and it is
+no compatible evolution of it: registered under mode NONE or another
+subject), corrupt (too short, bad framing, does not decode), unknown_schema
+(the registry has no such id), unframed_match, unframed_no_match.
+
+Text output shows a block per message that is not valid (valid ones are
+counted), then counts by verdict and by writer schema id and the top
+causes. JSON output is {\"messages\": [...], \"summary\": {...}}.
+
+Exit codes for triage: 0 every message valid (or unframed and matching a
+registered version), 1 otherwise, 2 usage or input error, 3 the registry
+could not be reached or answered an error.";

@@ -1,0 +1,401 @@
+//! Command-line definitions (clap), and nothing else: what each command
+//! accepts, as the user typed it (`*Args`). [`crate::settings`] resolves
+//! them, with the environment, into the typed settings the commands run
+//! with; the values flags take are typed in [`crate::values`].
+//!
+//! - `shared.rs`: flag groups several commands flatten (`--subject`,
+//!   `--version`, `--output`, `--quiet`, `--policy`, `--jobs`, how schema
+//!   files are read, where the registry is).
+//! - `values.rs`: how the value types are listed and parsed.
+//! - `help.rs`: the long help texts.
+
+pub mod help;
+mod shared;
+mod values;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+pub use shared::{
+    DataOutputArgs, InputArgs, JobsArgs, JudgeArgs, PolicyArgs, RegisteredArgs, RegistryArgs,
+    RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
+};
+
+use crate::exit::EXIT_CODES_HELP;
+use crate::values::{PayloadFormat, SchemaReference, VersionRef, VersionSelection};
+
+/// Charter: check message contracts before they break consumers.
+#[derive(Debug, Parser)]
+#[command(name = "charter", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every `charter` command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain the difference between two schema files, and judge it.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Diff(DiffArgs),
+    /// Would registering this schema be accepted? Judged against a subject's
+    /// versions in the registry and/or earlier versions kept in files.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Check(CheckArgs),
+    /// Validate payloads (JSON, NDJSON, or binary with --binary) against a
+    /// JSON Schema, Avro or Protobuf schema, every record.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Validate(ValidateArgs),
+    /// Consumer-driven contract check: can the schema a consumer reads with
+    /// read every version a producer may send?
+    #[command(after_help = EXIT_CODES_HELP)]
+    Expect(ExpectArgs),
+    /// Register a schema under a subject; prints its id and version.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Register(RegisterArgs),
+    /// Register every schema of a contracts manifest, or none if any would be
+    /// refused.
+    #[command(after_help = EXIT_CODES_HELP, long_about = help::PUSH_ABOUT)]
+    Push(PushArgs),
+    /// Print a registered schema (the schema text only, for redirecting to a
+    /// file).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Get(GetArgs),
+    /// List the registry's subjects.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Subjects(SubjectsArgs),
+    /// List a subject's versions.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Versions(VersionsArgs),
+    /// Triage messages a consumer could not read: which schema wrote each,
+    /// whether it is valid, and why the consumer cannot read it.
+    #[command(long_about = help::TRIAGE_ABOUT)]
+    Triage(TriageArgs),
+}
+
+/// `charter diff OLD NEW`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier schema (the one data was written with).
+    pub old: PathBuf,
+    /// The new schema.
+    pub new: PathBuf,
+    /// How to judge.
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+    /// How to read the files.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `charter check NEW (--subject S | --against OLD... | both)`.
+#[derive(Debug, Args)]
+#[command(mut_arg("subject", |a| a.help(
+    "The subject the schema would be registered under: its versions are fetched from the \
+     registry, which is also asked for its own verdict. A subject without versions accepts any \
+     first schema"
+)))]
+pub struct CheckArgs {
+    /// The candidate schema.
+    pub schema: PathBuf,
+    /// Earlier versions kept in files, oldest first. With `--subject` they
+    /// count as newer than every registered version.
+    #[arg(long, num_args = 1.., required_unless_present = "subject", value_name = "OLD")]
+    pub against: Vec<PathBuf>,
+    /// The subject.
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// A registered schema the candidate references, as
+    /// NAME=SUBJECT:VERSION (sent with the candidate, and fetched to read it).
+    #[arg(
+        long = "registry-reference",
+        value_name = "NAME=SUBJECT:VERSION",
+        requires = "subject"
+    )]
+    pub registry_references: Vec<SchemaReference>,
+    /// How to judge.
+    #[command(flatten)]
+    pub judge: RegistryJudgeArgs,
+    /// How to read the files.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// The registry (with `--subject`).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter validate PAYLOAD... --schema FILE`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("subject", |a| a.help(
+        "Validate against a subject's registered schema instead of a file"
+    )),
+    mut_arg("quiet", |a| a.help(
+        "Print only the invalid records: no summary, no notes, no progress"
+    )),
+)]
+pub struct ValidateArgs {
+    /// Payload files: `.json` (one document, or an array with `--array`),
+    /// `.ndjson` or `.jsonl` (one record per line), or `-` for NDJSON on stdin.
+    /// Records are JSON Schema instances, Avro datums in the Avro JSON
+    /// encoding, or Protobuf messages in the Protobuf JSON mapping.
+    #[arg(required = true, value_name = "PAYLOAD")]
+    pub payloads: Vec<PathBuf>,
+    /// The schema the payloads must follow (.json, .avsc or .proto; see --type).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "subject",
+        conflicts_with = "subject"
+    )]
+    pub schema: Option<PathBuf>,
+    /// Or a registered version.
+    #[command(flatten)]
+    pub registered: RegisteredArgs,
+    /// How to read the schema file.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The registry (with `--subject`).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// Read every payload as this format instead of telling it from the
+    /// file name.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<PayloadFormat>,
+    /// A `.json` payload is a top-level array whose elements are the records.
+    #[arg(long)]
+    pub array: bool,
+    /// Each PAYLOAD file is one serialized record (a directory: each file in
+    /// it): Avro or Protobuf binary, UTF-8 JSON text for JSON Schema. A
+    /// Confluent header (magic byte 0, schema id; Protobuf message indexes)
+    /// or Avro single-object header is detected and read.
+    #[arg(long, conflicts_with_all = ["format", "array"])]
+    pub binary: bool,
+    /// The Protobuf message records are: a full name or one relative to the
+    /// package. Default: the first top-level message (framed binary records
+    /// name theirs).
+    #[arg(long, value_name = "NAME")]
+    pub message: Option<String>,
+    /// Stop after this many invalid records (each is reported with all its
+    /// errors).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_errors: Option<u64>,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `charter triage MESSAGE... [--subject S] [--reader FILE | --reader-version N]`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("subject", |a| a.help(
+        "The consumer's subject: where the writer should be registered, whose versions unframed \
+         messages are matched against, and where --reader-version is taken from"
+    )),
+    mut_arg("output", |a| a.help(
+        "Output format: `text` (a block per message that is not valid, then the summary) or \
+         `json` (`{\"messages\": [...], \"summary\": {...}}`)"
+    )),
+)]
+pub struct TriageArgs {
+    /// Messages: a file of raw bytes (one message, framed or not), `.ndjson`
+    /// or `.jsonl` (one dead-letter record or JSON message per line), `.json`
+    /// (one record or message, or an array of them), a directory (every
+    /// file below it), or `-` for NDJSON on stdin.
+    #[arg(required = true, value_name = "MESSAGE")]
+    pub messages: Vec<PathBuf>,
+    /// The consumer's subject.
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// Match unframed messages against every version of every subject.
+    #[arg(long)]
+    pub all_subjects: bool,
+    /// The schema the consumer reads with (.json, .avsc or .proto; see --type).
+    #[arg(long, value_name = "FILE", conflicts_with = "reader_version")]
+    pub reader: Option<PathBuf>,
+    /// The consumer reads with this registered version of --subject: a
+    /// number or `latest`.
+    #[arg(long, value_name = "N|latest", requires = "subject")]
+    pub reader_version: Option<VersionRef>,
+    /// The Protobuf message the reader reads: a full name or one relative to
+    /// the package. Default: the first top-level message.
+    #[arg(long, value_name = "NAME")]
+    pub message: Option<String>,
+    /// How to read the reader's schema file.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry the writer schemas are fetched from.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter expect --reader FILE (--subject S | --writer FILE...)`.
+#[derive(Debug, Args)]
+#[command(mut_arg("subject", |a| a
+    .help("The subject the producer registers under")
+    .required_unless_present("writer")
+    .conflicts_with("writer")))]
+pub struct ExpectArgs {
+    /// The schema the consumer reads with (kept in the consumer's repository).
+    #[arg(long, value_name = "FILE")]
+    pub reader: PathBuf,
+    /// The subject the producer registers under.
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// Which registered versions the consumer may receive: `latest`, `all`,
+    /// or a list such as `1,3,5`.
+    #[arg(
+        long,
+        default_value = "latest",
+        value_name = "latest|all|N,N...",
+        requires = "subject"
+    )]
+    pub versions: VersionSelection,
+    /// Offline: the producer's schemas, in files, instead of `--subject`.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub writer: Vec<PathBuf>,
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// How to read the files.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// The registry (with `--subject`).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter register FILE --subject S`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The schema to register.
+    pub schema: PathBuf,
+    /// The subject to register it under.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// The schema's format.
+    #[command(flatten)]
+    pub schema_type: TypeArgs,
+    /// A registered schema this one references, as NAME=SUBJECT:VERSION
+    /// (NAME as the schema writes it, e.g. its `$ref`).
+    #[arg(long = "reference", value_name = "NAME=SUBJECT:VERSION")]
+    pub references: Vec<SchemaReference>,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter push contracts.toml`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The manifest mapping schema files to subjects.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// Check and report what would be done; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter get (--subject S [--version V] | --id ID)`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("subject", |a| a
+        .help("The subject")
+        .required_unless_present("id")
+        .conflicts_with("id")),
+    mut_arg("version", |a| a.help("The version: a number or `latest`")),
+    mut_arg("output", |a| a.help(
+        "`text`: the schema text alone; `json`: the registry's record with subject, version, id, \
+         type and references"
+    )),
+)]
+pub struct GetArgs {
+    /// The subject and version.
+    #[command(flatten)]
+    pub registered: RegisteredArgs,
+    /// A global schema id instead of a subject version.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<i64>,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter subjects`.
+#[derive(Debug, Args)]
+#[command(mut_arg("output", |a| a.help(
+    "Output format: one subject per line, or a JSON array"
+)))]
+pub struct SubjectsArgs {
+    /// Only subjects starting with this.
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// Include soft-deleted subjects.
+    #[arg(long)]
+    pub deleted: bool,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter versions --subject S`.
+#[derive(Debug, Args)]
+#[command(mut_arg("output", |a| a.help(
+    "Output format: one version per line, or a JSON array"
+)))]
+pub struct VersionsArgs {
+    /// The subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

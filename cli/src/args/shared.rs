@@ -1,0 +1,166 @@
+//! Flag groups several commands share, declared once and flattened into each
+//! (`#[command(flatten)]`). Where a command words a shared flag's help its
+//! own way, it says so with `mut_arg` on its own struct; the flag, its type
+//! and its parsing stay the ones declared here.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use schemas::{CompatibilityMode, Policy, SchemaType};
+
+use super::values::{parse_mode, parse_policy, parse_type};
+use crate::values::{DataFormat, FileReference, OutputFormat, VersionRef};
+
+/// `--subject`, where a command may take one (its help is the command's).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SubjectArgs {
+    /// The subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+}
+
+/// `--subject S [--version N|latest]`: one registered version.
+#[derive(Debug, Args, Clone)]
+pub struct RegisteredArgs {
+    /// The subject.
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// Which registered version of `--subject`: a number or `latest`.
+    #[arg(
+        long,
+        default_value = "latest",
+        requires = "subject",
+        value_name = "N|latest"
+    )]
+    pub version: VersionRef,
+}
+
+/// `--output` and `--quiet` of the commands that print a report.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// Print only the breaking changes: no compatible changes, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `--output` of the commands that read or write the registry.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct DataOutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Text)]
+    pub output: DataFormat,
+}
+
+/// `--jobs` of the commands that run on every core.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JobsArgs {
+    /// Worker threads; one per core by default.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// `--policy` where the registry may supply the default.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct PolicyArgs {
+    /// Strictness policy: `strict` or `lenient`. Default: the subject's
+    /// policy in the registry with `--subject`, else strict.
+    #[arg(long, value_parser = parse_policy)]
+    pub policy: Option<Policy>,
+}
+
+/// How `diff` judges (no registry: the defaults are fixed).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JudgeArgs {
+    /// Compatibility mode, in any case: BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
+    /// FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE.
+    #[arg(long, default_value = "BACKWARD", value_parser = parse_mode)]
+    pub mode: CompatibilityMode,
+    /// Strictness policy: `strict` (only what the schemas guarantee) or
+    /// `lenient` (producers never sent undeclared properties).
+    #[arg(long, default_value = "strict", value_parser = parse_policy)]
+    pub policy: Policy,
+}
+
+/// How `check` judges when a registry may have a say.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct RegistryJudgeArgs {
+    /// Compatibility mode, in any case: BACKWARD, BACKWARD_TRANSITIVE, FORWARD,
+    /// FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE. Default: the
+    /// subject's level in the registry with `--subject`, else BACKWARD.
+    #[arg(long, value_parser = parse_mode)]
+    pub mode: Option<CompatibilityMode>,
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// `--type`: the format of a schema file.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct TypeArgs {
+    /// Schema format; by default from the extension (.json, .avsc, .proto).
+    #[arg(long = "type", value_parser = parse_type, value_name = "JSON|AVRO|PROTOBUF")]
+    pub schema_type: Option<SchemaType>,
+}
+
+/// How to read schema files.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// The format.
+    #[command(flatten)]
+    pub schema_type: TypeArgs,
+    /// A schema other schemas reference, as NAME=FILE (NAME as used in `$ref`).
+    /// References to relative file names resolve next to the referencing file.
+    #[arg(long = "reference", value_name = "NAME=FILE")]
+    pub references: Vec<FileReference>,
+    /// A directory `.proto` imports are looked up in, after the schema's own
+    /// directory (repeatable, in order).
+    #[arg(long = "proto-path", value_name = "DIR")]
+    pub proto_paths: Vec<PathBuf>,
+}
+
+/// Where the registry is and how to talk to it (environment variables
+/// included); the settings step resolves it into the client's settings.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RegistryArgs {
+    /// The registry's base URL (any Confluent-compatible registry).
+    #[arg(
+        long = "registry",
+        env = "CHARTER_REGISTRY_URL",
+        value_name = "URL",
+        help_heading = "Registry"
+    )]
+    pub url: Option<String>,
+    /// Credentials: `user:password` for basic auth (an API key and secret),
+    /// `Bearer TOKEN` or a bare token for bearer auth. Prefer the environment
+    /// variable: a flag shows in process listings.
+    #[arg(
+        long = "registry-auth",
+        env = "CHARTER_REGISTRY_AUTH",
+        hide_env_values = true,
+        value_name = "CREDENTIALS",
+        help_heading = "Registry"
+    )]
+    pub auth: Option<String>,
+    /// Seconds to wait for each answer.
+    #[arg(
+        long = "registry-timeout",
+        env = "CHARTER_REGISTRY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS",
+        help_heading = "Registry"
+    )]
+    pub timeout: u64,
+    /// Retries after a connection error, a timeout, or an answer 408, 429,
+    /// 500, 502, 503 or 504 (250 ms, then doubling, between tries).
+    #[arg(
+        long = "registry-retries",
+        env = "CHARTER_REGISTRY_RETRIES",
+        default_value_t = 2,
+        value_name = "N",
+        help_heading = "Registry"
+    )]
+    pub retries: u32,
+}

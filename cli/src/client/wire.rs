@@ -1,0 +1,137 @@
+//! The Confluent JSON the client sends and reads, and its mapping to the
+//! typed answers. Lenient where registries differ (a missing `schemaType`
+//! is Avro, `compatibility` may stand for `compatibilityLevel`), strict
+//! where a command relies on a field.
+
+use schemas::SchemaType;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::answers::{NewSchema, RegisteredSchema, SubjectConfig, Verdict};
+use crate::values::SchemaReference;
+
+/// Why an answer is not what the API documents (the client adds which
+/// registry and which call).
+pub(super) type Unreadable = String;
+
+impl NewSchema {
+    /// The request body of a registration, lookup or check.
+    pub(super) fn body(&self) -> Value {
+        json!({
+            "schema": self.schema,
+            "schemaType": self.schema_type.as_str(),
+            "references": self.references,
+        })
+    }
+}
+
+/// `Schema` and `SchemaString` as answered.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireSchema {
+    subject: Option<String>,
+    version: Option<i32>,
+    id: Option<i64>,
+    schema_type: Option<String>,
+    #[serde(default)]
+    pub(super) references: Vec<SchemaReference>,
+    pub(super) schema: String,
+}
+
+impl WireSchema {
+    /// The format; `AVRO` when the registry leaves it out.
+    pub(super) fn schema_type(&self) -> Result<SchemaType, Unreadable> {
+        match self.schema_type.as_deref() {
+            None => Ok(SchemaType::Avro),
+            Some(name) => name.parse().map_err(|e| format!("{e}")),
+        }
+    }
+
+    /// A version of `subject` (the answer's own subject when it names one).
+    pub(super) fn registered(self, subject: &str) -> Result<RegisteredSchema, Unreadable> {
+        let missing = |field: &str| format!("missing `{field}`");
+        Ok(RegisteredSchema {
+            schema_type: self.schema_type()?,
+            subject: self.subject.unwrap_or_else(|| subject.to_string()),
+            version: self.version.ok_or_else(|| missing("version"))?,
+            id: self.id.ok_or_else(|| missing("id"))?,
+            references: self.references,
+            schema: self.schema,
+        })
+    }
+}
+
+/// `Config` as `GET /config` answers it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireConfig {
+    compatibility_level: Option<String>,
+    compatibility: Option<String>,
+    compatibility_policy: Option<String>,
+}
+
+impl WireConfig {
+    pub(super) fn config(self) -> Result<SubjectConfig, Unreadable> {
+        let level = self
+            .compatibility_level
+            .or(self.compatibility)
+            .ok_or_else(|| "missing `compatibilityLevel`".to_string())?;
+        Ok(SubjectConfig {
+            level: level.parse().map_err(|e| format!("{e}"))?,
+            // A policy Charter does not know (Confluent's LOGICAL) judges as
+            // strict does for JSON Schema.
+            policy: self.compatibility_policy.and_then(|p| p.parse().ok()),
+        })
+    }
+}
+
+/// The answer of `POST /compatibility/...?verbose=true`.
+#[derive(Deserialize)]
+pub(super) struct WireVerdict {
+    is_compatible: bool,
+    #[serde(default)]
+    messages: Vec<Value>,
+}
+
+impl From<WireVerdict> for Verdict {
+    fn from(wire: WireVerdict) -> Verdict {
+        Verdict {
+            is_compatible: wire.is_compatible,
+            messages: wire
+                .messages
+                .into_iter()
+                .map(|m| match m {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The API's error object: `error_code` and `message`, when the body is one.
+pub(super) fn error_body(text: &str) -> Option<(Option<i64>, String)> {
+    #[derive(Deserialize)]
+    struct Body {
+        error_code: Option<i64>,
+        message: Option<String>,
+    }
+    let body = serde_json::from_str::<Body>(text).ok()?;
+    (body.error_code.is_some() || body.message.is_some())
+        .then(|| (body.error_code, body.message.unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_are_the_apis_object_or_nothing() {
+        assert_eq!(
+            error_body(r#"{"error_code": 40401, "message": "Subject 'x' not found."}"#),
+            Some((Some(40401), "Subject 'x' not found.".to_string()))
+        );
+        assert_eq!(error_body("<html>bad gateway</html>"), None);
+        assert_eq!(error_body("{}"), None);
+    }
+}
