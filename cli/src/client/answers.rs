@@ -1,6 +1,8 @@
 //! What the client sends and answers, typed: the commands never see the
 //! registry's JSON.
 
+use std::fmt;
+
 use schemas::{CompatibilityMode, Policy, SchemaType};
 use serde::Serialize;
 
@@ -69,8 +71,53 @@ pub struct Registered {
 pub struct Verdict {
     /// Whether registering it would be accepted.
     pub is_compatible: bool,
-    /// The registry's reasons (verbose answers), one per line.
+    /// The registry's `messages` (verbose answers), as it words them: for a
+    /// refusal, Confluent's registry and Charter's give one per breaking
+    /// change and then context records (the old schema's version, the old
+    /// schema quoted, the level).
     pub messages: Vec<String>,
+    /// The breaking changes, when the registry answers them structured
+    /// beside its messages (Charter's registry does); `None` when it does
+    /// not.
+    pub changes: Option<Vec<RegistryChange>>,
+}
+
+impl Verdict {
+    /// The reasons to show a person for a refusal: one line per structured
+    /// change when the registry answered any, else its messages as they are
+    /// (a registry's words are never parsed).
+    pub fn reasons(&self) -> Vec<String> {
+        match &self.changes {
+            Some(changes) if !changes.is_empty() => {
+                changes.iter().map(RegistryChange::to_string).collect()
+            }
+            _ => self.messages.clone(),
+        }
+    }
+}
+
+/// One breaking change as a registry answers it structured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryChange {
+    /// The kind, by its stable name (`TYPE_CHANGED`).
+    pub kind: String,
+    /// Where, as a JSON pointer into the schema.
+    pub path: String,
+    /// What changed and why it breaks.
+    pub message: String,
+    /// The registered version it breaks against.
+    pub version: Option<i32>,
+}
+
+impl fmt::Display for RegistryChange {
+    /// `KIND at PATH: MESSAGE (against version N)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}: {}", self.kind, self.path, self.message)?;
+        if let Some(version) = self.version {
+            write!(f, " (against version {version})")?;
+        }
+        Ok(())
+    }
 }
 
 /// A subject's compatibility settings.
@@ -81,4 +128,45 @@ pub struct SubjectConfig {
     /// The policy, when the registry has one (Charter's, Confluent's
     /// `compatibilityPolicy`).
     pub policy: Option<Policy>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(version: Option<i32>) -> RegistryChange {
+        RegistryChange {
+            kind: "TYPE_CHANGED".into(),
+            path: "#/properties/a".into(),
+            message: "type changed from integer to string".into(),
+            version,
+        }
+    }
+
+    #[test]
+    fn reasons_are_the_structured_changes_when_there_are_any() {
+        let messages = vec!["anything".to_string(), "{context: 'x'}".to_string()];
+        let structured = Verdict {
+            is_compatible: false,
+            messages: messages.clone(),
+            changes: Some(vec![change(Some(2)), change(None)]),
+        };
+        assert_eq!(
+            structured.reasons(),
+            [
+                "TYPE_CHANGED at #/properties/a: type changed from integer to string (against version 2)",
+                "TYPE_CHANGED at #/properties/a: type changed from integer to string",
+            ]
+        );
+        // Another registry's words, or a refusal without changes (a schema
+        // the registry cannot read), are shown as they are.
+        for changes in [None, Some(Vec::new())] {
+            let verdict = Verdict {
+                is_compatible: false,
+                messages: messages.clone(),
+                changes,
+            };
+            assert_eq!(verdict.reasons(), messages);
+        }
+    }
 }

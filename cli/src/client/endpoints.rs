@@ -129,6 +129,7 @@ impl Client {
             Err(e) if e.is_not_found(&[code::SUBJECT_NOT_FOUND]) => Ok(Verdict {
                 is_compatible: true,
                 messages: Vec::new(),
+                changes: None,
             }),
             Err(e) => Err(e),
         }

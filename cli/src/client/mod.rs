@@ -20,7 +20,9 @@
 //!   registry's `error_code` and `message` when it answered one. The command
 //!   line maps every `Error` to exit code 3 ([`crate::exit`]).
 //! - **Answers.** Typed ([`answers`]); the Confluent JSON is known only here
-//!   ([`wire`]).
+//!   ([`wire`]). Where Charter's registry answers structured data beside
+//!   the peer's text (the breaking changes of a compatibility check), the
+//!   structured data is read and the text is never parsed.
 //!
 //! `endpoints.rs` holds one method per API call; this file sends requests.
 
@@ -31,7 +33,9 @@ mod wire;
 
 use std::time::Duration;
 
-pub use answers::{NewSchema, Registered, RegisteredSchema, SchemaById, SubjectConfig, Verdict};
+pub use answers::{
+    NewSchema, Registered, RegisteredSchema, RegistryChange, SchemaById, SubjectConfig, Verdict,
+};
 pub use error::{Error, code};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;

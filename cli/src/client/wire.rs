@@ -7,7 +7,7 @@ use schemas::SchemaType;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::answers::{NewSchema, RegisteredSchema, SubjectConfig, Verdict};
+use super::answers::{NewSchema, RegisteredSchema, RegistryChange, SubjectConfig, Verdict};
 use crate::values::SchemaReference;
 
 /// Why an answer is not what the API documents (the client adds which
@@ -85,12 +85,26 @@ impl WireConfig {
     }
 }
 
-/// The answer of `POST /compatibility/...?verbose=true`.
+/// The answer of `POST /compatibility/...?verbose=true`: the peer's
+/// `messages`, and Charter's structured `changes` beside them when the
+/// registry is Charter's.
 #[derive(Deserialize)]
 pub(super) struct WireVerdict {
     is_compatible: bool,
     #[serde(default)]
     messages: Vec<Value>,
+    #[serde(default)]
+    changes: Option<Vec<WireChange>>,
+}
+
+/// One of Charter's structured changes (`registry/src/http/compatibility.rs`).
+#[derive(Deserialize)]
+struct WireChange {
+    kind: String,
+    path: String,
+    message: String,
+    #[serde(default)]
+    version: Option<i32>,
 }
 
 impl From<WireVerdict> for Verdict {
@@ -105,6 +119,17 @@ impl From<WireVerdict> for Verdict {
                     other => other.to_string(),
                 })
                 .collect(),
+            changes: wire.changes.map(|changes| {
+                changes
+                    .into_iter()
+                    .map(|c| RegistryChange {
+                        kind: c.kind,
+                        path: c.path,
+                        message: c.message,
+                        version: c.version,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -124,6 +149,38 @@ pub(super) fn error_body(text: &str) -> Option<(Option<i64>, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn verdict(body: &str) -> Verdict {
+        serde_json::from_str::<WireVerdict>(body).unwrap().into()
+    }
+
+    #[test]
+    fn structured_changes_are_read_when_the_registry_answers_them() {
+        let charter = verdict(
+            r##"{"is_compatible": false,
+                "messages": ["TYPE_CHANGED at #/a: x (against version 1)", "{oldSchemaVersion: 1}"],
+                "changes": [{"kind": "TYPE_CHANGED", "path": "#/a", "breaks": ["backward"],
+                             "message": "x", "version": 1}]}"##,
+        );
+        assert_eq!(
+            charter.changes,
+            Some(vec![RegistryChange {
+                kind: "TYPE_CHANGED".into(),
+                path: "#/a".into(),
+                message: "x".into(),
+                version: Some(1),
+            }])
+        );
+        assert_eq!(charter.messages.len(), 2);
+        let confluent = verdict(
+            r#"{"is_compatible": false, "messages": ["{errorType:'TYPE_MISMATCH'}", {"odd": 1}]}"#,
+        );
+        assert_eq!(confluent.changes, None);
+        assert_eq!(
+            confluent.messages,
+            ["{errorType:'TYPE_MISMATCH'}", r#"{"odd":1}"#]
+        );
+    }
 
     #[test]
     fn error_bodies_are_the_apis_object_or_nothing() {

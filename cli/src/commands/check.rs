@@ -211,12 +211,6 @@ fn registry_json(side: &RegistrySide<'_>, fetched: &[i32]) -> Value {
     })
 }
 
-/// Whether a verbose message is worth a line of its own: the quoted old
-/// schema (up to 10 KiB) is left to `--output json`.
-fn shown(message: &str) -> bool {
-    !message.starts_with("{oldSchema:")
-}
-
 fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
     let level = side.config.level;
     let url = side.client.url();
@@ -242,8 +236,8 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
             out,
             "{BAD}REJECTED{BAD:#} by registry {url}: `{subject}` (level {level}) would refuse it:"
         )?;
-        for message in side.verdict.messages.iter().filter(|m| shown(m)) {
-            writeln!(out, "    {message}")?;
+        for reason in side.verdict.reasons() {
+            writeln!(out, "    {reason}")?;
         }
     }
     if !side.agrees() {
@@ -273,9 +267,9 @@ fn registry_github(out: &mut impl Write, side: &RegistrySide<'_>, file: &str) ->
             side.subject,
             side.config.level
         );
-        for line in side.verdict.messages.iter().filter(|m| shown(m)) {
+        for reason in side.verdict.reasons() {
             message.push('\n');
-            message.push_str(line);
+            message.push_str(&reason);
         }
         render::github::annotation(out, "error", place, "registry rejects", &message)?;
     }

@@ -274,11 +274,7 @@ fn judge(
         }
         return Ok(Plan::Rejected {
             level,
-            messages: verdict
-                .messages
-                .into_iter()
-                .filter(|m| !m.starts_with("{oldSchema:"))
-                .collect(),
+            messages: verdict.reasons(),
             report: Some(engine()?).filter(|(r, _)| !r.compatible),
         });
     }

@@ -79,12 +79,7 @@ pub fn run(settings: RegisterSettings) -> Result<Exit> {
         Err(refused) if refused.is_incompatible() => {
             // The verbose check gives the reasons one per line; the 409's
             // own message is the fallback.
-            let verdict = client.check(subject, &schema)?;
-            let mut reasons: Vec<String> = verdict
-                .messages
-                .into_iter()
-                .filter(|m| !m.starts_with("{oldSchema:"))
-                .collect();
+            let mut reasons = client.check(subject, &schema)?.reasons();
             if reasons.is_empty() {
                 reasons.extend(refused.message().map(str::to_string));
             }

@@ -1,7 +1,8 @@
 //! `charter register`: a schema registered, found again, or refused with the
 //! registry's reasons.
 
-use crate::common::fixture;
+use crate::canned::Canned;
+use crate::common::{self, fixture};
 use crate::server::Registry;
 use crate::{SUBJECT, V1, V2, V3};
 
@@ -48,13 +49,83 @@ fn register_refused_as_incompatible_exits_one_with_the_reasons() {
     assert_eq!(json.code, 1);
     let answer = json.json();
     assert_eq!(answer["incompatible"], true);
+    // Charter's registry answers its breaking changes structured: the
+    // reasons are those five changes, no context records.
+    let reasons: Vec<&str> = answer["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 5, "{reasons:?}");
     assert!(
-        answer["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m.as_str().unwrap().contains("REQUIRED_ATTRIBUTE_ADDED"))
+        reasons.iter().any(|m| m
+            .starts_with("REQUIRED_ATTRIBUTE_ADDED at #/properties/payload/required/channel: ")),
+        "{reasons:?}"
     );
+    assert!(
+        reasons.iter().all(|m| m.ends_with("(against version 1)")),
+        "{reasons:?}"
+    );
+}
+
+/// Confluent's verbose answer to a check: one message per incompatibility,
+/// then context records, and no structured changes.
+const CONFLUENT_VERDICT: &str = r##"{"is_compatible": false, "messages": [
+    "{errorType:'TYPE_MISMATCH', description:'The type (path '#/properties/eventVersion') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: STRING not compatible with writer type: INTEGER'}",
+    "{oldSchemaVersion: 1}",
+    "{oldSchema: '{\"type\":\"object\"}'}",
+    "{validateFields: 'false', compatibility: 'BACKWARD'}"
+]}"##;
+
+#[test]
+fn another_registrys_reasons_are_shown_as_it_words_them() {
+    // Lookup (not registered), registration (refused), the verbose check.
+    let refused = |output: &str| {
+        let canned = Canned::start(vec![
+            (
+                404,
+                r#"{"error_code": 40403, "message": "Schema not found"}"#,
+            ),
+            (
+                409,
+                r#"{"error_code": 409, "message": "Schema being registered is incompatible with an earlier schema"}"#,
+            ),
+            (200, CONFLUENT_VERDICT),
+        ]);
+        let file = fixture(V3);
+        let args = ["register", &file, "--subject", SUBJECT, "--output", output];
+        let run = common::charter(&[&args[..], &["--registry", &canned.url]].concat());
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        (canned, run)
+    };
+    let (canned, run) = refused("text");
+    assert_eq!(
+        run.stdout.replace(&canned.url, "[REGISTRY]/"),
+        "REJECTED: registry [REGISTRY]/ refuses the schema for `orders-value` as incompatible:
+    {errorType:'TYPE_MISMATCH', description:'The type (path '#/properties/eventVersion') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: STRING not compatible with writer type: INTEGER'}
+    {oldSchemaVersion: 1}
+    {oldSchema: '{\"type\":\"object\"}'}
+    {validateFields: 'false', compatibility: 'BACKWARD'}
+"
+    );
+    let heads: Vec<String> = canned
+        .requests()
+        .iter()
+        .map(|head| head.lines().next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "POST /subjects/orders-value HTTP/1.1",
+            "POST /subjects/orders-value/versions HTTP/1.1",
+            "POST /compatibility/subjects/orders-value/versions?verbose=true HTTP/1.1",
+        ]
+    );
+
+    let (_, json) = refused("json");
+    let verdict: serde_json::Value = serde_json::from_str(CONFLUENT_VERDICT).unwrap();
+    assert_eq!(json.json()["messages"], verdict["messages"]);
 }
 
 #[test]
