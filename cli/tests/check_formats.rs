@@ -6,10 +6,11 @@
 
 #[allow(dead_code)] // not every helper is used here
 mod common;
+mod server;
 
 use common::fixture;
-use common::registry::Registry;
 use serde_json::{Value, json};
+use server::Registry;
 
 /// Registers `history` (fixture files, oldest first) under `subject`, then
 /// checks `candidate` against it: the text transcript and the JSON report.
