@@ -3,8 +3,12 @@
 //! start-up into [`Settings`].
 
 use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+
+use crate::store::PostgresOptions;
 
 /// `charter-registry`: a Confluent-compatible schema registry.
 #[derive(Debug, Clone, Parser)]
@@ -14,13 +18,36 @@ pub struct Config {
     #[arg(long, env = "CHARTER_LISTEN", default_value = "127.0.0.1:8081")]
     pub listen: String,
 
-    /// Database URL: `sqlite://PATH` (created and migrated on first start).
+    /// Database URL: `sqlite://PATH` (one embedded file, created on first
+    /// start), or `postgres://USER[:PASS]@HOST[:PORT]/DB` (a database any
+    /// number of instances share; libpq parameters such as `sslmode`,
+    /// `sslrootcert` go in the query string). Migrated on first start.
     #[arg(
         long,
         env = "CHARTER_DATABASE_URL",
         default_value = "sqlite://charter.db"
     )]
     pub database_url: String,
+
+    /// PostgreSQL: the most connections this instance opens (plus one that
+    /// listens for other instances' deletes).
+    #[arg(long, env = "CHARTER_DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// PostgreSQL: seconds a request waits for a connection before it
+    /// answers 503 (this is how long requests take to fail while the
+    /// database is unreachable).
+    #[arg(long, env = "CHARTER_DATABASE_ACQUIRE_TIMEOUT", default_value_t = 5.0)]
+    pub database_acquire_timeout: f64,
+
+    /// PostgreSQL: seconds one statement may run, waiting for locks
+    /// included, before the server cancels it and the request answers 503.
+    #[arg(
+        long,
+        env = "CHARTER_DATABASE_STATEMENT_TIMEOUT",
+        default_value_t = 10.0
+    )]
+    pub database_statement_timeout: f64,
 
     /// Largest request body accepted, in bytes; larger ones answer 413.
     #[arg(long, env = "CHARTER_MAX_BODY_BYTES", default_value_t = 16 * 1024 * 1024)]
@@ -57,13 +84,56 @@ pub enum LogFormat {
 pub enum Database {
     /// An SQLite file, as an sqlx URL.
     Sqlite(String),
+    /// A PostgreSQL database, as a libpq URL, and how to pool connections.
+    Postgres {
+        /// The URL (it may hold a password: print the `Database`, which
+        /// hides it, never this field).
+        url: String,
+        /// Pool limits and timeouts.
+        options: PostgresOptions,
+    },
 }
 
 impl fmt::Display for Database {
+    /// The URL with any password replaced by `***`, fit for logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Database::Sqlite(url) => f.write_str(url),
+            Database::Postgres { url, .. } => f.write_str(&redacted(url)),
         }
+    }
+}
+
+/// `url` with the password of its user part and any `password=` parameter
+/// replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    if scheme.is_empty() {
+        format!("{authority}{tail}")
+    } else {
+        format!("{scheme}://{authority}{tail}")
     }
 }
 
@@ -89,11 +159,29 @@ pub struct Settings {
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// A database URL of an unknown or not yet supported kind.
+    /// A database URL of an unknown kind.
     #[error(
-        "unsupported database URL `{0}`: use sqlite://PATH (PostgreSQL support is planned but not built yet)"
+        "unsupported database URL `{0}`: use sqlite://PATH or postgres://USER[:PASS]@HOST[:PORT]/DB"
     )]
     Database(String),
+    /// A PostgreSQL URL that does not parse.
+    #[error("invalid PostgreSQL URL `{url}`: {reason}")]
+    PostgresUrl {
+        /// The URL, its password hidden.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A pool setting out of range.
+    #[error("--{flag} must be {expected}, got {value}")]
+    Pool {
+        /// The flag.
+        flag: &'static str,
+        /// What it takes.
+        expected: &'static str,
+        /// What it got.
+        value: String,
+    },
     /// A body limit of zero.
     #[error("--max-body-bytes must be at least 1")]
     BodyLimit,
@@ -110,14 +198,61 @@ pub enum ConfigError {
     },
 }
 
+/// Seconds as a duration: positive and at most a day.
+fn seconds(flag: &'static str, value: f64) -> Result<Duration, ConfigError> {
+    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(ConfigError::Pool {
+            flag,
+            expected: "a number of seconds above 0 and at most 86400",
+            value: value.to_string(),
+        })
+    }
+}
+
 impl Config {
+    /// The database the URL names, with its pool settings.
+    fn database(&self) -> Result<Database, ConfigError> {
+        let url = &self.database_url;
+        if url.starts_with("sqlite:") {
+            return Ok(Database::Sqlite(url.clone()));
+        }
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(ConfigError::Database(redacted(url)));
+        }
+        if let Err(e) = sqlx::postgres::PgConnectOptions::from_str(url) {
+            return Err(ConfigError::PostgresUrl {
+                url: redacted(url),
+                reason: e.to_string(),
+            });
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError::Pool {
+                flag: "database-max-connections",
+                expected: "at least 1",
+                value: "0".into(),
+            });
+        }
+        Ok(Database::Postgres {
+            url: url.clone(),
+            options: PostgresOptions {
+                max_connections: self.database_max_connections,
+                acquire_timeout: seconds(
+                    "database-acquire-timeout",
+                    self.database_acquire_timeout,
+                )?,
+                statement_timeout: seconds(
+                    "database-statement-timeout",
+                    self.database_statement_timeout,
+                )?,
+            },
+        })
+    }
+
     /// Checks every field and resolves it into [`Settings`].
     pub fn validate(self) -> Result<Settings, ConfigError> {
-        let database = if self.database_url.starts_with("sqlite:") {
-            Database::Sqlite(self.database_url)
-        } else {
-            return Err(ConfigError::Database(self.database_url));
-        };
+        let database = self.database()?;
         if self.max_body_bytes == 0 {
             return Err(ConfigError::BodyLimit);
         }
@@ -166,9 +301,59 @@ mod tests {
     }
 
     #[test]
+    fn postgres_urls_with_their_pool() {
+        let settings = parse(&[
+            "--database-url",
+            "postgres://charter:secret@db.example:5433/registry?sslmode=require",
+            "--database-max-connections",
+            "32",
+            "--database-acquire-timeout",
+            "2.5",
+        ])
+        .unwrap();
+        let Database::Postgres { url, options } = &settings.database else {
+            panic!("{:?}", settings.database);
+        };
+        assert!(url.ends_with("?sslmode=require"));
+        assert_eq!(options.max_connections, 32);
+        assert_eq!(options.acquire_timeout, Duration::from_millis(2500));
+        assert_eq!(options.statement_timeout, Duration::from_secs(10));
+        assert_eq!(
+            settings.database.to_string(),
+            "postgres://charter:***@db.example:5433/registry?sslmode=require"
+        );
+        assert!(parse(&["--database-url", "postgresql://localhost/x"]).is_ok());
+    }
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        for (url, shown) in [
+            ("postgres://u:p@h/db", "postgres://u:***@h/db"),
+            ("postgres://u@h/db", "postgres://u@h/db"),
+            (
+                "postgres://h/db?password=p&sslmode=disable",
+                "postgres://h/db?password=***&sslmode=disable",
+            ),
+            ("postgres://u:p%40ss@h:1?x=y", "postgres://u:***@h:1?x=y"),
+            ("sqlite://charter.db", "sqlite://charter.db"),
+        ] {
+            assert_eq!(redacted(url), shown);
+        }
+        let err = parse(&["--database-url", "mysql://u:p@h/db"]).unwrap_err();
+        assert!(!err.to_string().contains(":p@"), "{err}");
+        let err = parse(&["--database-url", "postgres://u:p@h/db?sslmode=sometimes"]).unwrap_err();
+        assert!(err.to_string().contains("sslmode"), "{err}");
+        assert!(!err.to_string().contains(":p@"), "{err}");
+    }
+
+    #[test]
     fn refuses_what_it_cannot_serve() {
-        let err = parse(&["--database-url", "postgres://localhost/x"]).unwrap_err();
-        assert!(err.to_string().contains("postgres://localhost/x"));
+        let err = parse(&["--database-url", "mysql://localhost/x"]).unwrap_err();
+        assert!(err.to_string().contains("mysql://localhost/x"));
+        let pg = ["--database-url", "postgres://localhost/x"];
+        assert!(parse(&[&pg[..], &["--database-max-connections", "0"]].concat()).is_err());
+        assert!(parse(&[&pg[..], &["--database-acquire-timeout", "0"]].concat()).is_err());
+        assert!(parse(&[&pg[..], &["--database-statement-timeout", "0"]].concat()).is_err());
         assert!(parse(&["--max-body-bytes", "0"]).is_err());
         assert!(parse(&["--max-triage-messages", "0"]).is_err());
         assert!(parse(&["--log-level", "info,=x=y"]).is_err());

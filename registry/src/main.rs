@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 use registry::config::{Config, Database, Settings};
-use registry::store::SqliteStore;
+use registry::store::{PostgresStore, SqliteStore, Store};
 use registry::{AppState, StateOptions};
 
 fn main() -> anyhow::Result<()> {
@@ -25,11 +25,14 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let store = match &settings.database {
-        Database::Sqlite(url) => SqliteStore::open(url)
+    let opened: Result<Arc<dyn Store>, _> = match &settings.database {
+        Database::Sqlite(url) => SqliteStore::open(url).await.map(|s| Arc::new(s) as _),
+        Database::Postgres { url, options } => PostgresStore::open(url, *options)
             .await
-            .with_context(|| format!("cannot open the database {}", settings.database))?,
+            .map(|s| Arc::new(s) as _),
     };
+    let store =
+        opened.with_context(|| format!("cannot open the database {}", settings.database))?;
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -38,7 +41,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(%address, database = %settings.database, "charter-registry ready");
 
     let state = AppState::new(
-        Arc::new(store.clone()),
+        store.clone(),
         StateOptions {
             schema_cache_size: settings.schema_cache_size,
             max_body_bytes: settings.max_body_bytes,
@@ -48,6 +51,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     registry::run(listener, state, shutdown_signal())
         .await
         .context("the server failed")?;
+    // In-flight requests are done: close the connections (PostgreSQL sees
+    // its sessions end; SQLite checkpoints its write-ahead log).
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,19 +1,51 @@
 //! The `Store` contract, written against `dyn Store` so that every backend
-//! runs the same checks (SQLite today).
+//! runs the same checks: each test below runs once on SQLite and once on
+//! PostgreSQL (`contract!` at the bottom makes a `sqlite::` and a
+//! `postgres::` test of each). The PostgreSQL ones need the server
+//! `ci/postgres.sh` starts (see `common::postgres`).
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use common::postgres::TestDatabase;
 use registry::model::{ConfigRecord, Mode, Reference, SchemaId, Scope, Subject, Version};
-use registry::store::{NewSchema, NewVersion, SqliteStore, Store, StoreError};
+use registry::store::{
+    Invalidation, NewSchema, NewVersion, PostgresOptions, PostgresStore, SqliteStore, Store,
+    StoreError,
+};
 use schemas::{CompatibilityMode, SchemaType};
 
-async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
-    let dir = common::temp_dir();
-    let url = format!("sqlite://{}", dir.path().join("store.db").display());
-    let store = SqliteStore::open(&url).await.expect("store opens");
-    (Arc::new(store), dir)
+/// One database of a backend under test; [`Db::open`] opens a store on it
+/// (several stores on one database stand for several registry processes).
+enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres(TestDatabase),
+}
+
+impl Db {
+    fn sqlite() -> Db {
+        Db::Sqlite(common::temp_dir())
+    }
+
+    async fn postgres(test: &str) -> Option<Db> {
+        TestDatabase::create(test).await.map(Db::Postgres)
+    }
+
+    async fn open(&self) -> Arc<dyn Store> {
+        match self {
+            Db::Sqlite(dir) => {
+                let url = format!("sqlite://{}", dir.path().join("store.db").display());
+                Arc::new(SqliteStore::open(&url).await.expect("store opens"))
+            }
+            Db::Postgres(db) => Arc::new(
+                PostgresStore::open(&db.url, PostgresOptions::default())
+                    .await
+                    .expect("store opens"),
+            ),
+        }
+    }
 }
 
 fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersion {
@@ -32,9 +64,8 @@ fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersio
     }
 }
 
-#[tokio::test]
-async fn appends_only_to_the_history_it_read() {
-    let (store, _dir) = sqlite().await;
+async fn appends_only_to_the_history_it_read(db: Db) {
+    let store = db.open().await;
     let first = store.insert_version(version("s", 1, 0, "a")).await.unwrap();
     let history = store.history("s").await.unwrap();
     assert_eq!(history.generation, 1);
@@ -52,9 +83,8 @@ async fn appends_only_to_the_history_it_read() {
     assert_eq!(store.max_schema_id().await.unwrap(), Some(second));
 }
 
-#[tokio::test]
-async fn one_content_one_id_never_reused() {
-    let (store, _dir) = sqlite().await;
+async fn one_content_one_id_never_reused(db: Db) {
+    let store = db.open().await;
     let a = store.insert_version(version("s", 1, 0, "a")).await.unwrap();
     let same = store.insert_version(version("t", 1, 0, "a")).await.unwrap();
     assert_eq!(a, same);
@@ -87,9 +117,8 @@ async fn one_content_one_id_never_reused() {
     assert_eq!(store.count_schemas_in_use().await.unwrap(), 2);
 }
 
-#[tokio::test]
-async fn explicit_ids_are_checked() {
-    let (store, _dir) = sqlite().await;
+async fn explicit_ids_are_checked(db: Db) {
+    let store = db.open().await;
     let mut imported = version("s", 7, 0, "a");
     imported.schema.id = Some(SchemaId(50));
     assert_eq!(store.insert_version(imported).await.unwrap(), SchemaId(50));
@@ -114,9 +143,8 @@ async fn explicit_ids_are_checked() {
     );
 }
 
-#[tokio::test]
-async fn references_and_settings() {
-    let (store, _dir) = sqlite().await;
+async fn references_and_settings(db: Db) {
+    let store = db.open().await;
     store
         .insert_version(version("base", 1, 0, "base"))
         .await
@@ -168,4 +196,191 @@ async fn references_and_settings() {
     assert_eq!(store.mode(&scope).await.unwrap(), None);
     assert_eq!(store.delete_config(&scope).await.unwrap(), None);
     store.ping().await.unwrap();
+}
+
+async fn listings_sort_names_bytewise(db: Db) {
+    let store = db.open().await;
+    for (subject, text) in [
+        ("b", "1"),
+        ("B", "2"),
+        ("a", "3"),
+        ("_x", "4"),
+        ("a-b", "5"),
+    ] {
+        store
+            .insert_version(version(subject, 1, 0, text))
+            .await
+            .unwrap();
+    }
+    let names: Vec<String> = store
+        .subjects()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["B", "_x", "a", "a-b", "b"]);
+    let listed: Vec<String> = store
+        .versions_with_schemas("a")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(v, _)| v.subject)
+        .collect();
+    assert_eq!(listed, ["a", "a-b"]);
+}
+
+async fn stores_on_one_database_agree(db: Db) {
+    let (first, second) = (db.open().await, db.open().await);
+    // Twenty writers, half through each store, append version 1 of one
+    // subject at once: exactly one wins.
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let store = if i % 2 == 0 { &first } else { &second }.clone();
+            tokio::spawn(async move {
+                store
+                    .insert_version(version("race", 1, 0, &format!("r{i}")))
+                    .await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(second.history("race").await.unwrap().versions.len(), 1);
+
+    // One content stored at once through both, in twenty subjects: one id.
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let store = if i % 2 == 0 { &first } else { &second }.clone();
+            tokio::spawn(async move {
+                store
+                    .insert_version(version(&format!("same-{i}"), 1, 0, "shared"))
+                    .await
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap().unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(first.usages(ids[0]).await.unwrap().len(), 20);
+}
+
+async fn ids_continue_above_every_import(db: Db) {
+    let store = db.open().await;
+    let mut imported = version("s", 1, 0, "a");
+    imported.schema.id = Some(SchemaId(100));
+    store.insert_version(imported).await.unwrap();
+    let next = store.insert_version(version("s", 2, 1, "b")).await.unwrap();
+    assert_eq!(next, SchemaId(101));
+    // An import below the highest id does not move allocation back.
+    let mut low = version("s", 3, 2, "c");
+    low.schema.id = Some(SchemaId(5));
+    assert_eq!(store.insert_version(low).await.unwrap(), SchemaId(5));
+    assert_eq!(
+        store.insert_version(version("s", 4, 3, "d")).await.unwrap(),
+        SchemaId(102)
+    );
+    assert_eq!(store.max_schema_id().await.unwrap(), Some(SchemaId(102)));
+}
+
+/// Each test above, once per backend.
+macro_rules! contract {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Db::sqlite()).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let Some(db) = super::Db::postgres(stringify!($test)).await else {
+                        return;
+                    };
+                    super::$test(db).await
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    appends_only_to_the_history_it_read,
+    one_content_one_id_never_reused,
+    explicit_ids_are_checked,
+    references_and_settings,
+    listings_sort_names_bytewise,
+    stores_on_one_database_agree,
+    ids_continue_above_every_import,
+);
+
+/// PostgreSQL only (an SQLite file has no notifications; its store is for
+/// one process): a permanent delete through one store reaches the cache of
+/// every other store on the database, and nothing else does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_permanent_deletes_reach_other_stores() {
+    let Some(db) = Db::postgres("permanent_deletes_reach").await else {
+        return;
+    };
+    let (writer, other) = (db.open().await, db.open().await);
+    let heard: Arc<Mutex<Vec<Invalidation>>> = Arc::default();
+    let sink = heard.clone();
+    other.on_invalidation(Arc::new(move |event| sink.lock().unwrap().push(event)));
+    let wait_for = |expected: usize| {
+        let heard = heard.clone();
+        async move {
+            for _ in 0..500 {
+                if heard.lock().unwrap().len() >= expected {
+                    return heard.lock().unwrap().clone();
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            panic!("heard only {:?}", heard.lock().unwrap());
+        }
+    };
+    // Once listening, everything cached before may be stale: forget it all.
+    assert_eq!(wait_for(1).await, [Invalidation::All]);
+
+    let kept = writer
+        .insert_version(version("s", 1, 0, "kept"))
+        .await
+        .unwrap();
+    let gone = writer
+        .insert_version(version("s", 2, 1, "gone"))
+        .await
+        .unwrap();
+    writer
+        .insert_version(version("t", 1, 0, "kept"))
+        .await
+        .unwrap();
+    writer
+        .soft_delete("s", &[Version(1), Version(2)], 2)
+        .await
+        .unwrap();
+    writer
+        .hard_delete("s", &[Version(1), Version(2)], 3)
+        .await
+        .unwrap();
+    // `kept` is still held by subject t: only `gone` is announced.
+    assert_eq!(
+        wait_for(2).await,
+        [Invalidation::All, Invalidation::Gone(vec![gone])]
+    );
+    assert!(other.held_schema(kept).await.unwrap().is_some());
+    other.close().await;
+    writer.close().await;
 }

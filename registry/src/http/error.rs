@@ -15,6 +15,7 @@ pub use super::body::{FieldError, Problem};
 pub use super::triage::InvalidTriageBody;
 pub use super::wire::{InvalidReference, InvalidSchemaBody};
 use crate::service::{Error, InvalidTriage};
+use crate::store::StoreError;
 
 /// An error answered by the API.
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +127,7 @@ impl ApiError {
                         (S::UNPROCESSABLE_ENTITY, 422)
                     }
                 },
+                Error::Store(StoreError::Unavailable(_)) => (S::SERVICE_UNAVAILABLE, 50301),
                 Error::Store(_) | Error::StoredSchemaUnreadable { .. } => {
                     (S::INTERNAL_SERVER_ERROR, 50001)
                 }
@@ -166,6 +168,11 @@ impl ApiError {
     /// The message clients see: the error's text, or a generic one for
     /// server errors (whose details go to the log instead).
     fn public_message(&self, status: StatusCode) -> String {
+        if let ApiError::Service(Error::Store(StoreError::Unavailable(_))) = self {
+            return "the registry's database is unavailable; retry later (a registration that \
+                    was applied meanwhile answers the same id and version again)"
+                .to_string();
+        }
         if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             return match self {
                 ApiError::Service(Error::Busy) => self.to_string(),
@@ -208,7 +215,6 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::StoreError;
 
     fn check(error: ApiError, status: u16, code: u32) {
         let (s, c) = error.classify();
@@ -258,6 +264,25 @@ mod tests {
             42201,
         );
         check(Error::Store(StoreError::Conflict).into(), 500, 50001);
+        check(
+            Error::Store(StoreError::Unavailable(sqlx::Error::PoolTimedOut)).into(),
+            503,
+            50301,
+        );
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_without_detail() {
+        let io = std::io::Error::other("connection to 10.1.2.3:5432 refused for user charter");
+        let error: ApiError = Error::Store(StoreError::Unavailable(sqlx::Error::Io(io))).into();
+        let (status, code) = error.classify();
+        assert_eq!((status.as_u16(), code), (503, 50301));
+        let message = error.public_message(status);
+        assert!(message.contains("unavailable"), "{message}");
+        assert!(
+            !message.contains("10.1.2.3") && !message.contains("charter"),
+            "{message}"
+        );
     }
 
     #[test]

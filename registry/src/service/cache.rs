@@ -2,10 +2,16 @@
 //! when a compatibility check first needs it.
 //!
 //! A schema id names immutable content, so an entry never goes stale; the
-//! only thing that changes is whether some version still holds the id, and
-//! the service evicts an id when it permanently deletes versions. Nothing is
-//! loaded at start-up: entries arrive on first use, and the cache stays under
-//! its capacity by dropping a slice of a shard when it is full.
+//! only thing that changes is whether some version still holds the id (an
+//! entry means "held when cached"). The service evicts an id when it
+//! permanently deletes versions, and so does the store's notification of a
+//! permanent delete in another instance. Every eviction advances an *epoch*:
+//! a caller notes the epoch before it reads the store and caches what it read
+//! only if no eviction happened meanwhile ([`SchemaCache::insert`]), so a
+//! read that raced a delete cannot put the deleted id back.
+//!
+//! Nothing is loaded at start-up: entries arrive on first use, and the cache
+//! stays under its capacity by dropping a slice of a shard when it is full.
 //!
 //! Reads by id are the registry's hottest path, so the map is split into
 //! shards (readers on different ids rarely touch the same lock) and hashed
@@ -14,6 +20,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use bytes::Bytes;
@@ -94,7 +101,13 @@ type Shard = RwLock<HashMap<SchemaId, Arc<CachedSchema>, BuildHasherDefault<IdHa
 pub struct SchemaCache {
     shards: Vec<Shard>,
     shard_capacity: usize,
+    epoch: AtomicU64,
 }
+
+/// How many evictions the cache had seen when a caller started reading the
+/// store (see [`SchemaCache::epoch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Epoch(u64);
 
 impl SchemaCache {
     /// An empty cache holding at most about `capacity` schemas (at least 16
@@ -103,7 +116,14 @@ impl SchemaCache {
         SchemaCache {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             shard_capacity: (capacity / SHARDS).max(16),
+            epoch: AtomicU64::new(0),
         }
+    }
+
+    /// The current epoch: note it before reading the store, pass it to
+    /// [`SchemaCache::insert`].
+    pub fn epoch(&self) -> Epoch {
+        Epoch(self.epoch.load(Ordering::SeqCst))
     }
 
     fn shard(&self, id: SchemaId) -> &Shard {
@@ -115,13 +135,21 @@ impl SchemaCache {
         read(self.shard(id)).get(&id).cloned()
     }
 
-    /// Caches `entry`, keeping an entry already there (which another task may
-    /// have parsed meanwhile). Returns the entry now cached.
-    pub fn insert(&self, entry: CachedSchema) -> Arc<CachedSchema> {
+    /// Caches `entry`, read from the store after `read_at`, keeping an entry
+    /// already there (which another task may have parsed meanwhile). Returns
+    /// the entry now cached; when something was evicted since `read_at`,
+    /// returns `entry` without caching it (it may be what was evicted).
+    pub fn insert(&self, entry: CachedSchema, read_at: Epoch) -> Arc<CachedSchema> {
         let id = entry.record.id;
         let mut entries = write(self.shard(id));
         if let Some(existing) = entries.get(&id) {
             return existing.clone();
+        }
+        // Evictions take a shard's write lock after advancing the epoch, so
+        // holding this shard's lock, an eviction of `id` either shows here
+        // or happens after this insert (and removes it).
+        if self.epoch() != read_at {
+            return Arc::new(entry);
         }
         if entries.len() >= self.shard_capacity {
             // Drop an eighth: cheap, and no bookkeeping on the read path.
@@ -141,7 +169,16 @@ impl SchemaCache {
 
     /// Forgets `id`.
     pub fn evict(&self, id: SchemaId) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
         write(self.shard(id)).remove(&id);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        for shard in &self.shards {
+            write(shard).clear();
+        }
     }
 
     /// How many schemas are cached.
@@ -199,7 +236,7 @@ mod tests {
         let cache = SchemaCache::new(0);
         assert_eq!(cache.capacity(), 16 * SHARDS);
         for id in 0..2000 {
-            cache.insert(CachedSchema::new(record(id)));
+            cache.insert(CachedSchema::new(record(id)), cache.epoch());
             assert!(cache.len() <= cache.capacity());
         }
         assert!(cache.get(SchemaId(1999)).is_some());
@@ -220,11 +257,28 @@ mod tests {
     #[test]
     fn keeps_the_first_entry_for_an_id() {
         let cache = SchemaCache::new(16);
-        let first = cache.insert(CachedSchema::new(record(1)));
-        let second = cache.insert(CachedSchema::new(record(1)));
+        let first = cache.insert(CachedSchema::new(record(1)), cache.epoch());
+        let second = cache.insert(CachedSchema::new(record(1)), cache.epoch());
         assert!(Arc::ptr_eq(&first, &second));
         cache.evict(SchemaId(1));
         assert!(cache.get(SchemaId(1)).is_none());
+    }
+
+    #[test]
+    fn a_read_that_raced_an_eviction_is_not_cached() {
+        let cache = SchemaCache::new(16);
+        let before = cache.epoch();
+        // Another instance deletes id 1 while this one reads it.
+        cache.evict(SchemaId(1));
+        let served = cache.insert(CachedSchema::new(record(1)), before);
+        assert_eq!(served.record.id, SchemaId(1));
+        assert!(cache.get(SchemaId(1)).is_none());
+        // A read begun after the eviction is cached.
+        cache.insert(CachedSchema::new(record(1)), cache.epoch());
+        assert!(cache.get(SchemaId(1)).is_some());
+        cache.insert(CachedSchema::new(record(2)), cache.epoch());
+        cache.clear();
+        assert!(cache.is_empty());
     }
 
     #[tokio::test]

@@ -66,7 +66,7 @@ use crate::model::{
     ConfigRecord, Mode, Reference, SchemaId, Scope, Subject, Version, VersionRecord,
     VersionSelector,
 };
-use crate::store::{History, Store, StoreError};
+use crate::store::{History, Invalidation, Store, StoreError};
 
 /// How often a write is retried when its subject changed underneath it.
 const MAX_ATTEMPTS: usize = 16;
@@ -89,7 +89,7 @@ pub struct SubjectVersion {
 /// The registry: a store, a cache of schemas, and the rules.
 pub struct Registry {
     store: Arc<dyn Store>,
-    cache: SchemaCache,
+    cache: Arc<SchemaCache>,
     locks: Vec<Mutex<()>>,
     hasher: RandomState,
     metrics: Arc<Metrics>,
@@ -105,10 +105,20 @@ impl std::fmt::Debug for Registry {
 
 impl Registry {
     /// A registry over `store`, caching at most `cache_capacity` schemas.
+    /// The cache hears from the store what other processes deleted for good.
     pub fn new(store: Arc<dyn Store>, cache_capacity: usize, metrics: Arc<Metrics>) -> Registry {
+        let cache = Arc::new(SchemaCache::new(cache_capacity));
+        let weak = Arc::downgrade(&cache);
+        store.on_invalidation(Arc::new(move |event| {
+            let Some(cache) = weak.upgrade() else { return };
+            match event {
+                Invalidation::Gone(ids) => ids.into_iter().for_each(|id| cache.evict(id)),
+                Invalidation::All => cache.clear(),
+            }
+        }));
         Registry {
             store,
-            cache: SchemaCache::new(cache_capacity),
+            cache,
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             hasher: RandomState::new(),
             metrics,
@@ -137,11 +147,12 @@ impl Registry {
         if let Some(entry) = self.cache.get(id) {
             return Ok(Some(entry));
         }
+        let read_at = self.cache.epoch();
         Ok(self
             .store
             .schema(id)
             .await?
-            .map(|record| self.cache.insert(CachedSchema::new(record))))
+            .map(|record| self.cache.insert(CachedSchema::new(record), read_at)))
     }
 
     /// The cached entry for an id a version holds (so it must exist).

@@ -250,6 +250,7 @@ impl Registry {
         }
 
         let registered_at_ms = now_ms();
+        let read_at = self.cache.epoch();
         let stored = self
             .store
             .insert_version(NewVersion {
@@ -280,10 +281,10 @@ impl Registry {
         };
         self.metrics.record_registration();
         tracing::info!(subject = %subject, version = version.0, id = id.0, "registered");
-        let schema = self.cache.insert(CachedSchema::with_parsed(
-            candidate.record(id),
-            candidate.schema.clone(),
-        ));
+        let schema = self.cache.insert(
+            CachedSchema::with_parsed(candidate.record(id), candidate.schema.clone()),
+            read_at,
+        );
         Ok(SubjectVersion {
             record: crate::model::VersionRecord {
                 subject: subject.to_string(),

@@ -28,6 +28,7 @@ impl Registry {
         if let Some(entry) = self.cache.get(id) {
             return Ok(entry);
         }
+        let read_at = self.cache.epoch();
         let record = self
             .store
             .schema(id)
@@ -38,7 +39,7 @@ impl Registry {
         if self.store.usages(id).await?.is_empty() {
             return Err(Error::SchemaNotFound { id });
         }
-        Ok(self.cache.insert(CachedSchema::new(record)))
+        Ok(self.cache.insert(CachedSchema::new(record), read_at))
     }
 
     /// The versions holding schema `id` (soft-deleted ones with

@@ -136,6 +136,7 @@ impl Registry {
         include_deleted: bool,
         latest_only: bool,
     ) -> Result<Vec<SubjectVersion>, Error> {
+        let read_at = self.cache.epoch();
         let rows = self.store.versions_with_schemas(prefix).await?;
         let mut out: Vec<SubjectVersion> = Vec::new();
         for (record, schema) in rows {
@@ -151,7 +152,7 @@ impl Registry {
             }
             let schema = match self.cache.get(schema.id) {
                 Some(entry) => entry,
-                None => self.cache.insert(super::CachedSchema::new(schema)),
+                None => self.cache.insert(super::CachedSchema::new(schema), read_at),
             };
             out.push(SubjectVersion { record, schema });
         }

@@ -2,18 +2,28 @@
 //!
 //! Architecture invariant: SQL lives here and nowhere else. The service layer
 //! sees records and a handful of atomic operations; a backend answers them in
-//! transactions of its own. Today there is [`SqliteStore`]; a Postgres store
-//! implements the same trait (with `query_as` + `FromRow`, never `query!`, so
-//! one query text serves both) and the tests that take a `dyn Store` run on it
-//! unchanged.
+//! transactions of its own. There are two backends, chosen by one `match` in
+//! the binary: [`SqliteStore`] (one embedded file, the default) and
+//! [`PostgresStore`] (one database any number of registry instances share).
+//! Both use `query_as` with the `FromRow` types of `rows` (never `query!`,
+//! which would need a database at build time), and `registry/tests/store.rs`
+//! runs every contract test on both.
 //!
 //! Concurrency contract: every subject carries a *generation* that grows with
 //! each change to its versions. Writers pass the generation they read the
 //! history at; the store refuses the write with [`StoreError::Conflict`] when
-//! it moved, and the caller reads again. Nothing else is needed for two
-//! writers (threads or processes) never to append to a history they did not
-//! check.
+//! it moved, and the caller reads again. A version number already taken is a
+//! `Conflict` too. Nothing else is needed for two writers (threads or
+//! processes) never to append to a history they did not check.
+//!
+//! Failure contract: an error that means "the database cannot be reached
+//! right now" (down, restarting, no connection free within the acquire
+//! timeout) is [`StoreError::Unavailable`], which the API answers with 503;
+//! any other database error is [`StoreError::Database`]. Neither reaches a
+//! client with its detail.
 
+mod postgres;
+mod rows;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -23,6 +33,7 @@ use crate::model::{
     ConfigRecord, Mode, Reference, SchemaId, Scope, StoredSchema, Version, VersionRecord,
 };
 
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::SqliteStore;
 
 /// Why the store could not answer.
@@ -46,13 +57,80 @@ pub enum StoreError {
     /// A row the database holds that this version of Charter cannot read.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The database cannot be reached now: it is down or restarting, or no
+    /// connection came free within the acquire timeout. Worth retrying.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
     /// The database failed.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// The schema migrations failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts a database error into what the service can act on: a lost or
+    /// missing connection is [`StoreError::Unavailable`], a PostgreSQL
+    /// serialization failure or deadlock a [`StoreError::Conflict`] (the
+    /// caller reads again), anything else [`StoreError::Database`].
+    fn from(error: sqlx::Error) -> StoreError {
+        use sqlx::Error as E;
+        match &error {
+            E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => {
+                StoreError::Unavailable(error)
+            }
+            E::Database(db) => match db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                Some(pg) => match pg_error_kind(pg.code()) {
+                    PgErrorKind::Unavailable => StoreError::Unavailable(error),
+                    PgErrorKind::Retry => StoreError::Conflict,
+                    PgErrorKind::Other => StoreError::Database(error),
+                },
+                None => StoreError::Database(error),
+            },
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+/// What a PostgreSQL error (by SQLSTATE) tells the caller.
+#[derive(Debug, PartialEq, Eq)]
+enum PgErrorKind {
+    /// The server cannot serve now: try later.
+    Unavailable,
+    /// The transaction lost a race: read again and retry.
+    Retry,
+    /// Anything else.
+    Other,
+}
+
+fn pg_error_kind(sqlstate: &str) -> PgErrorKind {
+    match sqlstate {
+        // Class 08: connection exceptions. 57P01..57P03: the server is
+        // shutting down, crashed, or not accepting connections yet. Class 53:
+        // out of connections, memory or disk. 57014: a statement timeout.
+        // 25006: a read-only transaction, as on a standby during failover.
+        s if s.starts_with("08") || s.starts_with("53") => PgErrorKind::Unavailable,
+        "57P01" | "57P02" | "57P03" | "57014" | "25006" => PgErrorKind::Unavailable,
+        // Serialization failure, deadlock.
+        "40001" | "40P01" => PgErrorKind::Retry,
+        _ => PgErrorKind::Other,
+    }
+}
+
+/// Something other processes changed that a cache of schemas by id must
+/// forget (see [`Store::on_invalidation`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalidation {
+    /// No version holds these schemas any more (a permanent delete).
+    Gone(Vec<SchemaId>),
+    /// Changes may have been missed (the notification channel was down):
+    /// forget everything.
+    All,
+}
+
+/// Where a store delivers [`Invalidation`]s.
+pub type InvalidationSink = std::sync::Arc<dyn Fn(Invalidation) + Send + Sync>;
 
 /// A subject's versions, oldest first, with the generation they were read at.
 #[derive(Debug, Clone, Default)]
@@ -206,4 +284,46 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removes the mode of every subject.
     async fn delete_subject_modes(&self) -> Result<(), StoreError>;
+
+    /// Registers `sink` to hear of schemas that writers in *other*
+    /// processes made unreadable by id, so that a cache can forget them.
+    /// A store that only this process writes delivers nothing.
+    fn on_invalidation(&self, sink: InvalidationSink) {
+        let _ = sink;
+    }
+
+    /// Closes every connection once in-flight work is done (graceful
+    /// shutdown); later calls fail.
+    async fn close(&self);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_errors_sort_by_sqlstate() {
+        for unavailable in ["08006", "08001", "57P01", "57P03", "53300", "25006"] {
+            assert_eq!(pg_error_kind(unavailable), PgErrorKind::Unavailable);
+        }
+        assert_eq!(pg_error_kind("40001"), PgErrorKind::Retry);
+        assert_eq!(pg_error_kind("40P01"), PgErrorKind::Retry);
+        for other in ["23505", "42P01", "22001"] {
+            assert_eq!(pg_error_kind(other), PgErrorKind::Other);
+        }
+    }
+
+    #[test]
+    fn lost_connections_are_unavailable() {
+        let io = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        assert!(matches!(StoreError::from(io), StoreError::Unavailable(_)));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::RowNotFound),
+            StoreError::Database(_)
+        ));
+    }
 }

@@ -7,17 +7,17 @@
 //! `SQLITE_BUSY` between our own writers); reads use a pool of their own and
 //! never wait for writes.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use schemas::{CompatibilityMode, Policy, SchemaType};
+use schemas::{CompatibilityMode, Policy};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
 
+use super::rows::{ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column};
 use super::{History, NewVersion, Referrer, Store, StoreError, SubjectSummary};
 use crate::model::{
     ConfigRecord, Mode, Reference, SchemaId, Scope, StoredSchema, Version, VersionRecord,
@@ -62,33 +62,10 @@ impl SqliteStore {
         Ok(SqliteStore { writer, readers })
     }
 
-    /// Closes every connection, checkpointing the write-ahead log.
-    pub async fn close(&self) {
-        self.readers.close().await;
-        self.writer.close().await;
-    }
-
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         // IMMEDIATE takes the write lock up front, so another process writing
         // the same file makes us wait (busy_timeout) instead of failing late.
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
-    }
-
-    async fn all_references(&self) -> Result<HashMap<i64, Vec<Reference>>, StoreError> {
-        let rows: Vec<(i64, String, String, i32)> = sqlx::query_as(
-            "SELECT schema_id, name, subject, version FROM schema_references ORDER BY schema_id, position",
-        )
-        .fetch_all(&self.readers)
-        .await?;
-        let mut map: HashMap<i64, Vec<Reference>> = HashMap::new();
-        for (id, name, subject, version) in rows {
-            map.entry(id).or_default().push(Reference {
-                name,
-                subject,
-                version: Version(version),
-            });
-        }
-        Ok(map)
     }
 
     /// Opens a write transaction that advances the subject's generation
@@ -240,14 +217,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.readers)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(name, live, total)| SubjectSummary {
-                name,
-                live: live as u32,
-                total: total as u32,
-            })
-            .collect())
+        Ok(super::rows::summaries(rows))
     }
 
     async fn history(&self, subject: &str) -> Result<History, StoreError> {
@@ -285,22 +255,12 @@ impl Store for SqliteStore {
         .bind(prefix)
         .fetch_all(&self.readers)
         .await?;
-        let references = self.all_references().await?;
-        rows.into_iter()
-            .map(|row| {
-                let refs = references
-                    .get(&row.version.schema_id)
-                    .cloned()
-                    .unwrap_or_default();
-                let schema = SchemaRow {
-                    id: row.version.schema_id,
-                    schema_type: row.schema_type,
-                    schema: row.schema,
-                }
-                .into_schema(refs)?;
-                Ok((row.version.into_record(), schema))
-            })
-            .collect()
+        let references: Vec<(i64, String, String, i32)> = sqlx::query_as(
+            "SELECT schema_id, name, subject, version FROM schema_references ORDER BY schema_id, position",
+        )
+        .fetch_all(&self.readers)
+        .await?;
+        super::rows::joined(rows, references)
     }
 
     async fn referrers(
@@ -511,97 +471,10 @@ impl Store for SqliteStore {
             .await?;
         Ok(())
     }
-}
 
-fn parse_column<T: FromStr>(column: &str, value: &str) -> Result<T, StoreError> {
-    value
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("{column} holds `{value}`")))
-}
-
-#[derive(sqlx::FromRow)]
-struct SchemaRow {
-    id: i64,
-    schema_type: String,
-    schema: String,
-}
-
-impl SchemaRow {
-    fn into_schema(self, references: Vec<Reference>) -> Result<StoredSchema, StoreError> {
-        Ok(StoredSchema {
-            id: SchemaId(self.id),
-            schema_type: parse_column::<SchemaType>("schemas.schema_type", &self.schema_type)?,
-            text: self.schema,
-            references,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ReferenceRow {
-    name: String,
-    subject: String,
-    version: i32,
-}
-
-impl ReferenceRow {
-    fn into_reference(self) -> Reference {
-        Reference {
-            name: self.name,
-            subject: self.subject,
-            version: Version(self.version),
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct VersionRow {
-    subject: String,
-    version: i32,
-    schema_id: i64,
-    deleted: bool,
-    registered_at: i64,
-}
-
-impl VersionRow {
-    fn into_record(self) -> VersionRecord {
-        VersionRecord {
-            subject: self.subject,
-            version: Version(self.version),
-            schema_id: SchemaId(self.schema_id),
-            deleted: self.deleted,
-            registered_at_ms: self.registered_at,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct JoinedRow {
-    #[sqlx(flatten)]
-    version: VersionRow,
-    schema_type: String,
-    schema: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct ConfigRow {
-    compatibility: Option<String>,
-    policy: Option<String>,
-    normalize: Option<bool>,
-}
-
-impl ConfigRow {
-    fn into_record(self) -> Result<ConfigRecord, StoreError> {
-        Ok(ConfigRecord {
-            compatibility: self
-                .compatibility
-                .map(|c| parse_column("configs.compatibility", &c))
-                .transpose()?,
-            policy: self
-                .policy
-                .map(|p| parse_column("configs.policy", &p))
-                .transpose()?,
-            normalize: self.normalize,
-        })
+    /// Closes every connection, checkpointing the write-ahead log.
+    async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
     }
 }

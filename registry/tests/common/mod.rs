@@ -2,6 +2,8 @@
 //! temporary directory, and a small JSON client for it.
 #![allow(dead_code)] // each test file uses part of this
 
+pub mod postgres;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -63,16 +65,31 @@ impl Server {
         server
     }
 
+    /// Starts a registry on the database at `database` (a URL), with its
+    /// logs in a new temporary directory.
+    pub fn start_at(database: &str, extra: &[&str]) -> Server {
+        let dir = temp_dir();
+        let mut server = Server::start_on(database, dir.path(), extra);
+        server._owned = Some(dir);
+        server
+    }
+
     /// Starts a registry on the database in `dir` (created if missing).
     pub fn start_in(dir: &Path, extra: &[&str]) -> Server {
         let database = format!("sqlite://{}", dir.join("charter.db").display());
+        Server::start_on(&database, dir, extra)
+    }
+
+    /// Starts a registry on the database at `database` (a URL), keeping its
+    /// logs in `dir`.
+    pub fn start_on(database: &str, dir: &Path, extra: &[&str]) -> Server {
         let stderr = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(dir.join("stderr.log"))
             .expect("stderr log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_charter-registry"))
-            .args(["--listen", "127.0.0.1:0", "--database-url", &database])
+            .args(["--listen", "127.0.0.1:0", "--database-url", database])
             .args(extra)
             .env("CHARTER_LOG_LEVEL", "info")
             .stdout(Stdio::piped())

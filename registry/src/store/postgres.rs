@@ -1,0 +1,643 @@
+//! The shared store: one PostgreSQL database that any number of registry
+//! instances use at once, none of them special.
+//!
+//! What keeps several instances correct, each guarded in the database rather
+//! than in a process:
+//! - *Per-subject order.* A write advances the subject's generation with
+//!   `UPDATE subjects ... WHERE generation = <read>`; the UPDATE takes the
+//!   row lock, so a concurrent writer of the same subject in another
+//!   instance waits for the first to commit, then matches no row and gets
+//!   [`StoreError::Conflict`] (the service reads the history again and
+//!   re-checks). The `(subject, version)` primary key refuses a second
+//!   version with one number even so.
+//! - *One content, one id.* `content_key` is unique and schemas are inserted
+//!   with `ON CONFLICT DO NOTHING`: of two instances storing the same schema
+//!   at once, the second waits for the first's commit and then reads its id.
+//! - *Ids never reused.* They come from an identity sequence, which never
+//!   goes back; schema rows are never deleted. An explicit (IMPORT) id moves
+//!   the sequence past itself, so allocation continues above it.
+//! - *Acknowledged means durable.* A write answers after `COMMIT` returns,
+//!   which with PostgreSQL's default `synchronous_commit = on` is after the
+//!   WAL is flushed.
+//! - *Caches stay true.* A permanent delete sends `NOTIFY charter_schemas_gone`
+//!   in its transaction; every instance's listener hears it after the commit
+//!   and evicts those ids ([`Store::on_invalidation`]). When the listening
+//!   connection is lost, notifications may have been missed, so once it is
+//!   listening again the whole cache is dropped.
+//!
+//! Connections come from one pool per instance (`max_connections`), each
+//! wait for a connection bounded by `acquire_timeout`, each statement by
+//! `statement_timeout` (set on the session), so a request that needs an
+//! unreachable database fails with [`StoreError::Unavailable`] in bounded
+//! time instead of hanging. Connections are tested before use, so after the
+//! server restarts the pool replaces dead ones by itself.
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use schemas::{CompatibilityMode, Policy};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+use tokio::sync::watch;
+
+use super::rows::{ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column};
+use super::{
+    History, Invalidation, InvalidationSink, NewSchema, NewVersion, Referrer, Store, StoreError,
+    SubjectSummary,
+};
+use crate::model::{ConfigRecord, Mode, SchemaId, Scope, StoredSchema, Version, VersionRecord};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The channel permanent deletes notify on; the payload is the ids no
+/// version holds any more, comma-separated.
+const GONE_CHANNEL: &str = "charter_schemas_gone";
+
+/// How long the listener waits before connecting again after a failure.
+const LISTENER_RETRY: Duration = Duration::from_millis(500);
+
+/// How the connection pool behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// The most connections this instance opens (one more is kept for the
+    /// cache-invalidation listener).
+    pub max_connections: u32,
+    /// The longest a request waits for a connection before it fails with
+    /// [`StoreError::Unavailable`].
+    pub acquire_timeout: Duration,
+    /// The longest one statement may run (including waiting for a row
+    /// lock) before the server cancels it.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        PostgresOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A [`Store`] on a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    listener: Arc<ListenerHandle>,
+}
+
+/// The background task that turns notifications into invalidations.
+struct ListenerHandle {
+    sinks: Arc<Mutex<Vec<InvalidationSink>>>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for ListenerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListenerHandle").finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://USER[:PASS]@HOST[:PORT]/DB`,
+    /// with libpq's query parameters such as `sslmode`) and brings its schema
+    /// up to date. Several instances may start at once: the migrator holds a
+    /// PostgreSQL advisory lock while it works, so one migrates and the
+    /// others wait, then find nothing to do.
+    pub async fn open(url: &str, options: PostgresOptions) -> Result<PostgresStore, StoreError> {
+        let statement_timeout = options.statement_timeout.as_millis().to_string();
+        let connect = PgConnectOptions::from_str(url)?
+            .application_name("charter-registry")
+            .options([("statement_timeout", statement_timeout.as_str())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(true)
+            .connect_with(connect.clone())
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let listen_pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_lazy_with(connect);
+        let sinks: Arc<Mutex<Vec<InvalidationSink>>> = Arc::default();
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(listen(listen_pool, sinks.clone(), stopped));
+        Ok(PostgresStore {
+            pool,
+            listener: Arc::new(ListenerHandle {
+                sinks,
+                stop,
+                task: Mutex::new(Some(task)),
+            }),
+        })
+    }
+
+    /// The schema `id` with its references, if it meets `condition` (SQL
+    /// over `schemas` with the id bound as `$1`).
+    async fn schema_where(
+        &self,
+        condition: &str,
+        id: SchemaId,
+    ) -> Result<Option<StoredSchema>, StoreError> {
+        let sql = format!("SELECT id, schema_type, schema FROM schemas WHERE {condition}");
+        let mut conn = self.pool.acquire().await?;
+        let row: Option<SchemaRow> = sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let references: Vec<ReferenceRow> = sqlx::query_as(
+            "SELECT name, subject, version FROM schema_references WHERE schema_id = $1 ORDER BY position",
+        )
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        row.into_schema(
+            references
+                .into_iter()
+                .map(ReferenceRow::into_reference)
+                .collect(),
+        )
+        .map(Some)
+    }
+}
+
+/// Takes the subject's generation from `expected` to `expected + 1`, creating
+/// the subject row on its first write; `Conflict` when it moved meanwhile.
+/// The UPDATE holds the subject's row lock until the transaction ends, which
+/// is what orders writers of one subject across instances.
+async fn advance_generation(
+    tx: &mut Transaction<'static, Postgres>,
+    subject: &str,
+    expected: i64,
+) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE subjects SET generation = generation + 1 WHERE name = $1 AND generation = $2",
+    )
+    .bind(subject)
+    .bind(expected)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if updated == 1 {
+        return Ok(());
+    }
+    if expected != 0 {
+        return Err(StoreError::Conflict);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO subjects (name, generation) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(subject)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// Stores a schema's content unless it already has an id, and returns its
+/// id. Safe against other instances storing the same content or taking the
+/// same explicit id at the same moment.
+async fn store_schema(
+    tx: &mut Transaction<'static, Postgres>,
+    schema: &NewSchema,
+) -> Result<i64, StoreError> {
+    loop {
+        let inserted: Option<i64> = match schema.id {
+            Some(wanted) => sqlx::query_scalar(
+                "INSERT INTO schemas (id, content_key, schema_type, schema) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(wanted.0),
+            None => sqlx::query_scalar(
+                "INSERT INTO schemas (content_key, schema_type, schema) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING RETURNING id",
+            ),
+        }
+        .bind(&schema.content_key)
+        .bind(schema.schema_type.as_str())
+        .bind(&schema.text)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(id) = inserted {
+            if schema.id.is_some() {
+                // Move the sequence past an imported id, so allocation
+                // continues above it. Imports are rare: serialize them, so
+                // that two never move the sequence back and forth.
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext('charter_explicit_ids'))")
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(
+                    "SELECT setval(pg_get_serial_sequence('schemas', 'id'), $1) \
+                     WHERE $1 > (SELECT last_value FROM schemas_id_seq)",
+                )
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            for (position, reference) in schema.references.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO schema_references (schema_id, position, name, subject, version) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(position as i32)
+                .bind(&reference.name)
+                .bind(&reference.subject)
+                .bind(reference.version.0)
+                .execute(&mut **tx)
+                .await?;
+            }
+            return Ok(id);
+        }
+        // A conflict: the content is stored already (perhaps by another
+        // instance a moment ago), or the id is taken.
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
+                .bind(&schema.content_key)
+                .fetch_optional(&mut **tx)
+                .await?;
+        match (existing, schema.id) {
+            (Some(found), Some(wanted)) if found != wanted.0 => {
+                return Err(StoreError::ContentTaken {
+                    existing: SchemaId(found),
+                });
+            }
+            (Some(found), _) => return Ok(found),
+            (None, Some(wanted)) => return Err(StoreError::IdTaken { id: wanted }),
+            // The sequence handed out an id an import took just before
+            // moving it: the next one is free (or taken as well).
+            (None, None) => continue,
+        }
+    }
+}
+
+/// Version numbers as PostgreSQL takes them for `= ANY($n)`.
+fn numbers(versions: &[Version]) -> Vec<i32> {
+    versions.iter().map(|v| v.0).collect()
+}
+
+/// Hears permanent deletes of other instances until `stopped` turns true,
+/// connecting again whenever the connection is lost.
+async fn listen(
+    pool: PgPool,
+    sinks: Arc<Mutex<Vec<InvalidationSink>>>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let deliver = |event: Invalidation| {
+        let sinks = sinks.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        for sink in sinks {
+            sink(event.clone());
+        }
+    };
+    loop {
+        let session = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.eager_reconnect(false);
+            listener.listen(GONE_CHANNEL).await?;
+            // Listening from here on; whatever was deleted before may have
+            // been missed.
+            deliver(Invalidation::All);
+            while let Some(notification) = listener.try_recv().await? {
+                let ids = notification
+                    .payload()
+                    .split(',')
+                    .filter_map(|id| id.parse().ok().map(SchemaId))
+                    .collect();
+                deliver(Invalidation::Gone(ids));
+            }
+            Ok::<(), sqlx::Error>(())
+        };
+        tokio::select! {
+            ended = session => match ended {
+                Ok(()) => tracing::warn!("lost the cache-invalidation connection; reconnecting"),
+                Err(error) => tracing::warn!(%error, "cache-invalidation listener failed; retrying"),
+            },
+            _ = stopped.changed() => return,
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(LISTENER_RETRY) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
+        self.schema_where("id = $1", id).await
+    }
+
+    async fn held_schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
+        self.schema_where(
+            "id = $1 AND EXISTS (SELECT 1 FROM versions WHERE schema_id = $1)",
+            id,
+        )
+        .await
+    }
+
+    async fn schema_id_by_content(
+        &self,
+        content_key: &str,
+    ) -> Result<Option<SchemaId>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
+            .bind(content_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(id.map(SchemaId))
+    }
+
+    async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id.map(SchemaId))
+    }
+
+    async fn count_schemas_in_use(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT schema_id) FROM versions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn usages(&self, id: SchemaId) -> Result<Vec<VersionRecord>, StoreError> {
+        let rows: Vec<VersionRow> = sqlx::query_as(
+            "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
+             WHERE schema_id = $1 ORDER BY subject, version",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(VersionRow::into_record).collect())
+    }
+
+    async fn subjects(&self) -> Result<Vec<SubjectSummary>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT subject, COUNT(*) FILTER (WHERE NOT deleted), COUNT(*) FROM versions \
+             GROUP BY subject ORDER BY subject",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(super::rows::summaries(rows))
+    }
+
+    async fn history(&self, subject: &str) -> Result<History, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        // The generation first: versions read after it are at least as new,
+        // so a write that raced in between makes the later insert conflict.
+        let generation: Option<i64> =
+            sqlx::query_scalar("SELECT generation FROM subjects WHERE name = $1")
+                .bind(subject)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let rows: Vec<VersionRow> = sqlx::query_as(
+            "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
+             WHERE subject = $1 ORDER BY version",
+        )
+        .bind(subject)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(History {
+            generation: generation.unwrap_or(0),
+            versions: rows.into_iter().map(VersionRow::into_record).collect(),
+        })
+    }
+
+    async fn versions_with_schemas(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(VersionRecord, StoredSchema)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<JoinedRow> = sqlx::query_as(
+            "SELECT v.subject, v.version, v.schema_id, v.deleted, v.registered_at, \
+                    s.schema_type, s.schema \
+             FROM versions v JOIN schemas s ON s.id = v.schema_id \
+             WHERE left(v.subject, length($1)) = $1 \
+             ORDER BY v.subject, v.version",
+        )
+        .bind(prefix)
+        .fetch_all(&mut *conn)
+        .await?;
+        let references: Vec<(i64, String, String, i32)> = sqlx::query_as(
+            "SELECT schema_id, name, subject, version FROM schema_references ORDER BY schema_id, position",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        super::rows::joined(rows, references)
+    }
+
+    async fn referrers(
+        &self,
+        subject: &str,
+        version: Version,
+    ) -> Result<Vec<Referrer>, StoreError> {
+        let rows: Vec<(i64, bool)> = sqlx::query_as(
+            "SELECT r.schema_id, bool_or(NOT v.deleted) FROM schema_references r \
+             JOIN versions v ON v.schema_id = r.schema_id \
+             WHERE r.subject = $1 AND r.version = $2 \
+             GROUP BY r.schema_id ORDER BY r.schema_id",
+        )
+        .bind(subject)
+        .bind(version.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, live)| Referrer {
+                id: SchemaId(id),
+                live,
+            })
+            .collect())
+    }
+
+    async fn insert_version(&self, new: NewVersion) -> Result<SchemaId, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
+        let id = store_schema(&mut tx, &new.schema).await?;
+        let inserted: Option<i32> = sqlx::query_scalar(
+            "INSERT INTO versions (subject, version, schema_id, deleted, registered_at) \
+             VALUES ($1, $2, $3, FALSE, $4) ON CONFLICT DO NOTHING RETURNING version",
+        )
+        .bind(&new.subject)
+        .bind(new.version.0)
+        .bind(id)
+        .bind(new.registered_at_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_none() {
+            return Err(StoreError::Conflict);
+        }
+        tx.commit().await?;
+        Ok(SchemaId(id))
+    }
+
+    async fn soft_delete(
+        &self,
+        subject: &str,
+        versions: &[Version],
+        expected_generation: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        advance_generation(&mut tx, subject, expected_generation).await?;
+        sqlx::query("UPDATE versions SET deleted = TRUE WHERE subject = $1 AND version = ANY($2)")
+            .bind(subject)
+            .bind(numbers(versions))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hard_delete(
+        &self,
+        subject: &str,
+        versions: &[Version],
+        expected_generation: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        advance_generation(&mut tx, subject, expected_generation).await?;
+        let held: Vec<i64> = sqlx::query_scalar(
+            "DELETE FROM versions WHERE subject = $1 AND version = ANY($2) RETURNING schema_id",
+        )
+        .bind(subject)
+        .bind(numbers(versions))
+        .fetch_all(&mut *tx)
+        .await?;
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versions WHERE subject = $1")
+            .bind(subject)
+            .fetch_one(&mut *tx)
+            .await?;
+        if left == 0 {
+            for sql in [
+                "DELETE FROM configs WHERE scope = $1",
+                "DELETE FROM modes WHERE scope = $1",
+            ] {
+                sqlx::query(sql).bind(subject).execute(&mut *tx).await?;
+            }
+        }
+        // Tell every instance which ids no version holds any more; the
+        // notification is delivered when (and only if) this commits.
+        sqlx::query(
+            "SELECT pg_notify($1, string_agg(DISTINCT g.id::text, ',')) FROM unnest($2::bigint[]) AS g (id) \
+             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.schema_id = g.id) \
+             HAVING COUNT(*) > 0",
+        )
+        .bind(GONE_CHANNEL)
+        .bind(held)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError> {
+        let row: Option<ConfigRow> =
+            sqlx::query_as("SELECT compatibility, policy, normalize FROM configs WHERE scope = $1")
+                .bind(scope.key())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(ConfigRow::into_record).transpose()
+    }
+
+    async fn set_config(&self, scope: &Scope, config: ConfigRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO configs (scope, compatibility, policy, normalize) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (scope) DO UPDATE SET compatibility = excluded.compatibility, \
+             policy = excluded.policy, normalize = excluded.normalize",
+        )
+        .bind(scope.key())
+        .bind(config.compatibility.map(CompatibilityMode::as_str))
+        .bind(config.policy.map(Policy::as_str))
+        .bind(config.normalize)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError> {
+        let row: Option<ConfigRow> = sqlx::query_as(
+            "DELETE FROM configs WHERE scope = $1 RETURNING compatibility, policy, normalize",
+        )
+        .bind(scope.key())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ConfigRow::into_record).transpose()
+    }
+
+    async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
+        let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE scope = $1")
+            .bind(scope.key())
+            .fetch_optional(&self.pool)
+            .await?;
+        mode.map(|m| parse_column::<Mode>("modes.mode", &m))
+            .transpose()
+    }
+
+    async fn set_mode(&self, scope: &Scope, mode: Mode) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
+             ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
+        )
+        .bind(scope.key())
+        .bind(mode.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
+        let mode: Option<String> =
+            sqlx::query_scalar("DELETE FROM modes WHERE scope = $1 RETURNING mode")
+                .bind(scope.key())
+                .fetch_optional(&self.pool)
+                .await?;
+        mode.map(|m| parse_column::<Mode>("modes.mode", &m))
+            .transpose()
+    }
+
+    async fn delete_subject_modes(&self) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM modes WHERE scope <> $1")
+            .bind(Scope::Global.key())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    fn on_invalidation(&self, sink: InvalidationSink) {
+        self.listener
+            .sinks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(sink);
+    }
+
+    async fn close(&self) {
+        let _ = self.listener.stop.send(true);
+        let task = self
+            .listener
+            .task
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+        self.pool.close().await;
+    }
+}
