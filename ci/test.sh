@@ -21,6 +21,21 @@ export CHARTER_PY
 step "lints (clippy, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "PostgreSQL for the registry tests (a throwaway cluster in target/postgres/ci)"
+# Removed at the end however the tests end, with any cluster a test started
+# of its own (target/postgres/own/) and did not get to remove.
+stop_postgres() {
+  local dir
+  for dir in target/postgres/ci target/postgres/own/*/; do
+    if [ -d "$dir" ]; then ci/postgres.sh destroy "$dir" || true; fi
+  done
+}
+trap stop_postgres EXIT
+stop_postgres
+CHARTER_TEST_POSTGRES_URL="$(ci/postgres.sh start target/postgres/ci | tail -n 1)"
+export CHARTER_TEST_POSTGRES_URL
+echo "PostgreSQL at ${CHARTER_TEST_POSTGRES_URL/:charter@/:***@}"
+
 step "tests (unit, conformance with ../shared, end to end through the binaries)"
 cargo test --workspace --all-targets --no-fail-fast
 

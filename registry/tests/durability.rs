@@ -3,26 +3,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::storm::{Storm, assert_all_stored};
 use common::{Server, closed, temp_dir};
-use serde_json::{Value, json};
-use tokio::sync::Mutex;
-
-/// One acknowledged registration.
-#[derive(Debug, Clone)]
-struct Ack {
-    subject: String,
-    version: i64,
-    id: i64,
-    schema: Value,
-}
-
-/// A schema no other worker or step registers.
-fn unique_schema(worker: usize, step: usize) -> Value {
-    closed(json!({ format!("w{worker}_s{step}"): {"type": "string"} }))
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn sigkill_mid_stream_loses_no_acknowledged_registration() {
@@ -36,90 +21,25 @@ async fn sigkill_mid_stream_loses_no_acknowledged_registration() {
             .status,
         200
     );
-    let server = Arc::new(server);
-    let acks: Arc<Mutex<Vec<Ack>>> = Arc::default();
-
-    let mut workers = Vec::new();
-    for worker in 0..4 {
-        let server = server.clone();
-        let acks = acks.clone();
-        workers.push(tokio::spawn(async move {
-            let subject = format!("stream-{}", worker % 2);
-            for step in 0..10_000 {
-                let schema = unique_schema(worker, step);
-                let body = json!({"schemaType": "JSON", "schema": schema.to_string()});
-                let url = format!("{}/subjects/{subject}/versions", server.base);
-                // A raw client: requests in flight when the process dies fail.
-                let Ok(response) = reqwest::Client::new().post(url).json(&body).send().await else {
-                    return;
-                };
-                let Ok(answer) = response.json::<Value>().await else {
-                    return;
-                };
-                acks.lock().await.push(Ack {
-                    subject: subject.clone(),
-                    version: answer["version"].as_i64().expect("version"),
-                    id: answer["id"].as_i64().expect("id"),
-                    schema,
-                });
-            }
-        }));
-    }
+    let subjects: Vec<String> = (0..2).map(|i| format!("stream-{i}")).collect();
+    let storm = Storm::start(
+        (0..4)
+            .map(|w| (server.base.clone(), subjects[w % 2].clone()))
+            .collect(),
+    );
     // Let the stream run, then kill the process without warning.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-    while acks.lock().await.len() < 150 {
-        assert!(
-            tokio::time::Instant::now() < deadline && !workers.iter().all(|w| w.is_finished()),
-            "the stream stopped before 150 acknowledgements:\n{}",
-            server.stderr()
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    storm
+        .wait_for_acks(150, Duration::from_secs(120), "before the kill")
+        .await;
     server.signal("KILL");
-    for w in workers {
-        let _ = w.await;
-    }
+    let (acks, _) = storm.finish().await;
     drop(server);
-    let acks = acks.lock().await.clone();
     assert!(acks.len() >= 150);
 
+    // Every acknowledged registration is there, and nothing half-written:
+    // versions are 1..=n without holes, and every one resolves.
     let restarted = Server::start_in(dir.path(), &[]);
-    for ack in &acks {
-        let got = restarted
-            .get(&format!(
-                "/subjects/{}/versions/{}",
-                ack.subject, ack.version
-            ))
-            .await;
-        assert_eq!(
-            got.status, 200,
-            "acknowledged {ack:?} is missing: {}",
-            got.text
-        );
-        assert_eq!(got.body["id"], ack.id, "{ack:?}");
-        let stored: Value = serde_json::from_str(got.body["schema"].as_str().unwrap()).unwrap();
-        assert_eq!(stored, ack.schema, "{ack:?}");
-    }
-    // Nothing half-written: versions are 1..=n without holes, and every one
-    // of them resolves with its schema.
-    for subject in ["stream-0", "stream-1"] {
-        let versions = restarted
-            .get(&format!("/subjects/{subject}/versions"))
-            .await;
-        let versions: Vec<i64> = serde_json::from_value(versions.body).unwrap();
-        assert_eq!(versions, (1..=versions.len() as i64).collect::<Vec<_>>());
-        for v in versions {
-            let got = restarted
-                .get(&format!("/subjects/{subject}/versions/{v}"))
-                .await;
-            assert_eq!(got.status, 200, "{}", got.text);
-            let id = got.body["id"].as_i64().unwrap();
-            assert_eq!(
-                restarted.get(&format!("/schemas/ids/{id}")).await.status,
-                200
-            );
-        }
-    }
+    assert_all_stored(&restarted, &acks, &subjects).await;
 }
 
 #[tokio::test]

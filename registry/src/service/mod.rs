@@ -8,6 +8,10 @@
 //!   guarded in the store by the subject's generation, so a version is only
 //!   ever appended to the history it was checked against, even with several
 //!   processes on one database.
+//! - Nothing that decides a verdict is cached: a subject's history, configs
+//!   and modes are read from the store on every decision, so a change made
+//!   through another instance governs the next request here. Only schemas by
+//!   id are cached (immutable content; see `cache`).
 
 /// Evaluates an attempt (an expression giving a future of `Result<_, Error>`)
 /// until it does not hit a concurrent change of its subject, at most
@@ -69,7 +73,12 @@ use crate::model::{
 use crate::store::{History, Invalidation, Store, StoreError};
 
 /// How often a write is retried when its subject changed underneath it.
-const MAX_ATTEMPTS: usize = 16;
+/// Within one process writers of a subject take turns (striped locks), so
+/// only writers in other processes (instances on one PostgreSQL database)
+/// make an attempt fail; each failure means one of them committed, and a
+/// writer competing with one other instance loses all 64 attempts with
+/// probability 2^-64.
+const MAX_ATTEMPTS: usize = 64;
 
 /// How many lock stripes serialize writes per subject.
 const LOCK_STRIPES: usize = 256;

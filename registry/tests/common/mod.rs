@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses part of this
 
 pub mod postgres;
+pub mod storm;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

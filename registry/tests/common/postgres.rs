@@ -136,7 +136,7 @@ impl Drop for TestDatabase {
     }
 }
 
-/// A PostgreSQL cluster of one test's own (under `target/postgres/`), which
+/// A PostgreSQL cluster of one test's own (under `target/postgres/own/`), which
 /// the test may stop and start; removed when dropped.
 pub struct OwnCluster {
     dir: PathBuf,
@@ -174,7 +174,7 @@ impl OwnCluster {
     pub fn start(test: &str) -> Option<OwnCluster> {
         server_url(test)?;
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/postgres")
+            .join("../target/postgres/own")
             .join(format!("{test}-{}", std::process::id()));
         let url = run_script("start", &dir);
         Some(OwnCluster { dir, url })
