@@ -417,3 +417,71 @@ async fn sigkill_of_one_instance_mid_storm_loses_nothing_acknowledged() {
     let restarted = Server::start_at(&pair.db.url, &[]);
     assert_all_stored(&restarted, &acks, &subjects).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_permanent_delete_racing_a_registration_is_one_or_the_other() {
+    let Some(pair) = Pair::start("delete_racing_register").await else {
+        return;
+    };
+    // Each round: a subject whose three versions are soft-deleted; then at
+    // once, A registers a new schema and B deletes the subject for good.
+    // Either the delete came first (the registration is version 1) or the
+    // registration did (the delete is refused: a live version appeared).
+    // A lone version 4 would mean a version appended to a history that was
+    // deleted under it.
+    let none = json!({"compatibility": "NONE"});
+    assert_eq!(pair.a.put("/config", &none).await.status, 200);
+    let mut orders = BTreeMap::new();
+    for round in 0..20 {
+        let subject = format!("churn-{round}");
+        for v in 0..3 {
+            let schema = closed(json!({ format!("r{round}_v{v}"): {"type": "string"} }));
+            assert_eq!(pair.a.register(&subject, &schema).await.status, 200);
+        }
+        assert_eq!(
+            pair.a.delete(&format!("/subjects/{subject}")).await.status,
+            200
+        );
+        let barrier = Arc::new(Barrier::new(2));
+        let register = {
+            let (server, barrier, subject) = (pair.a.clone(), barrier.clone(), subject.clone());
+            let schema = closed(json!({ format!("r{round}_new"): {"type": "string"} }));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                server.register(&subject, &schema).await
+            })
+        };
+        let delete = {
+            let (server, barrier, subject) = (pair.b.clone(), barrier.clone(), subject.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                server
+                    .delete(&format!("/subjects/{subject}?permanent=true"))
+                    .await
+            })
+        };
+        let (registered, deleted) = (register.await.unwrap(), delete.await.unwrap());
+        assert_eq!(registered.status, 200, "{}", registered.text);
+        let versions = pair
+            .a
+            .get(&format!("/subjects/{subject}/versions?deleted=true"))
+            .await;
+        let order = match (deleted.status, registered.body["version"].as_i64()) {
+            (200, Some(1)) => {
+                assert_eq!(versions.body, json!([1]), "{subject}");
+                "delete first"
+            }
+            (404, Some(4)) => {
+                assert_eq!(deleted.code(), 40405, "{}", deleted.text);
+                assert_eq!(versions.body, json!([1, 2, 3, 4]), "{subject}");
+                "registration first"
+            }
+            other => panic!(
+                "{subject}: delete {} {}, registration {}: versions now {}",
+                other.0, deleted.text, registered.text, versions.text
+            ),
+        };
+        *orders.entry(order).or_insert(0) += 1;
+    }
+    assert_eq!(orders.values().sum::<i32>(), 20, "{orders:?}");
+}
