@@ -41,3 +41,7 @@ cargo test --workspace --all-targets --no-fail-fast
 
 step "doctests (the examples in the API docs)"
 cargo test --workspace --doc
+
+step "the registry's HTTP suites once more, each test on a fresh PostgreSQL database"
+CHARTER_TEST_STORE=postgres cargo test -p registry --no-fail-fast \
+  --test api --test concurrency --test triage --test interop

@@ -213,6 +213,16 @@ async fn store_schema(
     schema: &NewSchema,
 ) -> Result<i64, StoreError> {
     loop {
+        // Look first: inserting content that exists would still draw (and
+        // waste) a number from the sequence.
+        if let Some(found) = content_id(tx, &schema.content_key).await? {
+            return match schema.id {
+                Some(wanted) if wanted.0 != found => Err(StoreError::ContentTaken {
+                    existing: SchemaId(found),
+                }),
+                _ => Ok(found),
+            };
+        }
         let inserted: Option<i64> = match schema.id {
             Some(wanted) => sqlx::query_scalar(
                 "INSERT INTO schemas (id, content_key, schema_type, schema) VALUES ($1, $2, $3, $4) \
@@ -260,26 +270,29 @@ async fn store_schema(
             }
             return Ok(id);
         }
-        // A conflict: the content is stored already (perhaps by another
-        // instance a moment ago), or the id is taken.
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
-                .bind(&schema.content_key)
-                .fetch_optional(&mut **tx)
-                .await?;
-        match (existing, schema.id) {
-            (Some(found), Some(wanted)) if found != wanted.0 => {
-                return Err(StoreError::ContentTaken {
-                    existing: SchemaId(found),
-                });
+        // A conflict. Either another instance stored this content a moment
+        // ago (the next round reads its id), or the id is taken: an explicit
+        // one by other content, or one the sequence handed out just before
+        // an import moved it (the next round draws another).
+        if let Some(wanted) = schema.id {
+            if content_id(tx, &schema.content_key).await?.is_none() {
+                return Err(StoreError::IdTaken { id: wanted });
             }
-            (Some(found), _) => return Ok(found),
-            (None, Some(wanted)) => return Err(StoreError::IdTaken { id: wanted }),
-            // The sequence handed out an id an import took just before
-            // moving it: the next one is free (or taken as well).
-            (None, None) => continue,
         }
     }
+}
+
+/// The id of the schema with this content key.
+async fn content_id(
+    tx: &mut Transaction<'static, Postgres>,
+    content_key: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
+            .bind(content_key)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// Version numbers as PostgreSQL takes them for `= ANY($n)`.

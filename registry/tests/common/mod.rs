@@ -22,6 +22,9 @@ pub struct Server {
     client: reqwest::Client,
     /// The temporary directory, when this server owns it (removed on drop).
     _owned: Option<tempfile::TempDir>,
+    /// The PostgreSQL database, when this server owns one (dropped after the
+    /// process is killed).
+    _database: Option<postgres::TestDatabase>,
     /// Copies what the process writes to stdout after its first line into
     /// `stdout.log`; ends when the process does.
     stdout_copy: Option<std::thread::JoinHandle<()>>,
@@ -58,10 +61,18 @@ impl Server {
         Server::start_with(&[])
     }
 
-    /// Like [`Server::start`], with extra flags.
+    /// Like [`Server::start`], with extra flags. The database is an SQLite
+    /// file, or a fresh PostgreSQL database with `CHARTER_TEST_STORE=postgres`.
     pub fn start_with(extra: &[&str]) -> Server {
         let dir = temp_dir();
-        let mut server = Server::start_in(dir.path(), extra);
+        let mut server = match postgres::database_under_test() {
+            Some(database) => {
+                let mut server = Server::start_on(&database.url, dir.path(), extra);
+                server._database = Some(database);
+                server
+            }
+            None => Server::start_in(dir.path(), extra),
+        };
         server._owned = Some(dir);
         server
     }
@@ -118,6 +129,7 @@ impl Server {
                 .build()
                 .expect("client"),
             _owned: None,
+            _database: None,
             stdout_copy: Some(stdout_copy),
         }
     }

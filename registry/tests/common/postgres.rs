@@ -41,6 +41,33 @@ pub fn server_url(test: &str) -> Option<String> {
     }
 }
 
+/// The variable choosing the store `Server::start` runs on: unset or
+/// `sqlite` for an SQLite file, `postgres` for a fresh database on the test
+/// server (so a suite of HTTP tests runs on either; `ci/test.sh` runs the
+/// registry's HTTP suites once more with `postgres`).
+pub const STORE_VARIABLE: &str = "CHARTER_TEST_STORE";
+
+/// A fresh PostgreSQL database when `CHARTER_TEST_STORE=postgres`.
+pub fn database_under_test() -> Option<TestDatabase> {
+    match std::env::var(STORE_VARIABLE).as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => None,
+        Ok("postgres") => {
+            let server = std::env::var(URL_VARIABLE).unwrap_or_else(|_| {
+                panic!("{STORE_VARIABLE}=postgres needs {URL_VARIABLE} (see ci/postgres.sh)")
+            });
+            let created = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(TestDatabase::create_on(&server, "server"))
+            });
+            Some(created.join().expect("database created"))
+        }
+        Ok(other) => panic!("{STORE_VARIABLE}={other}: expected sqlite or postgres"),
+    }
+}
+
 /// A database of one test's own, dropped (sessions ended) when this is.
 pub struct TestDatabase {
     /// Its URL.
@@ -88,6 +115,7 @@ impl TestDatabase {
         let mut admin = PgConnection::connect(server)
             .await
             .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL server: {e}"));
+        collect_leftovers(server, &mut admin).await;
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&mut admin)
             .await
@@ -113,26 +141,56 @@ impl TestDatabase {
     }
 }
 
+/// Once per test process, drops the databases of test processes that are no
+/// longer running (whose drops did not get to finish), in the background.
+async fn collect_leftovers(server: &str, admin: &mut PgConnection) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if ONCE.is_completed() {
+        return;
+    }
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname::text FROM pg_database WHERE datname LIKE 'charter\\_%'")
+            .fetch_all(&mut *admin)
+            .await
+            .unwrap_or_default();
+    ONCE.call_once(|| {
+        let stale: Vec<String> = names
+            .into_iter()
+            .map(|(name,)| name)
+            .filter(|name| {
+                let pid = name.rsplit('_').nth(1).unwrap_or_default();
+                !pid.is_empty() && !Path::new("/proc").join(pid).exists()
+            })
+            .collect();
+        for name in stale {
+            drop_in_background(server.to_string(), name);
+        }
+    });
+}
+
+/// Drops database `name` from a thread of its own, without waiting (DROP
+/// DATABASE checkpoints, which takes a while). A drop the test process does
+/// not live to finish is collected by a later test process.
+fn drop_in_background(server: String, name: String) {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            if let Ok(mut admin) = PgConnection::connect(&server).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await;
+                let _ = admin.close().await;
+            }
+        });
+    });
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        // Drop may run inside the test's runtime: drop the database from a
-        // thread of its own.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                if let Ok(mut admin) = PgConnection::connect(&server).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        });
-        let _ = dropped.join();
+        drop_in_background(self.server.clone(), self.name.clone());
     }
 }
 
