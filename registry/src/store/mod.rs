@@ -6,7 +6,8 @@
 //! the binary: [`SqliteStore`] (one embedded file, the default) and
 //! [`PostgresStore`] (one database any number of registry instances share).
 //! Both use `query_as` with the `FromRow` types of `rows` (never `query!`,
-//! which would need a database at build time), and `registry/tests/store.rs`
+//! which would need a database at build time); the queries that read the
+//! same on both are written once in `shared`; and `registry/tests/store.rs`
 //! runs every contract test on both.
 //!
 //! Concurrency contract: every subject carries a *generation* that grows with
@@ -24,6 +25,7 @@
 
 mod postgres;
 mod rows;
+mod shared;
 mod sqlite;
 
 use async_trait::async_trait;

@@ -37,13 +37,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use schemas::{CompatibilityMode, Policy};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
-
 use tokio::sync::watch;
 
-use super::rows::{ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column};
+use super::shared::postgres as shared;
 use super::{
     History, Invalidation, InvalidationSink, NewSchema, NewVersion, Referrer, Store, StoreError,
     SubjectSummary,
@@ -137,72 +135,6 @@ impl PostgresStore {
             }),
         })
     }
-
-    /// The schema `id` with its references, if it meets `condition` (SQL
-    /// over `schemas` with the id bound as `$1`).
-    async fn schema_where(
-        &self,
-        condition: &str,
-        id: SchemaId,
-    ) -> Result<Option<StoredSchema>, StoreError> {
-        let sql = format!("SELECT id, schema_type, schema FROM schemas WHERE {condition}");
-        let mut conn = self.pool.acquire().await?;
-        let row: Option<SchemaRow> = sqlx::query_as(&sql)
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let references: Vec<ReferenceRow> = sqlx::query_as(
-            "SELECT name, subject, version FROM schema_references WHERE schema_id = $1 ORDER BY position",
-        )
-        .bind(id.0)
-        .fetch_all(&mut *conn)
-        .await?;
-        row.into_schema(
-            references
-                .into_iter()
-                .map(ReferenceRow::into_reference)
-                .collect(),
-        )
-        .map(Some)
-    }
-}
-
-/// Takes the subject's generation from `expected` to `expected + 1`, creating
-/// the subject row on its first write; `Conflict` when it moved meanwhile.
-/// The UPDATE holds the subject's row lock until the transaction ends, which
-/// is what orders writers of one subject across instances.
-async fn advance_generation(
-    tx: &mut Transaction<'static, Postgres>,
-    subject: &str,
-    expected: i64,
-) -> Result<(), StoreError> {
-    let updated = sqlx::query(
-        "UPDATE subjects SET generation = generation + 1 WHERE name = $1 AND generation = $2",
-    )
-    .bind(subject)
-    .bind(expected)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if updated == 1 {
-        return Ok(());
-    }
-    if expected != 0 {
-        return Err(StoreError::Conflict);
-    }
-    let inserted = sqlx::query(
-        "INSERT INTO subjects (name, generation) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(subject)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
 }
 
 /// Stores a schema's content unless it already has an id, and returns its
@@ -255,19 +187,7 @@ async fn store_schema(
                 .execute(&mut **tx)
                 .await?;
             }
-            for (position, reference) in schema.references.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO schema_references (schema_id, position, name, subject, version) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(position as i32)
-                .bind(&reference.name)
-                .bind(&reference.subject)
-                .bind(reference.version.0)
-                .execute(&mut **tx)
-                .await?;
-            }
+            shared::insert_references(tx, id, &schema.references).await?;
             return Ok(id);
         }
         // A conflict. Either another instance stored this content a moment
@@ -348,111 +268,49 @@ async fn listen(
 #[async_trait]
 impl Store for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        shared::ping(&self.pool).await
     }
 
     async fn schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
-        self.schema_where("id = $1", id).await
+        shared::schema(&self.pool, id).await
     }
 
     async fn held_schema(&self, id: SchemaId) -> Result<Option<StoredSchema>, StoreError> {
-        self.schema_where(
-            "id = $1 AND EXISTS (SELECT 1 FROM versions WHERE schema_id = $1)",
-            id,
-        )
-        .await
+        shared::held_schema(&self.pool, id).await
     }
 
     async fn schema_id_by_content(
         &self,
         content_key: &str,
     ) -> Result<Option<SchemaId>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
-            .bind(content_key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(id.map(SchemaId))
+        shared::schema_id_by_content(&self.pool, content_key).await
     }
 
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(id.map(SchemaId))
+        shared::max_schema_id(&self.pool).await
     }
 
     async fn count_schemas_in_use(&self) -> Result<u64, StoreError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT schema_id) FROM versions")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(count.max(0) as u64)
+        shared::count_schemas_in_use(&self.pool).await
     }
 
     async fn usages(&self, id: SchemaId) -> Result<Vec<VersionRecord>, StoreError> {
-        let rows: Vec<VersionRow> = sqlx::query_as(
-            "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
-             WHERE schema_id = $1 ORDER BY subject, version",
-        )
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(VersionRow::into_record).collect())
+        shared::usages(&self.pool, id).await
     }
 
     async fn subjects(&self) -> Result<Vec<SubjectSummary>, StoreError> {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT subject, COUNT(*) FILTER (WHERE NOT deleted), COUNT(*) FROM versions \
-             GROUP BY subject ORDER BY subject",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(super::rows::summaries(rows))
+        shared::subjects(&self.pool).await
     }
 
     async fn history(&self, subject: &str) -> Result<History, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        // The generation first: versions read after it are at least as new,
-        // so a write that raced in between makes the later insert conflict.
-        let generation: Option<i64> =
-            sqlx::query_scalar("SELECT generation FROM subjects WHERE name = $1")
-                .bind(subject)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let rows: Vec<VersionRow> = sqlx::query_as(
-            "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
-             WHERE subject = $1 ORDER BY version",
-        )
-        .bind(subject)
-        .fetch_all(&mut *conn)
-        .await?;
-        Ok(History {
-            generation: generation.unwrap_or(0),
-            versions: rows.into_iter().map(VersionRow::into_record).collect(),
-        })
+        shared::history(&self.pool, subject).await
     }
 
     async fn versions_with_schemas(
         &self,
         prefix: &str,
     ) -> Result<Vec<(VersionRecord, StoredSchema)>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let rows: Vec<JoinedRow> = sqlx::query_as(
-            "SELECT v.subject, v.version, v.schema_id, v.deleted, v.registered_at, \
-                    s.schema_type, s.schema \
-             FROM versions v JOIN schemas s ON s.id = v.schema_id \
-             WHERE left(v.subject, length($1)) = $1 \
-             ORDER BY v.subject, v.version",
-        )
-        .bind(prefix)
-        .fetch_all(&mut *conn)
-        .await?;
-        let references: Vec<(i64, String, String, i32)> = sqlx::query_as(
-            "SELECT schema_id, name, subject, version FROM schema_references ORDER BY schema_id, position",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        super::rows::joined(rows, references)
+        shared::versions_with_schemas(&self.pool, prefix).await
     }
 
     async fn referrers(
@@ -460,28 +318,12 @@ impl Store for PostgresStore {
         subject: &str,
         version: Version,
     ) -> Result<Vec<Referrer>, StoreError> {
-        let rows: Vec<(i64, bool)> = sqlx::query_as(
-            "SELECT r.schema_id, bool_or(NOT v.deleted) FROM schema_references r \
-             JOIN versions v ON v.schema_id = r.schema_id \
-             WHERE r.subject = $1 AND r.version = $2 \
-             GROUP BY r.schema_id ORDER BY r.schema_id",
-        )
-        .bind(subject)
-        .bind(version.0)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, live)| Referrer {
-                id: SchemaId(id),
-                live,
-            })
-            .collect())
+        shared::referrers(&self.pool, subject, version).await
     }
 
     async fn insert_version(&self, new: NewVersion) -> Result<SchemaId, StoreError> {
         let mut tx = self.pool.begin().await?;
-        advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
+        shared::advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
         let id = store_schema(&mut tx, &new.schema).await?;
         let inserted: Option<i32> = sqlx::query_scalar(
             "INSERT INTO versions (subject, version, schema_id, deleted, registered_at) \
@@ -507,7 +349,7 @@ impl Store for PostgresStore {
         expected_generation: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        advance_generation(&mut tx, subject, expected_generation).await?;
+        shared::advance_generation(&mut tx, subject, expected_generation).await?;
         sqlx::query("UPDATE versions SET deleted = TRUE WHERE subject = $1 AND version = ANY($2)")
             .bind(subject)
             .bind(numbers(versions))
@@ -524,7 +366,7 @@ impl Store for PostgresStore {
         expected_generation: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        advance_generation(&mut tx, subject, expected_generation).await?;
+        shared::advance_generation(&mut tx, subject, expected_generation).await?;
         let held: Vec<i64> = sqlx::query_scalar(
             "DELETE FROM versions WHERE subject = $1 AND version = ANY($2) RETURNING schema_id",
         )
@@ -532,18 +374,7 @@ impl Store for PostgresStore {
         .bind(numbers(versions))
         .fetch_all(&mut *tx)
         .await?;
-        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versions WHERE subject = $1")
-            .bind(subject)
-            .fetch_one(&mut *tx)
-            .await?;
-        if left == 0 {
-            for sql in [
-                "DELETE FROM configs WHERE scope = $1",
-                "DELETE FROM modes WHERE scope = $1",
-            ] {
-                sqlx::query(sql).bind(subject).execute(&mut *tx).await?;
-            }
-        }
+        shared::forget_settings_if_empty(&mut tx, subject).await?;
         // Tell every instance which ids no version holds any more; the
         // notification is delivered when (and only if) this commits.
         sqlx::query(
@@ -560,76 +391,31 @@ impl Store for PostgresStore {
     }
 
     async fn config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError> {
-        let row: Option<ConfigRow> =
-            sqlx::query_as("SELECT compatibility, policy, normalize FROM configs WHERE scope = $1")
-                .bind(scope.key())
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(ConfigRow::into_record).transpose()
+        shared::config(&self.pool, scope).await
     }
 
     async fn set_config(&self, scope: &Scope, config: ConfigRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO configs (scope, compatibility, policy, normalize) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (scope) DO UPDATE SET compatibility = excluded.compatibility, \
-             policy = excluded.policy, normalize = excluded.normalize",
-        )
-        .bind(scope.key())
-        .bind(config.compatibility.map(CompatibilityMode::as_str))
-        .bind(config.policy.map(Policy::as_str))
-        .bind(config.normalize)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        shared::set_config(&self.pool, scope, config).await
     }
 
     async fn delete_config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError> {
-        let row: Option<ConfigRow> = sqlx::query_as(
-            "DELETE FROM configs WHERE scope = $1 RETURNING compatibility, policy, normalize",
-        )
-        .bind(scope.key())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(ConfigRow::into_record).transpose()
+        shared::delete_config(&self.pool, scope).await
     }
 
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
-        let mode: Option<String> = sqlx::query_scalar("SELECT mode FROM modes WHERE scope = $1")
-            .bind(scope.key())
-            .fetch_optional(&self.pool)
-            .await?;
-        mode.map(|m| parse_column::<Mode>("modes.mode", &m))
-            .transpose()
+        shared::mode(&self.pool, scope).await
     }
 
     async fn set_mode(&self, scope: &Scope, mode: Mode) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
-             ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
-        )
-        .bind(scope.key())
-        .bind(mode.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        shared::set_mode(&self.pool, scope, mode).await
     }
 
     async fn delete_mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
-        let mode: Option<String> =
-            sqlx::query_scalar("DELETE FROM modes WHERE scope = $1 RETURNING mode")
-                .bind(scope.key())
-                .fetch_optional(&self.pool)
-                .await?;
-        mode.map(|m| parse_column::<Mode>("modes.mode", &m))
-            .transpose()
+        shared::delete_mode(&self.pool, scope).await
     }
 
     async fn delete_subject_modes(&self) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM modes WHERE scope <> $1")
-            .bind(Scope::Global.key())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        shared::delete_subject_modes(&self.pool).await
     }
 
     fn on_invalidation(&self, sink: InvalidationSink) {

@@ -1,0 +1,408 @@
+//! The queries both stores run as they are: one SQL text each, with `$N`
+//! parameters (which sqlx's SQLite driver reads as `?N`), written once and
+//! compiled for each backend by `shared_queries!`. What differs between the
+//! backends (how a version is appended, how versions are deleted, how ids
+//! are drawn, how connections are pooled) stays in `sqlite.rs` and
+//! `postgres.rs`.
+
+/// Defines the shared queries as functions over pools and transactions of
+/// one sqlx database type.
+macro_rules! shared_queries {
+    ($db:ty) => {
+        use schemas::{CompatibilityMode, Policy};
+        use sqlx::{Pool, Transaction};
+
+        use crate::model::{
+            ConfigRecord, Mode, SchemaId, Scope, StoredSchema, Version, VersionRecord,
+        };
+        use crate::store::rows::{
+            self, ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column,
+        };
+        use crate::store::{History, Referrer, StoreError, SubjectSummary};
+
+        /// Whether the database answers.
+        pub(in crate::store) async fn ping(pool: &Pool<$db>) -> Result<(), StoreError> {
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(())
+        }
+
+        /// Takes the subject's generation from `expected` to `expected + 1`,
+        /// creating the subject row on its first write; `Conflict` when it
+        /// moved meanwhile. On PostgreSQL the UPDATE holds the subject's row
+        /// lock until the transaction ends, which is what orders writers of
+        /// one subject across instances; SQLite has one writer at a time.
+        pub(in crate::store) async fn advance_generation(
+            tx: &mut Transaction<'static, $db>,
+            subject: &str,
+            expected: i64,
+        ) -> Result<(), StoreError> {
+            let updated = sqlx::query(
+                "UPDATE subjects SET generation = generation + 1 WHERE name = $1 AND generation = $2",
+            )
+            .bind(subject)
+            .bind(expected)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if updated == 1 {
+                return Ok(());
+            }
+            if expected != 0 {
+                return Err(StoreError::Conflict);
+            }
+            let inserted = sqlx::query(
+                "INSERT INTO subjects (name, generation) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(subject)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                Ok(())
+            } else {
+                Err(StoreError::Conflict)
+            }
+        }
+
+        /// After a permanent delete: when the subject has no version left,
+        /// its config and mode go too.
+        pub(in crate::store) async fn forget_settings_if_empty(
+            tx: &mut Transaction<'static, $db>,
+            subject: &str,
+        ) -> Result<(), StoreError> {
+            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM versions WHERE subject = $1")
+                .bind(subject)
+                .fetch_one(&mut **tx)
+                .await?;
+            if left == 0 {
+                for sql in [
+                    "DELETE FROM configs WHERE scope = $1",
+                    "DELETE FROM modes WHERE scope = $1",
+                ] {
+                    sqlx::query(sql).bind(subject).execute(&mut **tx).await?;
+                }
+            }
+            Ok(())
+        }
+
+        /// Stores the references of the schema just inserted as `id`.
+        pub(in crate::store) async fn insert_references(
+            tx: &mut Transaction<'static, $db>,
+            id: i64,
+            references: &[crate::model::Reference],
+        ) -> Result<(), StoreError> {
+            for (position, reference) in references.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO schema_references (schema_id, position, name, subject, version) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(position as i32)
+                .bind(&reference.name)
+                .bind(&reference.subject)
+                .bind(reference.version.0)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        }
+
+        /// The schema `id` with its references, if it meets `condition` (SQL
+        /// over `schemas` with the id bound as `$1`).
+        pub(in crate::store) async fn schema_where(
+            pool: &Pool<$db>,
+            condition: &str,
+            id: SchemaId,
+        ) -> Result<Option<StoredSchema>, StoreError> {
+            let sql = format!("SELECT id, schema_type, schema FROM schemas WHERE {condition}");
+            let mut conn = pool.acquire().await?;
+            let row: Option<SchemaRow> = sqlx::query_as(&sql)
+                .bind(id.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let Some(row) = row else { return Ok(None) };
+            let references: Vec<ReferenceRow> = sqlx::query_as(
+                "SELECT name, subject, version FROM schema_references WHERE schema_id = $1 ORDER BY position",
+            )
+            .bind(id.0)
+            .fetch_all(&mut *conn)
+            .await?;
+            row.into_schema(references.into_iter().map(ReferenceRow::into_reference).collect())
+                .map(Some)
+        }
+
+        /// See [`crate::store::Store::schema`].
+        pub(in crate::store) async fn schema(
+            pool: &Pool<$db>,
+            id: SchemaId,
+        ) -> Result<Option<StoredSchema>, StoreError> {
+            schema_where(pool, "id = $1", id).await
+        }
+
+        /// See [`crate::store::Store::held_schema`].
+        pub(in crate::store) async fn held_schema(
+            pool: &Pool<$db>,
+            id: SchemaId,
+        ) -> Result<Option<StoredSchema>, StoreError> {
+            schema_where(
+                pool,
+                "id = $1 AND EXISTS (SELECT 1 FROM versions WHERE schema_id = $1)",
+                id,
+            )
+            .await
+        }
+
+        /// See [`crate::store::Store::schema_id_by_content`].
+        pub(in crate::store) async fn schema_id_by_content(
+            pool: &Pool<$db>,
+            content_key: &str,
+        ) -> Result<Option<SchemaId>, StoreError> {
+            let id: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
+                    .bind(content_key)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(id.map(SchemaId))
+        }
+
+        /// See [`crate::store::Store::max_schema_id`].
+        pub(in crate::store) async fn max_schema_id(
+            pool: &Pool<$db>,
+        ) -> Result<Option<SchemaId>, StoreError> {
+            let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM schemas")
+                .fetch_one(pool)
+                .await?;
+            Ok(id.map(SchemaId))
+        }
+
+        /// See [`crate::store::Store::count_schemas_in_use`].
+        pub(in crate::store) async fn count_schemas_in_use(
+            pool: &Pool<$db>,
+        ) -> Result<u64, StoreError> {
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(DISTINCT schema_id) FROM versions")
+                    .fetch_one(pool)
+                    .await?;
+            Ok(count.max(0) as u64)
+        }
+
+        /// See [`crate::store::Store::usages`].
+        pub(in crate::store) async fn usages(
+            pool: &Pool<$db>,
+            id: SchemaId,
+        ) -> Result<Vec<VersionRecord>, StoreError> {
+            let rows: Vec<VersionRow> = sqlx::query_as(
+                "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
+                 WHERE schema_id = $1 ORDER BY subject, version",
+            )
+            .bind(id.0)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.into_iter().map(VersionRow::into_record).collect())
+        }
+
+        /// See [`crate::store::Store::subjects`].
+        pub(in crate::store) async fn subjects(
+            pool: &Pool<$db>,
+        ) -> Result<Vec<SubjectSummary>, StoreError> {
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                "SELECT subject, SUM(CASE WHEN deleted THEN 0 ELSE 1 END), COUNT(*) \
+                 FROM versions GROUP BY subject ORDER BY subject",
+            )
+            .fetch_all(pool)
+            .await?;
+            Ok(rows::summaries(rows))
+        }
+
+        /// See [`crate::store::Store::history`].
+        pub(in crate::store) async fn history(
+            pool: &Pool<$db>,
+            subject: &str,
+        ) -> Result<History, StoreError> {
+            let mut conn = pool.acquire().await?;
+            // The generation first: versions read after it are at least as
+            // new, so a write that raced in between makes the later insert
+            // conflict.
+            let generation: Option<i64> =
+                sqlx::query_scalar("SELECT generation FROM subjects WHERE name = $1")
+                    .bind(subject)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let rows: Vec<VersionRow> = sqlx::query_as(
+                "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
+                 WHERE subject = $1 ORDER BY version",
+            )
+            .bind(subject)
+            .fetch_all(&mut *conn)
+            .await?;
+            Ok(History {
+                generation: generation.unwrap_or(0),
+                versions: rows.into_iter().map(VersionRow::into_record).collect(),
+            })
+        }
+
+        /// See [`crate::store::Store::versions_with_schemas`].
+        pub(in crate::store) async fn versions_with_schemas(
+            pool: &Pool<$db>,
+            prefix: &str,
+        ) -> Result<Vec<(VersionRecord, StoredSchema)>, StoreError> {
+            let mut conn = pool.acquire().await?;
+            let rows: Vec<JoinedRow> = sqlx::query_as(
+                "SELECT v.subject, v.version, v.schema_id, v.deleted, v.registered_at, \
+                        s.schema_type, s.schema \
+                 FROM versions v JOIN schemas s ON s.id = v.schema_id \
+                 WHERE substr(v.subject, 1, length($1)) = $1 \
+                 ORDER BY v.subject, v.version",
+            )
+            .bind(prefix)
+            .fetch_all(&mut *conn)
+            .await?;
+            let references: Vec<(i64, String, String, i32)> = sqlx::query_as(
+                "SELECT schema_id, name, subject, version FROM schema_references \
+                 ORDER BY schema_id, position",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            rows::joined(rows, references)
+        }
+
+        /// See [`crate::store::Store::referrers`].
+        pub(in crate::store) async fn referrers(
+            pool: &Pool<$db>,
+            subject: &str,
+            version: Version,
+        ) -> Result<Vec<Referrer>, StoreError> {
+            let rows: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT r.schema_id, CAST(MAX(CASE WHEN v.deleted THEN 0 ELSE 1 END) AS BIGINT) \
+                 FROM schema_references r JOIN versions v ON v.schema_id = r.schema_id \
+                 WHERE r.subject = $1 AND r.version = $2 \
+                 GROUP BY r.schema_id ORDER BY r.schema_id",
+            )
+            .bind(subject)
+            .bind(version.0)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, live)| Referrer {
+                    id: SchemaId(id),
+                    live: live != 0,
+                })
+                .collect())
+        }
+
+        /// See [`crate::store::Store::config`].
+        pub(in crate::store) async fn config(
+            pool: &Pool<$db>,
+            scope: &Scope,
+        ) -> Result<Option<ConfigRecord>, StoreError> {
+            let row: Option<ConfigRow> = sqlx::query_as(
+                "SELECT compatibility, policy, normalize FROM configs WHERE scope = $1",
+            )
+            .bind(scope.key())
+            .fetch_optional(pool)
+            .await?;
+            row.map(ConfigRow::into_record).transpose()
+        }
+
+        /// See [`crate::store::Store::set_config`].
+        pub(in crate::store) async fn set_config(
+            pool: &Pool<$db>,
+            scope: &Scope,
+            config: ConfigRecord,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "INSERT INTO configs (scope, compatibility, policy, normalize) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (scope) DO UPDATE SET compatibility = excluded.compatibility, \
+                 policy = excluded.policy, normalize = excluded.normalize",
+            )
+            .bind(scope.key())
+            .bind(config.compatibility.map(CompatibilityMode::as_str))
+            .bind(config.policy.map(Policy::as_str))
+            .bind(config.normalize)
+            .execute(pool)
+            .await?;
+            Ok(())
+        }
+
+        /// See [`crate::store::Store::delete_config`].
+        pub(in crate::store) async fn delete_config(
+            pool: &Pool<$db>,
+            scope: &Scope,
+        ) -> Result<Option<ConfigRecord>, StoreError> {
+            let row: Option<ConfigRow> = sqlx::query_as(
+                "DELETE FROM configs WHERE scope = $1 RETURNING compatibility, policy, normalize",
+            )
+            .bind(scope.key())
+            .fetch_optional(pool)
+            .await?;
+            row.map(ConfigRow::into_record).transpose()
+        }
+
+        /// See [`crate::store::Store::mode`].
+        pub(in crate::store) async fn mode(
+            pool: &Pool<$db>,
+            scope: &Scope,
+        ) -> Result<Option<Mode>, StoreError> {
+            let mode: Option<String> =
+                sqlx::query_scalar("SELECT mode FROM modes WHERE scope = $1")
+                    .bind(scope.key())
+                    .fetch_optional(pool)
+                    .await?;
+            mode.map(|m| parse_column::<Mode>("modes.mode", &m))
+                .transpose()
+        }
+
+        /// See [`crate::store::Store::set_mode`].
+        pub(in crate::store) async fn set_mode(
+            pool: &Pool<$db>,
+            scope: &Scope,
+            mode: Mode,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
+                 ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode",
+            )
+            .bind(scope.key())
+            .bind(mode.as_str())
+            .execute(pool)
+            .await?;
+            Ok(())
+        }
+
+        /// See [`crate::store::Store::delete_mode`].
+        pub(in crate::store) async fn delete_mode(
+            pool: &Pool<$db>,
+            scope: &Scope,
+        ) -> Result<Option<Mode>, StoreError> {
+            let mode: Option<String> =
+                sqlx::query_scalar("DELETE FROM modes WHERE scope = $1 RETURNING mode")
+                    .bind(scope.key())
+                    .fetch_optional(pool)
+                    .await?;
+            mode.map(|m| parse_column::<Mode>("modes.mode", &m))
+                .transpose()
+        }
+
+        /// See [`crate::store::Store::delete_subject_modes`].
+        pub(in crate::store) async fn delete_subject_modes(
+            pool: &Pool<$db>,
+        ) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM modes WHERE scope <> $1")
+                .bind(Scope::Global.key())
+                .execute(pool)
+                .await?;
+            Ok(())
+        }
+    };
+}
+
+/// The shared queries on SQLite.
+pub(super) mod sqlite {
+    shared_queries!(sqlx::Sqlite);
+}
+
+/// The shared queries on PostgreSQL.
+pub(super) mod postgres {
+    shared_queries!(sqlx::Postgres);
+}
