@@ -60,6 +60,12 @@ impl SqliteStore {
         Ok(SqliteStore { writer, readers })
     }
 
+    /// Closes every connection, checkpointing the write-ahead log.
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         // IMMEDIATE takes the write lock up front, so another process writing
         // the same file makes us wait (busy_timeout) instead of failing late.
@@ -272,9 +278,7 @@ impl Store for SqliteStore {
         shared::delete_subject_modes(&self.writer).await
     }
 
-    /// Closes every connection, checkpointing the write-ahead log.
     async fn close(&self) {
-        self.readers.close().await;
-        self.writer.close().await;
+        SqliteStore::close(self).await;
     }
 }
