@@ -19,8 +19,8 @@
 //! - **Errors.** An [`Error`] says which registry, and carries the
 //!   registry's `error_code` and `message` when it answered one. The command
 //!   line maps every `Error` to exit code 3 ([`crate::exit`]).
-//! - **Answers.** Typed ([`answers`]); the Confluent JSON is known only here
-//!   ([`wire`]). Where Charter's registry answers structured data beside
+//! - **Answers.** Typed (`answers.rs`); the Confluent JSON is known only here
+//!   (`wire.rs`). Where Charter's registry answers structured data beside
 //!   the peer's text (the breaking changes of a compatibility check), the
 //!   structured data is read and the text is never parsed.
 //!
