@@ -286,6 +286,38 @@ async fn compatibility_endpoints_judge_against_the_right_history() {
     );
 }
 
+/// `verbose=true` explains: each breaking change with a document the old
+/// schema accepts and the new one rejects, and the changes the level allows.
+#[tokio::test]
+async fn verbose_checks_carry_examples_and_the_other_changes() {
+    let server = Server::start();
+    steps!(server;
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"version": 1}));
+    );
+    let check = |verbose: bool| {
+        let path = format!("/compatibility/subjects/s/versions/1?verbose={verbose}");
+        let server = &server;
+        async move {
+            server
+                .post(&path, &schema(&integer_id_and_note()))
+                .await
+                .body
+        }
+    };
+    let answer = check(true).await;
+    assert_eq!(answer["is_compatible"], json!(false), "{answer}");
+    let breaking = answer["changes"].as_array().unwrap();
+    assert_eq!(breaking.len(), 1, "{answer}");
+    assert_eq!(breaking[0]["kind"], json!("TYPE_CHANGED"));
+    assert_eq!(breaking[0]["example"], json!({"id": "a"}), "{answer}");
+    let others = answer["other_changes"].as_array().unwrap();
+    assert_eq!(others.len(), 1, "{answer}");
+    assert_eq!(others[0]["path"], json!("#/properties/note"), "{answer}");
+    assert_eq!(others[0]["breaks"], json!([]), "{answer}");
+    // Without verbose: the verdict alone, as the peer answers.
+    assert_eq!(check(false).await, json!({"is_compatible": false}));
+}
+
 #[tokio::test]
 async fn config_is_global_and_per_subject() {
     let server = Server::start();

@@ -48,6 +48,14 @@ impl CompatReport {
             .iter()
             .filter(move |c| breaks_under(c.breaks, mode))
     }
+
+    /// The changes that break no reader the mode protects.
+    pub fn others(&self) -> impl Iterator<Item = &Change> {
+        let mode = self.mode;
+        self.changes
+            .iter()
+            .filter(move |c| !breaks_under(c.breaks, mode))
+    }
 }
 
 fn breaks_under(breaks: Breaks, mode: CompatibilityMode) -> bool {
@@ -169,6 +177,28 @@ mod tests {
         PayloadValidator::new(Arc::new(json(text)), None)
             .unwrap()
             .is_valid(document)
+    }
+
+    #[test]
+    fn breaking_and_other_changes_split_the_report_by_mode() {
+        let v1 = json(r#"{"type":"object","properties":{"a":{"type":"string","maxLength":10}}}"#);
+        let v2 = json(r#"{"type":"object","properties":{"a":{"type":"string","maxLength":20}}}"#);
+        let kinds = |mode| {
+            let report = check(&v2, &[&v1], mode, Policy::Strict).unwrap();
+            let names = |it: &mut dyn Iterator<Item = &Change>| -> Vec<&str> {
+                it.map(|c| c.kind.name()).collect()
+            };
+            (names(&mut report.breaking()), names(&mut report.others()))
+        };
+        // A raised maxLength breaks old readers only: FORWARD refuses it.
+        assert_eq!(
+            kinds(CompatibilityMode::Backward),
+            (vec![], vec!["MAX_LENGTH_INCREASED"])
+        );
+        assert_eq!(
+            kinds(CompatibilityMode::Forward),
+            (vec!["MAX_LENGTH_INCREASED"], vec![])
+        );
     }
 
     #[test]

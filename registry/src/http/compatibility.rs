@@ -1,12 +1,15 @@
 //! `/compatibility`: would this schema be accepted?
 //!
 //! Verbose answers carry the peer's `messages` (strings) and Charter's
-//! structured `changes` beside them.
+//! structured `changes` beside them (the breaking ones, each with an
+//! `example` document the writer accepts and the reader rejects when one was
+//! found), and `other_changes`: those that break no reader the level protects.
 
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
 use serde::Serialize;
+use serde_json::Value;
 
 use super::extract::{JsonBody, Params, Segments};
 use super::wire::SchemaBody;
@@ -33,6 +36,8 @@ struct ChangeView<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    example: Option<&'a Value>,
 }
 
 impl<'a> ChangeView<'a> {
@@ -43,6 +48,7 @@ impl<'a> ChangeView<'a> {
             breaks: change.breaks.sides(),
             message: &change.message,
             version: change.version.map(|v| v.0),
+            example: change.example.as_ref(),
         }
     }
 }
@@ -54,13 +60,20 @@ struct CompatibilityView<'a> {
     messages: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<Vec<ChangeView<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other_changes: Option<Vec<ChangeView<'a>>>,
+}
+
+fn views(changes: &[JudgedChange]) -> Vec<ChangeView<'_>> {
+    changes.iter().map(ChangeView::of).collect()
 }
 
 fn answer(outcome: &CompatibilityOutcome, verbose: bool) -> ApiResult {
     Ok(ok(&CompatibilityView {
         is_compatible: outcome.compatible,
         messages: verbose.then_some(outcome.messages.as_slice()),
-        changes: verbose.then(|| outcome.changes.iter().map(ChangeView::of).collect()),
+        changes: verbose.then(|| views(&outcome.changes)),
+        other_changes: verbose.then(|| views(&outcome.other_changes)),
     }))
 }
 

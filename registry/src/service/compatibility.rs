@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use schemas::{Breaks, ChangeKind, CompatError, CompatibilityMode, Policy, Schema};
+use schemas::{Breaks, Change, ChangeKind, CompatError, CompatibilityMode, Policy, Schema};
+use serde_json::Value;
 
 use super::{Error, InvalidSchema, Registry, SchemaInput, live};
 use crate::model::{ConfigRecord, Subject, Version, VersionRecord, VersionSelector};
@@ -18,7 +19,17 @@ pub enum CheckTarget {
     Version(VersionSelector),
 }
 
-/// One breaking change, with the version it breaks against.
+/// How much a check explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The verdict and the breaking changes (registration, plain checks).
+    Verdict,
+    /// Also an example document for each change and the changes that break
+    /// no reader the level protects (`verbose=true`).
+    Explained,
+}
+
+/// One change, with the version it was found against.
 #[derive(Debug, Clone)]
 pub struct JudgedChange {
     /// The kind of change.
@@ -31,6 +42,23 @@ pub struct JudgedChange {
     pub message: String,
     /// The version it was found against.
     pub version: Option<Version>,
+    /// A document the writer accepts and the reader rejects (explained
+    /// checks only, when the core found one).
+    pub example: Option<Value>,
+}
+
+impl JudgedChange {
+    /// The change of the core, found against `version`.
+    fn of(change: &Change, version: Option<Version>) -> JudgedChange {
+        JudgedChange {
+            kind: change.kind,
+            path: change.path.clone(),
+            breaks: change.breaks,
+            message: change.message.clone(),
+            version,
+            example: change.example.clone(),
+        }
+    }
 }
 
 /// The verdict of a compatibility check.
@@ -42,6 +70,9 @@ pub struct CompatibilityOutcome {
     pub messages: Vec<String>,
     /// Every breaking change, structured.
     pub changes: Vec<JudgedChange>,
+    /// The changes that break no reader the level protects (explained
+    /// checks only).
+    pub other_changes: Vec<JudgedChange>,
 }
 
 impl CompatibilityOutcome {
@@ -50,6 +81,7 @@ impl CompatibilityOutcome {
             compatible: true,
             messages: Vec::new(),
             changes: Vec::new(),
+            other_changes: Vec::new(),
         }
     }
 }
@@ -59,13 +91,15 @@ const QUOTE_LIMIT: usize = 10 * 1024;
 
 impl Registry {
     /// Judges `candidate` against the part of `history` that `target` names,
-    /// under the level and policy of `config`.
+    /// under the level and policy of `config`, explaining as much as `detail`
+    /// asks.
     pub(super) async fn judge(
         &self,
         candidate: &Schema,
         history: &History,
         target: CheckTarget,
         config: ConfigRecord,
+        detail: Detail,
     ) -> Result<CompatibilityOutcome, Error> {
         let mode = config.compatibility.unwrap_or(super::DEFAULT_COMPATIBILITY);
         let policy = config.policy.unwrap_or(Policy::Strict);
@@ -97,24 +131,32 @@ impl Registry {
             parsed.push(self.parsed(record.schema_id).await?);
         }
         let refs: Vec<&Schema> = parsed.iter().map(|s| s.as_ref()).collect();
-        let report = match schemas::check(candidate, &refs, mode, policy) {
+        let mut report = match schemas::check(candidate, &refs, mode, policy) {
             Ok(report) => report,
             Err(e @ CompatError::TooDeep { .. }) => {
                 return Err(InvalidSchema::TooDeep(e.to_string()).into());
             }
         };
+        let version_of = |c: &Change| c.against.and_then(|i| against.get(i)).map(|r| r.version);
+        let other_changes = match detail {
+            Detail::Verdict => Vec::new(),
+            Detail::Explained => {
+                schemas::attach_examples(&mut report, candidate, &refs);
+                report
+                    .others()
+                    .map(|c| JudgedChange::of(c, version_of(c)))
+                    .collect()
+            }
+        };
         if report.compatible {
-            return Ok(CompatibilityOutcome::compatible());
+            return Ok(CompatibilityOutcome {
+                other_changes,
+                ..CompatibilityOutcome::compatible()
+            });
         }
         let changes: Vec<JudgedChange> = report
             .breaking()
-            .map(|c| JudgedChange {
-                kind: c.kind,
-                path: c.path.clone(),
-                breaks: c.breaks,
-                message: c.message.clone(),
-                version: c.against.and_then(|i| against.get(i)).map(|r| r.version),
-            })
+            .map(|c| JudgedChange::of(c, version_of(c)))
             .collect();
         let mut messages: Vec<String> = changes.iter().map(message).collect();
         let newest_failing = changes
@@ -135,6 +177,7 @@ impl Registry {
             compatible: false,
             messages,
             changes,
+            other_changes,
         })
     }
 
@@ -165,12 +208,18 @@ impl Registry {
                     compatible: false,
                     messages: vec![format!("Invalid schema: {e}")],
                     changes: Vec::new(),
+                    other_changes: Vec::new(),
                 });
             }
             Err(e) => return Err(e),
         };
         let config = self.effective_config(Some(subject)).await?;
-        self.judge(&candidate.schema, &history, target, config)
+        let detail = if verbose {
+            Detail::Explained
+        } else {
+            Detail::Verdict
+        };
+        self.judge(&candidate.schema, &history, target, config, detail)
             .await
     }
 }
@@ -225,6 +274,7 @@ mod tests {
             },
             message: "the type changed".into(),
             version: Some(Version(2)),
+            example: None,
         };
         let text = message(&change);
         assert!(text.contains("TYPE_CHANGED"), "{text}");

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use schemas::{Fingerprint, Schema, SchemaType};
 
-use super::compatibility::CheckTarget;
+use super::compatibility::{CheckTarget, Detail};
 use super::{
     CachedSchema, Error, InvalidSchema, NotPermitted, Registry, SubjectVersion, live, next_version,
 };
@@ -238,6 +238,7 @@ impl Registry {
                     &history,
                     CheckTarget::Registration,
                     config,
+                    Detail::Verdict,
                 )
                 .await?;
             if !outcome.compatible {
