@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
+use crate::http::UiBasePath;
 use crate::store::PostgresOptions;
 
 /// `charter-registry`: a Confluent-compatible schema registry.
@@ -68,6 +69,12 @@ pub struct Config {
     /// Most messages one `POST /triage` request may carry; more answer 422.
     #[arg(long, env = "CHARTER_MAX_TRIAGE_MESSAGES", default_value_t = 10_000)]
     pub max_triage_messages: usize,
+
+    /// Path prefix under which a reverse proxy exposes the registry
+    /// (`/registry`): the web page at `/ui/` then calls the API under it.
+    /// Empty: the page calls the API relative to its own address.
+    #[arg(long, env = "CHARTER_UI_BASE_PATH", default_value = "")]
+    pub ui_base_path: String,
 }
 
 /// How log lines are written (to stderr).
@@ -154,6 +161,8 @@ pub struct Settings {
     pub schema_cache_size: usize,
     /// Most messages per triage request.
     pub max_triage_messages: usize,
+    /// Where the web page finds the API.
+    pub ui_base_path: UiBasePath,
 }
 
 /// A configuration that cannot be used.
@@ -188,6 +197,14 @@ pub enum ConfigError {
     /// A triage limit of zero.
     #[error("--max-triage-messages must be at least 1")]
     TriageLimit,
+    /// A proxy prefix that is not a plain path.
+    #[error("invalid --ui-base-path `{value}`: {reason}")]
+    UiBasePath {
+        /// The prefix.
+        value: String,
+        /// Why.
+        reason: String,
+    },
     /// Log directives that do not parse.
     #[error("invalid --log-level `{value}`: {reason}")]
     LogLevel {
@@ -265,6 +282,11 @@ impl Config {
                 reason: e.to_string(),
             }
         })?;
+        let ui_base_path =
+            UiBasePath::parse(&self.ui_base_path).map_err(|reason| ConfigError::UiBasePath {
+                value: self.ui_base_path.clone(),
+                reason,
+            })?;
         Ok(Settings {
             listen: self.listen,
             database,
@@ -273,6 +295,7 @@ impl Config {
             log_filter: self.log_level,
             schema_cache_size: self.schema_cache_size,
             max_triage_messages: self.max_triage_messages,
+            ui_base_path,
         })
     }
 }
@@ -357,6 +380,11 @@ mod tests {
         assert!(parse(&["--max-body-bytes", "0"]).is_err());
         assert!(parse(&["--max-triage-messages", "0"]).is_err());
         assert!(parse(&["--log-level", "info,=x=y"]).is_err());
+        let err = parse(&["--ui-base-path", "registry"]).unwrap_err();
+        assert!(
+            err.to_string().contains("--ui-base-path `registry`"),
+            "{err}"
+        );
         assert_eq!(
             parse(&["--log-format", "json"]).unwrap().log_format,
             LogFormat::Json

@@ -46,6 +46,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             schema_cache_size: settings.schema_cache_size,
             max_body_bytes: settings.max_body_bytes,
             max_triage_messages: settings.max_triage_messages,
+            ui_base_path: settings.ui_base_path.clone(),
         },
     );
     registry::run(listener, state, shutdown_signal())

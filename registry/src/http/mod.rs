@@ -21,7 +21,10 @@ mod schemas;
 mod server;
 mod subjects;
 mod triage;
+mod ui;
 mod wire;
+
+pub use ui::UiBasePath;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,6 +55,7 @@ struct Shared {
     metrics: Arc<Metrics>,
     max_body_bytes: usize,
     max_triage_messages: usize,
+    ui_base_path: UiBasePath,
     shutting_down: AtomicBool,
 }
 
@@ -65,7 +69,7 @@ impl std::fmt::Debug for AppState {
 }
 
 /// How the API state is built.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StateOptions {
     /// The most schemas kept in memory.
     pub schema_cache_size: usize,
@@ -73,6 +77,8 @@ pub struct StateOptions {
     pub max_body_bytes: usize,
     /// The most messages one `POST /triage` may carry.
     pub max_triage_messages: usize,
+    /// Where the web page finds the API behind a proxy.
+    pub ui_base_path: UiBasePath,
 }
 
 impl Default for StateOptions {
@@ -81,6 +87,7 @@ impl Default for StateOptions {
             schema_cache_size: 20_000,
             max_body_bytes: 16 * 1024 * 1024,
             max_triage_messages: 10_000,
+            ui_base_path: UiBasePath::default(),
         }
     }
 }
@@ -95,6 +102,7 @@ impl AppState {
             metrics,
             max_body_bytes: options.max_body_bytes,
             max_triage_messages: options.max_triage_messages,
+            ui_base_path: options.ui_base_path,
             shutting_down: AtomicBool::new(false),
         }))
     }
@@ -149,6 +157,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::render))
+        .merge(ui::routes(&state.0.ui_base_path))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(observe::ObserveLayer::new(state.clone()))

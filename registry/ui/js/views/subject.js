@@ -1,0 +1,194 @@
+// A subject: its settings, and its versions as a timeline (newest first),
+// each with its registration time, schema id, references and the schemas
+// that reference it; soft-deleted versions marked.
+
+import { h, link, time, mark, notice, pool } from '../dom.js';
+import { api, seg, ApiError } from '../api.js';
+import { contextOf } from './subjects.js';
+
+/** Every version of `subject`, soft-deleted ones included, oldest first. */
+export async function allVersions(subject, signal) {
+  const found = await api(`schemas?subjectPrefix=${encodeURIComponent(subject)}&deleted=true`, { signal });
+  return found.filter((s) => s.subject === subject).sort((a, b) => a.version - b.version);
+}
+
+/**
+ * The subject's compatibility level, policy and mode, each with whether it
+ * is set on the subject or comes from the registry's default.
+ */
+export async function settings(subject, signal) {
+  const own = (path) =>
+    api(path, { signal }).catch((e) => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    });
+  const [config, globalConfig, mode, globalMode] = await Promise.all([
+    own(`config/${seg(subject)}`),
+    api('config', { signal }),
+    own(`mode/${seg(subject)}`),
+    api('mode', { signal }),
+  ]);
+  const level = (config && config.compatibilityLevel) || globalConfig.compatibilityLevel || 'BACKWARD';
+  const policy = (config && config.compatibilityPolicy) || globalConfig.compatibilityPolicy || 'STRICT';
+  return {
+    level,
+    policy,
+    levelOwn: Boolean(config && config.compatibilityLevel),
+    mode: (mode && mode.mode) || globalMode.mode || 'READWRITE',
+    modeOwn: Boolean(mode && mode.mode),
+  };
+}
+
+/** The page for a subject the registry does not have. */
+export function unknownSubject(ctx, subject) {
+  ctx.title('Unknown subject');
+  ctx.main.append(
+    h('h1', {}, 'Unknown subject'),
+    notice(
+      'error',
+      h('p', {}, `This registry has no subject named “${subject}”, and never had one (no soft-deleted versions either).`),
+      h('p', {}, 'Subject names are matched exactly, case included. ', h('a', { href: link(['subjects'], { q: subject }) }, 'Search the subjects'), '.'),
+    ),
+  );
+}
+
+export function breadcrumb(...items) {
+  return h(
+    'nav',
+    { class: 'breadcrumb', 'aria-label': 'Breadcrumb' },
+    h(
+      'ol',
+      {},
+      items.map(([label, href], i) =>
+        h('li', {}, href && i < items.length - 1 ? h('a', { href }, label) : h('span', { 'aria-current': 'page' }, label)),
+      ),
+    ),
+  );
+}
+
+function fact(term, ...value) {
+  return [h('dt', {}, term), h('dd', {}, ...value)];
+}
+
+/** Links to the subject versions that use schema `id`. */
+export async function usersOf(id, signal) {
+  const users = await api(`schemas/ids/${id}/versions?deleted=true`, { signal }).catch(() => []);
+  return users;
+}
+
+export function referenceList(references) {
+  if (!references || references.length === 0) return null;
+  return h(
+    'ul',
+    { class: 'inline' },
+    references.map((r) =>
+      h('li', {}, h('code', {}, r.name), ' → ', h('a', { href: link(['subjects', r.subject, 'versions', r.version]) }, `${r.subject} v${r.version}`)),
+    ),
+  );
+}
+
+/** Fills `into` with the versions of other subjects that reference `subject` `version`. */
+export async function fillReferencedBy(into, subject, version, signal) {
+  const ids = await api(`subjects/${seg(subject)}/versions/${version}/referencedby`, { signal }).catch(() => []);
+  if (ids.length === 0) {
+    into.replaceChildren(h('span', { class: 'muted' }, 'nothing'));
+    return;
+  }
+  const users = (await pool(ids, 4, (id) => usersOf(id, signal))).flat();
+  into.replaceChildren(
+    h(
+      'ul',
+      { class: 'inline' },
+      users.map((u) => h('li', {}, h('a', { href: link(['subjects', u.subject, 'versions', u.version]) }, `${u.subject} v${u.version}`))),
+    ),
+  );
+}
+
+export async function render(ctx) {
+  const { main, params, signal } = ctx;
+  const subject = params.subject;
+  ctx.title(subject);
+  const [versions, config] = await Promise.all([allVersions(subject, signal), settings(subject, signal)]);
+  if (versions.length === 0) {
+    unknownSubject(ctx, subject);
+    return;
+  }
+  const live = versions.filter((v) => !v.deleted);
+  const latest = live[live.length - 1] || null;
+  const formats = [...new Set(versions.map((v) => v.schemaType))];
+
+  main.append(
+    breadcrumb(['Subjects', link(['subjects'])], [subject]),
+    h('h1', {}, subject),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact('Context', contextOf(subject) === '.' ? 'default' : contextOf(subject)),
+      fact('Format', formats.join(', ')),
+      fact('Compatibility', h('strong', {}, config.level), `, policy ${config.policy} `, h('span', { class: 'muted' }, config.levelOwn ? '(set on this subject)' : "(the registry's default)")),
+      fact('Mode', h('strong', {}, config.mode), ' ', h('span', { class: 'muted' }, config.modeOwn ? '(set on this subject)' : "(the registry's default)")),
+      fact('Versions', `${live.length} live`, versions.length > live.length ? `, ${versions.length - live.length} soft-deleted` : ''),
+      fact('Latest', latest ? h('a', { href: link(['subjects', subject, 'versions', latest.version]) }, `version ${latest.version}, schema id ${latest.id}`) : mark(false, 'every version is soft-deleted')),
+    ),
+  );
+
+  if (live.length > 0) main.append(compareForm(subject, live));
+
+  const timeline = h('ol', { class: 'timeline', reversed: true });
+  const pending = [];
+  for (const v of versions.slice().reverse()) {
+    const referencedBy = h('span', {}, h('span', { class: 'muted' }, '…'));
+    if (!v.deleted) pending.push(() => fillReferencedBy(referencedBy, subject, v.version, signal));
+    else referencedBy.replaceChildren(h('span', { class: 'muted' }, 'not looked up for a soft-deleted version'));
+    const previous = live.filter((p) => p.version < v.version).pop();
+    timeline.append(
+      h(
+        'li',
+        { class: v.deleted ? 'deleted' : '' },
+        h(
+          'h3',
+          {},
+          h('a', { href: link(['subjects', subject, 'versions', v.version]) }, `Version ${v.version}`),
+          v.deleted ? h('span', { class: 'badge bad' }, h('span', { 'aria-hidden': 'true' }, '✘ '), 'soft-deleted') : null,
+        ),
+        h('p', {}, 'Registered ', time(v.ts), ` · schema id ${v.id} · ${v.schemaType}`),
+        h('dl', { class: 'facts compact' }, fact('References', referenceList(v.references) || h('span', { class: 'muted' }, 'none')), fact('Referenced by', referencedBy)),
+        previous && !v.deleted
+          ? h('p', {}, h('a', { href: link(['subjects', subject, 'compare'], { a: previous.version, b: v.version }) }, `What changed since version ${previous.version}`))
+          : null,
+      ),
+    );
+  }
+  main.append(h('section', { 'aria-labelledby': 'versions-title' }, h('h2', { id: 'versions-title' }, 'Versions, newest first'), timeline));
+  await pool(pending, 4, (fill) => fill());
+}
+
+/** Pick two versions to compare, or check a candidate. */
+function compareForm(subject, live) {
+  const first = live[0].version;
+  const last = live[live.length - 1].version;
+  const options = (chosen) => live.map((v) => h('option', { value: v.version, selected: v.version === chosen }, `version ${v.version}`));
+  const a = h('select', { id: 'compare-a', name: 'a' }, options(first));
+  const b = h('select', { id: 'compare-b', name: 'b' }, options(last));
+  return h(
+    'section',
+    { 'aria-labelledby': 'compare-title', class: 'panel' },
+    h('h2', { id: 'compare-title' }, 'Compare'),
+    h(
+      'form',
+      {
+        class: 'inline-form',
+        onsubmit: (event) => {
+          event.preventDefault();
+          location.hash = link(['subjects', subject, 'compare'], { a: a.value, b: b.value });
+        },
+      },
+      h('label', { for: 'compare-a' }, 'Version'),
+      a,
+      h('label', { for: 'compare-b' }, 'with version'),
+      b,
+      h('button', { type: 'submit' }, 'Compare'),
+    ),
+    h('p', {}, h('a', { href: link(['subjects', subject, 'compare'], { a: last, candidate: 1 }) }, `Check a new schema against version ${last}`)),
+  );
+}
