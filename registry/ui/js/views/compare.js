@@ -9,7 +9,7 @@ import { api, seg, ApiError } from '../api.js';
 import { schemaLines, valueLines, lineText, lineHtml } from '../highlight.js';
 import { sideBySide } from '../diff.js';
 import { codeView } from '../code.js';
-import { breadcrumb, settings } from './subject.js';
+import { breadcrumb, settings, versionPicker } from './subject.js';
 import { findVersion } from './version.js';
 
 const READERS = {
@@ -39,7 +39,7 @@ export async function render(ctx) {
   append(main, [
     breadcrumb(['Subjects', link(['subjects'])], [subject, link(['subjects', subject])], [candidateMode ? 'Check a new schema' : 'Compare']),
     h('h1', {}, `${subject}: ${title}`),
-    pickers(subject, numbers, older.version, candidateMode ? null : newer.version),
+    numbers.length > 1 ? versionPicker(subject, numbers, older.version, candidateMode ? null : newer.version) : null,
     h(
       'p',
       { class: 'muted' },
@@ -54,45 +54,6 @@ export async function render(ctx) {
     return;
   }
   main.append(await candidateForm(subject, older, config, results, signal), results);
-}
-
-/** Version pickers to switch what is compared (`b` null: a new schema against `a`). */
-function pickers(subject, numbers, a, b) {
-  const options = (chosen) => numbers.map((n) => h('option', { value: n, selected: n === chosen }, `version ${n}`));
-  const first = h('select', { id: 'pick-a', name: 'a' }, options(a));
-  if (b === null) {
-    if (numbers.length < 2) return null;
-    return h(
-      'form',
-      {
-        class: 'inline-form',
-        onsubmit: (event) => {
-          event.preventDefault();
-          location.hash = link(['subjects', subject, 'compare'], { a: first.value, candidate: 1 });
-        },
-      },
-      h('label', { for: 'pick-a' }, 'Check against'),
-      first,
-      h('button', { type: 'submit', class: 'secondary' }, 'Switch'),
-    );
-  }
-  if (numbers.length < 2) return null;
-  const second = h('select', { id: 'pick-b', name: 'b' }, options(b === null ? numbers[numbers.length - 1] : b));
-  return h(
-    'form',
-    {
-      class: 'inline-form',
-      onsubmit: (event) => {
-        event.preventDefault();
-        location.hash = link(['subjects', subject, 'compare'], { a: first.value, b: second.value });
-      },
-    },
-    h('label', { for: 'pick-a' }, 'Compare'),
-    first,
-    h('label', { for: 'pick-b' }, 'with'),
-    second,
-    h('button', { type: 'submit' }, 'Compare'),
-  );
 }
 
 async function candidateForm(subject, older, config, results, signal) {

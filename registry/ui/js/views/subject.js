@@ -165,30 +165,39 @@ export async function render(ctx) {
 
 /** Pick two versions to compare, or check a candidate. */
 function compareForm(subject, live) {
-  const first = live[0].version;
-  const last = live[live.length - 1].version;
-  const options = (chosen) => live.map((v) => h('option', { value: v.version, selected: v.version === chosen }, `version ${v.version}`));
-  const a = h('select', { id: 'compare-a', name: 'a' }, options(first));
-  const b = h('select', { id: 'compare-b', name: 'b' }, options(last));
+  const numbers = live.map((v) => v.version);
+  const last = numbers[numbers.length - 1];
   return h(
     'section',
     { 'aria-labelledby': 'compare-title', class: 'panel' },
     h('h2', { id: 'compare-title' }, 'Compare'),
-    h(
-      'form',
-      {
-        class: 'inline-form',
-        onsubmit: (event) => {
-          event.preventDefault();
-          location.hash = link(['subjects', subject, 'compare'], { a: a.value, b: b.value });
-        },
-      },
-      h('label', { for: 'compare-a' }, 'Version'),
-      a,
-      h('label', { for: 'compare-b' }, 'with version'),
-      b,
-      h('button', { type: 'submit' }, 'Compare'),
-    ),
+    versionPicker(subject, numbers, numbers[0], last),
     h('p', {}, h('a', { href: link(['subjects', subject, 'compare'], { a: last, candidate: 1 }) }, `Check a new schema against version ${last}`)),
+  );
+}
+
+/**
+ * A form that opens the comparison of version `a` with version `b` of
+ * `subject`, both chosen among `numbers`; with `b` null, the check of a new
+ * schema against `a`.
+ */
+export function versionPicker(subject, numbers, a, b) {
+  const options = (chosen) => numbers.map((n) => h('option', { value: n, selected: n === chosen }, `version ${n}`));
+  const first = h('select', { id: 'compare-a', name: 'a' }, options(a));
+  const second = b === null ? null : h('select', { id: 'compare-b', name: 'b' }, options(b));
+  return h(
+    'form',
+    {
+      class: 'inline-form',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const query = second ? { a: first.value, b: second.value } : { a: first.value, candidate: 1 };
+        location.hash = link(['subjects', subject, 'compare'], query);
+      },
+    },
+    h('label', { for: 'compare-a' }, second ? 'Compare version' : 'Check against'),
+    first,
+    second ? [h('label', { for: 'compare-b' }, 'with version'), second] : null,
+    h('button', { type: 'submit' }, second ? 'Compare' : 'Switch'),
   );
 }
