@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
+use crate::http::HttpLimits;
 use crate::http::UiBasePath;
+use crate::service::WorkLimits;
 use crate::store::PostgresOptions;
 
 /// `charter-registry`: a Confluent-compatible schema registry.
@@ -75,6 +77,30 @@ pub struct Config {
     /// Empty: the page calls the API relative to its own address.
     #[arg(long, env = "CHARTER_UI_BASE_PATH", default_value = "")]
     pub ui_base_path: String,
+    /// Threads that do schema work (parse, compile, compatibility, triage)
+    /// at once, off the threads that answer requests; default one per core.
+    #[arg(long, env = "CHARTER_SCHEMA_WORKERS")]
+    pub schema_workers: Option<usize>,
+
+    /// Schema jobs that may wait for a worker; one more answers 503 with
+    /// `Retry-After`.
+    #[arg(long, env = "CHARTER_SCHEMA_QUEUE", default_value_t = 256)]
+    pub schema_queue: usize,
+
+    /// Most client connections open at once; more wait in the kernel's
+    /// accept queue until one closes.
+    #[arg(long, env = "CHARTER_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's headers (HTTP/1); an idle
+    /// keep-alive connection is closed after as long.
+    #[arg(long, env = "CHARTER_HEADER_READ_TIMEOUT", default_value_t = 10.0)]
+    pub header_read_timeout: f64,
+
+    /// Seconds a client has to send a request's whole body; a slower one
+    /// answers 408.
+    #[arg(long, env = "CHARTER_BODY_READ_TIMEOUT", default_value_t = 30.0)]
+    pub body_read_timeout: f64,
 }
 
 /// How log lines are written (to stderr).
@@ -163,6 +189,10 @@ pub struct Settings {
     pub max_triage_messages: usize,
     /// Where the web page finds the API.
     pub ui_base_path: UiBasePath,
+    /// The pool schema work runs on.
+    pub work: WorkLimits,
+    /// Connection and timeout bounds of the HTTP server.
+    pub http: HttpLimits,
 }
 
 /// A configuration that cannot be used.
@@ -204,6 +234,12 @@ pub enum ConfigError {
         value: String,
         /// Why.
         reason: String,
+    },
+    /// A count that must be at least 1.
+    #[error("--{flag} must be at least 1")]
+    Zero {
+        /// The flag.
+        flag: &'static str,
     },
     /// Log directives that do not parse.
     #[error("invalid --log-level `{value}`: {reason}")]
@@ -276,6 +312,25 @@ impl Config {
         if self.max_triage_messages == 0 {
             return Err(ConfigError::TriageLimit);
         }
+        let at_least_one = |flag: &'static str, value: usize| {
+            if value == 0 {
+                Err(ConfigError::Zero { flag })
+            } else {
+                Ok(value)
+            }
+        };
+        let work = WorkLimits {
+            threads: match self.schema_workers {
+                Some(n) => at_least_one("schema-workers", n)?,
+                None => WorkLimits::default().threads,
+            },
+            queue: self.schema_queue,
+        };
+        let http = HttpLimits {
+            max_connections: at_least_one("max-connections", self.max_connections)?,
+            header_read_timeout: seconds("header-read-timeout", self.header_read_timeout)?,
+            body_read_timeout: seconds("body-read-timeout", self.body_read_timeout)?,
+        };
         tracing_subscriber::EnvFilter::try_new(&self.log_level).map_err(|e| {
             ConfigError::LogLevel {
                 value: self.log_level.clone(),
@@ -296,6 +351,8 @@ impl Config {
             schema_cache_size: self.schema_cache_size,
             max_triage_messages: self.max_triage_messages,
             ui_base_path,
+            work,
+            http,
         })
     }
 }
@@ -379,6 +436,18 @@ mod tests {
         assert!(parse(&[&pg[..], &["--database-statement-timeout", "0"]].concat()).is_err());
         assert!(parse(&["--max-body-bytes", "0"]).is_err());
         assert!(parse(&["--max-triage-messages", "0"]).is_err());
+        assert!(parse(&["--schema-workers", "0"]).is_err());
+        assert!(parse(&["--max-connections", "0"]).is_err());
+        assert!(parse(&["--header-read-timeout", "0"]).is_err());
+        assert!(parse(&["--body-read-timeout", "-1"]).is_err());
+        let bounded = parse(&["--schema-workers", "3", "--schema-queue", "0"]).unwrap();
+        assert_eq!(
+            bounded.work,
+            WorkLimits {
+                threads: 3,
+                queue: 0
+            }
+        );
         assert!(parse(&["--log-level", "info,=x=y"]).is_err());
         let err = parse(&["--ui-base-path", "registry"]).unwrap_err();
         assert!(

@@ -47,6 +47,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             max_body_bytes: settings.max_body_bytes,
             max_triage_messages: settings.max_triage_messages,
             ui_base_path: settings.ui_base_path.clone(),
+            work: settings.work,
+            http: settings.http,
         },
     );
     registry::run(listener, state, shutdown_signal())

@@ -7,7 +7,8 @@
 //! Errors about the request itself (its body's fields, query, path) are
 //! this layer's; the service's [`Error`] is about the registry's rules.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -59,6 +60,12 @@ pub enum ApiError {
         /// The limit.
         limit: usize,
     },
+    /// The body did not arrive in time.
+    #[error("the request body did not arrive within {seconds} s")]
+    BodyTimeout {
+        /// The limit, in seconds.
+        seconds: f64,
+    },
     /// No route has this path.
     #[error("HTTP 404 Not Found: no endpoint at {method} {path}")]
     UnknownRoute {
@@ -85,6 +92,9 @@ pub enum ApiError {
     #[error("internal error")]
     Panic,
 }
+
+/// The `Retry-After` of every 503, in seconds.
+const RETRY_AFTER_SECONDS: &str = "1";
 
 /// The body of every error response.
 #[derive(Debug, Serialize)]
@@ -132,6 +142,7 @@ impl ApiError {
                     (S::INTERNAL_SERVER_ERROR, 50001)
                 }
                 Error::Busy => (S::INTERNAL_SERVER_ERROR, 50002),
+                Error::Overloaded => (S::SERVICE_UNAVAILABLE, 50302),
             },
             ApiError::SchemaBody(e) => match e {
                 InvalidSchemaBody::UnknownType(_)
@@ -157,6 +168,7 @@ impl ApiError {
             ApiError::InvalidSchemaId(_) => (S::NOT_FOUND, 40403),
             ApiError::UnsupportedMediaType(_) => (S::UNSUPPORTED_MEDIA_TYPE, 415),
             ApiError::PayloadTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, 413),
+            ApiError::BodyTimeout { .. } => (S::REQUEST_TIMEOUT, 408),
             ApiError::UnknownRoute { .. } => (S::NOT_FOUND, 404),
             ApiError::MethodNotAllowed { .. } => (S::METHOD_NOT_ALLOWED, 405),
             ApiError::AssociationNotFound => (S::NOT_FOUND, 40410),
@@ -168,6 +180,9 @@ impl ApiError {
     /// The message clients see: the error's text, or a generic one for
     /// server errors (whose details go to the log instead).
     fn public_message(&self, status: StatusCode) -> String {
+        if let ApiError::Service(Error::Overloaded) = self {
+            return self.to_string();
+        }
         if let ApiError::Service(Error::Store(StoreError::Unavailable(_))) = self {
             return "the registry's database is unavailable; retry later (a registration that \
                     was applied meanwhile answers the same id and version again)"
@@ -208,7 +223,15 @@ impl IntoResponse for ApiError {
             error_code,
             message: self.public_message(status),
         };
-        super::json(status, &body)
+        let mut response = super::json(status, &body);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Every 503 is worth retrying: a full queue drains in moments,
+            // a database comes back.
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
+        response
     }
 }
 
@@ -264,6 +287,7 @@ mod tests {
             42201,
         );
         check(Error::Store(StoreError::Conflict).into(), 500, 50001);
+        check(Error::Overloaded.into(), 503, 50302);
         check(
             Error::Store(StoreError::Unavailable(sqlx::Error::PoolTimedOut)).into(),
             503,

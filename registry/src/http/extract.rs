@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
+use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
@@ -34,40 +35,62 @@ fn accepts_media_type(content_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+impl<T: DeserializeOwned + Send + 'static> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        // The limit is enforced here rather than by a `DefaultBodyLimit`
-        // layer, which would cost every request (bodies are read only here).
-        if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
-            let text = content_type.to_str().unwrap_or_default();
-            if !accepts_media_type(text) {
-                return Err(ApiError::UnsupportedMediaType(text.to_string()));
-            }
+        let bytes = read_body(req, state).await?;
+        if bytes.len() <= INLINE_BODY_BYTES {
+            return parse_json(&bytes).map(JsonBody);
         }
-        let limit = state.max_body_bytes();
-        let too_large = ApiError::PayloadTooLarge { limit };
-        let declared = req
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > limit) {
-            return Err(too_large);
-        }
-        let bytes = Limited::new(req.into_body(), limit)
-            .collect()
-            .await
-            .map_err(|e| {
-                if e.downcast_ref::<LengthLimitError>().is_some() {
-                    too_large
-                } else {
-                    ApiError::MalformedJson(format!("the request body could not be read: {e}"))
-                }
-            })?
-            .to_bytes();
-        parse_json(&bytes).map(JsonBody)
+        let parsed = state
+            .registry()
+            .work()
+            .run(move || parse_json(&bytes))
+            .await?;
+        parsed.map(JsonBody)
     }
+}
+
+/// Bodies up to this size are parsed on the request's own thread; larger
+/// ones are CPU work like a schema's and go to the schema work pool.
+pub const INLINE_BODY_BYTES: usize = 64 * 1024;
+
+/// The body of a request in the API's media type, at most
+/// `--max-body-bytes` long and arriving within `--body-read-timeout`.
+pub async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    // The limit is enforced here rather than by a `DefaultBodyLimit`
+    // layer, which would cost every request (bodies are read only here).
+    if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
+        let text = content_type.to_str().unwrap_or_default();
+        if !accepts_media_type(text) {
+            return Err(ApiError::UnsupportedMediaType(text.to_string()));
+        }
+    }
+    let limit = state.max_body_bytes();
+    let too_large = ApiError::PayloadTooLarge { limit };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large);
+    }
+    let deadline = state.http_limits().body_read_timeout;
+    let read = tokio::time::timeout(deadline, Limited::new(req.into_body(), limit).collect());
+    Ok(read
+        .await
+        .map_err(|_| ApiError::BodyTimeout {
+            seconds: deadline.as_secs_f64(),
+        })?
+        .map_err(|e| {
+            if e.downcast_ref::<LengthLimitError>().is_some() {
+                too_large
+            } else {
+                ApiError::MalformedJson(format!("the request body could not be read: {e}"))
+            }
+        })?
+        .to_bytes())
 }
 
 /// Parses a body, naming the problem and where it is: the line and column

@@ -18,6 +18,7 @@ mod metrics;
 mod mode;
 mod observe;
 mod schemas;
+mod serve;
 mod server;
 mod subjects;
 mod triage;
@@ -38,9 +39,10 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use crate::metrics::Metrics;
-use crate::service::Registry;
+use crate::service::{Registry, RegistryOptions, WorkLimits};
 use crate::store::Store;
 use error::ApiError;
+pub use serve::{HttpLimits, run};
 
 /// The registry's preferred media type.
 pub const SCHEMA_REGISTRY_V1: &str = "application/vnd.schemaregistry.v1+json";
@@ -56,6 +58,7 @@ struct Shared {
     max_body_bytes: usize,
     max_triage_messages: usize,
     ui_base_path: UiBasePath,
+    http: HttpLimits,
     shutting_down: AtomicBool,
 }
 
@@ -79,6 +82,10 @@ pub struct StateOptions {
     pub max_triage_messages: usize,
     /// Where the web page finds the API behind a proxy.
     pub ui_base_path: UiBasePath,
+    /// The pool schema work runs on.
+    pub work: WorkLimits,
+    /// The HTTP server's connection and timeout bounds.
+    pub http: HttpLimits,
 }
 
 impl Default for StateOptions {
@@ -88,6 +95,8 @@ impl Default for StateOptions {
             max_body_bytes: 16 * 1024 * 1024,
             max_triage_messages: 10_000,
             ui_base_path: UiBasePath::default(),
+            work: WorkLimits::default(),
+            http: HttpLimits::default(),
         }
     }
 }
@@ -97,12 +106,20 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, options: StateOptions) -> AppState {
         let metrics = Arc::new(Metrics::default());
         AppState(Arc::new(Shared {
-            registry: Registry::new(store.clone(), options.schema_cache_size, metrics.clone()),
+            registry: Registry::new(
+                store.clone(),
+                RegistryOptions {
+                    schema_cache_size: options.schema_cache_size,
+                    work: options.work,
+                },
+                metrics.clone(),
+            ),
             store,
             metrics,
             max_body_bytes: options.max_body_bytes,
             max_triage_messages: options.max_triage_messages,
             ui_base_path: options.ui_base_path,
+            http: options.http,
             shutting_down: AtomicBool::new(false),
         }))
     }
@@ -127,6 +144,10 @@ impl AppState {
 
     fn max_triage_messages(&self) -> usize {
         self.0.max_triage_messages
+    }
+
+    fn http_limits(&self) -> HttpLimits {
+        self.0.http
     }
 
     /// Marks the server as shutting down: readiness fails from now on.
@@ -162,23 +183,6 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(observe::ObserveLayer::new(state.clone()))
         .with_state(state)
-}
-
-/// Serves the API on `listener` until `shutdown` completes, then lets
-/// in-flight requests finish.
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let router = app(state.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            state.begin_shutdown();
-            tracing::info!("shutting down: finishing in-flight requests");
-        })
-        .await
 }
 
 /// A JSON response in the registry's media type.

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use super::body::{Array, FieldError, Integer, decode, nullable};
 use super::error::ApiError;
-use super::extract::JsonBody;
+use super::extract::{parse_json, read_body};
 use super::wire::{InvalidReference, posted_reference};
 use super::{ApiResult, AppState, ok};
 use crate::model::{Subject, VersionSelector};
@@ -119,10 +119,15 @@ impl FromRequest<AppState> for TriageInput {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let JsonBody(body) = JsonBody::<Value>::from_request(req, state).await?;
-        let body: TriageBody = decode(body).map_err(InvalidTriageBody::Field)?;
-        body.into_request(state.max_triage_messages())
-            .map(TriageInput)
+        // Decoding thousands of messages is CPU work: on the schema pool.
+        let bytes = read_body(req, state).await?;
+        let limit = state.max_triage_messages();
+        let decoded = state.registry().work().run(move || {
+            let body: Value = parse_json(&bytes)?;
+            let body: TriageBody = decode(body).map_err(InvalidTriageBody::Field)?;
+            body.into_request(limit)
+        });
+        decoded.await?.map(TriageInput)
     }
 }
 

@@ -95,7 +95,7 @@ impl Registry {
     /// asks.
     pub(super) async fn judge(
         &self,
-        candidate: &Schema,
+        candidate: &Arc<Schema>,
         history: &History,
         target: CheckTarget,
         config: ConfigRecord,
@@ -130,8 +130,21 @@ impl Registry {
         for record in &against {
             parsed.push(self.parsed(record.schema_id).await?);
         }
-        let refs: Vec<&Schema> = parsed.iter().map(|s| s.as_ref()).collect();
-        let mut report = match schemas::check(candidate, &refs, mode, policy) {
+        // The check and its examples are CPU work: on the schema work pool.
+        let candidate = Arc::clone(candidate);
+        let explain = matches!(detail, Detail::Explained);
+        let checked = self
+            .work
+            .run(move || {
+                let refs: Vec<&Schema> = parsed.iter().map(|s| s.as_ref()).collect();
+                let mut report = schemas::check(&candidate, &refs, mode, policy)?;
+                if explain {
+                    schemas::attach_examples(&mut report, &candidate, &refs);
+                }
+                Ok::<_, CompatError>(report)
+            })
+            .await?;
+        let report = match checked {
             Ok(report) => report,
             Err(e @ CompatError::TooDeep { .. }) => {
                 return Err(InvalidSchema::TooDeep(e.to_string()).into());
@@ -140,13 +153,10 @@ impl Registry {
         let version_of = |c: &Change| c.against.and_then(|i| against.get(i)).map(|r| r.version);
         let other_changes = match detail {
             Detail::Verdict => Vec::new(),
-            Detail::Explained => {
-                schemas::attach_examples(&mut report, candidate, &refs);
-                report
-                    .others()
-                    .map(|c| JudgedChange::of(c, version_of(c)))
-                    .collect()
-            }
+            Detail::Explained => report
+                .others()
+                .map(|c| JudgedChange::of(c, version_of(c)))
+                .collect(),
         };
         if report.compatible {
             return Ok(CompatibilityOutcome {

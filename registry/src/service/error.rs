@@ -130,6 +130,9 @@ pub enum Error {
     /// The subject kept changing while a write was retried.
     #[error("the subject kept changing concurrently; the operation was not applied")]
     Busy,
+    /// Every thread for schema work is busy and its queue is full.
+    #[error("the registry is busy with other schema work (its queue is full); retry in a moment")]
+    Overloaded,
     /// The store failed.
     #[error("store error: {0}")]
     Store(#[from] StoreError),

@@ -49,6 +49,7 @@ mod register;
 mod schemas_by_id;
 mod subjects;
 mod triage;
+mod work;
 
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
@@ -64,6 +65,7 @@ pub use error::{Error, InvalidSchema, InvalidTriage, NotPermitted};
 pub use register::{PostedReference, PostedSchema, Registration, SchemaInput};
 pub use subjects::DeletedFilter;
 pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
+pub use work::{WorkLimits, WorkPool};
 
 use crate::metrics::Metrics;
 use crate::model::{
@@ -95,10 +97,20 @@ pub struct SubjectVersion {
     pub schema: Arc<CachedSchema>,
 }
 
+/// How a [`Registry`] is built: the bounds on what it holds and does.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistryOptions {
+    /// The most schemas kept in memory.
+    pub schema_cache_size: usize,
+    /// The pool schema work runs on.
+    pub work: WorkLimits,
+}
+
 /// The registry: a store, a cache of schemas, and the rules.
 pub struct Registry {
     store: Arc<dyn Store>,
     cache: Arc<SchemaCache>,
+    work: WorkPool,
     locks: Vec<Mutex<()>>,
     hasher: RandomState,
     metrics: Arc<Metrics>,
@@ -113,10 +125,10 @@ impl std::fmt::Debug for Registry {
 }
 
 impl Registry {
-    /// A registry over `store`, caching at most `cache_capacity` schemas.
-    /// The cache hears from the store what other processes deleted for good.
-    pub fn new(store: Arc<dyn Store>, cache_capacity: usize, metrics: Arc<Metrics>) -> Registry {
-        let cache = Arc::new(SchemaCache::new(cache_capacity));
+    /// A registry over `store`, bounded as `options` says. The cache hears
+    /// from the store what other processes deleted for good.
+    pub fn new(store: Arc<dyn Store>, options: RegistryOptions, metrics: Arc<Metrics>) -> Registry {
+        let cache = Arc::new(SchemaCache::new(options.schema_cache_size));
         let weak = Arc::downgrade(&cache);
         store.on_invalidation(Arc::new(move |event| {
             let Some(cache) = weak.upgrade() else { return };
@@ -128,10 +140,16 @@ impl Registry {
         Registry {
             store,
             cache,
+            work: WorkPool::new(options.work),
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             hasher: RandomState::new(),
             metrics,
         }
+    }
+
+    /// The pool schema work (and other CPU work of requests) runs on.
+    pub fn work(&self) -> &WorkPool {
+        &self.work
     }
 
     /// Whether the store answers.
@@ -180,7 +198,10 @@ impl Registry {
         entry
             .parsed(async {
                 let resolver = self.resolver(&record.references).await?;
-                Schema::parse(record.schema_type, &record.text, &resolver)
+                let (schema_type, text) = (record.schema_type, record.text.clone());
+                self.work
+                    .run(move || Schema::parse(schema_type, &text, &resolver))
+                    .await?
                     .map(Arc::new)
                     .map_err(|error| Error::StoredSchemaUnreadable { id, error })
             })

@@ -131,7 +131,11 @@ impl Registry {
     pub(super) async fn posted(&self, posted: &PostedSchema) -> Result<Candidate, Error> {
         let references = self.pin_references(&posted.references).await?;
         let resolver = self.resolver(&references).await?;
-        let schema = Schema::parse(posted.schema_type, &posted.text, &resolver)
+        let (schema_type, text) = (posted.schema_type, posted.text.clone());
+        let schema = self
+            .work
+            .run(move || Schema::parse(schema_type, &text, &resolver))
+            .await?
             .map_err(InvalidSchema::Parse)?;
         Ok(Candidate {
             content_key: content_key(posted.schema_type, schema.canonical(), &references),

@@ -119,17 +119,11 @@ impl Registry {
             candidates,
         };
         let messages = request.messages;
-        // Judging is CPU work: off the async runtime's threads.
-        let outcome = tokio::task::spawn_blocking(move || judge(context, &messages, &writers))
-            .await
-            // A panic while judging becomes the request's JSON 500 (the
-            // request layer catches it), as a panicking handler would.
-            .unwrap_or_else(|e| {
-                std::panic::resume_unwind(
-                    e.try_into_panic()
-                        .unwrap_or_else(|e| Box::new(e.to_string())),
-                )
-            });
+        // Judging is CPU work: on the schema work pool.
+        let outcome = self
+            .work
+            .run(move || judge(context, &messages, &writers))
+            .await?;
         self.metrics.record_triage(&outcome.summary);
         Ok(outcome)
     }
@@ -155,7 +149,11 @@ impl Registry {
                 (schema, at.to_string(), Some(at))
             }
         };
-        let validator = PayloadValidator::new(schema, request.message.as_deref())
+        let message = request.message.clone();
+        let validator = self
+            .work
+            .run(move || PayloadValidator::new(schema, message.as_deref()))
+            .await?
             .map_err(InvalidTriage::ReaderMessage)?;
         Ok(Reader {
             label,
@@ -198,7 +196,11 @@ impl Registry {
             if let Entry::Vacant(slot) = prepared.entry(id) {
                 // A schema that cannot hold payloads (a Protobuf file of
                 // enums only) matches no message: it is not a candidate.
-                let validator = PayloadValidator::new(self.parsed(id).await?, None);
+                let schema = self.parsed(id).await?;
+                let validator = self
+                    .work
+                    .run(move || PayloadValidator::new(schema, None))
+                    .await?;
                 slot.insert(validator.ok().map(Arc::new));
             }
             if let Some(validator) = &prepared[&id] {
@@ -234,13 +236,14 @@ impl Registry {
             })
             .collect();
         let schema: Arc<Schema> = self.parsed(schema_id).await?;
-        let validator = PayloadValidator::new(schema, None).map_err(|reason| {
-            InvalidTriage::WriterUnusable {
+        let prepared = self.work.run(move || PayloadValidator::new(schema, None));
+        let validator = prepared
+            .await?
+            .map_err(|reason| InvalidTriage::WriterUnusable {
                 id: schema_id,
                 index,
                 reason,
-            }
-        })?;
+            })?;
         Ok(Some(Writer {
             schema_id: id,
             validator: Arc::new(validator),

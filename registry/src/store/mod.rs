@@ -88,11 +88,23 @@ impl From<sqlx::Error> for StoreError {
                     PgErrorKind::Retry => StoreError::Conflict,
                     PgErrorKind::Other => StoreError::Database(error),
                 },
+                // SQLite: another process held the write lock for longer
+                // than the busy timeout.
+                None if db.code().as_deref().is_some_and(sqlite_busy) => {
+                    StoreError::Unavailable(error)
+                }
                 None => StoreError::Database(error),
             },
             _ => StoreError::Database(error),
         }
     }
+}
+
+/// Whether an SQLite result code (extended or primary) is `SQLITE_BUSY` or
+/// `SQLITE_LOCKED`: the file is held by another connection.
+fn sqlite_busy(code: &str) -> bool {
+    code.parse::<i32>()
+        .is_ok_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// What a PostgreSQL error (by SQLSTATE) tells the caller.
@@ -302,6 +314,33 @@ pub trait Store: Send + Sync + 'static {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn an_sqlite_file_held_by_another_writer_is_unavailable_not_an_error() {
+        use sqlx::Connection;
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("busy.db"))
+            .create_if_missing(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let mut holder = SqliteConnection::connect_with(&options).await.unwrap();
+        let mut other = SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let busy = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(StoreError::from(busy), StoreError::Unavailable(_)),
+            "SQLITE_BUSY must answer 503"
+        );
+        assert!(sqlite_busy("5") && sqlite_busy("517") && sqlite_busy("6"));
+        assert!(!sqlite_busy("19") && !sqlite_busy("2067") && !sqlite_busy("x"));
+    }
 
     #[test]
     fn postgres_errors_sort_by_sqlstate() {
