@@ -71,8 +71,8 @@ pub async fn run(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let socket = match accepted {
-            Ok((socket, _peer)) => socket,
+        let (socket, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: wait, do not spin.
                 tracing::warn!(error = %e, "cannot accept a connection");
@@ -80,12 +80,14 @@ pub async fn run(
                 continue;
             }
         };
+        tracing::trace!(%peer, "connection accepted");
         let _ = socket.set_nodelay(true);
         let connection = builder.serve_connection(TokioIo::new(socket), service.clone());
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            match connection.await {
+                Ok(()) => tracing::trace!(%peer, "connection closed"),
+                Err(e) => tracing::debug!(%peer, error = %e, "connection ended with an error"),
             }
             drop(slot);
         });
