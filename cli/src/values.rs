@@ -115,7 +115,7 @@ impl FromStr for VersionSelection {
 
 /// A reference from one schema to another registered one
 /// (`NAME=SUBJECT:VERSION`), as the registry API spells it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SchemaReference {
     /// The name the referring schema uses (for JSON Schema, the `$ref`).
     pub name: String,

@@ -1,5 +1,6 @@
-//! The long help texts: `charter push --help` (the manifest format) and
-//! `charter triage --help` (the inputs and the verdicts).
+//! The long help texts: `charter push --help` (the manifest format),
+//! `charter triage --help` (the inputs and the verdicts) and `charter copy
+//! --help` (the order of the copy and what stops it).
 
 /// `charter push --help`: what push does and the manifest format.
 pub const PUSH_ABOUT: &str = "\
@@ -73,3 +74,29 @@ causes. JSON output is {\"messages\": [...], \"summary\": {...}}.
 Exit codes for triage: 0 every message valid (or unframed and matching a
 registered version), 1 otherwise, 2 usage or input error, 3 the registry
 could not be reached or answered an error.";
+
+/// `charter copy --help`: what copy does, in which order, and what it
+/// refuses.
+pub const COPY_ABOUT: &str = "\
+Copy a registry (Confluent, Karapace, Apicurio's ccompat API, Charter) into a
+Charter registry through the REST API, every schema keeping its id and every
+subject its version numbers.
+
+Everything is read first: the source's subjects (soft-deleted ones too; with
+--subjects, those starting with PREFIX and the subjects their schemas
+reference), every version with its id, references, metadata and rule set,
+and each subject's own config and mode; the target's subjects and versions
+likewise. If the target already holds one of the source's ids or subject
+versions with other content, nothing is written: the conflicts are listed
+(exit 1).
+
+Then each subject that needs writes is put in IMPORT mode, its missing
+versions are registered with their ids and versions (referenced versions
+first), versions soft-deleted in the source are soft-deleted, and each
+subject's config and mode, then the global ones (without --subjects), are
+set to the source's. On any failure the modes changed are put back as they
+were: the target is never left in IMPORT mode by the copy. Re-running copies
+only what is missing, so an interrupted copy is resumed by running it again.
+
+Finally every version and id is read back from both registries and compared;
+differences are listed (exit 1). --dry-run prints the plan and writes nothing.";

@@ -72,6 +72,9 @@ pub enum Command {
     /// whether it is valid, and why the consumer cannot read it.
     #[command(long_about = help::TRIAGE_ABOUT)]
     Triage(TriageArgs),
+    /// Copy a registry into a Charter registry, ids and versions kept.
+    #[command(long_about = help::COPY_ABOUT, after_help = EXIT_CODES_HELP)]
+    Copy(CopyArgs),
 }
 
 /// `charter diff OLD NEW`.
@@ -387,6 +390,62 @@ pub struct VersionsArgs {
     /// The registry.
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// `charter copy --from URL --to URL [--subjects PREFIX] [--dry-run]`.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The registry to copy from (any Confluent-compatible registry).
+    #[arg(long, env = "CHARTER_COPY_FROM", value_name = "URL")]
+    pub from: String,
+    /// The Charter registry to copy into.
+    #[arg(long, env = "CHARTER_COPY_TO", value_name = "URL")]
+    pub to: String,
+    /// Credentials for --from: `user:password` or `Bearer TOKEN` (or in
+    /// the URL).
+    #[arg(
+        long,
+        env = "CHARTER_COPY_FROM_AUTH",
+        hide_env_values = true,
+        value_name = "CREDENTIALS"
+    )]
+    pub from_auth: Option<String>,
+    /// Credentials for --to.
+    #[arg(
+        long,
+        env = "CHARTER_COPY_TO_AUTH",
+        hide_env_values = true,
+        value_name = "CREDENTIALS"
+    )]
+    pub to_auth: Option<String>,
+    /// Only subjects starting with this (and the subjects their schemas
+    /// reference). Without it, the global config and mode are copied too.
+    #[arg(long, value_name = "PREFIX")]
+    pub subjects: Option<String>,
+    /// Print what would be copied; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests in flight at once, on each registry.
+    #[arg(long, short = 'j', default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    /// Seconds to wait for each answer.
+    #[arg(
+        long = "registry-timeout",
+        env = "CHARTER_REGISTRY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub timeout: u64,
+    /// Retries after a connection error, a timeout, or an answer 408, 429,
+    /// 500, 502, 503 or 504.
+    #[arg(
+        long = "registry-retries",
+        env = "CHARTER_REGISTRY_RETRIES",
+        default_value_t = 2,
+        value_name = "N"
+    )]
+    pub retries: u32,
 }
 
 #[cfg(test)]

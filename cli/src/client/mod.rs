@@ -24,9 +24,12 @@
 //!   the peer's text (the breaking changes of a compatibility check), the
 //!   structured data is read and the text is never parsed.
 //!
-//! `endpoints.rs` holds one method per API call; this file sends requests.
+//! `endpoints.rs` holds one method per API call, `copying.rs` those only
+//! `charter copy` makes (a registry read whole, written in IMPORT mode);
+//! this file sends requests.
 
 mod answers;
+mod copying;
 mod endpoints;
 mod error;
 mod wire;
@@ -36,6 +39,7 @@ use std::time::Duration;
 pub use answers::{
     NewSchema, Registered, RegisteredSchema, RegistryChange, SchemaById, SubjectConfig, Verdict,
 };
+pub use copying::{ExportedVersion, ScopeConfig};
 pub use error::{Error, code};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;

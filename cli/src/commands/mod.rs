@@ -5,6 +5,7 @@
 //! subject's versions fetched); this file only dispatches.
 
 pub mod check;
+pub mod copy;
 pub mod diff;
 pub mod expect;
 pub mod get;
@@ -35,5 +36,6 @@ pub fn run(settings: Settings) -> Result<Exit> {
         Settings::Subjects(settings) => subjects::run(settings),
         Settings::Versions(settings) => versions::run(settings),
         Settings::Triage(settings) => triage::run(settings),
+        Settings::Copy(settings) => copy::run(settings),
     }
 }

@@ -14,6 +14,7 @@
 //! only module that reads [`crate::args`] besides `crate::main`.
 
 mod checks;
+mod copy;
 mod payloads;
 mod registry;
 
@@ -23,6 +24,7 @@ use anyhow::Result;
 pub use checks::{
     Against, CheckSettings, DiffSettings, ExpectSettings, RegistryCheck, Report, Writers,
 };
+pub use copy::CopySettings;
 pub use payloads::{ReaderSettings, ReaderSource, SchemaSource, TriageSettings, ValidateSettings};
 pub use registry::{
     GetSettings, GetTarget, PushSettings, RegisterSettings, SubjectsSettings, VersionsSettings,
@@ -55,6 +57,8 @@ pub enum Settings {
     Versions(VersionsSettings),
     /// `charter triage`.
     Triage(TriageSettings),
+    /// `charter copy`.
+    Copy(CopySettings),
 }
 
 impl Settings {
@@ -71,6 +75,7 @@ impl Settings {
             Command::Subjects(args) => Settings::Subjects(SubjectsSettings::resolve(args)?),
             Command::Versions(args) => Settings::Versions(VersionsSettings::resolve(args)?),
             Command::Triage(args) => Settings::Triage(TriageSettings::resolve(args)?),
+            Command::Copy(args) => Settings::Copy(CopySettings::resolve(args)?),
         })
     }
 }
@@ -85,6 +90,16 @@ pub enum Error {
     /// `--registry` is not an http(s) base URL.
     #[error("--registry `{url}`: {reason}")]
     BadUrl {
+        /// As given.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// `--from` or `--to` of `copy` is not an http(s) base URL.
+    #[error("{flag} `{url}`: {reason}")]
+    BadEndpoint {
+        /// The flag.
+        flag: &'static str,
         /// As given.
         url: String,
         /// Why.

@@ -46,6 +46,7 @@ use schemas::protobuf::PayloadError;
 pub use binary::{BinaryRecord, Framing};
 pub use pipeline::run;
 pub use progress::Progress;
+pub(crate) use progress::thousands;
 
 pub use crate::pipeline::POOL_PER_WORKER;
 

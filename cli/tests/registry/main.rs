@@ -7,12 +7,16 @@
 #[allow(dead_code)] // not every helper is used here
 #[path = "../common/mod.rs"]
 mod common;
+#[allow(dead_code)] // shared with the registry's tests, which use all of it
+#[path = "../../../registry/tests/common/postgres.rs"]
+mod postgres;
 #[path = "../server/mod.rs"]
 mod server;
 
 mod canned;
 mod check;
 mod connection;
+mod copy;
 mod expect;
 mod push;
 mod read;

@@ -1,6 +1,7 @@
 //! A real Charter registry for end-to-end tests: `registry::run` served
 //! in-process on a port-0 listener (the way mini-redis tests its server),
-//! over a fresh SQLite database in the test's own temporary directory. The
+//! over a fresh SQLite database in the test's own temporary directory (or a
+//! PostgreSQL database the test made, [`Registry::start_postgres`]). The
 //! `charter` under test is still the real binary, talking HTTP to it.
 //! Stopped when dropped, or earlier with [`Registry::stop`] to see how
 //! commands fare when the registry is down.
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use ::registry::store::SqliteStore;
+use ::registry::store::{PostgresOptions, PostgresStore, SqliteStore, Store};
 use ::registry::{AppState, StateOptions};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -37,8 +38,18 @@ impl Registry {
     /// default. The socket is bound before this returns, so no port is
     /// guessed and none can collide.
     pub fn start() -> Registry {
+        Registry::start_on(None)
+    }
+
+    /// Starts one on the PostgreSQL database at `url`.
+    pub fn start_postgres(url: &str) -> Registry {
+        Registry::start_on(Some(url.to_string()))
+    }
+
+    fn start_on(postgres: Option<String>) -> Registry {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let database = format!("sqlite://{}", dir.path().join("charter.db").display());
+        let database = postgres
+            .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("charter.db").display()));
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener
             .set_nonblocking(true)
@@ -59,7 +70,14 @@ impl Registry {
                 }
             };
             runtime.block_on(async move {
-                let store = match SqliteStore::open(&database).await {
+                let opened: Result<Arc<dyn Store>, _> = if database.starts_with("sqlite:") {
+                    SqliteStore::open(&database).await.map(|s| Arc::new(s) as _)
+                } else {
+                    PostgresStore::open(&database, PostgresOptions::default())
+                        .await
+                        .map(|s| Arc::new(s) as _)
+                };
+                let store = match opened {
                     Ok(store) => store,
                     Err(e) => {
                         let _ = ready.send(Err(format!("cannot open {database}: {e}")));
@@ -73,7 +91,7 @@ impl Registry {
                         return;
                     }
                 };
-                let state = AppState::new(Arc::new(store.clone()), StateOptions::default());
+                let state = AppState::new(store.clone(), StateOptions::default());
                 let _ = ready.send(Ok(()));
                 let shutdown = async {
                     let _ = stopped.await;
