@@ -25,7 +25,15 @@ pub fn run(settings: CopySettings) -> Result<Exit> {
     let (from, before, plan, written, verification) = progress.around(|| -> Result<_> {
         let from = read(&source, Selection::Prefix(prefix), global, jobs, &progress)
             .context("reading the source registry")?;
-        let before = read(&target, Selection::Prefix(None), global, jobs, &progress)
+        // Every subject of the target (ids must not collide with any), and
+        // the source's too: a subject without versions may still have a
+        // config or mode there.
+        let before = target
+            .subjects(None, true)
+            .and_then(|mut names| {
+                names.extend(from.subjects.keys().cloned());
+                read(&target, Selection::Names(&names), global, jobs, &progress)
+            })
             .context("reading the target registry")?;
         let plan = Plan::make(&from, &before, global);
         if !plan.conflicts.is_empty() || settings.dry_run {

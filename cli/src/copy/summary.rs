@@ -38,7 +38,15 @@ fn counts(snapshot: &Snapshot) -> String {
     let deleted = snapshot.held().filter(|h| h.deleted).count();
     format!(
         "{}, {} ({deleted} soft-deleted), {}",
-        plural(snapshot.subjects.len(), "subject", "subjects"),
+        plural(
+            snapshot
+                .subjects
+                .values()
+                .filter(|s| !s.versions.is_empty())
+                .count(),
+            "subject",
+            "subjects"
+        ),
         plural(versions, "version", "versions"),
         plural(snapshot.ids().len(), "id", "ids")
     )

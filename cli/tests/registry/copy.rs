@@ -314,3 +314,52 @@ fn a_target_holding_other_schemas_under_the_sources_ids_is_not_written_to() {
         down.stderr
     );
 }
+
+/// A registration the target refuses mid-way (an id it permanently deleted
+/// holds other content, which no read shows beforehand): the copy stops with
+/// the registry's error, and the subjects it put in IMPORT mode have their
+/// modes back.
+#[test]
+fn a_copy_that_fails_midway_leaves_no_subject_in_import_mode() {
+    let source = Registry::start();
+    let target = Registry::start();
+    register(
+        &target,
+        "gone-value",
+        json_schema(json!({"type": "boolean"})),
+    );
+    call(&target, "DELETE", "subjects/gone-value", None);
+    call(
+        &target,
+        "DELETE",
+        "subjects/gone-value?permanent=true",
+        None,
+    );
+    call(
+        &target,
+        "PUT",
+        "mode/a-value",
+        Some(json!({"mode": "READONLY"})),
+    );
+    register(&source, "a-value", json_schema(json!({"type": "string"})));
+    register(&source, "b-value", json_schema(json!({"type": "integer"})));
+
+    let run = copy(&source, &target, &["--jobs", "1"]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("cannot register subject 'a-value' version 1 (id 1)")
+            && run
+                .stderr
+                .contains("subjects put back in the mode they had"),
+        "{}",
+        run.stderr
+    );
+    let mode = |subject: &str| http("GET", &format!("{}mode/{subject}", target.url), None);
+    assert_eq!(mode("a-value").1, json!({"mode": "READONLY"}));
+    assert_eq!(
+        mode("b-value").0,
+        404,
+        "b-value has no mode of its own again"
+    );
+}
