@@ -126,6 +126,39 @@ fn pair_changes(
     SchemaKind::changes(old.kind(), new.kind(), policy, directions)
 }
 
+/// Whether a consumer holding `reader` reads every document written with
+/// `writer`, and if not, why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reading {
+    /// True when no change breaks the reader.
+    pub compatible: bool,
+    /// The changes from `writer` to `reader` that break the reader, each
+    /// with an example document where one was found: a document the writer
+    /// accepts and the reader cannot read.
+    pub changes: Vec<Change>,
+}
+
+/// Can a reader holding `reader` read data written with `writer`? The one
+/// question a consumer asks of a producer's schema: the backward direction
+/// of the diff with `writer` as the old schema and `reader` as the new one,
+/// keeping only what breaks the reader, each breaking change with its
+/// example (see [`attach_diff_examples`]).
+pub fn reads(writer: &Schema, reader: &Schema, policy: Policy) -> Result<Reading, CompatError> {
+    let directions = Directions {
+        backward: true,
+        forward: false,
+    };
+    let mut changes: Vec<Change> = pair_changes(writer, reader, policy, directions)?
+        .into_iter()
+        .filter(|c| c.breaks.backward)
+        .collect();
+    attach_diff_examples(&mut changes, writer, reader);
+    Ok(Reading {
+        compatible: changes.is_empty(),
+        changes,
+    })
+}
+
 /// Fills in [`Change::example`] for every breaking change of `report`, the
 /// verdict of [`check`] on `candidate` against `history`: a document that the
 /// writer's schema accepts and the reader's rejects, checked against both.
@@ -247,5 +280,58 @@ mod tests {
         let change = report.breaking().next().unwrap();
         assert_eq!(change.against, Some(0));
         assert_eq!(change.example, Some(serde_json::json!({"a": "z"})));
+    }
+
+    /// The scenario of consumers in the registry: `reader` uses
+    /// `warehouseId`, `other` does not; `v2` of the producer drops it, which
+    /// breaks `reader` and not `other`.
+    fn check_reads(schema_type: SchemaType, v1: &str, v2: &str, reader: &str, other: &str) {
+        let parse = |text: &str| Schema::parse(schema_type, text, &crate::NoReferences).unwrap();
+        let (v1, v2, reader, other) = (parse(v1), parse(v2), parse(reader), parse(other));
+        let ok = reads(&v1, &reader, Policy::Strict).unwrap();
+        assert!(ok.compatible, "{ok:?}");
+        assert!(ok.changes.is_empty());
+        let broken = reads(&v2, &reader, Policy::Strict).unwrap();
+        assert!(!broken.compatible);
+        assert!(!broken.changes.is_empty());
+        for change in &broken.changes {
+            assert!(
+                change.breaks.backward && !change.breaks.forward,
+                "{change:?}"
+            );
+            assert!(change.example.is_some(), "no example for {change:?}");
+        }
+        let fine = reads(&v2, &other, Policy::Strict).unwrap();
+        assert!(fine.compatible, "{fine:?}");
+    }
+
+    #[test]
+    fn a_json_reader_that_needs_a_field_the_writer_dropped_cannot_read() {
+        let v1 = r#"{"type":"object","properties":{"sku":{"type":"string"},"warehouseId":{"type":"string"}},"required":["sku","warehouseId"]}"#;
+        let v2 = r#"{"type":"object","properties":{"sku":{"type":"string"}},"required":["sku"]}"#;
+        let other =
+            r#"{"type":"object","properties":{"sku":{"type":"string"}},"required":["sku"]}"#;
+        check_reads(SchemaType::Json, v1, v2, v1, other);
+        let broken = reads(&json(v2), &json(v1), Policy::Strict).unwrap();
+        for change in &broken.changes {
+            let example = change.example.clone().unwrap();
+            assert!(accepts(v2, &example), "{example}");
+            assert!(!accepts(v1, &example), "{example}");
+        }
+    }
+
+    #[test]
+    fn an_avro_reader_with_a_field_without_default_cannot_read_a_writer_without_it() {
+        let v1 = r#"{"type":"record","name":"InventoryReserved","fields":[{"name":"sku","type":"string"},{"name":"warehouseId","type":"string"}]}"#;
+        let v2 = r#"{"type":"record","name":"InventoryReserved","fields":[{"name":"sku","type":"string"}]}"#;
+        check_reads(SchemaType::Avro, v1, v2, v1, v2);
+    }
+
+    #[test]
+    fn a_protobuf_reader_requiring_a_field_cannot_read_a_writer_without_it() {
+        let v1 = "syntax = \"proto2\";\nmessage InventoryReserved {\n  required string sku = 1;\n  required string warehouse_id = 2;\n}\n";
+        let v2 =
+            "syntax = \"proto2\";\nmessage InventoryReserved {\n  required string sku = 1;\n}\n";
+        check_reads(SchemaType::Protobuf, v1, v2, v1, v2);
     }
 }

@@ -43,7 +43,9 @@ pub mod vocabulary;
 pub mod wire;
 
 pub use change::{Breaks, Change, ChangeKind};
-pub use compat::{CompatReport, attach_diff_examples, attach_examples, check, diff};
+pub use compat::{
+    CompatReport, Reading, attach_diff_examples, attach_examples, check, diff, reads,
+};
 pub use fingerprint::Fingerprint;
 pub use format::{Capabilities, Form, SchemaError};
 pub use resolver::{MapResolver, NoReferences, Resolver};
