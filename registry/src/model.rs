@@ -175,6 +175,8 @@ pub struct ConfigRecord {
     /// Whether schemas are normalised before they are stored (Charter always
     /// stores the canonical form, so this is kept and reported only).
     pub normalize: Option<bool>,
+    /// Whether registrations are judged against the recorded consumers.
+    pub consumer_compatibility: Option<ConsumerCompatibility>,
 }
 
 impl ConfigRecord {
@@ -184,6 +186,9 @@ impl ConfigRecord {
             compatibility: self.compatibility.or(fallback.compatibility),
             policy: self.policy.or(fallback.policy),
             normalize: self.normalize.or(fallback.normalize),
+            consumer_compatibility: self
+                .consumer_compatibility
+                .or(fallback.consumer_compatibility),
         }
     }
 }
@@ -245,6 +250,188 @@ impl FromStr for Mode {
     }
 }
 
+/// Whether a subject's registrations are judged against the readers its
+/// consumers recorded (`consumerCompatibility`, Charter's own setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsumerCompatibility {
+    /// Consumers are not consulted (the default: today's behaviour).
+    #[default]
+    None,
+    /// A registration some consumer cannot read is accepted, and the
+    /// answer says who and why.
+    Warn,
+    /// A registration some consumer cannot read is refused.
+    Enforce,
+}
+
+impl ConsumerCompatibility {
+    /// Every setting.
+    pub const ALL: [ConsumerCompatibility; 3] = [
+        ConsumerCompatibility::None,
+        ConsumerCompatibility::Warn,
+        ConsumerCompatibility::Enforce,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerCompatibility::None => "NONE",
+            ConsumerCompatibility::Warn => "WARN",
+            ConsumerCompatibility::Enforce => "ENFORCE",
+        }
+    }
+}
+
+/// A `consumerCompatibility` that is none of the three.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown consumerCompatibility `{0}`: expected NONE, WARN or ENFORCE")]
+pub struct InvalidConsumerCompatibility(pub String);
+
+impl FromStr for ConsumerCompatibility {
+    type Err = InvalidConsumerCompatibility;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_uppercase();
+        ConsumerCompatibility::ALL
+            .into_iter()
+            .find(|c| c.as_str() == wanted)
+            .ok_or_else(|| InvalidConsumerCompatibility(s.to_string()))
+    }
+}
+
+/// A name of Charter's consumer records: a consumer (an application, e.g.
+/// `fulfillment`) or an environment (`prod`): 1 to 255 characters of
+/// `[A-Za-z0-9._-]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(String);
+
+/// What kind of name a [`Name`] is, for its error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A consumer name.
+    Consumer,
+    /// An environment name.
+    Environment,
+}
+
+impl fmt::Display for NameKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NameKind::Consumer => "consumer",
+            NameKind::Environment => "environment",
+        })
+    }
+}
+
+/// A consumer or environment name with characters outside `[A-Za-z0-9._-]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the {kind} name {name:?} is not valid: it must be 1 to 255 characters of A-Z, a-z, 0-9, `.`, `_` and `-`"
+)]
+pub struct InvalidName {
+    /// Which kind of name.
+    pub kind: NameKind,
+    /// The name as given.
+    pub name: String,
+}
+
+impl Name {
+    /// The environment a record names when it names none.
+    pub const DEFAULT_ENVIRONMENT: &'static str = "default";
+
+    /// Validates a name of `kind`.
+    pub fn parse(kind: NameKind, name: &str) -> Result<Name, InvalidName> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+        if name.is_empty() || name.len() > 255 || !name.chars().all(allowed) {
+            return Err(InvalidName {
+                kind,
+                name: name.to_string(),
+            });
+        }
+        Ok(Name(name.to_string()))
+    }
+
+    /// The `default` environment.
+    pub fn default_environment() -> Name {
+        Name(Self::DEFAULT_ENVIRONMENT.to_string())
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The reader schema a consumer runs with, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredReader {
+    /// A schema of its own: canonical text with references pinned to
+    /// versions.
+    Schema {
+        /// Its format.
+        schema_type: SchemaType,
+        /// Its canonical text.
+        text: String,
+        /// What it references.
+        references: Vec<Reference>,
+    },
+    /// A registered version of the subject it reads, with the schema that
+    /// version holds.
+    Version {
+        /// The version.
+        version: Version,
+        /// The schema it holds.
+        schema_id: SchemaId,
+    },
+}
+
+/// One consumer's reader of one subject in one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderRecord {
+    /// The consumer.
+    pub consumer: String,
+    /// The subject it reads.
+    pub subject: String,
+    /// Where it runs.
+    pub environment: String,
+    /// The reader schema.
+    pub reader: StoredReader,
+    /// The consumer's own application version, when given.
+    pub consumer_version: Option<String>,
+    /// When it was recorded, in milliseconds since the Unix epoch.
+    pub recorded_at_ms: i64,
+}
+
+/// Which readers a listing wants; `None` fields match any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReaderFilter {
+    /// Only this consumer's.
+    pub consumer: Option<String>,
+    /// Only readers of this subject.
+    pub subject: Option<String>,
+    /// Only readers in this environment.
+    pub environment: Option<String>,
+}
+
+/// The producer version of a subject running in an environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    /// The subject.
+    pub subject: String,
+    /// The environment.
+    pub environment: String,
+    /// The version deployed.
+    pub version: Version,
+    /// When it was recorded, in milliseconds since the Unix epoch.
+    pub deployed_at_ms: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,9 +477,30 @@ mod tests {
             compatibility: Some(CompatibilityMode::None),
             policy: Some(Policy::Lenient),
             normalize: None,
+            consumer_compatibility: Some(ConsumerCompatibility::Warn),
         };
         let merged = subject.over(global);
         assert_eq!(merged.compatibility, Some(CompatibilityMode::Full));
         assert_eq!(merged.policy, Some(Policy::Lenient));
+        assert_eq!(
+            merged.consumer_compatibility,
+            Some(ConsumerCompatibility::Warn)
+        );
+    }
+
+    #[test]
+    fn consumer_and_environment_names_are_restricted() {
+        for good in ["fulfillment", "prod", "a.b_c-1", "X"] {
+            assert!(Name::parse(NameKind::Consumer, good).is_ok(), "{good}");
+        }
+        for bad in ["", "a b", "a/b", "é", "a\nb", &"x".repeat(256)] {
+            let err = Name::parse(NameKind::Environment, bad).unwrap_err();
+            assert!(err.to_string().contains("environment name"), "{err}");
+        }
+        assert_eq!(
+            "enforce".parse::<ConsumerCompatibility>(),
+            Ok(ConsumerCompatibility::Enforce)
+        );
+        assert!("STRICT".parse::<ConsumerCompatibility>().is_err());
     }
 }

@@ -10,7 +10,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::postgres::TestDatabase;
-use registry::model::{ConfigRecord, Mode, Reference, SchemaId, Scope, Subject, Version};
+use registry::model::{
+    ConfigRecord, ConsumerCompatibility, Deployment, Mode, ReaderFilter, ReaderRecord, Reference,
+    SchemaId, Scope, StoredReader, Subject, Version,
+};
 use registry::store::{
     Invalidation, NewSchema, NewVersion, PostgresOptions, PostgresStore, SqliteStore, Store,
     StoreError,
@@ -170,6 +173,7 @@ async fn references_and_settings(db: Db) {
     let scope = Scope::Subject(Subject::parse("base").unwrap());
     let config = ConfigRecord {
         compatibility: Some(CompatibilityMode::Full),
+        consumer_compatibility: Some(ConsumerCompatibility::Enforce),
         ..ConfigRecord::default()
     };
     store.set_config(&scope, config).await.unwrap();
@@ -318,6 +322,148 @@ macro_rules! contract {
     };
 }
 
+fn reader(consumer: &str, subject: &str, environment: &str, reader: StoredReader) -> ReaderRecord {
+    ReaderRecord {
+        consumer: consumer.to_string(),
+        subject: subject.to_string(),
+        environment: environment.to_string(),
+        reader,
+        consumer_version: Some("1.4.2".to_string()),
+        recorded_at_ms: 7,
+    }
+}
+
+async fn consumers_deployments_and_retention(db: Db) {
+    let store = db.open().await;
+    let own = StoredReader::Schema {
+        schema_type: SchemaType::Json,
+        text: "{}".to_string(),
+        references: vec![Reference {
+            name: "money.json".to_string(),
+            subject: "money".to_string(),
+            version: Version(2),
+        }],
+    };
+    let pinned = StoredReader::Version {
+        version: Version(3),
+        schema_id: SchemaId(9),
+    };
+    let fulfillment = reader("fulfillment", "inventory", "prod", own.clone());
+    store.record_reader(&fulfillment).await.unwrap();
+    store
+        .record_reader(&reader("billing", "inventory", "prod", pinned.clone()))
+        .await
+        .unwrap();
+    store
+        .record_reader(&reader(
+            "fulfillment",
+            "inventory",
+            "staging",
+            pinned.clone(),
+        ))
+        .await
+        .unwrap();
+    // Recording again replaces the reader; the history keeps both.
+    let replaced = ReaderRecord {
+        reader: pinned.clone(),
+        consumer_version: None,
+        ..fulfillment.clone()
+    };
+    store.record_reader(&replaced).await.unwrap();
+    let all = store.readers(&ReaderFilter::default()).await.unwrap();
+    let keys: Vec<(&str, &str)> = all
+        .iter()
+        .map(|r| (r.consumer.as_str(), r.environment.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("billing", "prod"),
+            ("fulfillment", "prod"),
+            ("fulfillment", "staging")
+        ]
+    );
+    assert_eq!(all[1], replaced);
+    let prod = store
+        .readers(&ReaderFilter {
+            subject: Some("inventory".to_string()),
+            environment: Some("prod".to_string()),
+            ..ReaderFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(prod.len(), 2);
+    let nowhere = ReaderFilter {
+        environment: Some("qa".to_string()),
+        ..ReaderFilter::default()
+    };
+    assert!(store.readers(&nowhere).await.unwrap().is_empty());
+
+    assert!(
+        store
+            .forget_reader("fulfillment", "inventory", "prod", 8)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .forget_reader("fulfillment", "inventory", "prod", 9)
+            .await
+            .unwrap()
+    );
+    let history = store.reader_history("fulfillment").await.unwrap();
+    let events: Vec<(bool, &str, Option<&StoredReader>)> = history
+        .iter()
+        .map(|e| (e.forgotten, e.environment.as_str(), e.reader.as_ref()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (false, "prod", Some(&own)),
+            (false, "staging", Some(&pinned)),
+            (false, "prod", Some(&pinned)),
+            (true, "prod", None),
+        ]
+    );
+
+    for (version, at) in [(1, 10), (3, 11), (2, 12), (3, 13)] {
+        store
+            .record_deployment(&Deployment {
+                subject: "inventory".to_string(),
+                environment: "prod".to_string(),
+                version: Version(version),
+                deployed_at_ms: at,
+            })
+            .await
+            .unwrap();
+    }
+    let running = store.deployments("prod").await.unwrap();
+    assert_eq!(running.len(), 1);
+    assert_eq!(
+        (running[0].version, running[0].deployed_at_ms),
+        (Version(3), 13)
+    );
+    assert!(store.deployments("qa").await.unwrap().is_empty());
+    assert_eq!(
+        store.deployed_versions("inventory", "prod").await.unwrap(),
+        [Version(1), Version(2), Version(3)]
+    );
+    assert_eq!(store.retention("inventory", "prod").await.unwrap(), None);
+    store
+        .set_retention("inventory", "prod", Version(2))
+        .await
+        .unwrap();
+    store
+        .set_retention("inventory", "prod", Version(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.retention("inventory", "prod").await.unwrap(),
+        Some(Version(3))
+    );
+    store.close().await;
+}
+
 contract!(
     appends_only_to_the_history_it_read,
     one_content_one_id_never_reused,
@@ -326,6 +472,7 @@ contract!(
     listings_sort_names_bytewise,
     stores_on_one_database_agree,
     ids_continue_above_every_import,
+    consumers_deployments_and_retention,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

@@ -42,6 +42,8 @@ struct ConfigBody {
     compatibility_policy: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     normalize: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "nullable")]
+    consumer_compatibility: Option<Option<String>>,
     compatibility_group: Option<Value>,
     validate_fields: Option<Value>,
     validate_rules: Option<Value>,
@@ -72,7 +74,7 @@ impl ConfigBody {
                 .is_some_and(|v| !v.is_null() && *v != Value::Bool(false))
             {
                 return Err(Error::InvalidConfig(format!(
-                    "`{name}` is not supported by Charter; supported settings are compatibility, compatibilityPolicy and normalize"
+                    "`{name}` is not supported by Charter; supported settings are compatibility, compatibilityPolicy, normalize and consumerCompatibility"
                 ))
                 .into());
             }
@@ -81,6 +83,7 @@ impl ConfigBody {
             compatibility: self.compatibility.or(self.compatibility_level),
             policy: self.compatibility_policy,
             normalize: self.normalize,
+            consumer_compatibility: self.consumer_compatibility,
         })
     }
 }

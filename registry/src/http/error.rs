@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 pub use super::body::{FieldError, Problem};
+pub use super::consumers::InvalidConsumerBody;
 pub use super::triage::InvalidTriageBody;
 pub use super::wire::{InvalidReference, InvalidSchemaBody};
 use crate::service::{Error, InvalidTriage};
@@ -27,6 +28,10 @@ pub enum ApiError {
     /// A register, lookup or compatibility body that cannot be used.
     #[error(transparent)]
     SchemaBody(#[from] InvalidSchemaBody),
+    /// A body of the consumer endpoints or of `POST /can-i-deploy` that
+    /// cannot be used.
+    #[error(transparent)]
+    ConsumerBody(#[from] InvalidConsumerBody),
     /// A `POST /triage` body that cannot be used.
     #[error(transparent)]
     TriageBody(#[from] InvalidTriageBody),
@@ -122,7 +127,14 @@ impl ApiError {
                 Error::VersionNotSoftDeleted { .. } => (S::NOT_FOUND, 40407),
                 Error::SubjectConfigNotSet { .. } => (S::NOT_FOUND, 40408),
                 Error::SubjectModeNotSet { .. } => (S::NOT_FOUND, 40409),
-                Error::Incompatible { .. } => (S::CONFLICT, 40901),
+                Error::Incompatible { .. } | Error::ConsumersCannotRead { .. } => {
+                    (S::CONFLICT, 40901)
+                }
+                // Charter's own records: no peer code to follow.
+                Error::ConsumerNotFound { .. } | Error::ReaderNotFound { .. } => {
+                    (S::NOT_FOUND, 404)
+                }
+                Error::InvalidName(_) => (S::UNPROCESSABLE_ENTITY, 422),
                 Error::InvalidSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
                 Error::InvalidVersion(_) => (S::UNPROCESSABLE_ENTITY, 42202),
                 Error::InvalidConfig(_) => (S::UNPROCESSABLE_ENTITY, 42203),
@@ -138,9 +150,9 @@ impl ApiError {
                     }
                 },
                 Error::Store(StoreError::Unavailable(_)) => (S::SERVICE_UNAVAILABLE, 50301),
-                Error::Store(_) | Error::StoredSchemaUnreadable { .. } => {
-                    (S::INTERNAL_SERVER_ERROR, 50001)
-                }
+                Error::Store(_)
+                | Error::StoredSchemaUnreadable { .. }
+                | Error::StoredReaderUnreadable { .. } => (S::INTERNAL_SERVER_ERROR, 50001),
                 Error::Busy => (S::INTERNAL_SERVER_ERROR, 50002),
                 Error::Overloaded => (S::SERVICE_UNAVAILABLE, 50302),
             },
@@ -162,6 +174,8 @@ impl ApiError {
                 | InvalidTriageBody::ReaderMixes { .. }
                 | InvalidTriageBody::EmptyReaderSchema => (S::UNPROCESSABLE_ENTITY, 422),
             },
+            // Charter's own endpoints: no peer code to follow.
+            ApiError::ConsumerBody(_) => (S::UNPROCESSABLE_ENTITY, 422),
             ApiError::MalformedJson(_) => (S::BAD_REQUEST, 400),
             ApiError::InvalidQuery { .. } => (S::BAD_REQUEST, 400),
             ApiError::InvalidPath(_) => (S::BAD_REQUEST, 400),

@@ -219,6 +219,11 @@ impl Segments {
             .map_or("", |(_, value)| value)
     }
 
+    /// The segment `{name}`, percent-decoded (empty when the route has none).
+    pub fn named(&self, name: &str) -> &str {
+        self.get(name)
+    }
+
     /// The `{subject}` segment, validated; also recorded on the request span.
     pub fn subject(&self) -> Result<Subject, ApiError> {
         let raw = self.get("subject");

@@ -11,6 +11,8 @@ mod associations;
 mod body;
 mod compatibility;
 mod config;
+mod consumers;
+mod deploy;
 pub mod error;
 mod extract;
 mod health;
@@ -173,6 +175,8 @@ pub fn app(state: AppState) -> Router {
         .merge(config::routes())
         .merge(mode::routes())
         .merge(triage::routes())
+        .merge(consumers::routes())
+        .merge(deploy::routes())
         .route("/associations", any(associations::none))
         .route("/associations/{*rest}", any(associations::none))
         .route("/health/live", get(health::live))

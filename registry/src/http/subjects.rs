@@ -4,6 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 
+use super::deploy::MatrixRowView;
 use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
 use super::schemas::raw_schema;
@@ -106,11 +107,30 @@ async fn register(
         .registry()
         .register(&subject, &body.into_registration()?)
         .await?;
-    Ok(ok(&SchemaView::of(
-        &registered,
-        WithSubject::No,
-        &registered.schema.record.text,
-    )))
+    let version = &registered.version;
+    let view = SchemaView::of(version, WithSubject::No, &version.schema.record.text);
+    if registered.consumer_warnings.is_empty() {
+        return Ok(ok(&view));
+    }
+    // Under consumerCompatibility WARN: the peer's answer, and Charter's
+    // findings in a field Confluent clients ignore.
+    Ok(ok(&WarnedView {
+        view,
+        consumer_warnings: registered
+            .consumer_warnings
+            .iter()
+            .map(MatrixRowView::of)
+            .collect(),
+    }))
+}
+
+/// A registration's answer with the consumers that cannot read it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WarnedView<'a> {
+    #[serde(flatten)]
+    view: SchemaView<'a>,
+    consumer_warnings: Vec<MatrixRowView<'a>>,
 }
 
 /// The version a `{subject}/versions/{version}` path names, with its schema

@@ -30,7 +30,7 @@ use super::wire::{InvalidReference, posted_reference};
 use super::{ApiResult, AppState, ok};
 use crate::model::{Subject, VersionSelector};
 use crate::service::{
-    Error, PostedSchema, ReaderRequest, ReaderSource, TriageMessage, TriageRequest,
+    Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage, TriageRequest,
 };
 
 pub(super) fn routes() -> Router<AppState> {
@@ -168,20 +168,28 @@ struct ReaderBody {
     message: Option<String>,
 }
 
-/// One element of `reader.references`.
+/// One element of `reader.references` (and of the references of Charter's
+/// other bodies).
 #[derive(Debug, Deserialize)]
 #[serde(
     deny_unknown_fields,
     expecting = "an object with `name`, `subject` and `version`"
 )]
-struct ReferenceBody {
+pub(super) struct ReferenceBody {
     name: Option<String>,
     subject: Option<String>,
     version: Option<Integer>,
 }
 
+impl ReferenceBody {
+    /// The reference, checked as a schema body's are.
+    pub(super) fn into_posted(self, index: usize) -> Result<PostedReference, InvalidReference> {
+        posted_reference(index, self.name, self.subject, self.version.map(|v| v.0))
+    }
+}
+
 /// `AVRO`, `JSON` or `PROTOBUF`.
-fn schema_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SchemaType>, D::Error> {
+pub(super) fn schema_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SchemaType>, D::Error> {
     let Some(name) = Option::<String>::deserialize(d)? else {
         return Ok(None);
     };
@@ -261,7 +269,7 @@ impl TriageBody {
 }
 
 /// A subject name, or 42208 as a path segment's.
-fn subject(name: &str) -> Result<Subject, ApiError> {
+pub(super) fn subject(name: &str) -> Result<Subject, ApiError> {
     Ok(Subject::parse(name).map_err(Error::from)?)
 }
 
@@ -335,9 +343,7 @@ impl ReaderBody {
                     .unwrap_or_default()
                     .into_iter()
                     .enumerate()
-                    .map(|(index, r)| {
-                        posted_reference(index, r.name, r.subject, r.version.map(|v| v.0))
-                    })
+                    .map(|(index, r)| r.into_posted(index))
                     .collect::<Result<_, _>>()
                     .map_err(InvalidTriageBody::ReaderReference)?;
                 ReaderSource::Posted(PostedSchema {

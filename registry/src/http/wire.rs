@@ -291,6 +291,10 @@ pub struct ConfigView {
     compatibility_policy: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     normalize: Option<bool>,
+    /// Charter's own setting: only answered where set, so a client that
+    /// never sets it gets the peer's answers unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumer_compatibility: Option<&'static str>,
 }
 
 /// Which spelling a config answer uses for the level.
@@ -314,6 +318,7 @@ impl ConfigView {
                 schemas::Policy::Lenient => "LENIENT",
             }),
             normalize: config.normalize,
+            consumer_compatibility: config.consumer_compatibility.map(|c| c.as_str()),
         }
     }
 }

@@ -3,7 +3,7 @@
 use schemas::{CompatibilityMode, Policy};
 
 use super::{DEFAULT_COMPATIBILITY, Error, NotPermitted, Registry};
-use crate::model::{ConfigRecord, Mode, Scope, Subject};
+use crate::model::{ConfigRecord, ConsumerCompatibility, Mode, Scope, Subject};
 
 /// A change to a scope's config: for each field, `None` leaves it as it is,
 /// `Some(None)` clears it and `Some(Some(v))` sets it. Values are as sent.
@@ -15,6 +15,9 @@ pub struct ConfigUpdate {
     pub policy: Option<Option<String>>,
     /// Whether to normalise.
     pub normalize: Option<Option<bool>>,
+    /// Whether registrations are judged against the recorded consumers
+    /// (`NONE`, `WARN` or `ENFORCE`).
+    pub consumer_compatibility: Option<Option<String>>,
 }
 
 fn subject_of(scope: &Scope) -> Option<&Subject> {
@@ -80,6 +83,15 @@ impl Registry {
         }
         if let Some(normalize) = update.normalize {
             config.normalize = normalize;
+        }
+        if let Some(setting) = &update.consumer_compatibility {
+            config.consumer_compatibility = setting
+                .as_deref()
+                .map(|s| {
+                    s.parse::<ConsumerCompatibility>()
+                        .map_err(|e| Error::InvalidConfig(e.to_string()))
+                })
+                .transpose()?;
         }
         self.store.set_config(scope, config).await?;
         tracing::info!(scope = scope.key(), "config set");

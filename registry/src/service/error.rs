@@ -5,7 +5,7 @@ use schemas::SchemaError;
 use schemas::payload::PrepareError;
 
 use crate::model::{
-    InvalidMode, InvalidSubject, InvalidVersion, SchemaId, Version, VersionSelector,
+    InvalidMode, InvalidName, InvalidSubject, InvalidVersion, SchemaId, Version, VersionSelector,
 };
 use crate::store::StoreError;
 
@@ -93,6 +93,41 @@ pub enum Error {
         /// One line per breaking change, then context lines.
         messages: Vec<String>,
     },
+    /// A registration that a recorded consumer of the subject cannot read,
+    /// under `consumerCompatibility` ENFORCE.
+    #[error(
+        "Schema being registered cannot be read by recorded consumers of subject \"{subject}\", details: [{}]",
+        messages.join(", ")
+    )]
+    ConsumersCannotRead {
+        /// The subject.
+        subject: String,
+        /// One line per consumer that cannot read it, naming the consumer,
+        /// its environment and version, and each breaking change with its
+        /// example.
+        messages: Vec<String>,
+    },
+    /// No reader is recorded for this consumer.
+    #[error("Consumer '{consumer}' not found")]
+    ConsumerNotFound {
+        /// The consumer.
+        consumer: String,
+    },
+    /// No reader is recorded for this consumer, subject and environment.
+    #[error(
+        "Consumer '{consumer}' has no reader of subject '{subject}' recorded in environment '{environment}'"
+    )]
+    ReaderNotFound {
+        /// The consumer.
+        consumer: String,
+        /// The subject.
+        subject: String,
+        /// The environment.
+        environment: String,
+    },
+    /// A consumer or environment name with characters it may not hold.
+    #[error(transparent)]
+    InvalidName(#[from] InvalidName),
     /// The posted schema cannot be used.
     #[error("Invalid schema: {0}")]
     InvalidSchema(#[from] InvalidSchema),
@@ -136,6 +171,19 @@ pub enum Error {
     /// The store failed.
     #[error("store error: {0}")]
     Store(#[from] StoreError),
+    /// A recorded reader that no longer parses (a newer engine refusing an
+    /// old schema).
+    #[error(
+        "the reader consumer {consumer} recorded for subject {subject} cannot be parsed: {error}"
+    )]
+    StoredReaderUnreadable {
+        /// The consumer.
+        consumer: String,
+        /// The subject.
+        subject: String,
+        /// Why.
+        error: SchemaError,
+    },
     /// A stored schema that no longer parses (a newer engine refusing an old schema).
     #[error("stored schema {id} cannot be parsed: {error}")]
     StoredSchemaUnreadable {

@@ -43,7 +43,9 @@ macro_rules! retrying {
 mod cache;
 mod compatibility;
 mod config;
+mod consumers;
 mod delete;
+mod deploy;
 mod error;
 mod register;
 mod schemas_by_id;
@@ -61,8 +63,10 @@ use tokio::sync::{Mutex, MutexGuard};
 pub use cache::{CachedSchema, SchemaCache};
 pub use compatibility::{CheckTarget, CompatibilityOutcome, JudgedChange};
 pub use config::ConfigUpdate;
+pub use consumers::{ReaderInput, ReaderRecording};
+pub use deploy::{ConsumerStatus, DeployAnswer, DeployQuestion, MatrixRow, WriterRef};
 pub use error::{Error, InvalidSchema, InvalidTriage, NotPermitted};
-pub use register::{PostedReference, PostedSchema, Registration, SchemaInput};
+pub use register::{PostedReference, PostedSchema, Registered, Registration, SchemaInput};
 pub use subjects::DeletedFilter;
 pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
 pub use work::{WorkLimits, WorkPool};
@@ -114,6 +118,7 @@ pub struct Registry {
     locks: Vec<Mutex<()>>,
     hasher: RandomState,
     metrics: Arc<Metrics>,
+    readers: consumers::ReaderCache,
 }
 
 impl std::fmt::Debug for Registry {
@@ -144,6 +149,7 @@ impl Registry {
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             hasher: RandomState::new(),
             metrics,
+            readers: consumers::ReaderCache::default(),
         }
     }
 

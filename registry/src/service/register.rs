@@ -1,15 +1,19 @@
 //! Registration and lookup of a posted schema.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use schemas::{Fingerprint, Schema, SchemaType};
+use schemas::{Fingerprint, Policy, Schema, SchemaType};
 
 use super::compatibility::{CheckTarget, Detail};
+use super::consumers::now_ms;
+use super::deploy::{MatrixRow, describe};
 use super::{
     CachedSchema, Error, InvalidSchema, NotPermitted, Registry, SubjectVersion, live, next_version,
 };
-use crate::model::{Mode, Reference, SchemaId, StoredSchema, Subject, Version, VersionSelector};
+use crate::model::{
+    ConsumerCompatibility, Mode, Reference, SchemaId, StoredSchema, Subject, Version,
+    VersionSelector,
+};
 use crate::store::{History, NewSchema, NewVersion, StoreError};
 
 /// A schema a client sends, decoded: its format, its text and what it
@@ -58,6 +62,16 @@ pub struct Registration {
     pub id: Option<SchemaId>,
 }
 
+/// A registration's outcome: the version, and the recorded consumers that
+/// cannot read it when the subject's `consumerCompatibility` is WARN.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// The version registered (or found).
+    pub version: SubjectVersion,
+    /// The consumers that cannot read data written with it (WARN only).
+    pub consumer_warnings: Vec<MatrixRow>,
+}
+
 /// A posted schema, parsed, with its references pinned to versions.
 pub(super) struct Candidate {
     pub schema: Arc<Schema>,
@@ -78,7 +92,11 @@ impl Candidate {
 
 /// The identity of a schema's content: its format, canonical text and
 /// references. Equal keys share one id.
-fn content_key(schema_type: SchemaType, canonical: &str, references: &[Reference]) -> String {
+pub(super) fn content_key(
+    schema_type: SchemaType,
+    canonical: &str,
+    references: &[Reference],
+) -> String {
     let mut material = format!("{}\n{}\n", schema_type.as_str(), canonical.len());
     material.push_str(canonical);
     for r in references {
@@ -92,12 +110,6 @@ fn content_key(schema_type: SchemaType, canonical: &str, references: &[Reference
         ));
     }
     Fingerprint::of(&material).to_hex()
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 impl Registry {
@@ -176,7 +188,7 @@ impl Registry {
         &self,
         subject: &Subject,
         registration: &Registration,
-    ) -> Result<SubjectVersion, Error> {
+    ) -> Result<Registered, Error> {
         let _writer = self.lock(subject).await;
         retrying!(self.try_register(subject, registration))
     }
@@ -185,7 +197,7 @@ impl Registry {
         &self,
         subject: &Subject,
         registration: &Registration,
-    ) -> Result<SubjectVersion, Error> {
+    ) -> Result<Registered, Error> {
         let history = self.history(subject).await?;
         let candidate = self.candidate(&registration.schema, &history).await?;
         let explicit_id = registration.id;
@@ -201,9 +213,12 @@ impl Registry {
             if let Some(existing) = existing {
                 let same_version = explicit_version.is_none_or(|v| v == existing.version);
                 if same_version && explicit_id.is_none_or(|wanted| wanted == id) {
-                    return Ok(SubjectVersion {
-                        record: existing.clone(),
-                        schema: self.held(id).await?,
+                    return Ok(Registered {
+                        version: SubjectVersion {
+                            record: existing.clone(),
+                            schema: self.held(id).await?,
+                        },
+                        consumer_warnings: Vec::new(),
                     });
                 }
             }
@@ -234,6 +249,7 @@ impl Registry {
             (_, None, _) => next,
         };
 
+        let mut consumer_warnings = Vec::new();
         if mode != Mode::Import {
             let config = self.effective_config(Some(subject)).await?;
             let outcome = self
@@ -251,6 +267,21 @@ impl Registry {
                     subject: subject.to_string(),
                     messages: outcome.messages,
                 });
+            }
+            let setting = config.consumer_compatibility.unwrap_or_default();
+            if setting != ConsumerCompatibility::None {
+                let policy = config.policy.unwrap_or(Policy::Strict);
+                let broken = self
+                    .broken_consumers(subject, &candidate.schema, policy)
+                    .await?;
+                if setting == ConsumerCompatibility::Enforce && !broken.is_empty() {
+                    self.metrics.record_compatibility_rejection();
+                    return Err(Error::ConsumersCannotRead {
+                        subject: subject.to_string(),
+                        messages: broken.iter().map(describe).collect(),
+                    });
+                }
+                consumer_warnings = broken;
             }
         }
 
@@ -290,15 +321,18 @@ impl Registry {
             CachedSchema::with_parsed(candidate.record(id), candidate.schema.clone()),
             read_at,
         );
-        Ok(SubjectVersion {
-            record: crate::model::VersionRecord {
-                subject: subject.to_string(),
-                version,
-                schema_id: id,
-                deleted: false,
-                registered_at_ms,
+        Ok(Registered {
+            version: SubjectVersion {
+                record: crate::model::VersionRecord {
+                    subject: subject.to_string(),
+                    version,
+                    schema_id: id,
+                    deleted: false,
+                    registered_at_ms,
+                },
+                schema,
             },
-            schema,
+            consumer_warnings,
         })
     }
 

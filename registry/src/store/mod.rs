@@ -23,6 +23,7 @@
 //! any other database error is [`StoreError::Database`]. Neither reaches a
 //! client with its detail.
 
+mod consumers;
 mod postgres;
 mod rows;
 mod shared;
@@ -32,7 +33,8 @@ use async_trait::async_trait;
 use schemas::SchemaType;
 
 use crate::model::{
-    ConfigRecord, Mode, Reference, SchemaId, Scope, StoredSchema, Version, VersionRecord,
+    ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, Reference, SchemaId, Scope,
+    StoredReader, StoredSchema, Version, VersionRecord,
 };
 
 pub use postgres::{PostgresOptions, PostgresStore};
@@ -205,7 +207,28 @@ pub struct NewVersion {
     pub registered_at_ms: i64,
 }
 
-/// Durable storage for schemas, subjects, versions, configs and modes.
+/// One entry of a consumer's reader history: a reader recorded, or the
+/// reader of a subject and environment forgotten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderEvent {
+    /// Whether this is a forgetting (then `reader` is `None`).
+    pub forgotten: bool,
+    /// The consumer.
+    pub consumer: String,
+    /// The subject.
+    pub subject: String,
+    /// The environment.
+    pub environment: String,
+    /// The reader recorded.
+    pub reader: Option<StoredReader>,
+    /// The consumer's application version, when given.
+    pub consumer_version: Option<String>,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: i64,
+}
+
+/// Durable storage for schemas, subjects, versions, configs and modes, and
+/// Charter's consumer records (readers, deployments, retention).
 ///
 /// Every method is one transaction; writes return only once committed
 /// durably.
@@ -298,6 +321,57 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removes the mode of every subject.
     async fn delete_subject_modes(&self) -> Result<(), StoreError>;
+
+    /// Records the reader of `record.consumer` for its subject and
+    /// environment, replacing the one recorded before; the history keeps
+    /// both.
+    async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError>;
+
+    /// Forgets a consumer's reader of a subject in an environment (the
+    /// history keeps it and notes the forgetting); false when there was none.
+    async fn forget_reader(
+        &self,
+        consumer: &str,
+        subject: &str,
+        environment: &str,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// The current readers `filter` wants, ordered by consumer, subject and
+    /// environment.
+    async fn readers(&self, filter: &ReaderFilter) -> Result<Vec<ReaderRecord>, StoreError>;
+
+    /// Everything recorded and forgotten for `consumer`, oldest first.
+    async fn reader_history(&self, consumer: &str) -> Result<Vec<ReaderEvent>, StoreError>;
+
+    /// Records that `deployment.version` runs in its environment now.
+    async fn record_deployment(&self, deployment: &Deployment) -> Result<(), StoreError>;
+
+    /// What runs in `environment`: one deployment per subject, by subject.
+    async fn deployments(&self, environment: &str) -> Result<Vec<Deployment>, StoreError>;
+
+    /// Every version of `subject` ever deployed to `environment`, ascending.
+    async fn deployed_versions(
+        &self,
+        subject: &str,
+        environment: &str,
+    ) -> Result<Vec<Version>, StoreError>;
+
+    /// Sets from which version on data of `subject` in `environment` may
+    /// still be read.
+    async fn set_retention(
+        &self,
+        subject: &str,
+        environment: &str,
+        from: Version,
+    ) -> Result<(), StoreError>;
+
+    /// See [`Store::set_retention`]; `None` when every version counts.
+    async fn retention(
+        &self,
+        subject: &str,
+        environment: &str,
+    ) -> Result<Option<Version>, StoreError>;
 
     /// Registers `sink` to hear of schemas that writers in *other*
     /// processes made unreadable by id, so that a cache can forget them.

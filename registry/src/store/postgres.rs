@@ -41,12 +41,16 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use tokio::sync::watch;
 
+use super::consumers::postgres as consumers;
 use super::shared::postgres as shared;
 use super::{
-    History, Invalidation, InvalidationSink, NewSchema, NewVersion, Referrer, Store, StoreError,
-    SubjectSummary,
+    History, Invalidation, InvalidationSink, NewSchema, NewVersion, ReaderEvent, Referrer, Store,
+    StoreError, SubjectSummary,
 };
-use crate::model::{ConfigRecord, Mode, SchemaId, Scope, StoredSchema, Version, VersionRecord};
+use crate::model::{
+    ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
+    Version, VersionRecord,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -424,6 +428,61 @@ impl Store for PostgresStore {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(sink);
+    }
+
+    async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError> {
+        consumers::record_reader(&self.pool, record).await
+    }
+
+    async fn forget_reader(
+        &self,
+        consumer: &str,
+        subject: &str,
+        environment: &str,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        consumers::forget_reader(&self.pool, consumer, subject, environment, at_ms).await
+    }
+
+    async fn readers(&self, filter: &ReaderFilter) -> Result<Vec<ReaderRecord>, StoreError> {
+        consumers::readers(&self.pool, filter).await
+    }
+
+    async fn reader_history(&self, consumer: &str) -> Result<Vec<ReaderEvent>, StoreError> {
+        consumers::reader_history(&self.pool, consumer).await
+    }
+
+    async fn record_deployment(&self, deployment: &Deployment) -> Result<(), StoreError> {
+        consumers::record_deployment(&self.pool, deployment).await
+    }
+
+    async fn deployments(&self, environment: &str) -> Result<Vec<Deployment>, StoreError> {
+        consumers::deployments(&self.pool, environment).await
+    }
+
+    async fn deployed_versions(
+        &self,
+        subject: &str,
+        environment: &str,
+    ) -> Result<Vec<Version>, StoreError> {
+        consumers::deployed_versions(&self.pool, subject, environment).await
+    }
+
+    async fn set_retention(
+        &self,
+        subject: &str,
+        environment: &str,
+        from: Version,
+    ) -> Result<(), StoreError> {
+        consumers::set_retention(&self.pool, subject, environment, from).await
+    }
+
+    async fn retention(
+        &self,
+        subject: &str,
+        environment: &str,
+    ) -> Result<Option<Version>, StoreError> {
+        consumers::retention(&self.pool, subject, environment).await
     }
 
     async fn close(&self) {

@@ -7,8 +7,12 @@ use std::str::FromStr;
 
 use schemas::SchemaType;
 
+use super::ReaderEvent;
 use super::{StoreError, SubjectSummary};
-use crate::model::{ConfigRecord, Reference, SchemaId, StoredSchema, Version, VersionRecord};
+use crate::model::{
+    ConfigRecord, Deployment, ReaderRecord, Reference, SchemaId, StoredReader, StoredSchema,
+    Version, VersionRecord,
+};
 
 pub(super) fn parse_column<T: FromStr>(column: &str, value: &str) -> Result<T, StoreError> {
     value
@@ -88,6 +92,7 @@ pub(super) struct ConfigRow {
     pub(super) compatibility: Option<String>,
     pub(super) policy: Option<String>,
     pub(super) normalize: Option<bool>,
+    pub(super) consumer_compatibility: Option<String>,
 }
 
 impl ConfigRow {
@@ -102,6 +107,10 @@ impl ConfigRow {
                 .map(|p| parse_column("configs.policy", &p))
                 .transpose()?,
             normalize: self.normalize,
+            consumer_compatibility: self
+                .consumer_compatibility
+                .map(|c| parse_column("configs.consumer_compatibility", &c))
+                .transpose()?,
         })
     }
 }
@@ -146,4 +155,166 @@ pub(super) fn joined(
             Ok((row.version.into_record(), schema))
         })
         .collect()
+}
+
+/// The columns a reader is stored in: a schema of its own (type, text,
+/// references as JSON) or a registered version (number and schema id).
+pub(super) struct ReaderColumns<'a> {
+    pub(super) schema_type: Option<&'static str>,
+    pub(super) schema: Option<&'a str>,
+    pub(super) references: Option<String>,
+    pub(super) version: Option<i32>,
+    pub(super) schema_id: Option<i64>,
+}
+
+impl<'a> ReaderColumns<'a> {
+    pub(super) fn of(record: &'a ReaderRecord) -> ReaderColumns<'a> {
+        match &record.reader {
+            StoredReader::Schema {
+                schema_type,
+                text,
+                references,
+            } => ReaderColumns {
+                schema_type: Some(schema_type.as_str()),
+                schema: Some(text),
+                references: Some(references_json(references)),
+                version: None,
+                schema_id: None,
+            },
+            StoredReader::Version { version, schema_id } => ReaderColumns {
+                schema_type: None,
+                schema: None,
+                references: None,
+                version: Some(version.0),
+                schema_id: Some(schema_id.0),
+            },
+        }
+    }
+}
+
+fn references_json(references: &[Reference]) -> String {
+    let list: Vec<serde_json::Value> = references
+        .iter()
+        .map(|r| serde_json::json!({"name": r.name, "subject": r.subject, "version": r.version.0}))
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
+fn references_of(json: &str) -> Result<Vec<Reference>, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("readers.reader_refs holds `{json}`"));
+    let list: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|_| corrupt())?;
+    let reference = |r: &serde_json::Value| -> Option<Reference> {
+        Some(Reference {
+            name: r.get("name")?.as_str()?.to_string(),
+            subject: r.get("subject")?.as_str()?.to_string(),
+            version: Version(i32::try_from(r.get("version")?.as_i64()?).ok()?),
+        })
+    };
+    list.iter()
+        .map(|r| reference(r).ok_or_else(corrupt))
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ReaderRow {
+    consumer: String,
+    subject: String,
+    environment: String,
+    schema_type: Option<String>,
+    schema: Option<String>,
+    reader_refs: Option<String>,
+    version: Option<i32>,
+    schema_id: Option<i64>,
+    consumer_version: Option<String>,
+    at: i64,
+}
+
+impl ReaderRow {
+    /// The reader, or `None` for a row that holds none (a forgetting).
+    fn reader(&self) -> Result<Option<StoredReader>, StoreError> {
+        Ok(
+            match (
+                &self.schema_type,
+                &self.schema,
+                self.version,
+                self.schema_id,
+            ) {
+                (Some(schema_type), Some(text), None, None) => Some(StoredReader::Schema {
+                    schema_type: parse_column("readers.schema_type", schema_type)?,
+                    text: text.clone(),
+                    references: references_of(self.reader_refs.as_deref().unwrap_or("[]"))?,
+                }),
+                (None, None, Some(version), Some(schema_id)) => Some(StoredReader::Version {
+                    version: Version(version),
+                    schema_id: SchemaId(schema_id),
+                }),
+                (None, None, None, None) => None,
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "reader of {} for {} in {} is neither a schema nor a version",
+                        self.consumer, self.subject, self.environment
+                    )));
+                }
+            },
+        )
+    }
+
+    pub(super) fn into_record(self) -> Result<ReaderRecord, StoreError> {
+        let reader = self.reader()?.ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "reader of {} for {} in {} holds no schema",
+                self.consumer, self.subject, self.environment
+            ))
+        })?;
+        Ok(ReaderRecord {
+            consumer: self.consumer,
+            subject: self.subject,
+            environment: self.environment,
+            reader,
+            consumer_version: self.consumer_version,
+            recorded_at_ms: self.at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    event: String,
+    #[sqlx(flatten)]
+    reader: ReaderRow,
+}
+
+impl EventRow {
+    pub(super) fn into_event(self) -> Result<ReaderEvent, StoreError> {
+        let reader = self.reader.reader()?;
+        let row = self.reader;
+        Ok(ReaderEvent {
+            forgotten: self.event == "forgotten",
+            consumer: row.consumer,
+            subject: row.subject,
+            environment: row.environment,
+            reader,
+            consumer_version: row.consumer_version,
+            at_ms: row.at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DeploymentRow {
+    subject: String,
+    environment: String,
+    version: i32,
+    deployed_at: i64,
+}
+
+impl DeploymentRow {
+    pub(super) fn into_deployment(self) -> Deployment {
+        Deployment {
+            subject: self.subject,
+            environment: self.environment,
+            version: Version(self.version),
+            deployed_at_ms: self.deployed_at,
+        }
+    }
 }

@@ -297,7 +297,7 @@ macro_rules! shared_queries {
             scope: &Scope,
         ) -> Result<Option<ConfigRecord>, StoreError> {
             let row: Option<ConfigRow> = sqlx::query_as(
-                "SELECT compatibility, policy, normalize FROM configs WHERE scope = $1",
+                "SELECT compatibility, policy, normalize, consumer_compatibility FROM configs WHERE scope = $1",
             )
             .bind(scope.key())
             .fetch_optional(pool)
@@ -312,14 +312,17 @@ macro_rules! shared_queries {
             config: ConfigRecord,
         ) -> Result<(), StoreError> {
             sqlx::query(
-                "INSERT INTO configs (scope, compatibility, policy, normalize) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO configs (scope, compatibility, policy, normalize, consumer_compatibility) \
+                 VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (scope) DO UPDATE SET compatibility = excluded.compatibility, \
-                 policy = excluded.policy, normalize = excluded.normalize",
+                 policy = excluded.policy, normalize = excluded.normalize, \
+                 consumer_compatibility = excluded.consumer_compatibility",
             )
             .bind(scope.key())
             .bind(config.compatibility.map(CompatibilityMode::as_str))
             .bind(config.policy.map(Policy::as_str))
             .bind(config.normalize)
+            .bind(config.consumer_compatibility.map(|c| c.as_str()))
             .execute(pool)
             .await?;
             Ok(())
@@ -331,7 +334,8 @@ macro_rules! shared_queries {
             scope: &Scope,
         ) -> Result<Option<ConfigRecord>, StoreError> {
             let row: Option<ConfigRow> = sqlx::query_as(
-                "DELETE FROM configs WHERE scope = $1 RETURNING compatibility, policy, normalize",
+                "DELETE FROM configs WHERE scope = $1 \
+                 RETURNING compatibility, policy, normalize, consumer_compatibility",
             )
             .bind(scope.key())
             .fetch_optional(pool)

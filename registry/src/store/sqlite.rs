@@ -17,9 +17,13 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
+use super::consumers::sqlite as consumers;
 use super::shared::sqlite as shared;
-use super::{History, NewVersion, Referrer, Store, StoreError, SubjectSummary};
-use crate::model::{ConfigRecord, Mode, SchemaId, Scope, StoredSchema, Version, VersionRecord};
+use super::{History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary};
+use crate::model::{
+    ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
+    Version, VersionRecord,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -276,6 +280,61 @@ impl Store for SqliteStore {
 
     async fn delete_subject_modes(&self) -> Result<(), StoreError> {
         shared::delete_subject_modes(&self.writer).await
+    }
+
+    async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError> {
+        consumers::record_reader(&self.writer, record).await
+    }
+
+    async fn forget_reader(
+        &self,
+        consumer: &str,
+        subject: &str,
+        environment: &str,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        consumers::forget_reader(&self.writer, consumer, subject, environment, at_ms).await
+    }
+
+    async fn readers(&self, filter: &ReaderFilter) -> Result<Vec<ReaderRecord>, StoreError> {
+        consumers::readers(&self.readers, filter).await
+    }
+
+    async fn reader_history(&self, consumer: &str) -> Result<Vec<ReaderEvent>, StoreError> {
+        consumers::reader_history(&self.readers, consumer).await
+    }
+
+    async fn record_deployment(&self, deployment: &Deployment) -> Result<(), StoreError> {
+        consumers::record_deployment(&self.writer, deployment).await
+    }
+
+    async fn deployments(&self, environment: &str) -> Result<Vec<Deployment>, StoreError> {
+        consumers::deployments(&self.readers, environment).await
+    }
+
+    async fn deployed_versions(
+        &self,
+        subject: &str,
+        environment: &str,
+    ) -> Result<Vec<Version>, StoreError> {
+        consumers::deployed_versions(&self.readers, subject, environment).await
+    }
+
+    async fn set_retention(
+        &self,
+        subject: &str,
+        environment: &str,
+        from: Version,
+    ) -> Result<(), StoreError> {
+        consumers::set_retention(&self.writer, subject, environment, from).await
+    }
+
+    async fn retention(
+        &self,
+        subject: &str,
+        environment: &str,
+    ) -> Result<Option<Version>, StoreError> {
+        consumers::retention(&self.readers, subject, environment).await
     }
 
     async fn close(&self) {
