@@ -221,7 +221,11 @@ async fn scenario(f: &Format) {
     // every reader: this part is about the consumer's side, so the
     // producer's gate is lifted for it.)
     let lifted = json!({"consumerCompatibility": "NONE"});
-    expect(&server.put(&format!("/config/{SUBJECT}"), &lifted).await, 200, what);
+    expect(
+        &server.put(&format!("/config/{SUBJECT}"), &lifted).await,
+        200,
+        what,
+    );
     expect(&register(&server, &f.body(&f.v3)).await, 200, what);
     for version in [2, 3] {
         let deployed = server

@@ -158,14 +158,7 @@ impl ReaderFields {
                 if text.trim().is_empty() {
                     return Err(InvalidConsumerBody::EmptySchema { at });
                 }
-                let references = self
-                    .references
-                    .map(|refs| refs.0)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, r)| r.into_posted(index))
-                    .collect::<Result<_, _>>()
+                let references = ReferenceBody::posted(self.references)
                     .map_err(|error| InvalidConsumerBody::Reference { at, error })?;
                 Ok(ReaderInput::Posted(PostedSchema {
                     schema_type: self.schema_type.unwrap_or(SchemaType::Avro),

@@ -182,9 +182,18 @@ pub(super) struct ReferenceBody {
 }
 
 impl ReferenceBody {
-    /// The reference, checked as a schema body's are.
-    pub(super) fn into_posted(self, index: usize) -> Result<PostedReference, InvalidReference> {
-        posted_reference(index, self.name, self.subject, self.version.map(|v| v.0))
+    /// Every reference of a `references` field (none when absent), each
+    /// checked as a schema body's are.
+    pub(super) fn posted(
+        references: Option<Array<ReferenceBody>>,
+    ) -> Result<Vec<PostedReference>, InvalidReference> {
+        references
+            .map(|refs| refs.0)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| posted_reference(index, r.name, r.subject, r.version.map(|v| v.0)))
+            .collect()
     }
 }
 
@@ -337,14 +346,7 @@ impl ReaderBody {
                 if text.trim().is_empty() {
                     return Err(InvalidTriageBody::EmptyReaderSchema.into());
                 }
-                let references = self
-                    .references
-                    .map(|refs| refs.0)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, r)| r.into_posted(index))
-                    .collect::<Result<_, _>>()
+                let references = ReferenceBody::posted(self.references)
                     .map_err(InvalidTriageBody::ReaderReference)?;
                 ReaderSource::Posted(PostedSchema {
                     schema_type: self.schema_type.unwrap_or(SchemaType::Avro),
