@@ -109,7 +109,7 @@ async fn setup(server: &Server, f: &Format, consumer_compatibility: &str) {
     let set = server.put(&format!("/config/{SUBJECT}"), &config).await;
     expect(&set, 200, "config");
     assert_eq!(set.body["consumerCompatibility"], consumer_compatibility);
-    expect(&register(&server, &f.body(&f.v1)).await, 200, "v1");
+    expect(&register(server, &f.body(&f.v1)).await, 200, "v1");
     let deployed = server
         .put(
             &format!("/deployments/prod/subjects/{SUBJECT}"),

@@ -230,8 +230,7 @@ impl Registry {
                 let schema = Schema::parse(*schema_type, text, &resolver)
                     .map(Arc::new)
                     .map_err(|error| Error::StoredReaderUnreadable {
-                        consumer: record.consumer.clone(),
-                        subject: record.subject.clone(),
+                        reader: format!("{}'s of {}", record.consumer, record.subject),
                         error,
                     })?;
                 self.readers.insert(key, schema.clone());

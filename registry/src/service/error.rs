@@ -173,14 +173,10 @@ pub enum Error {
     Store(#[from] StoreError),
     /// A recorded reader that no longer parses (a newer engine refusing an
     /// old schema).
-    #[error(
-        "the reader consumer {consumer} recorded for subject {subject} cannot be parsed: {error}"
-    )]
+    #[error("the reader {reader} cannot be parsed: {error}")]
     StoredReaderUnreadable {
-        /// The consumer.
-        consumer: String,
-        /// The subject.
-        subject: String,
+        /// Whose reader of which subject (`fulfillment's of inventory-value`).
+        reader: String,
         /// Why.
         error: SchemaError,
     },
