@@ -104,31 +104,31 @@ struct Pair {
     reader: Arc<Schema>,
 }
 
-/// Judges every pair off the async runtime.
-async fn judge(pairs: Vec<Pair>, policy: Policy) -> Result<Vec<MatrixRow>, Error> {
-    let judged = tokio::task::spawn_blocking(move || {
-        pairs
-            .into_iter()
-            .map(|pair| {
-                let reading = schemas::reads(&pair.writer, &pair.reader, policy)?;
-                Ok(MatrixRow {
-                    compatible: reading.compatible,
-                    changes: reading.changes,
-                    ..pair.row
-                })
+impl Registry {
+    /// Judges every pair on the schema work pool (503 when it is full).
+    async fn judge_readings(
+        &self,
+        pairs: Vec<Pair>,
+        policy: Policy,
+    ) -> Result<Vec<MatrixRow>, Error> {
+        let judged = self
+            .work
+            .run(move || {
+                pairs
+                    .into_iter()
+                    .map(|pair| {
+                        let reading = schemas::reads(&pair.writer, &pair.reader, policy)?;
+                        Ok(MatrixRow {
+                            compatible: reading.compatible,
+                            changes: reading.changes,
+                            ..pair.row
+                        })
+                    })
+                    .collect::<Result<Vec<_>, CompatError>>()
             })
-            .collect::<Result<Vec<_>, CompatError>>()
-    })
-    .await
-    // A panic while judging becomes the request's JSON 500 (the request
-    // layer catches it), as a panicking handler would.
-    .unwrap_or_else(|e| {
-        std::panic::resume_unwind(
-            e.try_into_panic()
-                .unwrap_or_else(|e| Box::new(e.to_string())),
-        )
-    });
-    judged.map_err(|e| InvalidSchema::TooDeep(e.to_string()).into())
+            .await?;
+        judged.map_err(|e| InvalidSchema::TooDeep(e.to_string()).into())
+    }
 }
 
 /// One line naming a consumer that cannot read, where it runs, its
@@ -205,7 +205,7 @@ impl Registry {
                 reader: self.reader_schema(record).await?,
             });
         }
-        judge(pairs, policy).await
+        self.judge_readings(pairs, policy).await
     }
 
     /// The versions of a subject a reader in `environment` must read: every
@@ -256,7 +256,7 @@ impl Registry {
                 reader: reader.clone(),
             });
         }
-        judge(pairs, policy).await
+        self.judge_readings(pairs, policy).await
     }
 
     async fn policy(&self, subject: &Subject) -> Result<Policy, Error> {
