@@ -312,6 +312,45 @@ fn single_object(fingerprint: u64, bytes: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn a_five_byte_record_claiming_ten_million_nulls_is_refused_in_bounded_memory() {
+    // A block of ten million `null` items, which take no bytes each: once
+    // 1.3 GB of memory, now refused before anything is built.
+    let nulls = ("nulls.avsc", r#"{"type":"array","items":"null"}"#);
+    let record = || {
+        vec![(
+            "nulls.bin",
+            Content::Bytes(vec![0x80, 0xda, 0xc4, 0x09, 0x00]),
+        )]
+    };
+    let started = std::time::Instant::now();
+    let run = validate(nulls, record(), &["--binary", "nulls.bin"]);
+    assert!(started.elapsed().as_secs() < 10);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "the decoded datum would take more than 67108864 bytes of memory (the decoding limit)"
+        ),
+        "{}",
+        run.transcript()
+    );
+    // The limit is a flag; a small datum within it decodes.
+    let small = || vec![("small.bin", Content::Bytes(vec![0x14, 0x00]))];
+    let run = validate(
+        nulls,
+        small(),
+        &["--binary", "small.bin", "--max-decoded-bytes", "100"],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("more than 100 bytes"),
+        "{}",
+        run.transcript()
+    );
+    let run = validate(nulls, small(), &["--binary", "small.bin"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
 fn binary_records_that_do_not_decode_are_invalid_with_the_decoder_message() {
     let bytes = avro_bytes(&order_datum());
     let framed = wire::frame(7, None, &bytes);

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
+use schemas::payload::DecodeLimits;
+
 use crate::http::HttpLimits;
 use crate::http::UiBasePath;
 use crate::service::WorkLimits;
@@ -77,6 +79,13 @@ pub struct Config {
     /// Empty: the page calls the API relative to its own address.
     #[arg(long, env = "CHARTER_UI_BASE_PATH", default_value = "")]
     pub ui_base_path: String,
+
+    /// Most memory one serialized message may take once decoded, in bytes
+    /// (Avro binary: a count of items that take no bytes is held to it);
+    /// a message over it is judged undecodable, with the reason.
+    #[arg(long, env = "CHARTER_MAX_DECODED_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_decoded_bytes: usize,
+
     /// Threads that do schema work (parse, compile, compatibility, triage)
     /// at once, off the threads that answer requests; default one per core.
     #[arg(long, env = "CHARTER_SCHEMA_WORKERS")]
@@ -191,6 +200,8 @@ pub struct Settings {
     pub ui_base_path: UiBasePath,
     /// The pool schema work runs on.
     pub work: WorkLimits,
+    /// Bounds on decoding one message.
+    pub decode: DecodeLimits,
     /// Connection and timeout bounds of the HTTP server.
     pub http: HttpLimits,
 }
@@ -352,6 +363,9 @@ impl Config {
             max_triage_messages: self.max_triage_messages,
             ui_base_path,
             work,
+            decode: DecodeLimits {
+                max_decoded_bytes: at_least_one("max-decoded-bytes", self.max_decoded_bytes)?,
+            },
             http,
         })
     }

@@ -48,6 +48,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             max_triage_messages: settings.max_triage_messages,
             ui_base_path: settings.ui_base_path.clone(),
             work: settings.work,
+            decode: settings.decode,
             http: settings.http,
         },
     );

@@ -295,6 +295,46 @@ async fn a_refusal_for_a_full_queue_says_when_to_retry() {
 }
 
 #[tokio::test]
+async fn an_avro_message_claiming_ten_million_nulls_is_refused_in_bounded_memory() {
+    use base64::Engine;
+    let server = std::sync::Arc::new(Server::start());
+    let known = Known::register(&server).await;
+    let answer = server
+        .post(
+            "/subjects/nulls-value/versions",
+            &json!({"schema": r#"{"type":"array","items":"null"}"#}),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let id = answer.body["id"].as_u64().expect("an id") as u32;
+    // Confluent framing (5 bytes) and 5 bytes of Avro: a block of ten
+    // million items of `null`, which take no bytes each.
+    let message = schemas::wire::frame(id, None, &[0x80, 0xda, 0xc4, 0x09, 0x00]);
+    assert!(message.len() <= 11);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&message);
+    let body = std::sync::Arc::new(json!({"messages": [{"base64": encoded, "label": "nulls"}]}));
+    let start = Instant::now();
+    let requests: Vec<_> = (0..2)
+        .map(|_| {
+            let (server, body) = (server.clone(), body.clone());
+            tokio::spawn(async move { server.post("/triage", &body).await })
+        })
+        .collect();
+    for request in requests {
+        let answer = request.await.expect("task");
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let report = &answer.body["messages"][0];
+        assert_ne!(report["verdict"], "valid", "{report}");
+        let summary = report.to_string();
+        assert!(summary.contains("decoding limit"), "{summary}");
+    }
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(10), "answered after {took:?}");
+    peak_under(&server, 150);
+    known.still_served(&server).await;
+}
+
+#[tokio::test]
 async fn two_processes_on_one_sqlite_file_wait_for_each_other() {
     let dir = common::temp_dir();
     let one = std::sync::Arc::new(Server::start_in(dir.path(), &[]));

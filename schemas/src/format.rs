@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::avro::{self, AvroError, AvroSchema};
 use crate::change::{Breaks, Change, ChangeKind};
-use crate::issue::{Decoded, PayloadIssue, parse_json};
+use crate::issue::{DecodeLimits, Decoded, PayloadIssue, parse_json};
 use crate::json::{self, JsonSchema};
 use crate::protobuf::{self, PayloadError as ProtobufError, ProtobufSchema};
 use crate::resolver::Resolver;
@@ -385,13 +385,14 @@ impl Prepared {
         &self,
         bytes: &[u8],
         indexes: Option<&[usize]>,
+        limits: DecodeLimits,
     ) -> Result<Decoded, PayloadIssue> {
         match self {
             Prepared::Json(_) => Ok(Decoded {
                 value: parse_json(bytes)?,
                 message: None,
             }),
-            Prepared::Avro(p) => p.decode(bytes),
+            Prepared::Avro(p) => p.decode(bytes, limits),
             Prepared::Protobuf(p) => p.decode(bytes, indexes),
         }
     }

@@ -16,6 +16,25 @@ pub const JSON_KEYWORD: &str = "json";
 /// The keyword of an issue with bytes that are not a binary datum.
 pub const BINARY_KEYWORD: &str = "binary";
 
+/// Bounds on what decoding one serialized payload may build, so that a few
+/// bytes claiming millions of values cannot take the memory of the process.
+/// Lengths and counts are also checked against the bytes that remain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// The most memory a decoded payload may take, in bytes, as counted by
+    /// the decoder (every value, map entry and text it builds).
+    pub max_decoded_bytes: usize,
+}
+
+impl Default for DecodeLimits {
+    /// 64 MiB per payload.
+    fn default() -> Self {
+        DecodeLimits {
+            max_decoded_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
 /// One reason a payload is not valid, or not readable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PayloadIssue {

@@ -21,7 +21,8 @@ use serde_json::Value;
 
 pub use crate::format::PrepareError;
 pub use crate::issue::{
-    BINARY_KEYWORD, Decoded, JSON_KEYWORD, MAX_MESSAGE, PayloadIssue, clip, parse_json,
+    BINARY_KEYWORD, DecodeLimits, Decoded, JSON_KEYWORD, MAX_MESSAGE, PayloadIssue, clip,
+    parse_json,
 };
 
 use crate::format::Prepared;
@@ -32,6 +33,7 @@ use crate::schema::Schema;
 pub struct PayloadValidator {
     schema: Arc<Schema>,
     prepared: Prepared,
+    limits: DecodeLimits,
 }
 
 impl std::fmt::Debug for PayloadValidator {
@@ -49,7 +51,17 @@ impl PayloadValidator {
     /// top-level message. It must be `None` for other formats.
     pub fn new(schema: Arc<Schema>, message: Option<&str>) -> Result<Self, PrepareError> {
         let prepared = Prepared::new(schema.kind(), message)?;
-        Ok(PayloadValidator { schema, prepared })
+        Ok(PayloadValidator {
+            schema,
+            prepared,
+            limits: DecodeLimits::default(),
+        })
+    }
+
+    /// The same validator, decoding within `limits` instead of the default.
+    pub fn with_limits(mut self, limits: DecodeLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The schema.
@@ -94,7 +106,7 @@ impl PayloadValidator {
     /// framing, else the prepared one). Decoding does not validate a JSON
     /// Schema instance: [`check`](Self::check) does.
     pub fn decode(&self, bytes: &[u8], indexes: Option<&[usize]>) -> Result<Decoded, PayloadIssue> {
-        self.prepared.decode(bytes, indexes)
+        self.prepared.decode(bytes, indexes, self.limits)
     }
 
     /// Every reason a consumer holding `reader` cannot read `decoded`, a

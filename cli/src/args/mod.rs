@@ -17,8 +17,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 pub use shared::{
-    DataOutputArgs, InputArgs, JobsArgs, JudgeArgs, PolicyArgs, RegisteredArgs, RegistryArgs,
-    RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
+    DataOutputArgs, DecodeArgs, InputArgs, JobsArgs, JudgeArgs, PolicyArgs, RegisteredArgs,
+    RegistryArgs, RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
 };
 
 use crate::exit::EXIT_CODES_HELP;
@@ -190,6 +190,9 @@ pub struct ValidateArgs {
     /// errors).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_errors: Option<u64>,
+    /// The decoding limit of binary records.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
     /// Worker threads.
     #[command(flatten)]
     pub jobs: JobsArgs,
@@ -237,6 +240,9 @@ pub struct TriageArgs {
     /// How to read the reader's schema file.
     #[command(flatten)]
     pub input: InputArgs,
+    /// The decoding limit of binary records.
+    #[command(flatten)]
+    pub decode: DecodeArgs,
     /// Worker threads.
     #[command(flatten)]
     pub jobs: JobsArgs,

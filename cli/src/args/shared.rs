@@ -62,6 +62,31 @@ pub struct JobsArgs {
     pub jobs: Option<u16>,
 }
 
+/// `--max-decoded-bytes` of the commands that decode serialized payloads.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct DecodeArgs {
+    /// The most memory one serialized record may take once decoded, in
+    /// bytes; a record over it is invalid, with the reason (Avro binary
+    /// claiming millions of items that take no bytes, for one).
+    #[arg(
+        long,
+        env = "CHARTER_MAX_DECODED_BYTES",
+        default_value_t = 64 * 1024 * 1024,
+        value_name = "BYTES",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub max_decoded_bytes: u64,
+}
+
+impl DecodeArgs {
+    /// The limits the core decodes within.
+    pub fn limits(self) -> schemas::payload::DecodeLimits {
+        schemas::payload::DecodeLimits {
+            max_decoded_bytes: usize::try_from(self.max_decoded_bytes).unwrap_or(usize::MAX),
+        }
+    }
+}
+
 /// `--policy` where the registry may supply the default.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct PolicyArgs {
@@ -163,4 +188,14 @@ pub struct RegistryArgs {
         help_heading = "Registry"
     )]
     pub retries: u32,
+    /// The largest answer read from the registry, in bytes; a larger one
+    /// is an error (exit 3) instead of filling memory.
+    #[arg(
+        long = "registry-max-answer-bytes",
+        env = "CHARTER_REGISTRY_MAX_ANSWER_BYTES",
+        default_value_t = 64 * 1024 * 1024,
+        value_name = "BYTES",
+        help_heading = "Registry"
+    )]
+    pub max_answer_bytes: u64,
 }

@@ -37,6 +37,18 @@ pub enum Error {
         /// The body's `message`, or the start of a body that is not one.
         message: String,
     },
+    /// The registry answered more than `--registry-max-answer-bytes`.
+    #[error(
+        "registry {url} answered {what} with more than {limit} bytes (--registry-max-answer-bytes)"
+    )]
+    AnswerTooLarge {
+        /// The registry, without credentials.
+        url: String,
+        /// The call, e.g. `GET subjects`.
+        what: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The registry answered success with a body that is not what the API
     /// documents.
     #[error("registry {url} answered {what} with a body Charter cannot read: {reason}")]

@@ -78,6 +78,8 @@ pub struct ClientSettings {
     pub tries: u32,
     /// The wait before the first retry; doubled for each next one.
     pub backoff: Duration,
+    /// The largest answer body read, in bytes.
+    pub max_answer_bytes: u64,
 }
 
 /// A blocking client for one registry.
@@ -172,13 +174,11 @@ impl Client {
             request = self.authorize(request);
             let outcome = request
                 .send()
-                .and_then(|response| {
-                    let status = response.status().as_u16();
-                    response.text().map(|text| Answer { status, text })
-                })
-                .map_err(|e| self.unreachable(&e));
+                .map_err(|e| self.unreachable(&e))
+                .and_then(|response| self.read(&method, path, response));
             let again = match &outcome {
                 Ok(answer) => RETRIED.contains(&answer.status),
+                Err(Error::AnswerTooLarge { .. }) => false,
                 Err(_) => true,
             };
             if !again || tries >= self.settings.tries {
@@ -188,6 +188,41 @@ impl Client {
             wait *= 2;
             tries += 1;
         }
+    }
+
+    /// Reads an answer, at most `max_answer_bytes` of it: a larger one is
+    /// an error before it fills memory.
+    fn read(
+        &self,
+        method: &Method,
+        path: &str,
+        response: reqwest::blocking::Response,
+    ) -> Result<Answer, Error> {
+        use std::io::Read;
+        let status = response.status().as_u16();
+        let limit = self.settings.max_answer_bytes;
+        let too_large = || Error::AnswerTooLarge {
+            url: self.shown.clone(),
+            what: format!("{method} {path}"),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        response
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Unreachable {
+                url: self.shown.clone(),
+                reason: format!("the answer broke off: {e}"),
+            })?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| self.bad_body(format!("{method} {path}"), "not UTF-8 text".into()))?;
+        Ok(Answer { status, text })
     }
 
     fn authorize(&self, request: RequestBuilder) -> RequestBuilder {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
 use schemas::Schema;
-use schemas::payload::{PayloadValidator, PrepareError};
+use schemas::payload::{DecodeLimits, PayloadValidator, PrepareError};
 use schemas::triage::{self, Candidate, Reader, SubjectVersion, Triage, Writer};
 
 use super::subject;
@@ -24,19 +24,27 @@ use crate::values::{DataFormat, VersionRef};
 
 /// Runs `charter triage`.
 pub fn run(settings: TriageSettings) -> Result<Exit> {
+    let decode = settings.options.decode;
     let client = Arc::new(Client::new(settings.client)?);
     let reader = settings
         .reader
-        .map(|reader| read_with(&client, reader))
+        .map(|reader| read_with(&client, reader, decode))
         .transpose()?;
-    let candidates = candidates(&client, settings.subject.as_deref(), settings.all_subjects)?;
+    let candidates = candidates(
+        &client,
+        settings.subject.as_deref(),
+        settings.all_subjects,
+        decode,
+    )?;
     let triage = Arc::new(Triage::new(triage::Context {
         reader,
         subject: settings.subject,
         candidates,
     }));
     let fetching = client.clone();
-    let writers = Arc::new(Writers::new(Box::new(move |id| writer(&fetching, id))));
+    let writers = Arc::new(Writers::new(Box::new(move |id| {
+        writer(&fetching, id, decode)
+    })));
     let stdout = BufWriter::new(anstream::stdout().lock());
     let mut sink: Box<dyn Sink> = match settings.output {
         DataFormat::Text => Box::new(render::triage::Text::new(stdout)),
@@ -53,22 +61,28 @@ pub fn run(settings: TriageSettings) -> Result<Exit> {
 }
 
 /// Prepares a schema for payloads, saying which one could not be.
-fn prepare(schema: Schema, message: Option<&str>, what: &str) -> Result<Arc<PayloadValidator>> {
+fn prepare(
+    schema: Schema,
+    message: Option<&str>,
+    what: &str,
+    decode: DecodeLimits,
+) -> Result<Arc<PayloadValidator>> {
     let validator = PayloadValidator::new(Arc::new(schema), message)
+        .map(|v| v.with_limits(decode))
         .map_err(|e| anyhow!(e))
         .with_context(|| what.to_string())?;
     Ok(Arc::new(validator))
 }
 
 /// The consumer's reader: a file, or a registered version of `--subject`.
-fn read_with(client: &Client, reader: ReaderSettings) -> Result<Reader> {
+fn read_with(client: &Client, reader: ReaderSettings, decode: DecodeLimits) -> Result<Reader> {
     let message = reader.message.as_deref();
     match reader.source {
         ReaderSource::File { path, input } => {
             let label = path.display().to_string();
             let schema = input::load(&path, &input)?;
             Ok(Reader {
-                validator: prepare(schema, message, &label)?,
+                validator: prepare(schema, message, &label, decode)?,
                 label,
                 subject_version: None,
             })
@@ -84,7 +98,7 @@ fn read_with(client: &Client, reader: ReaderSettings) -> Result<Reader> {
             };
             Ok(Reader {
                 label: at.to_string(),
-                validator: prepare(fetched.schema, message, &at.to_string())?,
+                validator: prepare(fetched.schema, message, &at.to_string(), decode)?,
                 subject_version: Some(at),
             })
         }
@@ -93,7 +107,12 @@ fn read_with(client: &Client, reader: ReaderSettings) -> Result<Reader> {
 
 /// What unframed messages are matched against: every version of
 /// `--subject`, or of every subject with `--all-subjects`, newest first.
-fn candidates(client: &Client, subject: Option<&str>, all: bool) -> Result<Vec<Candidate>> {
+fn candidates(
+    client: &Client,
+    subject: Option<&str>,
+    all: bool,
+    decode: DecodeLimits,
+) -> Result<Vec<Candidate>> {
     let subjects = if all {
         client.subjects(None, false)?
     } else {
@@ -110,7 +129,7 @@ fn candidates(client: &Client, subject: Option<&str>, all: bool) -> Result<Vec<C
         for fetched in subject::fetch(client, &name, &versions)? {
             let label = fetched.label();
             let validator = match PayloadValidator::new(Arc::new(fetched.schema), None) {
-                Ok(validator) => Arc::new(validator),
+                Ok(validator) => Arc::new(validator.with_limits(decode)),
                 // A Protobuf file of enums only, imported by others: no payloads.
                 Err(PrepareError::NoMessage) => continue,
                 Err(e) => return Err(anyhow!(e).context(label)),
@@ -137,7 +156,7 @@ fn schema_id(id: i64, client: &Client) -> Result<u32> {
 
 /// The writer schema with id `id` and where it is registered (deleted
 /// versions marked); `None` when the registry has no such id.
-fn writer(client: &Client, id: u32) -> Result<Option<Writer>> {
+fn writer(client: &Client, id: u32, decode: DecodeLimits) -> Result<Option<Writer>> {
     let found = match client.schema_by_id(i64::from(id)) {
         Err(e) if e.is_not_found(&[code::SCHEMA_NOT_FOUND]) => return Ok(None),
         other => other?,
@@ -150,6 +169,7 @@ fn writer(client: &Client, id: u32) -> Result<Option<Writer>> {
         )
     })?;
     let validator = PayloadValidator::new(Arc::new(schema), None)
+        .map(|v| v.with_limits(decode))
         .map_err(|e| anyhow!(e))
         .with_context(|| format!("registry {}: schema id {id}", client.url()))?;
     let live = match client.schema_versions(i64::from(id), false) {

@@ -19,10 +19,13 @@ use crate::values::OutputFormat;
 /// Runs `charter validate`.
 pub fn run(settings: ValidateSettings) -> Result<Exit> {
     let message = settings.message.as_deref();
+    let limits = settings.options.decode;
     let validator = match &settings.schema {
         SchemaSource::File { path, input } => {
             let schema = input::load(path, input)?;
-            Validator::new(Arc::new(schema), message).with_context(|| path.display().to_string())?
+            Validator::new(Arc::new(schema), message)
+                .with_context(|| path.display().to_string())?
+                .within(limits)
         }
         SchemaSource::Registered {
             subject,
@@ -36,6 +39,7 @@ pub fn run(settings: ValidateSettings) -> Result<Exit> {
             let label = fetched.label();
             Validator::new(Arc::new(fetched.schema), message)
                 .with_context(|| label.clone())?
+                .within(limits)
                 .registered(fetched.record.id, label)
         }
     };

@@ -85,6 +85,7 @@ impl ValidateSettings {
             options: validate::Options {
                 jobs: jobs(args.jobs),
                 max_invalid: args.max_errors,
+                decode: args.decode.limits(),
             },
             report: args.report.into(),
         })
@@ -248,6 +249,7 @@ impl TriageSettings {
             reader,
             options: triage::Options {
                 jobs: jobs(args.jobs),
+                decode: args.decode.limits(),
             },
             output: args.output.output,
         })

@@ -54,6 +54,7 @@ pub(super) fn client(args: RegistryArgs) -> Result<ClientSettings, Error> {
         timeout: Duration::from_secs(args.timeout.max(1)),
         tries: args.retries.saturating_add(1),
         backoff: BACKOFF,
+        max_answer_bytes: args.max_answer_bytes.max(1),
     })
 }
 
@@ -215,6 +216,7 @@ mod tests {
             auth: None,
             timeout: 30,
             retries: 2,
+            max_answer_bytes: 1024,
         })
     }
 
@@ -249,11 +251,13 @@ mod tests {
             auth: Some("Bearer t".into()),
             timeout: 0,
             retries: 0,
+            max_answer_bytes: 0,
         })
         .unwrap();
         assert_eq!(s.auth, Some(Auth::Bearer("t".into())));
         assert_eq!(s.url.as_str(), "https://sr.example/");
         assert_eq!((s.timeout, s.tries), (Duration::from_secs(1), 1));
+        assert_eq!(s.max_answer_bytes, 1);
         let bad = client(RegistryArgs {
             url: Some("https://sr.example".into()),
             auth: Some("Bearer ".into()),

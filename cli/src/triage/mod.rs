@@ -43,6 +43,8 @@ pub use crate::pipeline::POOL_PER_WORKER;
 pub struct Options {
     /// Worker threads (at least one).
     pub jobs: usize,
+    /// Bounds on decoding one message.
+    pub decode: schemas::payload::DecodeLimits,
 }
 
 /// Where the reports of a run go, in input order.

@@ -93,6 +93,12 @@ impl Validator {
         })
     }
 
+    /// The same validator, decoding binary records within `limits`.
+    pub fn within(mut self, limits: schemas::payload::DecodeLimits) -> Validator {
+        self.inner = self.inner.with_limits(limits);
+        self
+    }
+
     /// Says the schema is registered with `id`, named `label` in reports
     /// (`orders-value version 2`).
     pub fn registered(mut self, id: i64, label: String) -> Validator {
@@ -177,6 +183,8 @@ pub struct Options {
     pub jobs: usize,
     /// Stop once this many invalid records were reported.
     pub max_invalid: Option<u64>,
+    /// Bounds on decoding one binary record.
+    pub decode: schemas::payload::DecodeLimits,
 }
 
 /// One reason a record is invalid.

@@ -132,3 +132,41 @@ fn server_errors_are_retried_and_credentials_are_sent() {
     assert_eq!(run.code, 3);
     assert_eq!(refused.requests().len(), 1);
 }
+
+#[test]
+fn an_answer_larger_than_the_bound_is_refused_not_read_into_memory() {
+    // Two million bytes of a subject list, against a bound of one million.
+    let names: Vec<String> = (0..100_000).map(|i| format!("subject-{i:09}")).collect();
+    let body: &'static str = Box::leak(serde_json::to_string(&names).unwrap().into_boxed_str());
+    assert!(body.len() > 2_000_000);
+    let canned = Canned::start(vec![(200, body)]);
+    let url = canned.url.trim_end_matches('/').to_string();
+    let run = common::charter(&[
+        "subjects",
+        "--registry",
+        &url,
+        "--registry-max-answer-bytes",
+        "1000000",
+    ]);
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: registry {url}/ answered GET subjects with more than 1000000 bytes (--registry-max-answer-bytes)\n"
+        )
+    );
+    // Not retried: a second try would be as large. (The stand-in records a
+    // request once it has answered, after `charter` may have exited.)
+    for _ in 0..100 {
+        if !canned.requests().is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(canned.requests().len(), 1);
+    // Within the bound it is read as before.
+    let run = common::charter(&["subjects", "--registry", &url]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(run.stdout.lines().count(), 100_000);
+}

@@ -32,6 +32,7 @@ pub use ui::UiBasePath;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use ::schemas::payload::DecodeLimits;
 use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
@@ -86,6 +87,8 @@ pub struct StateOptions {
     pub ui_base_path: UiBasePath,
     /// The pool schema work runs on.
     pub work: WorkLimits,
+    /// Bounds on decoding one triage message.
+    pub decode: DecodeLimits,
     /// The HTTP server's connection and timeout bounds.
     pub http: HttpLimits,
 }
@@ -98,6 +101,7 @@ impl Default for StateOptions {
             max_triage_messages: 10_000,
             ui_base_path: UiBasePath::default(),
             work: WorkLimits::default(),
+            decode: DecodeLimits::default(),
             http: HttpLimits::default(),
         }
     }
@@ -113,6 +117,7 @@ impl AppState {
                 RegistryOptions {
                     schema_cache_size: options.schema_cache_size,
                     work: options.work,
+                    decode: options.decode,
                 },
                 metrics.clone(),
             ),

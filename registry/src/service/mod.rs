@@ -57,6 +57,7 @@ use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
+use schemas::payload::DecodeLimits;
 use schemas::{CompatibilityMode, MapResolver, Schema};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -108,6 +109,8 @@ pub struct RegistryOptions {
     pub schema_cache_size: usize,
     /// The pool schema work runs on.
     pub work: WorkLimits,
+    /// Bounds on decoding one triage message.
+    pub decode: DecodeLimits,
 }
 
 /// The registry: a store, a cache of schemas, and the rules.
@@ -115,6 +118,7 @@ pub struct Registry {
     store: Arc<dyn Store>,
     cache: Arc<SchemaCache>,
     work: WorkPool,
+    decode: DecodeLimits,
     locks: Vec<Mutex<()>>,
     hasher: RandomState,
     metrics: Arc<Metrics>,
@@ -146,6 +150,7 @@ impl Registry {
             store,
             cache,
             work: WorkPool::new(options.work),
+            decode: options.decode,
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             hasher: RandomState::new(),
             metrics,

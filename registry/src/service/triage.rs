@@ -149,10 +149,12 @@ impl Registry {
                 (schema, at.to_string(), Some(at))
             }
         };
-        let message = request.message.clone();
+        let (message, decode) = (request.message.clone(), self.decode);
         let validator = self
             .work
-            .run(move || PayloadValidator::new(schema, message.as_deref()))
+            .run(move || {
+                PayloadValidator::new(schema, message.as_deref()).map(|v| v.with_limits(decode))
+            })
             .await?
             .map_err(InvalidTriage::ReaderMessage)?;
         Ok(Reader {
@@ -196,10 +198,10 @@ impl Registry {
             if let Entry::Vacant(slot) = prepared.entry(id) {
                 // A schema that cannot hold payloads (a Protobuf file of
                 // enums only) matches no message: it is not a candidate.
-                let schema = self.parsed(id).await?;
+                let (schema, decode) = (self.parsed(id).await?, self.decode);
                 let validator = self
                     .work
-                    .run(move || PayloadValidator::new(schema, None))
+                    .run(move || PayloadValidator::new(schema, None).map(|v| v.with_limits(decode)))
                     .await?;
                 slot.insert(validator.ok().map(Arc::new));
             }
@@ -236,7 +238,10 @@ impl Registry {
             })
             .collect();
         let schema: Arc<Schema> = self.parsed(schema_id).await?;
-        let prepared = self.work.run(move || PayloadValidator::new(schema, None));
+        let decode = self.decode;
+        let prepared = self
+            .work
+            .run(move || PayloadValidator::new(schema, None).map(|v| v.with_limits(decode)));
         let validator = prepared
             .await?
             .map_err(|reason| InvalidTriage::WriterUnusable {

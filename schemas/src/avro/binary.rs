@@ -9,16 +9,23 @@
 //! and encodes back to the same bytes when its arrays and maps were written
 //! in one block each.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Number, Value};
 
 use super::AvroSchema;
 use super::model::{Kind, NodeId};
 use super::value::{MAX_VALUE_DEPTH, bytes_to_json, latin1_bytes, special_float};
+use crate::issue::DecodeLimits;
 use crate::pointer;
 
-/// Most array items and map entries decoded from one datum (items of types
-/// that take no bytes, such as `null`, could otherwise be claimed without end).
-pub(crate) const MAX_ITEMS: u64 = 10_000_000;
+/// What one decoded value is counted as in memory, besides its text: a
+/// `serde_json::Value`.
+const VALUE_COST: usize = std::mem::size_of::<Value>();
+
+/// What one map entry or record field adds, besides its key's text and its
+/// value: the entry of an ordered map (hash, key, value, index).
+const ENTRY_COST: usize = 48;
 
 /// Why bytes are not a datum of the schema. Offsets count from the first
 /// byte; paths are JSON pointers into the datum being decoded.
@@ -102,13 +109,30 @@ pub enum DecodeError {
         /// How many symbols there are.
         symbols: usize,
     },
-    /// More array items or map entries than `MAX_ITEMS` (ten million).
-    #[error("binary Avro at byte {offset} ({}): more than {MAX_ITEMS} items", at(.path))]
-    TooManyItems {
+    /// A block declaring more items than the bytes left can hold.
+    #[error("binary Avro at byte {offset} ({}): a block of {count} items of at least {size} bytes each, but the rest of the input is {remaining} bytes", at(.path))]
+    BlockTooLong {
         /// Where the block count starts.
         offset: usize,
         /// Where in the datum.
         path: String,
+        /// The items the block declares.
+        count: u64,
+        /// The fewest bytes one item takes.
+        size: usize,
+        /// The bytes left after the count.
+        remaining: usize,
+    },
+    /// A datum that would take more memory than the decoding limit once
+    /// decoded (items that take no bytes, such as `null`, are counted here).
+    #[error("binary Avro at byte {offset} ({}): the decoded datum would take more than {limit} bytes of memory (the decoding limit)", at(.path))]
+    TooLarge {
+        /// Where decoding stopped.
+        offset: usize,
+        /// Where in the datum.
+        path: String,
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// A datum nested deeper than [`MAX_VALUE_DEPTH`].
     #[error("binary Avro at byte {offset} ({}): nested deeper than {MAX_VALUE_DEPTH} levels", at(.path))]
@@ -141,7 +165,8 @@ impl DecodeError {
             | DecodeError::InvalidUtf8 { path, .. }
             | DecodeError::InvalidUnionIndex { path, .. }
             | DecodeError::InvalidEnumIndex { path, .. }
-            | DecodeError::TooManyItems { path, .. }
+            | DecodeError::BlockTooLong { path, .. }
+            | DecodeError::TooLarge { path, .. }
             | DecodeError::TooDeep { path, .. } => path,
             DecodeError::TrailingBytes { .. } => "",
         }
@@ -156,13 +181,20 @@ fn at(path: &str) -> String {
     }
 }
 
-pub(crate) fn decode(schema: &AvroSchema, bytes: &[u8]) -> Result<Value, DecodeError> {
+/// Decodes one datum, its decoded size bounded by `limits`.
+pub(crate) fn decode(
+    schema: &AvroSchema,
+    bytes: &[u8],
+    limits: DecodeLimits,
+) -> Result<Value, DecodeError> {
     let mut decoder = Decoder {
         schema,
         bytes,
         offset: 0,
         path: String::new(),
-        items: 0,
+        limit: limits.max_decoded_bytes,
+        budget: limits.max_decoded_bytes,
+        sizes: HashMap::new(),
     };
     let value = decoder.value(schema.root, 0)?;
     if decoder.offset < bytes.len() {
@@ -179,7 +211,44 @@ struct Decoder<'a> {
     bytes: &'a [u8],
     offset: usize,
     path: String,
-    items: u64,
+    /// The decoding limit, in bytes.
+    limit: usize,
+    /// What is left of it.
+    budget: usize,
+    /// The fewest bytes a value of an array's or map's item type takes.
+    sizes: HashMap<NodeId, usize>,
+}
+
+/// The fewest bytes a value of type `id` takes in the binary encoding
+/// (`null`, an empty record and `fixed` of size 0 take none). Types met
+/// again inside themselves count 0, so the answer is a lower bound.
+fn min_size(schema: &AvroSchema, id: NodeId, visiting: &mut Vec<NodeId>) -> usize {
+    match &schema.nodes[id].kind {
+        Kind::Null => 0,
+        Kind::Boolean
+        | Kind::Int
+        | Kind::Long
+        | Kind::Bytes
+        | Kind::String
+        | Kind::Array(_)
+        | Kind::Map(_)
+        | Kind::Union(_)
+        | Kind::Enum(_) => 1,
+        Kind::Float => 4,
+        Kind::Double => 8,
+        Kind::Fixed(f) => usize::try_from(f.size).unwrap_or(usize::MAX),
+        Kind::Record(r) => {
+            if visiting.contains(&id) {
+                return 0;
+            }
+            visiting.push(id);
+            let size = r.fields.iter().fold(0usize, |sum, field| {
+                sum.saturating_add(min_size(schema, field.ty, visiting))
+            });
+            visiting.pop();
+            size
+        }
+    }
 }
 
 impl Decoder<'_> {
@@ -234,20 +303,58 @@ impl Decoder<'_> {
         }
     }
 
-    /// The item count of the next block (0 at the end), skipping the byte
-    /// size that follows a negative count.
-    fn block(&mut self) -> Result<u64, DecodeError> {
+    /// Takes `cost` bytes from the decoding budget.
+    fn charge(&mut self, cost: usize) -> Result<(), DecodeError> {
+        match self.budget.checked_sub(cost) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => Err(DecodeError::TooLarge {
+                offset: self.offset,
+                path: self.path.clone(),
+                limit: self.limit,
+            }),
+        }
+    }
+
+    /// The item count of the next block (0 at the end) of items of type
+    /// `item` (after a key of at least `key` bytes, in maps), skipping the
+    /// byte size that follows a negative count. The
+    /// count must fit the bytes left (items of at least one byte) and the
+    /// decoding budget (every item is at least one value).
+    fn block(&mut self, item: NodeId, key: usize) -> Result<u64, DecodeError> {
         let start = self.offset;
         let count = self.long()?;
         if count < 0 {
             self.long()?;
         }
         let count = count.unsigned_abs();
-        self.items = self.items.saturating_add(count);
-        if self.items > MAX_ITEMS {
-            return Err(DecodeError::TooManyItems {
+        let schema = self.schema;
+        let size = *self
+            .sizes
+            .entry(item)
+            .or_insert_with(|| min_size(schema, item, &mut Vec::new()))
+            + key;
+        let remaining = self.bytes.len() - self.offset;
+        if size > 0 && count > (remaining / size) as u64 {
+            return Err(DecodeError::BlockTooLong {
                 offset: start,
                 path: self.path.clone(),
+                count,
+                size,
+                remaining,
+            });
+        }
+        let least = usize::try_from(count)
+            .ok()
+            .and_then(|n| n.checked_mul(VALUE_COST))
+            .unwrap_or(usize::MAX);
+        if least > self.budget {
+            return Err(DecodeError::TooLarge {
+                offset: start,
+                path: self.path.clone(),
+                limit: self.limit,
             });
         }
         Ok(count)
@@ -279,6 +386,7 @@ impl Decoder<'_> {
                 path: self.path.clone(),
             });
         }
+        self.charge(VALUE_COST)?;
         match &self.schema.nodes[id].kind {
             Kind::Union(branches) => self.union(branches, depth),
             Kind::Array(items) => self.array(*items, depth),
@@ -307,6 +415,7 @@ impl Decoder<'_> {
                 Value::Null
             } else {
                 let label = kind.label().to_string();
+                self.charge(ENTRY_COST + label.len())?;
                 let inner = self.nested(&label, branch, depth)?;
                 let mut map = Map::new();
                 map.insert(label, inner);
@@ -321,7 +430,7 @@ impl Decoder<'_> {
         Ok({
             let mut list = Vec::new();
             loop {
-                let count = self.block()?;
+                let count = self.block(*items, 0)?;
                 if count == 0 {
                     break;
                 }
@@ -340,12 +449,13 @@ impl Decoder<'_> {
         Ok({
             let mut map = Map::new();
             loop {
-                let count = self.block()?;
+                let count = self.block(*values, 1)?;
                 if count == 0 {
                     break;
                 }
                 for _ in 0..count {
                     let n = self.length()?;
+                    self.charge(ENTRY_COST + n)?;
                     let offset = self.offset;
                     let key = std::str::from_utf8(self.take(n)?).map(str::to_string);
                     let key = key.map_err(|_| DecodeError::InvalidUtf8 {
@@ -365,6 +475,7 @@ impl Decoder<'_> {
         Ok({
             let mut map = Map::new();
             for field in &r.fields {
+                self.charge(ENTRY_COST + field.name.len())?;
                 let value = self.nested(&field.name, field.ty, depth)?;
                 map.insert(field.name.clone(), value);
             }
@@ -415,10 +526,13 @@ impl Decoder<'_> {
             }
             Kind::Bytes => {
                 let n = self.length()?;
+                // Code points above 127 take two bytes of UTF-8.
+                self.charge(n.saturating_mul(2))?;
                 bytes_to_json(self.take(n)?)
             }
             Kind::String => {
                 let n = self.length()?;
+                self.charge(n)?;
                 let offset = self.offset;
                 let raw = self.take(n)?;
                 match std::str::from_utf8(raw) {
@@ -431,7 +545,13 @@ impl Decoder<'_> {
                     }
                 }
             }
-            Kind::Fixed(f) => bytes_to_json(self.take(f.size as usize)?),
+            Kind::Fixed(f) => {
+                let n = usize::try_from(f.size).unwrap_or(usize::MAX);
+                let bytes = self.take(n)?;
+                let text = bytes_to_json(bytes);
+                self.charge(n.saturating_mul(2))?;
+                text
+            }
             Kind::Enum(e) => {
                 let offset = self.offset;
                 let index = self.long()?;

@@ -58,6 +58,7 @@ pub(crate) use diff::changes;
 use model::{Node, NodeId};
 
 use crate::fingerprint::Fingerprint;
+use crate::issue::DecodeLimits;
 use crate::resolver::Resolver;
 
 /// A parsed Avro schema with the named types of the schemas it references.
@@ -144,7 +145,18 @@ impl AvroSchema {
     /// Decodes one datum of the binary encoding (the whole input, nothing
     /// after it) into the Avro JSON encoding.
     pub fn decode_binary(&self, bytes: &[u8]) -> Result<Value, DecodeError> {
-        binary::decode(self, bytes)
+        binary::decode(self, bytes, DecodeLimits::default())
+    }
+
+    /// [`decode_binary`](Self::decode_binary) within `limits`: a datum
+    /// that would take more memory decoded is refused with
+    /// [`DecodeError::TooLarge`].
+    pub fn decode_binary_within(
+        &self,
+        bytes: &[u8],
+        limits: DecodeLimits,
+    ) -> Result<Value, DecodeError> {
+        binary::decode(self, bytes, limits)
     }
 
     /// Encodes a datum given in the Avro JSON encoding in the binary

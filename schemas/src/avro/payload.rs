@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{AvroSchema, AvroValueError};
-use crate::issue::{BINARY_KEYWORD, Decoded, PayloadIssue, clip};
+use crate::issue::{BINARY_KEYWORD, DecodeLimits, Decoded, PayloadIssue, clip};
 
 /// An Avro schema prepared for many datums (nothing to build: the schema
 /// itself checks and decodes).
@@ -27,8 +27,12 @@ impl Prepared {
     }
 
     /// One datum of the binary encoding, in the JSON encoding.
-    pub(crate) fn decode(&self, bytes: &[u8]) -> Result<Decoded, PayloadIssue> {
-        match self.0.decode_binary(bytes) {
+    pub(crate) fn decode(
+        &self,
+        bytes: &[u8],
+        limits: DecodeLimits,
+    ) -> Result<Decoded, PayloadIssue> {
+        match self.0.decode_binary_within(bytes, limits) {
             Ok(value) => Ok(Decoded {
                 value,
                 message: None,

@@ -197,8 +197,55 @@ fn bad_binary_input_says_where() {
             r#"{"type":"array","items":"null"}"#,
             &[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]
         ),
-        "binary Avro at byte 0 (the root): more than 10000000 items"
+        "binary Avro at byte 0 (the root): the decoded datum would take more than 67108864 bytes of memory (the decoding limit)"
     );
+    // 11 bytes declaring ten million nulls: refused before anything is built.
+    let nulls = [0x80, 0xda, 0xc4, 0x09, 0x00];
+    assert_eq!(
+        decode_error(r#"{"type":"array","items":"null"}"#, &nulls),
+        "binary Avro at byte 0 (the root): the decoded datum would take more than 67108864 bytes of memory (the decoding limit)"
+    );
+    // Items of at least a byte are counted against the bytes left.
+    assert_eq!(
+        decode_error(r#"{"type":"array","items":"double"}"#, &[0x14, 0, 0, 0]),
+        "binary Avro at byte 0 (the root): a block of 10 items of at least 8 bytes each, but the rest of the input is 3 bytes"
+    );
+    assert_eq!(
+        decode_error(
+            r#"{"type":"map","values":"int"}"#,
+            &[0x80, 0xda, 0xc4, 0x09, 0x00]
+        ),
+        "binary Avro at byte 0 (the root): a block of 10000000 items of at least 2 bytes each, but the rest of the input is 1 bytes"
+    );
+}
+
+#[test]
+fn decoding_stays_within_its_limit() {
+    // Records of nothing but nulls take no bytes but build a map each.
+    let wide = r#"{"type":"array","items":{"type":"record","name":"W","fields":[
+        {"name":"a","type":"null"},{"name":"b","type":"null"},{"name":"c","type":"null"}]}}"#;
+    let schema = parse(wide);
+    let limits = crate::payload::DecodeLimits {
+        max_decoded_bytes: 100_000,
+    };
+    let many = [0x80, 0x7d, 0x00]; // 8,000 items
+    let error = schema.decode_binary_within(&many, limits).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            crate::avro::DecodeError::TooLarge { limit: 100_000, .. }
+        ),
+        "{error}"
+    );
+    let few = [0x14, 0x00]; // 10 items
+    let value = schema.decode_binary_within(&few, limits).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(10));
+    // A long string counts its text.
+    let text = parse(r#""string""#);
+    let mut bytes = vec![0xc0, 0x9a, 0x0c]; // 100,000 bytes
+    bytes.resize(3 + 100_000, b'x');
+    assert!(text.decode_binary_within(&bytes, limits).is_err());
+    assert!(text.decode_binary(&bytes).is_ok());
 }
 
 #[test]
