@@ -26,6 +26,12 @@ use node::{Node, NodeId};
 /// (serde_json's own limit).
 pub const MAX_TEXT_DEPTH: usize = 128;
 
+/// How many times one match of a `pattern` that needs backtracking (a
+/// look-around or a back-reference) may backtrack before the value is
+/// called invalid for it: about a millisecond of work, where the engine's
+/// own default (a million) let one message cost 25 ms.
+pub const MAX_REGEX_BACKTRACKS: usize = 10_000;
+
 /// One JSON document of a schema: the schema itself or one it references.
 #[derive(Debug, Clone)]
 pub(crate) struct Document {
@@ -93,6 +99,10 @@ impl JsonSchema {
 
     /// A validator for instances of this schema, with formats asserted and
     /// referenced documents served from memory (nothing is fetched).
+    /// `pattern` and `patternProperties` run in linear time where the
+    /// expression allows it (no look-around, no back-reference: the `regex`
+    /// engine); otherwise a match may backtrack [`MAX_REGEX_BACKTRACKS`]
+    /// times, and a value that needs more is invalid with that reason.
     pub fn validator(&self) -> Result<jsonschema::Validator, String> {
         let documents: HashMap<String, Value> = self.documents[1..]
             .iter()
@@ -101,6 +111,9 @@ impl JsonSchema {
         jsonschema::options()
             .with_draft(self.draft().validator_draft())
             .should_validate_formats(true)
+            .with_pattern_options(
+                jsonschema::PatternOptions::fancy_regex().backtrack_limit(MAX_REGEX_BACKTRACKS),
+            )
             .with_base_uri(self.documents[0].uri.clone())
             .with_retriever(MemoryRetriever(Arc::new(documents)))
             .build(self.value())

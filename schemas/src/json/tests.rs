@@ -159,3 +159,29 @@ fn a_large_schema_diffs_in_bounded_work() {
     assert_eq!(changes[0].path, "#/properties/p12345/maxLength");
     assert!(changes[0].breaks.backward);
 }
+
+#[test]
+fn a_pattern_that_backtracks_without_end_makes_the_value_invalid_with_the_reason() {
+    // A back-reference needs the backtracking engine; this one retries every
+    // split of the a's before failing on the last character.
+    let schema = parse(r#"{"type": "string", "pattern": "^(a|aa)*\\1c$"}"#).unwrap();
+    let validator = schema.validator().unwrap();
+    // 25 a's take some 100,000 steps: over this limit, under the engine's default.
+    let hostile = serde_json::Value::String(format!("{}b", "a".repeat(25)));
+    let errors: Vec<String> = validator
+        .iter_errors(&hostile)
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].to_lowercase().contains("backtrack"), "{errors:?}");
+    // An ordinary value is judged as before.
+    assert!(
+        validator.is_valid(&serde_json::json!("aac"))
+            || validator.is_valid(&serde_json::json!("aaac"))
+    );
+    // Patterns without look-around or back-references take the linear
+    // engine: a classic catastrophic pattern answers at once.
+    let linear = parse(r#"{"type": "string", "pattern": "^(a+)+$"}"#).unwrap();
+    let value = serde_json::Value::String(format!("{}!", "a".repeat(10_000)));
+    assert!(!linear.validator().unwrap().is_valid(&value));
+}
