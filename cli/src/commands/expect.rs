@@ -32,7 +32,7 @@ pub fn run(settings: ExpectSettings) -> Result<Exit> {
             policy,
             client,
         } => {
-            let client = Client::new(client)?;
+            let client = Client::new(*client)?;
             let versions = match versions {
                 VersionSelection::Latest => vec![VersionRef::Latest],
                 VersionSelection::All => client

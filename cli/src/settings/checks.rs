@@ -163,8 +163,8 @@ pub enum Writers {
         versions: VersionSelection,
         /// The policy; `None`: the subject's, else strict.
         policy: Option<Policy>,
-        /// The registry.
-        client: ClientSettings,
+        /// The registry (boxed: the variant would otherwise dwarf `Files`).
+        client: Box<ClientSettings>,
     },
 }
 
@@ -183,7 +183,7 @@ impl ExpectSettings {
                     other => other,
                 },
                 policy,
-                client: registry::client(args.registry)?,
+                client: Box::new(registry::client(args.registry)?),
             },
             None => Writers::Files {
                 files: args.writer,
