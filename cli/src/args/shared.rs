@@ -148,7 +148,7 @@ pub struct InputArgs {
 
 /// Where the registry is and how to talk to it (environment variables
 /// included); the settings step resolves it into the client's settings.
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct RegistryArgs {
     /// The registry's base URL (any Confluent-compatible registry).
     #[arg(
@@ -193,9 +193,26 @@ pub struct RegistryArgs {
     #[arg(
         long = "registry-max-answer-bytes",
         env = "CHARTER_REGISTRY_MAX_ANSWER_BYTES",
-        default_value_t = 64 * 1024 * 1024,
+        default_value_t = DEFAULT_MAX_ANSWER_BYTES,
         value_name = "BYTES",
         help_heading = "Registry"
     )]
     pub max_answer_bytes: u64,
+}
+
+/// The largest registry answer read by default: 64 MiB.
+const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Default for RegistryArgs {
+    /// The flags' defaults (commands that build their connection from
+    /// flags of their own, such as `copy`, keep these for the rest).
+    fn default() -> Self {
+        RegistryArgs {
+            url: None,
+            auth: None,
+            timeout: 30,
+            retries: 2,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+        }
+    }
 }
