@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# PostgreSQL beside SQLite, in one run, on loopback (about 5 minutes on 2
+# cores). Prints a Markdown section for BENCHMARKS.md on stdout; progress goes
+# to stderr. Needs wrk (Debian package `wrk`) and PostgreSQL (ci/postgres.sh
+# installs it when missing); the cluster is a throwaway one under
+# target/postgres/bench, with synchronous_commit=on, removed at the end.
+#
+#   1. Durable registrations: 10,000 new schemas (100 subjects x 100
+#      versions, each BACKWARD-checked), 8 clients per instance: on SQLite, on
+#      PostgreSQL through one instance, and through two instances on one
+#      database at once (each its own 50 subjects, 8 clients each).
+#   2. GET /schemas/ids/{id} over those 10,000 schemas, random ids, 64
+#      connections (wrk), PostgreSQL and SQLite instances in interleaved
+#      rounds; medians.
+#   3. `charter copy` of 10,000 schemas in 1,000 subjects from an SQLite
+#      registry into a fresh PostgreSQL one, then the run again (nothing to
+#      copy, everything verified).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION="${BENCH_DURATION:-10}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+command -v psql >/dev/null || { echo "psql is needed: apt-get install postgresql-client" >&2; exit 2; }
+
+log() { printf '%s\n' "$*" >&2; }
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+log "building (release)"
+cargo build --release -q -p registry --bin charter-registry --examples
+cargo build --release -q -p cli --bin charter
+release="$CARGO_TARGET_DIR/release"
+
+work=$(mktemp -d)
+cluster="$PWD/target/postgres/bench"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  ci/postgres.sh destroy "$cluster" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ci/postgres.sh destroy "$cluster" >/dev/null 2>&1 || true
+server=$(ci/postgres.sh start "$cluster" | tail -n 1)
+
+# database NAME: creates it and prints its URL.
+database() {
+  psql -q "$server" -c "CREATE DATABASE $1" >/dev/null
+  echo "${server%/postgres}/$1"
+}
+
+# start NAME COMMAND...: runs COMMAND in the background, waits for its
+# `listening on ADDRESS` line, and sets PID and URL.
+start() {
+  local name=$1; shift
+  "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  PID=$!
+  pids+=("$PID")
+  for _ in $(seq 1 1000); do
+    if grep -q '^listening on ' "$work/$name.out" 2>/dev/null; then
+      URL="http://$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)"
+      return 0
+    fi
+    sleep 0.01
+  done
+  log "$name did not start:"; cat "$work/$name.err" >&2; exit 1
+}
+
+stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
+
+registry() { # registry NAME DATABASE_URL
+  start "$1" "$release/charter-registry" --listen 127.0.0.1:0 --database-url "$2" --log-level warn
+}
+
+field() { echo "$2" | sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# --- 1. durable registrations ------------------------------------------------
+mkdir -p "$work/sqlite"
+registry sqlite "sqlite://$work/sqlite/charter.db"; SQLITE=$PID; SQLITE_URL=$URL
+log "registering 10,000 schemas on SQLite"
+sqlite_reg=$("$release/examples/register_load" "$SQLITE_URL" 10000 8 100)
+log "$sqlite_reg"
+
+registry pg "$(database one)"; PG=$PID; PG_URL=$URL
+log "registering 10,000 schemas on PostgreSQL, one instance"
+pg_reg=$("$release/examples/register_load" "$PG_URL" 10000 8 100)
+log "$pg_reg"
+
+two=$(database two)
+registry pg_a "$two"; A=$PID; A_URL=$URL
+registry pg_b "$two"; B=$PID; B_URL=$URL
+log "registering 10,000 schemas on PostgreSQL, two instances at once"
+t0=$(now_ms)
+"$release/examples/register_load" "$A_URL" 5000 8 50 0 >"$work/a.txt" &
+load_a=$!
+"$release/examples/register_load" "$B_URL" 5000 8 50 50 >"$work/b.txt" &
+load_b=$!
+wait "$load_a" "$load_b"
+t1=$(now_ms)
+two_rate=$(awk -v ms=$((t1 - t0)) 'BEGIN {printf "%.0f", 10000 / (ms / 1000)}')
+log "two instances: $(cat "$work/a.txt") | $(cat "$work/b.txt") | together $two_rate/s"
+versions_two=$(psql -tA "$two" -c "SELECT count(*) FROM versions")
+stop "$A"; stop "$B"
+
+# --- 2. reads by id, PostgreSQL vs SQLite ------------------------------------
+cat >"$work/ids.lua" <<'LUA'
+local max = tonumber(os.getenv("MAX_ID"))
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/schemas/ids/" .. math.random(1, max))
+end
+LUA
+
+# wrk_run URL SECONDS: prints "REQ_PER_S P99_MS ERRORS".
+wrk_run() {
+  local out rps p99 errors
+  out=$(MAX_ID=10000 wrk -t2 -c64 -d"$2"s --latency -s "$work/ids.lua" "$1")
+  echo "$out" >>"$work/wrk.log"
+  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
+  echo "$rps $p99 ${errors:-0}"
+}
+median() { # median FIELD ROUNDS...
+  local f=$1; shift
+  printf '%s\n' "$@" | awk -v f="$f" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+log "warming up"
+wrk_run "$PG_URL" 5 >/dev/null
+wrk_run "$SQLITE_URL" 5 >/dev/null
+log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per store"
+pg_rounds=(); sqlite_rounds=()
+for _ in $(seq 1 "$ROUNDS"); do
+  pg_rounds+=("$(wrk_run "$PG_URL" "$DURATION")")
+  sqlite_rounds+=("$(wrk_run "$SQLITE_URL" "$DURATION")")
+done
+stop "$PG"; stop "$SQLITE"
+pg_rps=$(median 1 "${pg_rounds[@]}"); pg_p99=$(median 2 "${pg_rounds[@]}")
+sqlite_rps=$(median 1 "${sqlite_rounds[@]}"); sqlite_p99=$(median 2 "${sqlite_rounds[@]}")
+ratio=$(awk -v a="$pg_rps" -v b="$sqlite_rps" 'BEGIN {printf "%.0f", 100 * a / b}')
+rounds_line=$(for i in $(seq 0 $((ROUNDS - 1))); do
+  printf 'round %d: PostgreSQL %s req/s p99 %s ms, SQLite %s req/s p99 %s ms; ' $((i + 1)) \
+    $(echo "${pg_rounds[$i]}" | awk '{print $1, $2}') $(echo "${sqlite_rounds[$i]}" | awk '{print $1, $2}')
+done)
+read_errors=$(printf '%s\n' "${pg_rounds[@]}" "${sqlite_rounds[@]}" | awk '{$1 = $2 = ""; print}' | tr -s ' \n' ' ')
+
+# --- 3. charter copy: 10,000 schemas in 1,000 subjects -----------------------
+mkdir -p "$work/source"
+registry source "sqlite://$work/source/charter.db"; SOURCE=$PID; SOURCE_URL=$URL
+log "seeding 10,000 schemas in 1,000 subjects"
+seeding=$("$release/examples/register_load" "$SOURCE_URL" 10000 8 1000)
+log "$seeding"
+registry copy_target "$(database copied)"; TARGET=$PID; TARGET_URL=$URL
+log "charter copy"
+t0=$(now_ms)
+"$release/charter" copy --from "$SOURCE_URL" --to "$TARGET_URL" >"$work/copy.txt"
+t1=$(now_ms)
+copy_s=$(awk -v ms=$((t1 - t0)) 'BEGIN {printf "%.1f", ms / 1000}')
+log "$(cat "$work/copy.txt")"
+t0=$(now_ms)
+"$release/charter" copy --from "$SOURCE_URL" --to "$TARGET_URL" >"$work/again.txt"
+t1=$(now_ms)
+again_s=$(awk -v ms=$((t1 - t0)) 'BEGIN {printf "%.1f", ms / 1000}')
+log "$(cat "$work/again.txt")"
+stop "$SOURCE"; stop "$TARGET"
+copied_line=$(grep '^copied:' "$work/copy.txt")
+verified_line=$(grep '^verified:' "$work/copy.txt")
+again_line=$(grep -E '^(nothing to copy|plan:)' "$work/again.txt" | tail -n 1)
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+cat <<MD
+## PostgreSQL beside SQLite
+
+Measured by \`ci/bench-postgres.sh\` on $(nproc) cores ($cpu), $(date -u +%Y-%m-%d),
+release build; PostgreSQL $(psql -tA "$server" -c "SHOW server_version") on loopback with
+\`synchronous_commit=on\` (a registration is acknowledged after its WAL flush),
+SQLite in WAL mode with \`synchronous=FULL\`; load generators on the same cores.
+Load average at the start: $load_start; at the end: $load.
+
+| What | PostgreSQL | SQLite | Target |
+| --- | --- | --- | --- |
+| Durable registrations, one instance (10,000 new schemas, 100 subjects, 8 clients, each BACKWARD-checked) | **$(field per_second "$pg_reg") /s** (p50 $(field p50_ms "$pg_reg") ms, p99 $(field p99_ms "$pg_reg") ms) | $(field per_second "$sqlite_reg") /s (p50 $(field p50_ms "$sqlite_reg") ms, p99 $(field p99_ms "$sqlite_reg") ms) | >= 500 /s |
+| Durable registrations, two instances on one database at once (5,000 each, own 50 subjects, 8 clients each) | **$two_rate /s** together ($versions_two versions stored) | (one file, one process) | >= 1.5x one instance |
+| \`GET /schemas/ids/{id}\`, 10,000 schemas, 64 connections, random ids (median of $ROUNDS) | **$pg_rps req/s**, p99 $pg_p99 ms | $sqlite_rps req/s, p99 $sqlite_p99 ms | within 10 %, p99 < 5 ms |
+| PostgreSQL / SQLite reads | **$ratio %** | | >= 90 % |
+| \`charter copy\` of 10,000 schemas in 1,000 subjects, SQLite into a fresh PostgreSQL, verified | **$copy_s s** | | < 60 s |
+| The same copy run again (nothing to copy; everything read and verified) | $again_s s | | |
+
+Two instances: $(cat "$work/a.txt") | $(cat "$work/b.txt").
+Read rounds: $rounds_line non-2xx or socket errors: $read_errors.
+Copy: \`$copied_line\`; \`$verified_line\`; again: \`$again_line\`.
+Seeding the copy's source: \`$seeding\`.
+MD
