@@ -375,6 +375,8 @@ impl Parser<'_> {
         let id = self.define(&named, placeholder);
         let inner_ns = namespace_of(&named.name).to_string();
         let mut fields: Vec<Field> = Vec::with_capacity(list.len());
+        // Names seen, so that a record of many fields parses in linear time.
+        let mut seen: HashSet<String> = HashSet::with_capacity(list.len());
         for (i, field) in list.iter().enumerate() {
             let here = format!("{pointer}/fields/{i}");
             let Value::Object(field) = field else {
@@ -384,7 +386,7 @@ impl Parser<'_> {
                 });
             };
             let field = self.parse_field(field, &inner_ns, &here)?;
-            if fields.iter().any(|f| f.name == field.name) {
+            if !seen.insert(field.name.clone()) {
                 return Err(AvroError::DuplicateField {
                     pointer: format!("{here}/name"),
                     record: named.name.clone(),
@@ -487,6 +489,8 @@ impl Parser<'_> {
             }
         };
         let mut symbols: Vec<String> = Vec::with_capacity(list.len());
+        // Symbols seen, so that an enum of many symbols parses in linear time.
+        let mut seen: HashSet<&str> = HashSet::with_capacity(list.len());
         for (i, symbol) in list.iter().enumerate() {
             let here = format!("{pointer}/symbols/{i}");
             let Value::String(symbol) = symbol else {
@@ -500,7 +504,7 @@ impl Parser<'_> {
                     rule: "symbols are [A-Za-z_][A-Za-z0-9_]*",
                 });
             }
-            if symbols.contains(symbol) {
+            if !seen.insert(symbol.as_str()) {
                 return Err(AvroError::DuplicateSymbol {
                     pointer: here,
                     name: named.name.clone(),
