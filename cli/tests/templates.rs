@@ -61,7 +61,16 @@ fn check(file: &str) {
             help.contains(&format!("\n  {command} ")),
             "{file}: `charter {command}` is not a command"
         );
-        let command_help = common::charter(&[command, "--help"]).stdout;
+        let mut command_help = common::charter(&[command, "--help"]).stdout;
+        // A command with subcommands (`consumer record`): the subcommand's flags.
+        if command_help.contains("\nCommands:") {
+            let sub = &words[2];
+            assert!(
+                command_help.contains(&format!("\n  {sub} ")),
+                "{file}: `charter {command} {sub}` is not a command"
+            );
+            command_help = common::charter(&[command, sub, "--help"]).stdout;
+        }
         for flag in words.iter().filter(|w| w.starts_with("--")) {
             assert!(
                 command_help.contains(flag.as_str()),
@@ -70,7 +79,14 @@ fn check(file: &str) {
         }
         used.push(command.clone());
     }
-    for needed in ["check", "validate", "expect"] {
+    for needed in [
+        "check",
+        "validate",
+        "expect",
+        "can-i-deploy",
+        "deployed",
+        "consumer",
+    ] {
         assert!(
             used.iter().any(|c| c == needed),
             "{file} does not run charter {needed}"

@@ -100,3 +100,11 @@ only what is missing, so an interrupted copy is resumed by running it again.
 
 Finally every version and id is read back from both registries and compared;
 differences are listed (exit 1). --dry-run prints the plan and writes nothing.";
+/// `charter can-i-deploy --help`.
+pub const CAN_I_DEPLOY_ABOUT: &str = "Can I deploy? Asked of Charter's registry for one environment, from either side.
+
+A producer (--schema FILE): can every consumer recorded as reading --subject in the environment read data written with this schema?
+
+A consumer (--consumer NAME with --reader FILE or --reader-version N): can this reader read every version deployed to the environment (from the subject-environment's retainedFromVersion on) and the subject's latest version?
+
+The answer is a matrix, consumers x versions, each cell readable (✔) or not (✘), then every breaking change with an example document the writer accepts and the reader cannot read. Exit 0 when deploying is safe, 1 when it is not, 3 when the registry cannot answer.";

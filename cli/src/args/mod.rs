@@ -17,12 +17,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 pub use shared::{
-    DataOutputArgs, DecodeArgs, InputArgs, JobsArgs, JudgeArgs, PolicyArgs, RegisteredArgs,
-    RegistryArgs, RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
+    DataOutputArgs, DecodeArgs, EnvironmentArgs, InputArgs, JobsArgs, JudgeArgs, PolicyArgs,
+    RegisteredArgs, RegistryArgs, RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
 };
 
 use crate::exit::EXIT_CODES_HELP;
-use crate::values::{PayloadFormat, SchemaReference, VersionRef, VersionSelection};
+use crate::values::{OutputFormat, PayloadFormat, SchemaReference, VersionRef, VersionSelection};
 
 /// Charter: check message contracts before they break consumers.
 #[derive(Debug, Parser)]
@@ -75,6 +75,171 @@ pub enum Command {
     /// Copy a registry into a Charter registry, ids and versions kept.
     #[command(long_about = help::COPY_ABOUT, after_help = EXIT_CODES_HELP)]
     Copy(CopyArgs),
+    /// Record, list or forget the reader schema a consumer runs with (Charter's
+    /// registry only).
+    #[command(subcommand)]
+    Consumer(ConsumerCommand),
+    /// Record that a producer version runs in an environment (run by the
+    /// producer's deploy pipeline after it ships; Charter's registry only).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Deployed(DeployedArgs),
+    /// Can I deploy? A producer's schema against every consumer recorded in
+    /// an environment, or a consumer's reader against every version deployed
+    /// there (Charter's registry only).
+    #[command(after_help = EXIT_CODES_HELP, long_about = help::CAN_I_DEPLOY_ABOUT)]
+    CanIDeploy(CanIDeployArgs),
+}
+
+/// `charter consumer record|list|forget`.
+#[derive(Debug, Subcommand)]
+pub enum ConsumerCommand {
+    /// Record the reader schema a consumer runs with for a subject in an
+    /// environment (replacing the one recorded before).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Record(ConsumerRecordArgs),
+    /// List recorded consumers and their readers.
+    #[command(after_help = EXIT_CODES_HELP)]
+    List(ConsumerListArgs),
+    /// Forget a consumer's reader of a subject in an environment: it no
+    /// longer constrains the producer.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Forget(ConsumerForgetArgs),
+}
+
+/// `--reader FILE | --reader-version N`: the reader a consumer runs with.
+#[derive(Debug, Args, Clone)]
+pub struct ReaderArgs {
+    /// The schema the consumer reads with (.json, .avsc or .proto; see --type).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "reader_version",
+        conflicts_with = "reader_version"
+    )]
+    pub reader: Option<PathBuf>,
+    /// Or: the consumer reads with this registered version of --subject.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..))]
+    pub reader_version: Option<i32>,
+    /// The consumer's own application version (e.g. 1.4.2), recorded with
+    /// its reader and shown in verdicts.
+    #[arg(long, value_name = "VERSION")]
+    pub consumer_version: Option<String>,
+}
+
+/// `charter consumer record --consumer C --subject S (--reader FILE | --reader-version N)`.
+#[derive(Debug, Args)]
+pub struct ConsumerRecordArgs {
+    /// The consumer (an application name: A-Z, a-z, 0-9, `.`, `_`, `-`).
+    #[arg(long, value_name = "NAME")]
+    pub consumer: String,
+    /// The subject it reads.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// The reader.
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    /// The environment.
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
+    /// The reader file's format.
+    #[command(flatten)]
+    pub schema_type: TypeArgs,
+    /// A registered schema the reader references, as NAME=SUBJECT:VERSION.
+    #[arg(long = "reference", value_name = "NAME=SUBJECT:VERSION")]
+    pub references: Vec<SchemaReference>,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter consumer list [--consumer C | --subject S]`.
+#[derive(Debug, Args)]
+pub struct ConsumerListArgs {
+    /// Only this consumer's readers.
+    #[arg(long, value_name = "NAME", conflicts_with = "subject")]
+    pub consumer: Option<String>,
+    /// Only the readers of this subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// Only readers in this environment (with --subject).
+    #[arg(long, value_name = "NAME", requires = "subject")]
+    pub environment: Option<String>,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter consumer forget --consumer C --subject S [--environment E]`.
+#[derive(Debug, Args)]
+pub struct ConsumerForgetArgs {
+    /// The consumer.
+    #[arg(long, value_name = "NAME")]
+    pub consumer: String,
+    /// The subject it no longer reads.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// The environment.
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter deployed --subject S --version N [--environment E]`.
+#[derive(Debug, Args)]
+pub struct DeployedArgs {
+    /// The subject the producer writes.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// The version it now writes with.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..))]
+    pub version: i32,
+    /// The environment.
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `charter can-i-deploy --subject S (--schema FILE | --consumer C (--reader FILE | --reader-version N))`.
+#[derive(Debug, Args)]
+#[command(mut_arg("reader", |a| a.required_unless_present_any(["reader_version", "schema"])))]
+pub struct CanIDeployArgs {
+    /// The subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: String,
+    /// A producer's question: the schema it would write with.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["consumer", "reader", "reader_version"])]
+    pub schema: Option<PathBuf>,
+    /// A consumer's question: the consumer, with --reader or --reader-version.
+    #[arg(long, value_name = "NAME", required_unless_present = "schema")]
+    pub consumer: Option<String>,
+    /// The consumer's reader.
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    /// The environment.
+    #[command(flatten)]
+    pub environment: EnvironmentArgs,
+    /// The schema file's format.
+    #[command(flatten)]
+    pub schema_type: TypeArgs,
+    /// A registered schema the file references, as NAME=SUBJECT:VERSION.
+    #[arg(long = "reference", value_name = "NAME=SUBJECT:VERSION")]
+    pub references: Vec<SchemaReference>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 /// `charter diff OLD NEW`.

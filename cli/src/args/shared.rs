@@ -35,6 +35,14 @@ pub struct RegisteredArgs {
     pub version: VersionRef,
 }
 
+/// `--environment` of the consumer and deployment commands.
+#[derive(Debug, Args, Clone)]
+pub struct EnvironmentArgs {
+    /// The environment (`prod`, `staging`, ...: A-Z, a-z, 0-9, `.`, `_`, `-`).
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub environment: String,
+}
+
 /// `--output` and `--quiet` of the commands that print a report.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct ReportArgs {

@@ -29,6 +29,7 @@
 //! this file sends requests.
 
 mod answers;
+mod consumers;
 mod copying;
 mod endpoints;
 mod error;
@@ -38,6 +39,9 @@ use std::time::Duration;
 
 pub use answers::{
     NewSchema, Registered, RegisteredSchema, RegistryChange, SchemaById, SubjectConfig, Verdict,
+};
+pub use consumers::{
+    ConsumerRecord, DeployAnswer, DeployQuestion, MatrixRow, Reader, ReaderChange, WriterRef,
 };
 pub use copying::{ExportedVersion, ScopeConfig};
 pub use error::{Error, code};

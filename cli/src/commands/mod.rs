@@ -4,8 +4,11 @@
 //! printed) and `subject.rs` (schemas read with registry references, a
 //! subject's versions fetched); this file only dispatches.
 
+pub mod can_i_deploy;
 pub mod check;
+pub mod consumer;
 pub mod copy;
+pub mod deployed;
 pub mod diff;
 pub mod expect;
 pub mod get;
@@ -37,5 +40,8 @@ pub fn run(settings: Settings) -> Result<Exit> {
         Settings::Versions(settings) => versions::run(settings),
         Settings::Triage(settings) => triage::run(settings),
         Settings::Copy(settings) => copy::run(settings),
+        Settings::Consumer(settings) => consumer::run(settings),
+        Settings::Deployed(settings) => deployed::run(settings),
+        Settings::CanIDeploy(settings) => can_i_deploy::run(settings),
     }
 }

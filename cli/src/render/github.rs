@@ -6,7 +6,11 @@ use std::io::{self, Write};
 use schemas::CompatReport;
 
 use super::text::compat_verdict;
-use super::{CompatFiles, describe, instance, locate, stopped_note, validation_verdict};
+use super::{
+    CompatFiles, consumer_label, deploy_verdict, describe, instance, locate, stopped_note,
+    validation_verdict, writer_label,
+};
+use crate::client::DeployAnswer;
 use crate::validate::{Framing, Payload, RecordReport, Sink, Summary, Tally};
 
 /// One annotation per change at its line in the new schema: an `error` for a
@@ -43,6 +47,30 @@ pub fn compat(
         annotation(out, level, Some((files.schema, line)), &title, &message)?;
     }
     let (verdict, rest) = compat_verdict(report);
+    writeln!(out, "{verdict}{rest}")
+}
+
+/// A can-i-deploy answer as annotations: an `error` per breaking change of
+/// each consumer that cannot read, with its example; then the verdict as a
+/// plain log line.
+pub fn deploy(out: &mut impl Write, answer: &DeployAnswer) -> io::Result<()> {
+    for row in answer.matrix.iter().filter(|r| !r.compatible) {
+        let title = format!(
+            "{} cannot read {}",
+            consumer_label(row),
+            writer_label(&row.writer)
+        );
+        for change in &row.changes {
+            let mut message = format!("{} at {}: {}", change.kind, change.path, change.message);
+            if let Some(example) = &change.example {
+                message.push_str(&format!(
+                    "\nexample (writer accepts, reader rejects): {example}"
+                ));
+            }
+            annotation(out, "error", None, &title, &message)?;
+        }
+    }
+    let (verdict, rest) = deploy_verdict(answer);
     writeln!(out, "{verdict}{rest}")
 }
 

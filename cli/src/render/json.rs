@@ -5,11 +5,27 @@ use std::io::{self, Write};
 use schemas::CompatReport;
 use serde::Serialize;
 
+use crate::client::DeployAnswer;
 use crate::validate::{BinaryRecord, Framing, Payload, RecordReport, Sink, Summary, Tally};
 
 /// The JSON report: `{"compatible", "mode", "policy", "changes": [...]}`.
 pub fn compat(out: &mut impl Write, report: &CompatReport) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// A can-i-deploy answer as the registry gave it, with the subject and
+/// environment asked about: `{"subject", "environment", "ok", "matrix"}`.
+pub fn deploy(
+    out: &mut impl Write,
+    answer: &DeployAnswer,
+    subject: &str,
+    environment: &str,
+) -> io::Result<()> {
+    let mut value = serde_json::to_value(answer).map_err(io::Error::other)?;
+    value["subject"] = subject.into();
+    value["environment"] = environment.into();
+    serde_json::to_writer_pretty(&mut *out, &value).map_err(io::Error::other)?;
     writeln!(out)
 }
 

@@ -12,7 +12,10 @@ use std::io::{self, Write};
 
 use schemas::{Change, CompatReport};
 
-use super::{CompatFiles, count, describe, instance, place, stopped_note};
+use super::{
+    CompatFiles, consumer_label, count, describe, instance, place, stopped_note, writer_label,
+};
+use crate::client::DeployAnswer;
 use crate::validate::{Payload, RecordReport, Sink, Summary, Tally};
 
 /// The JUnit report of a compatibility check.
@@ -156,6 +159,50 @@ impl<W: Write> Sink for Validation<W> {
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// A can-i-deploy answer as a JUnit report: one testsuite per consumer, one
+/// testcase per writer it must read, failing with every breaking change and
+/// its example.
+pub fn deploy(out: &mut impl Write, answer: &DeployAnswer) -> io::Result<()> {
+    let mut doc = Document::default();
+    for row in &answer.matrix {
+        let name = consumer_label(row);
+        if doc.suites.last().is_none_or(|s| s.name != name) {
+            doc.push(Suite::new(&name));
+        }
+        let failure = (!row.compatible).then(|| {
+            let mut body = String::new();
+            for change in &row.changes {
+                let _ = writeln!(
+                    body,
+                    "{} at {}: {}",
+                    change.kind, change.path, change.message
+                );
+                if let Some(example) = &change.example {
+                    let _ = writeln!(
+                        body,
+                        "  example (writer accepts, reader rejects): {example}"
+                    );
+                }
+            }
+            Failure {
+                kind: row
+                    .changes
+                    .first()
+                    .map_or_else(|| "UNREADABLE".to_string(), |c| c.kind.clone()),
+                message: format!("{name} cannot read {}", writer_label(&row.writer)),
+                body,
+            }
+        });
+        let suite = doc.suites.last_mut().expect("a suite was pushed");
+        suite.case(
+            &name,
+            &format!("reads {}", writer_label(&row.writer)),
+            failure,
+        );
+    }
+    doc.write(out, "charter can-i-deploy")
 }
 
 #[derive(Debug, Default)]

@@ -20,6 +20,8 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::client::{DeployAnswer, MatrixRow, WriterRef};
+
 pub(crate) const BAD: Style = AnsiColor::Red.on_default().bold();
 pub(crate) const GOOD: Style = AnsiColor::Green.on_default().bold();
 pub(crate) const DIM: Style = Style::new().dimmed();
@@ -51,6 +53,48 @@ impl CompatFiles<'_> {
     pub(crate) fn against_label(&self, change: &schemas::Change) -> Option<&str> {
         let index = change.against.or(self.against.len().checked_sub(1))?;
         self.against.get(index).map(String::as_str)
+    }
+}
+
+/// How a can-i-deploy matrix names a writer: `candidate` or `v3`.
+pub(crate) fn writer_label(writer: &WriterRef) -> String {
+    match writer.version {
+        Some(version) if !writer.candidate => format!("v{version}"),
+        _ => "candidate".to_string(),
+    }
+}
+
+/// How a can-i-deploy matrix names a consumer:
+/// `fulfillment (prod, version 1.4.2)`.
+pub(crate) fn consumer_label(row: &MatrixRow) -> String {
+    match &row.consumer_version {
+        Some(version) => format!("{} ({}, version {version})", row.consumer, row.environment),
+        None => format!("{} ({})", row.consumer, row.environment),
+    }
+}
+
+/// The closing line of a can-i-deploy answer: the verdict word and the
+/// rest, `NO`, `: 1 of 2 consumer readings fail; do not deploy`.
+pub(crate) fn deploy_verdict(answer: &DeployAnswer) -> (&'static str, String) {
+    let failing = answer.matrix.iter().filter(|r| !r.compatible).count();
+    if answer.ok {
+        let rest = if answer.matrix.is_empty() {
+            ": no consumer and no deployed version to check".to_string()
+        } else {
+            format!(
+                ": every reading of the matrix works ({})",
+                count(answer.matrix.len() as u64, "reading")
+            )
+        };
+        ("YES", rest)
+    } else {
+        (
+            "NO",
+            format!(
+                ": {failing} of {} fail; do not deploy",
+                count(answer.matrix.len() as u64, "reading")
+            ),
+        )
     }
 }
 

@@ -5,8 +5,10 @@ use std::io::{self, Write};
 use schemas::{Change, CompatReport};
 
 use super::{
-    BAD, DIM, GOOD, Labels, NOTE, count, instance, place, rule, stopped_note, validation_verdict,
+    BAD, DIM, GOOD, Labels, NOTE, consumer_label, count, deploy_verdict, instance, place, rule,
+    stopped_note, validation_verdict, writer_label,
 };
+use crate::client::DeployAnswer;
 use crate::validate::{Framing, Payload, RecordReport, Sink, Summary, Tally};
 
 /// The text report: breaking changes (with examples), then the others, then
@@ -51,6 +53,83 @@ pub fn compat(
     }
     let style = if report.compatible { GOOD } else { BAD };
     let (verdict, rest) = compat_verdict(report);
+    writeln!(out, "{style}{verdict}{style:#}{rest}")
+}
+
+/// A can-i-deploy answer for people: the matrix (consumers × writers, ✔ or
+/// ✘), then each consumer that cannot read with every breaking change and
+/// its example, then the verdict.
+pub fn deploy(out: &mut impl Write, answer: &DeployAnswer, title: &str) -> io::Result<()> {
+    writeln!(out, "{title}")?;
+    let mut consumers: Vec<String> = Vec::new();
+    let mut writers: Vec<String> = Vec::new();
+    for row in &answer.matrix {
+        let (consumer, writer) = (consumer_label(row), writer_label(&row.writer));
+        if !consumers.contains(&consumer) {
+            consumers.push(consumer);
+        }
+        if !writers.contains(&writer) {
+            writers.push(writer);
+        }
+    }
+    if !answer.matrix.is_empty() {
+        let width = consumers
+            .iter()
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0);
+        let cells: Vec<usize> = writers.iter().map(|w| w.chars().count().max(1)).collect();
+        writeln!(out)?;
+        write!(out, "  {:width$}", "")?;
+        for writer in &writers {
+            write!(out, "  {writer}")?;
+        }
+        writeln!(out)?;
+        for consumer in &consumers {
+            write!(out, "  {consumer:width$}")?;
+            let last = writers.len().saturating_sub(1);
+            for (index, (writer, cell)) in writers.iter().zip(&cells).enumerate() {
+                let found = answer
+                    .matrix
+                    .iter()
+                    .find(|r| consumer_label(r) == *consumer && writer_label(&r.writer) == *writer);
+                let mark = match found {
+                    Some(row) if row.compatible => format!("{GOOD}✔{GOOD:#}"),
+                    Some(_) => format!("{BAD}✘{BAD:#}"),
+                    None => "·".to_string(),
+                };
+                // Cells line up under their writer; the last is not padded.
+                let pad = if index == last { 0 } else { cell - 1 };
+                write!(out, "  {mark}{:pad$}", "")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    for row in answer.matrix.iter().filter(|r| !r.compatible) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{BAD}✘{BAD:#} {} cannot read data written with {}:",
+            consumer_label(row),
+            writer_label(&row.writer)
+        )?;
+        for change in &row.changes {
+            writeln!(
+                out,
+                "    {BAD}{}{BAD:#} at {}: {}",
+                change.kind, change.path, change.message
+            )?;
+            if let Some(example) = &change.example {
+                writeln!(
+                    out,
+                    "      {DIM}example (writer accepts, reader rejects):{DIM:#} {example}"
+                )?;
+            }
+        }
+    }
+    writeln!(out)?;
+    let (verdict, rest) = deploy_verdict(answer);
+    let style = if answer.ok { GOOD } else { BAD };
     writeln!(out, "{style}{verdict}{style:#}{rest}")
 }
 

@@ -14,6 +14,7 @@
 //! only module that reads [`crate::args`] besides `crate::main`.
 
 mod checks;
+mod consumers;
 mod copy;
 mod payloads;
 mod registry;
@@ -23,6 +24,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 pub use checks::{
     Against, CheckSettings, DiffSettings, ExpectSettings, RegistryCheck, Report, Writers,
+};
+pub use consumers::{
+    CanIDeploySettings, ConsumerSettings, DeployedSettings, ReaderChoice, SchemaFile, Side,
 };
 pub use copy::CopySettings;
 pub use payloads::{ReaderSettings, ReaderSource, SchemaSource, TriageSettings, ValidateSettings};
@@ -59,6 +63,12 @@ pub enum Settings {
     Triage(TriageSettings),
     /// `charter copy`.
     Copy(CopySettings),
+    /// `charter consumer ...`.
+    Consumer(ConsumerSettings),
+    /// `charter deployed`.
+    Deployed(DeployedSettings),
+    /// `charter can-i-deploy`.
+    CanIDeploy(CanIDeploySettings),
 }
 
 impl Settings {
@@ -76,6 +86,9 @@ impl Settings {
             Command::Versions(args) => Settings::Versions(VersionsSettings::resolve(args)?),
             Command::Triage(args) => Settings::Triage(TriageSettings::resolve(args)?),
             Command::Copy(args) => Settings::Copy(CopySettings::resolve(args)?),
+            Command::Consumer(command) => Settings::Consumer(ConsumerSettings::resolve(command)?),
+            Command::Deployed(args) => Settings::Deployed(DeployedSettings::resolve(args)?),
+            Command::CanIDeploy(args) => Settings::CanIDeploy(CanIDeploySettings::resolve(args)?),
         })
     }
 }

@@ -16,6 +16,7 @@ mod server;
 mod canned;
 mod check;
 mod connection;
+mod consumers;
 mod copy;
 mod expect;
 mod push;
