@@ -19,39 +19,13 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 
-log() { printf '%s\n' "$*" >&2; }
+# shellcheck source=ci/bench-lib.sh
+source ci/bench-lib.sh
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "building (release)"
 cargo build --release -q -p registry --bin charter-registry --examples
 release="$CARGO_TARGET_DIR/release"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# start NAME COMMAND...: runs COMMAND in the background, waits for its
-# `listening on ADDRESS` line, and sets PID and URL.
-start() {
-  local name=$1; shift
-  "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  PID=$!
-  pids+=("$PID")
-  for _ in $(seq 1 500); do
-    if grep -q '^listening on ' "$work/$name.out" 2>/dev/null; then
-      URL="http://$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)"
-      return 0
-    fi
-    sleep 0.01
-  done
-  log "$name did not start:"; cat "$work/$name.err" >&2; exit 1
-}
-
-stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
 
 registry() { # registry NAME DATABASE_DIR
   start "$1" "$release/charter-registry" --listen 127.0.0.1:0 \
@@ -108,11 +82,6 @@ for _ in $(seq 1 "$ROUNDS"); do
   bare_rounds+=("$(wrk_run "$BARE_URL" "$DURATION" 10000)")
 done
 stop "$BARE"; stop "$REG"
-# median FIELD ROUNDS...: the median of one field (1 = req/s, 2 = p99 ms).
-median() {
-  local field=$1; shift
-  printf '%s\n' "$@" | awk -v f="$field" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
-}
 reg_rps=$(median 1 "${reg_rounds[@]}"); reg_p99_read=$(median 2 "${reg_rounds[@]}")
 bare_rps=$(median 1 "${bare_rounds[@]}"); bare_p99=$(median 2 "${bare_rounds[@]}")
 reg_errors=$(printf '%s\n' "${reg_rounds[@]}" | awk '{$1 = $2 = ""; print}' | tr -s ' \n' ' ')

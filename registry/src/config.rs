@@ -3,10 +3,13 @@
 //! start-up into [`Settings`].
 
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::http::tls::TlsFiles;
 
 use schemas::payload::DecodeLimits;
 
@@ -110,6 +113,38 @@ pub struct Config {
     /// answers 408.
     #[arg(long, env = "CHARTER_BODY_READ_TIMEOUT", default_value_t = 30.0)]
     pub body_read_timeout: f64,
+
+    /// Auth file (TOML): principals, grants, JWT settings. Without it the
+    /// registry is open to anyone who can reach it. Re-read on SIGHUP.
+    #[arg(long, env = "CHARTER_AUTH_FILE")]
+    pub auth_file: Option<PathBuf>,
+
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, env = "CHARTER_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "CHARTER_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Verify client certificates against these PEM CA certificates
+    /// (mutual TLS); a certificate's subject CN (or first DNS name) is its
+    /// principal.
+    #[arg(long, env = "CHARTER_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// A tool instead of the server.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Tools `charter-registry` runs instead of serving.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Reads a secret on standard input (one trailing newline stripped) and
+    /// prints its argon2id hash for `password_hash` or `token_hash` in the
+    /// auth file.
+    HashSecret,
 }
 
 /// How log lines are written (to stderr).
@@ -204,6 +239,10 @@ pub struct Settings {
     pub decode: DecodeLimits,
     /// Connection and timeout bounds of the HTTP server.
     pub http: HttpLimits,
+    /// The auth file, if any.
+    pub auth_file: Option<PathBuf>,
+    /// TLS, if on.
+    pub tls: Option<TlsFiles>,
 }
 
 /// A configuration that cannot be used.
@@ -252,6 +291,12 @@ pub enum ConfigError {
         /// The flag.
         flag: &'static str,
     },
+    /// A TLS certificate without its key, or the other way round.
+    #[error("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither")]
+    TlsPair,
+    /// A client CA without TLS.
+    #[error("--tls-client-ca needs --tls-cert and --tls-key: client certificates come with TLS")]
+    ClientCaWithoutTls,
     /// Log directives that do not parse.
     #[error("invalid --log-level `{value}`: {reason}")]
     LogLevel {
@@ -342,6 +387,18 @@ impl Config {
             header_read_timeout: seconds("header-read-timeout", self.header_read_timeout)?,
             body_read_timeout: seconds("body-read-timeout", self.body_read_timeout)?,
         };
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert,
+                key,
+                client_ca: self.tls_client_ca,
+            }),
+            (None, None) if self.tls_client_ca.is_some() => {
+                return Err(ConfigError::ClientCaWithoutTls);
+            }
+            (None, None) => None,
+            _ => return Err(ConfigError::TlsPair),
+        };
         tracing_subscriber::EnvFilter::try_new(&self.log_level).map_err(|e| {
             ConfigError::LogLevel {
                 value: self.log_level.clone(),
@@ -367,6 +424,8 @@ impl Config {
                 max_decoded_bytes: at_least_one("max-decoded-bytes", self.max_decoded_bytes)?,
             },
             http,
+            auth_file: self.auth_file,
+            tls,
         })
     }
 }
@@ -468,6 +527,19 @@ mod tests {
             err.to_string().contains("--ui-base-path `registry`"),
             "{err}"
         );
+        assert!(matches!(
+            parse(&["--tls-cert", "c.pem"]),
+            Err(ConfigError::TlsPair)
+        ));
+        assert!(matches!(
+            parse(&["--tls-client-ca", "ca.pem"]),
+            Err(ConfigError::ClientCaWithoutTls)
+        ));
+        let tls = parse(&["--tls-cert", "c", "--tls-key", "k", "--tls-client-ca", "ca"])
+            .unwrap()
+            .tls
+            .unwrap();
+        assert_eq!(tls.client_ca, Some(PathBuf::from("ca")));
         assert_eq!(
             parse(&["--log-format", "json"]).unwrap().log_format,
             LogFormat::Json

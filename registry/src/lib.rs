@@ -4,8 +4,10 @@
 //! Charter's compatibility engine ([`schemas`]) deciding every check.
 //!
 //! - [`config`]: flags and environment, validated into settings.
+//! - [`auth`]: the auth file, credentials, principals and their grants.
 //! - [`http`]: routes, wire format, errors; [`app`] builds the router and
-//!   [`run`] serves it on a listener until a shutdown future completes.
+//!   [`run`] serves it on a listener until a shutdown future completes
+//!   ([`http::tls::serve_tls`] over TLS).
 //! - [`service`]: the rules (registration, lookup, deletion, config, modes).
 //! - [`store`]: the [`store::Store`] trait and its SQLite implementation.
 //! - [`metrics`], [`telemetry`]: what operators see.
@@ -22,6 +24,8 @@
 //! # Ok(()) }
 //! ```
 
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod http;
 pub mod metrics;

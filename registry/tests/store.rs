@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::postgres::TestDatabase;
+use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
     ConfigRecord, ConsumerCompatibility, Deployment, Mode, ReaderFilter, ReaderRecord, Reference,
     SchemaId, Scope, StoredReader, Subject, Version,
@@ -51,6 +52,12 @@ impl Db {
     }
 }
 
+/// The audit event the writes below record (what it says is checked in
+/// `audits_changes_in_their_transaction`).
+fn audit() -> AuditEvent {
+    AuditEvent::new(&Actor::default(), Action::Register, None)
+}
+
 fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersion {
     NewVersion {
         subject: subject.to_string(),
@@ -69,17 +76,27 @@ fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersio
 
 async fn appends_only_to_the_history_it_read(db: Db) {
     let store = db.open().await;
-    let first = store.insert_version(version("s", 1, 0, "a")).await.unwrap();
+    let first = store
+        .insert_version(version("s", 1, 0, "a"), &audit())
+        .await
+        .unwrap();
     let history = store.history("s").await.unwrap();
     assert_eq!(history.generation, 1);
     assert_eq!(history.versions.len(), 1);
     // A writer that read generation 0 lost the race.
-    let stale = store.insert_version(version("s", 2, 0, "b")).await;
+    let stale = store
+        .insert_version(version("s", 2, 0, "b"), &audit())
+        .await;
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
     // A taken version number conflicts too.
-    let taken = store.insert_version(version("s", 1, 1, "b")).await;
+    let taken = store
+        .insert_version(version("s", 1, 1, "b"), &audit())
+        .await;
     assert!(matches!(taken, Err(StoreError::Conflict)), "{taken:?}");
-    let second = store.insert_version(version("s", 2, 1, "b")).await.unwrap();
+    let second = store
+        .insert_version(version("s", 2, 1, "b"), &audit())
+        .await
+        .unwrap();
     assert_ne!(first, second);
     // Nothing of the refused writes was kept.
     assert_eq!(store.history("s").await.unwrap().versions.len(), 2);
@@ -88,10 +105,19 @@ async fn appends_only_to_the_history_it_read(db: Db) {
 
 async fn one_content_one_id_never_reused(db: Db) {
     let store = db.open().await;
-    let a = store.insert_version(version("s", 1, 0, "a")).await.unwrap();
-    let same = store.insert_version(version("t", 1, 0, "a")).await.unwrap();
+    let a = store
+        .insert_version(version("s", 1, 0, "a"), &audit())
+        .await
+        .unwrap();
+    let same = store
+        .insert_version(version("t", 1, 0, "a"), &audit())
+        .await
+        .unwrap();
     assert_eq!(a, same);
-    let b = store.insert_version(version("s", 2, 1, "b")).await.unwrap();
+    let b = store
+        .insert_version(version("s", 2, 1, "b"), &audit())
+        .await
+        .unwrap();
     let mut usages = store.usages(a).await.unwrap();
     usages.sort_by(|x, y| x.subject.cmp(&y.subject));
     assert_eq!(
@@ -104,13 +130,22 @@ async fn one_content_one_id_never_reused(db: Db) {
 
     // Remove everything holding `b`, the highest id: the next schema must
     // not get its number.
-    store.soft_delete("s", &[Version(2)], 2).await.unwrap();
+    store
+        .soft_delete("s", &[Version(2)], 2, &audit())
+        .await
+        .unwrap();
     assert!(store.history("s").await.unwrap().versions[1].deleted);
-    store.hard_delete("s", &[Version(2)], 3).await.unwrap();
+    store
+        .hard_delete("s", &[Version(2)], 3, &audit())
+        .await
+        .unwrap();
     assert!(store.usages(b).await.unwrap().is_empty());
     assert!(store.held_schema(b).await.unwrap().is_none());
     assert_eq!(store.held_schema(a).await.unwrap().unwrap().text, "a");
-    let c = store.insert_version(version("s", 2, 4, "c")).await.unwrap();
+    let c = store
+        .insert_version(version("s", 2, 4, "c"), &audit())
+        .await
+        .unwrap();
     assert!(c.0 > b.0, "id {c} reuses {b}");
     // The schema row of `b` stays, so the same content gets its old id back.
     assert_eq!(
@@ -124,24 +159,30 @@ async fn explicit_ids_are_checked(db: Db) {
     let store = db.open().await;
     let mut imported = version("s", 7, 0, "a");
     imported.schema.id = Some(SchemaId(50));
-    assert_eq!(store.insert_version(imported).await.unwrap(), SchemaId(50));
+    assert_eq!(
+        store.insert_version(imported, &audit()).await.unwrap(),
+        SchemaId(50)
+    );
     let mut clash = version("s", 8, 1, "b");
     clash.schema.id = Some(SchemaId(50));
     assert!(matches!(
-        store.insert_version(clash).await,
+        store.insert_version(clash, &audit()).await,
         Err(StoreError::IdTaken { .. })
     ));
     let mut moved = version("s", 8, 1, "a");
     moved.schema.id = Some(SchemaId(51));
     assert!(matches!(
-        store.insert_version(moved).await,
+        store.insert_version(moved, &audit()).await,
         Err(StoreError::ContentTaken {
             existing: SchemaId(50)
         })
     ));
     // Allocation continues above the imported id.
     assert_eq!(
-        store.insert_version(version("s", 8, 1, "b")).await.unwrap(),
+        store
+            .insert_version(version("s", 8, 1, "b"), &audit())
+            .await
+            .unwrap(),
         SchemaId(51)
     );
 }
@@ -149,7 +190,7 @@ async fn explicit_ids_are_checked(db: Db) {
 async fn references_and_settings(db: Db) {
     let store = db.open().await;
     store
-        .insert_version(version("base", 1, 0, "base"))
+        .insert_version(version("base", 1, 0, "base"), &audit())
         .await
         .unwrap();
     let mut referring = version("user", 1, 0, "user");
@@ -158,7 +199,7 @@ async fn references_and_settings(db: Db) {
         subject: "base".into(),
         version: Version(1),
     }];
-    let user = store.insert_version(referring).await.unwrap();
+    let user = store.insert_version(referring, &audit()).await.unwrap();
     let referrers = store.referrers("base", Version(1)).await.unwrap();
     assert_eq!(referrers.len(), 1);
     assert_eq!((referrers[0].id, referrers[0].live), (user, true));
@@ -176,29 +217,57 @@ async fn references_and_settings(db: Db) {
         consumer_compatibility: Some(ConsumerCompatibility::Enforce),
         ..ConfigRecord::default()
     };
-    store.set_config(&scope, config).await.unwrap();
-    store.set_mode(&scope, Mode::ReadOnly).await.unwrap();
-    store.set_mode(&Scope::Global, Mode::Import).await.unwrap();
+    store.set_config(&scope, config, &audit()).await.unwrap();
+    store
+        .set_mode(&scope, Mode::ReadOnly, &audit())
+        .await
+        .unwrap();
+    store
+        .set_mode(&Scope::Global, Mode::Import, &audit())
+        .await
+        .unwrap();
     assert_eq!(store.config(&scope).await.unwrap(), Some(config));
     assert_eq!(store.mode(&scope).await.unwrap(), Some(Mode::ReadOnly));
-    store.delete_subject_modes().await.unwrap();
+    // Not recursive: the subject's mode stays.
+    assert_eq!(
+        store
+            .delete_mode(&Scope::Global, false, &audit())
+            .await
+            .unwrap(),
+        Some(Mode::Import)
+    );
+    assert_eq!(store.mode(&scope).await.unwrap(), Some(Mode::ReadOnly));
+    store
+        .set_mode(&Scope::Global, Mode::Import, &audit())
+        .await
+        .unwrap();
+    // Recursive: every subject's mode goes with the global one.
+    assert_eq!(
+        store
+            .delete_mode(&Scope::Global, true, &audit())
+            .await
+            .unwrap(),
+        Some(Mode::Import)
+    );
     assert_eq!(store.mode(&scope).await.unwrap(), None);
-    assert_eq!(
-        store.mode(&Scope::Global).await.unwrap(),
-        Some(Mode::Import)
-    );
-    assert_eq!(
-        store.delete_mode(&Scope::Global).await.unwrap(),
-        Some(Mode::Import)
-    );
+    assert_eq!(store.mode(&Scope::Global).await.unwrap(), None);
 
     // Deleting a subject's last version takes its settings along.
-    store.set_mode(&scope, Mode::ReadOnly).await.unwrap();
-    store.soft_delete("base", &[Version(1)], 1).await.unwrap();
-    store.hard_delete("base", &[Version(1)], 2).await.unwrap();
+    store
+        .set_mode(&scope, Mode::ReadOnly, &audit())
+        .await
+        .unwrap();
+    store
+        .soft_delete("base", &[Version(1)], 1, &audit())
+        .await
+        .unwrap();
+    store
+        .hard_delete("base", &[Version(1)], 2, &audit())
+        .await
+        .unwrap();
     assert_eq!(store.config(&scope).await.unwrap(), None);
     assert_eq!(store.mode(&scope).await.unwrap(), None);
-    assert_eq!(store.delete_config(&scope).await.unwrap(), None);
+    assert_eq!(store.delete_config(&scope, &audit()).await.unwrap(), None);
     store.ping().await.unwrap();
 }
 
@@ -212,7 +281,7 @@ async fn listings_sort_names_bytewise(db: Db) {
         ("a-b", "5"),
     ] {
         store
-            .insert_version(version(subject, 1, 0, text))
+            .insert_version(version(subject, 1, 0, text), &audit())
             .await
             .unwrap();
     }
@@ -243,7 +312,7 @@ async fn stores_on_one_database_agree(db: Db) {
             let store = if i % 2 == 0 { &first } else { &second }.clone();
             tokio::spawn(async move {
                 store
-                    .insert_version(version("race", 1, 0, &format!("r{i}")))
+                    .insert_version(version("race", 1, 0, &format!("r{i}")), &audit())
                     .await
             })
         })
@@ -265,7 +334,7 @@ async fn stores_on_one_database_agree(db: Db) {
             let store = if i % 2 == 0 { &first } else { &second }.clone();
             tokio::spawn(async move {
                 store
-                    .insert_version(version(&format!("same-{i}"), 1, 0, "shared"))
+                    .insert_version(version(&format!("same-{i}"), 1, 0, "shared"), &audit())
                     .await
             })
         })
@@ -283,18 +352,114 @@ async fn ids_continue_above_every_import(db: Db) {
     let store = db.open().await;
     let mut imported = version("s", 1, 0, "a");
     imported.schema.id = Some(SchemaId(100));
-    store.insert_version(imported).await.unwrap();
-    let next = store.insert_version(version("s", 2, 1, "b")).await.unwrap();
+    store.insert_version(imported, &audit()).await.unwrap();
+    let next = store
+        .insert_version(version("s", 2, 1, "b"), &audit())
+        .await
+        .unwrap();
     assert_eq!(next, SchemaId(101));
     // An import below the highest id does not move allocation back.
     let mut low = version("s", 3, 2, "c");
     low.schema.id = Some(SchemaId(5));
-    assert_eq!(store.insert_version(low).await.unwrap(), SchemaId(5));
     assert_eq!(
-        store.insert_version(version("s", 4, 3, "d")).await.unwrap(),
+        store.insert_version(low, &audit()).await.unwrap(),
+        SchemaId(5)
+    );
+    assert_eq!(
+        store
+            .insert_version(version("s", 4, 3, "d"), &audit())
+            .await
+            .unwrap(),
         SchemaId(102)
     );
     assert_eq!(store.max_schema_id().await.unwrap(), Some(SchemaId(102)));
+}
+
+async fn audits_changes_in_their_transaction(db: Db) {
+    let store = db.open().await;
+    let ci = Actor {
+        principal: Some("ci".into()),
+        address: Some("127.0.0.1".into()),
+    };
+    let at = |time_ms: i64, action: Action, subject: Option<&str>| {
+        let mut event = AuditEvent::new(&ci, action, subject);
+        event.time_ms = time_ms;
+        event
+    };
+    let id = store
+        .insert_version(
+            version("s", 1, 0, "a"),
+            &at(1000, Action::Register, Some("s")),
+        )
+        .await
+        .unwrap();
+    // Writes that do not happen leave no record.
+    let stale = store
+        .insert_version(
+            version("s", 2, 0, "b"),
+            &at(1500, Action::Register, Some("s")),
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    let stale = store
+        .soft_delete(
+            "s",
+            &[Version(1)],
+            0,
+            &at(1500, Action::SoftDeleteVersion, Some("s")),
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    let nothing = Scope::Subject(Subject::parse("t").unwrap());
+    let none_set = store
+        .delete_config(&nothing, &at(1500, Action::DeleteConfig, Some("t")))
+        .await;
+    assert_eq!(none_set.unwrap(), None);
+    // A refusal is recorded on its own.
+    let mut refused = at(2000, Action::Register, Some("t")).with("messages", "x".into());
+    refused.outcome = Outcome::Incompatible;
+    store.record_audit(&refused).await.unwrap();
+    let open = AuditEvent {
+        time_ms: 3000,
+        ..AuditEvent::new(&Actor::default(), Action::SetConfig, None)
+    };
+    store
+        .set_config(&Scope::Global, ConfigRecord::default(), &open)
+        .await
+        .unwrap();
+
+    let read = |query: AuditQuery| {
+        let store = store.clone();
+        async move { store.audit_events(&query).await.unwrap() }
+    };
+    let all = read(AuditQuery::default()).await;
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[0], open);
+    assert_eq!(all[1], refused);
+    let registered = &all[2];
+    assert_eq!(registered.id, Some(id), "the store fills in the id it drew");
+    assert_eq!(registered.principal.as_deref(), Some("ci"));
+    assert_eq!(registered.address.as_deref(), Some("127.0.0.1"));
+    assert_eq!(registered.outcome, Outcome::Done);
+
+    let subject = |s: &str| AuditQuery {
+        subject: Some(s.into()),
+        ..AuditQuery::default()
+    };
+    assert_eq!(read(subject("s")).await.len(), 1);
+    assert_eq!(read(subject("t")).await, [refused.clone()]);
+    let by_ci = AuditQuery {
+        principal: Some("ci".into()),
+        ..AuditQuery::default()
+    };
+    assert_eq!(read(by_ci).await.len(), 2);
+    let window = AuditQuery {
+        since_ms: Some(1000),
+        until_ms: Some(2000),
+        limit: 1,
+        ..AuditQuery::default()
+    };
+    assert_eq!(read(window).await, [refused]);
 }
 
 /// Each test above, once per backend.
@@ -473,6 +638,7 @@ contract!(
     stores_on_one_database_agree,
     ids_continue_above_every_import,
     consumers_deployments_and_retention,
+    audits_changes_in_their_transaction,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for
@@ -503,23 +669,23 @@ async fn postgres_permanent_deletes_reach_other_stores() {
     assert_eq!(wait_for(1).await, [Invalidation::All]);
 
     let kept = writer
-        .insert_version(version("s", 1, 0, "kept"))
+        .insert_version(version("s", 1, 0, "kept"), &audit())
         .await
         .unwrap();
     let gone = writer
-        .insert_version(version("s", 2, 1, "gone"))
+        .insert_version(version("s", 2, 1, "gone"), &audit())
         .await
         .unwrap();
     writer
-        .insert_version(version("t", 1, 0, "kept"))
+        .insert_version(version("t", 1, 0, "kept"), &audit())
         .await
         .unwrap();
     writer
-        .soft_delete("s", &[Version(1), Version(2)], 2)
+        .soft_delete("s", &[Version(1), Version(2)], 2, &audit())
         .await
         .unwrap();
     writer
-        .hard_delete("s", &[Version(1), Version(2)], 3)
+        .hard_delete("s", &[Version(1), Version(2)], 3, &audit())
         .await
         .unwrap();
     // `kept` is still held by subject t: only `gone` is announced.

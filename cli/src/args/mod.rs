@@ -68,6 +68,10 @@ pub enum Command {
     /// List a subject's versions.
     #[command(after_help = EXIT_CODES_HELP)]
     Versions(VersionsArgs),
+    /// Show a Charter registry's audit trail (who changed what, when, from
+    /// where, and refusals), newest first.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Audit(AuditArgs),
     /// Triage messages a consumer could not read: which schema wrote each,
     /// whether it is valid, and why the consumer cannot read it.
     #[command(long_about = help::TRIAGE_ABOUT)]
@@ -617,6 +621,37 @@ pub struct CopyArgs {
         value_name = "N"
     )]
     pub retries: u32,
+}
+
+/// `charter audit`.
+#[derive(Debug, Args)]
+#[command(mut_arg("output", |a| a.help(
+    "Output format: one event per line, or the registry's JSON document"
+)))]
+pub struct AuditArgs {
+    /// Only events about this subject.
+    #[arg(long, value_name = "SUBJECT")]
+    pub subject: Option<String>,
+    /// Only events of this principal.
+    #[arg(long, value_name = "NAME")]
+    pub principal: Option<String>,
+    /// Only events at or after this time (RFC 3339, e.g. 2026-12-07T08:00:00Z,
+    /// or milliseconds since the Unix epoch).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events at or before this time.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// At most this many events (1 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub limit: u32,
+    /// Output format.
+    #[command(flatten)]
+    pub output: DataOutputArgs,
+    /// The registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 #[cfg(test)]

@@ -206,6 +206,34 @@ pub struct RegistryArgs {
         help_heading = "Registry"
     )]
     pub max_answer_bytes: u64,
+    /// Trust the registry's certificate if this CA (PEM) signed it, besides
+    /// the system's roots.
+    #[arg(
+        long = "ca-cert",
+        env = "CHARTER_CA_CERT",
+        value_name = "PEM",
+        help_heading = "Registry"
+    )]
+    pub ca_cert: Option<PathBuf>,
+    /// Present this client certificate (PEM) to a registry that asks for one
+    /// (mutual TLS); needs --client-key.
+    #[arg(
+        long = "client-cert",
+        env = "CHARTER_CLIENT_CERT",
+        value_name = "PEM",
+        requires = "client_key",
+        help_heading = "Registry"
+    )]
+    pub client_cert: Option<PathBuf>,
+    /// The private key (PEM) of --client-cert.
+    #[arg(
+        long = "client-key",
+        env = "CHARTER_CLIENT_KEY",
+        value_name = "PEM",
+        requires = "client_cert",
+        help_heading = "Registry"
+    )]
+    pub client_key: Option<PathBuf>,
 }
 
 /// The largest registry answer read by default: 64 MiB.
@@ -221,6 +249,9 @@ impl Default for RegistryArgs {
             timeout: 30,
             retries: 2,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
         }
     }
 }

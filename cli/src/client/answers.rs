@@ -170,3 +170,70 @@ mod tests {
         }
     }
 }
+
+/// Which audit events to ask for (`GET /audit`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only events about this subject.
+    pub subject: Option<String>,
+    /// Only events of this principal.
+    pub principal: Option<String>,
+    /// Only events at or after this time (RFC 3339 or ms since the epoch).
+    pub since: Option<String>,
+    /// Only events at or before this time.
+    pub until: Option<String>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// One event of a Charter registry's audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct AuditEntry {
+    /// When (RFC 3339, UTC).
+    pub time: String,
+    /// Who (`None` on an open registry).
+    pub principal: Option<String>,
+    /// From which address.
+    pub address: Option<String>,
+    /// What (`register`, `set_config`, ...).
+    pub action: String,
+    /// The subject (`None` for the global config and mode).
+    pub subject: Option<String>,
+    /// The version, for a change to one version.
+    pub version: Option<i32>,
+    /// The schema id, for a registration or a change to one version.
+    pub id: Option<i64>,
+    /// `done`, `incompatible` or `forbidden`.
+    pub outcome: String,
+    /// The rest (old and new settings, versions, why a change was refused).
+    pub detail: serde_json::Value,
+}
+
+impl fmt::Display for AuditEntry {
+    /// One line: time, who (and from where), what, on what, how it ended,
+    /// and the detail when there is any.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = self.principal.as_deref().unwrap_or("(open registry)");
+        write!(f, "{}  {who}", self.time)?;
+        if let Some(address) = &self.address {
+            write!(f, "@{address}")?;
+        }
+        write!(f, "  {}", self.action)?;
+        match &self.subject {
+            Some(subject) => write!(f, "  {subject}")?,
+            None => write!(f, "  (global)")?,
+        }
+        if let Some(version) = self.version {
+            write!(f, " v{version}")?;
+        }
+        if let Some(id) = self.id {
+            write!(f, " (id {id})")?;
+        }
+        write!(f, "  {}", self.outcome)?;
+        let empty = self.detail.is_null() || self.detail.as_object().is_some_and(|o| o.is_empty());
+        if !empty {
+            write!(f, "  {}", self.detail)?;
+        }
+        Ok(())
+    }
+}

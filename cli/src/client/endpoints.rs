@@ -7,7 +7,10 @@ use schemas::{CompatibilityMode, MapResolver};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::answers::{NewSchema, Registered, RegisteredSchema, SchemaById, SubjectConfig, Verdict};
+use super::answers::{
+    AuditEntry, AuditFilter, NewSchema, Registered, RegisteredSchema, SchemaById, SubjectConfig,
+    Verdict,
+};
 use super::wire::{WireConfig, WireSchema, WireVerdict};
 use super::{Client, Error, code, segment};
 use crate::values::{SchemaReference, VersionRef};
@@ -24,6 +27,29 @@ impl Client {
             query.push(("deleted", "true"));
         }
         self.call(Method::GET, "subjects", &query, None)
+    }
+
+    /// `GET /audit` (a Charter registry's own): the audit events `filter`
+    /// selects, newest first.
+    pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, Error> {
+        #[derive(Deserialize)]
+        struct Events {
+            events: Vec<AuditEntry>,
+        }
+        let limit = filter.limit.to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        for (name, value) in [
+            ("subject", &filter.subject),
+            ("principal", &filter.principal),
+            ("since", &filter.since),
+            ("until", &filter.until),
+        ] {
+            if let Some(value) = value {
+                query.push((name, value.as_str()));
+            }
+        }
+        let answer: Events = self.call(Method::GET, "audit", &query, None)?;
+        Ok(answer.events)
     }
 
     /// `GET /subjects/{s}/versions`: the live version numbers, ascending.

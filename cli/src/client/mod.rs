@@ -38,7 +38,8 @@ mod wire;
 use std::time::Duration;
 
 pub use answers::{
-    NewSchema, Registered, RegisteredSchema, RegistryChange, SchemaById, SubjectConfig, Verdict,
+    AuditEntry, AuditFilter, NewSchema, Registered, RegisteredSchema, RegistryChange, SchemaById,
+    SubjectConfig, Verdict,
 };
 pub use consumers::{
     ConsumerRecord, DeployAnswer, DeployQuestion, MatrixRow, Reader, ReaderChange, WriterRef,
@@ -84,6 +85,19 @@ pub struct ClientSettings {
     pub backoff: Duration,
     /// The largest answer body read, in bytes.
     pub max_answer_bytes: u64,
+    /// Extra trust and a client certificate for HTTPS (shared: a client
+    /// identity is large, and settings are cloned).
+    pub tls: std::sync::Arc<ClientTls>,
+}
+
+/// What HTTPS needs beyond the system's roots (`--ca-cert`,
+/// `--client-cert`/`--client-key`), read and checked by the settings step.
+#[derive(Debug, Clone, Default)]
+pub struct ClientTls {
+    /// CA certificates trusted besides the system's roots.
+    pub ca: Vec<reqwest::Certificate>,
+    /// The client certificate and key presented for mutual TLS.
+    pub identity: Option<reqwest::Identity>,
 }
 
 /// A blocking client for one registry.
@@ -103,10 +117,16 @@ struct Answer {
 impl Client {
     /// A client with these settings.
     pub fn new(settings: ClientSettings) -> Result<Client, reqwest::Error> {
-        let http = Http::builder()
+        let mut builder = Http::builder()
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .timeout(settings.timeout)
-            .build()?;
+            .timeout(settings.timeout);
+        for ca in &settings.tls.ca {
+            builder = builder.add_root_certificate(ca.clone());
+        }
+        if let Some(identity) = &settings.tls.identity {
+            builder = builder.identity(identity.clone());
+        }
+        let http = builder.build()?;
         let shown = settings.url.to_string();
         Ok(Client {
             settings,

@@ -4,6 +4,7 @@
 //! printed) and `subject.rs` (schemas read with registry references, a
 //! subject's versions fetched); this file only dispatches.
 
+pub mod audit;
 pub mod can_i_deploy;
 pub mod check;
 pub mod consumer;
@@ -38,6 +39,7 @@ pub fn run(settings: Settings) -> Result<Exit> {
         Settings::Get(settings) => get::run(settings),
         Settings::Subjects(settings) => subjects::run(settings),
         Settings::Versions(settings) => versions::run(settings),
+        Settings::Audit(settings) => audit::run(settings),
         Settings::Triage(settings) => triage::run(settings),
         Settings::Copy(settings) => copy::run(settings),
         Settings::Consumer(settings) => consumer::run(settings),

@@ -31,7 +31,8 @@ pub use consumers::{
 pub use copy::CopySettings;
 pub use payloads::{ReaderSettings, ReaderSource, SchemaSource, TriageSettings, ValidateSettings};
 pub use registry::{
-    GetSettings, GetTarget, PushSettings, RegisterSettings, SubjectsSettings, VersionsSettings,
+    AuditSettings, GetSettings, GetTarget, PushSettings, RegisterSettings, SubjectsSettings,
+    VersionsSettings,
 };
 
 use crate::args::{Command, InputArgs, JobsArgs};
@@ -59,6 +60,8 @@ pub enum Settings {
     Subjects(SubjectsSettings),
     /// `charter versions`.
     Versions(VersionsSettings),
+    /// `charter audit`.
+    Audit(AuditSettings),
     /// `charter triage`.
     Triage(TriageSettings),
     /// `charter copy`.
@@ -84,6 +87,7 @@ impl Settings {
             Command::Get(args) => Settings::Get(GetSettings::resolve(args)?),
             Command::Subjects(args) => Settings::Subjects(SubjectsSettings::resolve(args)?),
             Command::Versions(args) => Settings::Versions(VersionsSettings::resolve(args)?),
+            Command::Audit(args) => Settings::Audit(AuditSettings::resolve(args)?),
             Command::Triage(args) => Settings::Triage(TriageSettings::resolve(args)?),
             Command::Copy(args) => Settings::Copy(CopySettings::resolve(args)?),
             Command::Consumer(command) => Settings::Consumer(ConsumerSettings::resolve(command)?),
@@ -139,6 +143,16 @@ pub enum Error {
     /// `get` without `--subject` or `--id` (clap refuses it first).
     #[error("pass --subject SUBJECT or --id ID")]
     NothingToGet,
+    /// A certificate or key file that cannot be read.
+    #[error("{flag} {}: {reason}", .path.display())]
+    TlsFile {
+        /// The flag that names it.
+        flag: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
 }
 
 /// How schema files are read: every `--reference` file and `--proto-path`

@@ -8,8 +8,10 @@ use std::time::Duration;
 use schemas::SchemaType;
 
 use super::Error;
-use crate::args::{GetArgs, PushArgs, RegisterArgs, RegistryArgs, SubjectsArgs, VersionsArgs};
-use crate::client::ClientSettings;
+use crate::args::{
+    AuditArgs, GetArgs, PushArgs, RegisterArgs, RegistryArgs, SubjectsArgs, VersionsArgs,
+};
+use crate::client::{AuditFilter, ClientSettings, ClientTls};
 use crate::values::{Auth, DataFormat, SchemaReference, VersionRef};
 
 /// The wait before the first retry.
@@ -48,6 +50,7 @@ pub(super) fn client(args: RegistryArgs) -> Result<ClientSettings, Error> {
     }
     let _ = url.set_username("");
     let _ = url.set_password(None);
+    let tls = std::sync::Arc::new(tls(&args)?);
     Ok(ClientSettings {
         url,
         auth,
@@ -55,7 +58,67 @@ pub(super) fn client(args: RegistryArgs) -> Result<ClientSettings, Error> {
         tries: args.retries.saturating_add(1),
         backoff: BACKOFF,
         max_answer_bytes: args.max_answer_bytes.max(1),
+        tls,
     })
+}
+
+/// Reads `--ca-cert` and `--client-cert`/`--client-key`, each checked to be
+/// PEM of the right kind, so a wrong file is named before any request.
+fn tls(args: &RegistryArgs) -> Result<ClientTls, Error> {
+    let read = |flag: &'static str, path: &PathBuf| {
+        std::fs::read(path).map_err(|e| Error::TlsFile {
+            flag,
+            path: path.clone(),
+            reason: e.to_string(),
+        })
+    };
+    let bad = |flag: &'static str, path: &PathBuf, reason: &str| Error::TlsFile {
+        flag,
+        path: path.clone(),
+        reason: reason.to_string(),
+    };
+    let ca = match &args.ca_cert {
+        None => None,
+        Some(path) => {
+            let pem = read("--ca-cert", path)?;
+            if !pem_has(&pem, "CERTIFICATE") {
+                return Err(bad("--ca-cert", path, "holds no PEM certificate"));
+            }
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| bad("--ca-cert", path, &e.to_string()))?;
+            Some(certificates)
+        }
+    };
+    let identity = match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => {
+            let mut pem = read("--client-cert", cert)?;
+            if !pem_has(&pem, "CERTIFICATE") {
+                return Err(bad("--client-cert", cert, "holds no PEM certificate"));
+            }
+            let key_pem = read("--client-key", key)?;
+            if !pem_has(&key_pem, "PRIVATE KEY") {
+                return Err(bad("--client-key", key, "holds no PEM private key"));
+            }
+            pem.push(b'\n');
+            pem.extend_from_slice(&key_pem);
+            let identity = reqwest::Identity::from_pem(&pem)
+                .map_err(|e| bad("--client-key", key, &e.to_string()))?;
+            Some(identity)
+        }
+        // clap requires both or neither.
+        _ => None,
+    };
+    Ok(ClientTls {
+        ca: ca.unwrap_or_default(),
+        identity,
+    })
+}
+
+/// Whether `pem` holds a block whose label ends with `label`.
+fn pem_has(pem: &[u8], label: &str) -> bool {
+    String::from_utf8_lossy(pem)
+        .lines()
+        .any(|l| l.starts_with("-----BEGIN ") && l.trim_end().ends_with(&format!("{label}-----")))
 }
 
 fn decode(s: &str) -> String {
@@ -206,6 +269,33 @@ impl VersionsSettings {
     }
 }
 
+/// `charter audit`.
+#[derive(Debug)]
+pub struct AuditSettings {
+    /// Which events.
+    pub filter: AuditFilter,
+    /// Output format.
+    pub output: DataFormat,
+    /// The registry.
+    pub client: ClientSettings,
+}
+
+impl AuditSettings {
+    pub(super) fn resolve(args: AuditArgs) -> Result<AuditSettings, Error> {
+        Ok(AuditSettings {
+            client: client(args.registry)?,
+            filter: AuditFilter {
+                subject: args.subject,
+                principal: args.principal,
+                since: args.since,
+                until: args.until,
+                limit: args.limit,
+            },
+            output: args.output.output,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +307,7 @@ mod tests {
             timeout: 30,
             retries: 2,
             max_answer_bytes: 1024,
+            ..RegistryArgs::default()
         })
     }
 
@@ -252,6 +343,7 @@ mod tests {
             timeout: 0,
             retries: 0,
             max_answer_bytes: 0,
+            ..RegistryArgs::default()
         })
         .unwrap();
         assert_eq!(s.auth, Some(Auth::Bearer("t".into())));

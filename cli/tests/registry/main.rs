@@ -13,6 +13,7 @@ mod postgres;
 #[path = "../server/mod.rs"]
 mod server;
 
+mod audit;
 mod canned;
 mod check;
 mod connection;

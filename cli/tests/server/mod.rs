@@ -9,17 +9,23 @@
 #![allow(dead_code)] // not every test uses every helper
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+use ::registry::auth::Authenticator;
+use ::registry::http::tls::{self, TlsFiles};
 use ::registry::store::{PostgresOptions, PostgresStore, SqliteStore, Store};
 use ::registry::{AppState, StateOptions};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use crate::common::{Run, charter_in, fixture, root};
+
+#[path = "../../../registry/tests/common/authority.rs"]
+mod authority;
+pub use authority::Authority;
 
 /// A running registry on a free port, with its own database.
 pub struct Registry {
@@ -38,23 +44,49 @@ impl Registry {
     /// default. The socket is bound before this returns, so no port is
     /// guessed and none can collide.
     pub fn start() -> Registry {
-        Registry::start_on(None)
+        Registry::start_on(None, temp_dir(), None)
     }
 
     /// Starts one on the PostgreSQL database at `url`.
     pub fn start_postgres(url: &str) -> Registry {
-        Registry::start_on(Some(url.to_string()))
+        Registry::start_on(Some(url.to_string()), temp_dir(), None)
     }
 
-    fn start_on(postgres: Option<String>) -> Registry {
-        let dir = tempfile::tempdir().expect("temporary directory");
+    /// Like [`Registry::start`], over HTTPS with a server certificate for
+    /// `127.0.0.1` that `authority` signed, asking clients for a
+    /// certificate `authority` signed (mutual TLS), with the auth file
+    /// `auth` (TOML). The URL is `https://127.0.0.1:PORT/`.
+    pub fn start_tls(authority: &Authority, auth: &str) -> Registry {
+        let dir = temp_dir();
+        let issued = authority.server();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("a PEM file");
+            path
+        };
+        let files = TlsFiles {
+            cert: write("server.pem", &issued.cert),
+            key: write("server-key.pem", &issued.key),
+            client_ca: Some(write("ca.pem", &authority.pem)),
+        };
+        let config = tls::server_config(&files).expect("a TLS configuration");
+        let auth = write("auth.toml", auth);
+        Registry::start_on(None, dir, Some((config, auth)))
+    }
+
+    fn start_on(
+        postgres: Option<String>,
+        dir: tempfile::TempDir,
+        tls: Option<(Arc<rustls::ServerConfig>, PathBuf)>,
+    ) -> Registry {
         let database = postgres
             .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("charter.db").display()));
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener
             .set_nonblocking(true)
             .expect("a non-blocking socket");
-        let url = format!("http://{}/", listener.local_addr().expect("an address"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}/", listener.local_addr().expect("an address"));
         let (stop, stopped) = oneshot::channel::<()>();
         let (ready, started) = mpsc::channel::<Result<(), String>>();
         let thread = std::thread::spawn(move || {
@@ -91,14 +123,27 @@ impl Registry {
                         return;
                     }
                 };
-                let state = AppState::new(store.clone(), StateOptions::default());
+                let auth = match &tls {
+                    None => Authenticator::open(),
+                    Some((_, file)) => match Authenticator::load(file).await {
+                        Ok(auth) => auth,
+                        Err(e) => {
+                            let _ = ready.send(Err(format!("bad auth file: {e}")));
+                            return;
+                        }
+                    },
+                };
+                let options = StateOptions::default();
+                let state = AppState::with_auth(store.clone(), options, Arc::new(auth));
                 let _ = ready.send(Ok(()));
                 let shutdown = async {
                     let _ = stopped.await;
                 };
-                ::registry::run(listener, state, shutdown)
-                    .await
-                    .expect("the registry serves until stopped");
+                match tls {
+                    Some((config, _)) => tls::serve_tls(listener, state, config, shutdown).await,
+                    None => ::registry::run(listener, state, shutdown).await,
+                }
+                .expect("the registry serves until stopped");
                 store.close().await;
             });
         });
@@ -206,4 +251,8 @@ pub fn http(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
 pub fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
 }

@@ -11,9 +11,11 @@ use axum::routing::post;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::auth::require_read;
 use super::extract::{JsonBody, Params, Segments};
 use super::wire::SchemaBody;
 use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 use crate::service::{CheckTarget, CompatibilityOutcome, JudgedChange};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -80,6 +82,7 @@ fn answer(outcome: &CompatibilityOutcome, verbose: bool) -> ApiResult {
 /// Checks the posted schema against `target` of the `{subject}` path.
 async fn check(
     state: &AppState,
+    caller: &Caller,
     segments: &Segments,
     params: &Params,
     body: SchemaBody,
@@ -87,28 +90,33 @@ async fn check(
 ) -> ApiResult {
     let subject = segments.subject()?;
     let verbose = params.flag("verbose")?;
+    let schema = body.into_schema()?;
+    require_read(caller, schema.referenced_subjects())?;
     let outcome = state
         .registry()
-        .check_compatibility(&subject, &body.into_schema()?, target, verbose)
+        .check_compatibility(&subject, &schema, target, verbose)
         .await?;
     answer(&outcome, verbose)
 }
 
 async fn check_all(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
-    check(&state, &segments, &params, body, CheckTarget::Registration).await
+    let target = CheckTarget::Registration;
+    check(&state, &caller, &segments, &params, body, target).await
 }
 
 async fn check_version(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
     let target = CheckTarget::Version(segments.version()?);
-    check(&state, &segments, &params, body, target).await
+    check(&state, &caller, &segments, &params, body, target).await
 }

@@ -15,6 +15,7 @@ use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
 use super::wire::{ConfigView, LevelKey};
 use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 use crate::model::Scope;
 use crate::service::{ConfigUpdate, Error};
 
@@ -100,16 +101,24 @@ async fn get_config(state: &AppState, scope: Scope, params: &Params) -> ApiResul
     Ok(ok(&ConfigView::of(config, LevelKey::Level)))
 }
 
-async fn put_config(state: &AppState, scope: Scope, body: ConfigBody) -> ApiResult {
+async fn put_config(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    body: ConfigBody,
+) -> ApiResult {
     let config = state
         .registry()
-        .set_config(&scope, &body.into_update()?)
+        .set_config(&scope, &body.into_update()?, &caller.actor())
         .await?;
     Ok(ok(&ConfigView::of(config, LevelKey::Update)))
 }
 
-async fn delete_config(state: &AppState, scope: Scope) -> ApiResult {
-    let previous = state.registry().delete_config(&scope).await?;
+async fn delete_config(state: &AppState, caller: &Caller, scope: Scope) -> ApiResult {
+    let previous = state
+        .registry()
+        .delete_config(&scope, &caller.actor())
+        .await?;
     Ok(ok(&ConfigView::of(previous, LevelKey::Level)))
 }
 
@@ -119,13 +128,14 @@ async fn get_global(State(state): State<AppState>, params: Params) -> ApiResult 
 
 async fn put_global(
     State(state): State<AppState>,
+    caller: Caller,
     JsonBody(body): JsonBody<ConfigBody>,
 ) -> ApiResult {
-    put_config(&state, Scope::Global, body).await
+    put_config(&state, &caller, Scope::Global, body).await
 }
 
-async fn delete_global(State(state): State<AppState>) -> ApiResult {
-    delete_config(&state, Scope::Global).await
+async fn delete_global(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    delete_config(&state, &caller, Scope::Global).await
 }
 
 async fn get_subject(
@@ -138,12 +148,17 @@ async fn get_subject(
 
 async fn put_subject(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     JsonBody(body): JsonBody<ConfigBody>,
 ) -> ApiResult {
-    put_config(&state, subject_scope(&segments)?, body).await
+    put_config(&state, &caller, subject_scope(&segments)?, body).await
 }
 
-async fn delete_subject(State(state): State<AppState>, segments: Segments) -> ApiResult {
-    delete_config(&state, subject_scope(&segments)?).await
+async fn delete_subject(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+) -> ApiResult {
+    delete_config(&state, &caller, subject_scope(&segments)?).await
 }

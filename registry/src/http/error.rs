@@ -96,6 +96,16 @@ pub enum ApiError {
     /// A handler panicked.
     #[error("internal error")]
     Panic,
+    /// Credentials are missing or were not accepted.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The principal lacks a permission.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A handler that needs the request's principal ran without one (a
+    /// wiring bug: the auth layer always sets it).
+    #[error("the request reached a handler without a principal")]
+    NoCaller,
 }
 
 /// The `Retry-After` of every 503, in seconds.
@@ -188,6 +198,9 @@ impl ApiError {
             ApiError::AssociationNotFound => (S::NOT_FOUND, 40410),
             ApiError::NotReady(_) => (S::SERVICE_UNAVAILABLE, 503),
             ApiError::Panic => (S::INTERNAL_SERVER_ERROR, 500),
+            ApiError::Unauthenticated(_) => (S::UNAUTHORIZED, 40101),
+            ApiError::Forbidden(_) => (S::FORBIDDEN, 40301),
+            ApiError::NoCaller => (S::INTERNAL_SERVER_ERROR, 50001),
         }
     }
 
@@ -280,6 +293,8 @@ mod tests {
         check(ApiError::MalformedJson("x".into()), 400, 400);
         check(ApiError::PayloadTooLarge { limit: 1 }, 413, 413);
         check(ApiError::AssociationNotFound, 404, 40410);
+        check(ApiError::Unauthenticated("x".into()), 401, 40101);
+        check(ApiError::Forbidden("x".into()), 403, 40301);
         check(
             InvalidTriageBody::TooManyMessages { count: 2, limit: 1 }.into(),
             422,

@@ -10,10 +10,12 @@ use super::{ApiResult, AppState};
 /// The metrics, with the count of stored schemas read at scrape time.
 pub(super) async fn render(State(state): State<AppState>) -> ApiResult {
     let stored = state.registry().schemas_stored().await?;
+    let mut text = state.metrics().render(stored);
+    state.auth().render_metrics(&mut text);
     Ok((
         StatusCode::OK,
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics().render(stored),
+        text,
     )
         .into_response())
 }

@@ -8,6 +8,8 @@
 //! [`crate::service`], map.
 
 mod associations;
+mod audit;
+pub mod auth;
 mod body;
 mod compatibility;
 mod config;
@@ -23,6 +25,7 @@ mod schemas;
 mod serve;
 mod server;
 mod subjects;
+pub mod tls;
 mod triage;
 mod ui;
 mod wire;
@@ -41,6 +44,7 @@ use axum::routing::{any, get};
 use bytes::Bytes;
 use serde::Serialize;
 
+use crate::auth::Authenticator;
 use crate::metrics::Metrics;
 use crate::service::{Registry, RegistryOptions, WorkLimits};
 use crate::store::Store;
@@ -58,6 +62,7 @@ struct Shared {
     registry: Registry,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
+    auth: Arc<Authenticator>,
     max_body_bytes: usize,
     max_triage_messages: usize,
     ui_base_path: UiBasePath,
@@ -108,8 +113,17 @@ impl Default for StateOptions {
 }
 
 impl AppState {
-    /// The state of an API over `store`.
+    /// The state of an open API (no auth file) over `store`.
     pub fn new(store: Arc<dyn Store>, options: StateOptions) -> AppState {
+        AppState::with_auth(store, options, Arc::new(Authenticator::open()))
+    }
+
+    /// The state of an API over `store` whose requests `auth` checks.
+    pub fn with_auth(
+        store: Arc<dyn Store>,
+        options: StateOptions,
+        auth: Arc<Authenticator>,
+    ) -> AppState {
         let metrics = Arc::new(Metrics::default());
         AppState(Arc::new(Shared {
             registry: Registry::new(
@@ -123,6 +137,7 @@ impl AppState {
             ),
             store,
             metrics,
+            auth,
             max_body_bytes: options.max_body_bytes,
             max_triage_messages: options.max_triage_messages,
             ui_base_path: options.ui_base_path,
@@ -143,6 +158,11 @@ impl AppState {
 
     fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    /// Who requests are from, and what they may do.
+    pub fn auth(&self) -> &Arc<Authenticator> {
+        &self.0.auth
     }
 
     fn max_body_bytes(&self) -> usize {
@@ -182,6 +202,7 @@ pub fn app(state: AppState) -> Router {
         .merge(triage::routes())
         .merge(consumers::routes())
         .merge(deploy::routes())
+        .merge(audit::routes())
         .route("/associations", any(associations::none))
         .route("/associations/{*rest}", any(associations::none))
         .route("/health/live", get(health::live))
@@ -190,6 +211,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::routes(&state.0.ui_base_path))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(auth::AuthLayer::new(state.clone()))
         .layer(observe::ObserveLayer::new(state.clone()))
         .with_state(state)
 }

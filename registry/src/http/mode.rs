@@ -5,9 +5,12 @@ use axum::extract::State;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
+use super::auth::{forbidden, refusal};
 use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
 use super::{ApiResult, AppState, ok};
+use crate::audit::Action;
+use crate::auth::{Caller, Permission};
 use crate::model::{InvalidMode, Mode, Scope};
 use crate::service::Error;
 
@@ -54,21 +57,45 @@ async fn get_mode(state: &AppState, scope: Scope, params: &Params) -> ApiResult 
     Ok(ok(&view(Some(mode))))
 }
 
-async fn put_mode(state: &AppState, scope: Scope, params: &Params, body: ModeBody) -> ApiResult {
+async fn put_mode(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    params: &Params,
+    body: ModeBody,
+) -> ApiResult {
     let requested = body
         .mode
         .ok_or_else(|| Error::InvalidMode(InvalidMode("(missing `mode` field)".to_string())))?;
+    // IMPORT lets ids be chosen by clients: an administrator's decision
+    // even for one subject.
+    if requested.trim().eq_ignore_ascii_case(Mode::Import.as_str())
+        && !caller.may(Permission::Admin, "")
+    {
+        let subject = match &scope {
+            Scope::Global => None,
+            Scope::Subject(s) => Some(s.as_str()),
+        };
+        let refusal = refusal(caller, Action::SetMode, subject).with("new", "IMPORT".into());
+        state.registry().record_event(&refusal).await?;
+        return Err(forbidden(caller, "`admin`, which IMPORT mode needs"));
+    }
     let mode = state
         .registry()
-        .set_mode(&scope, &requested, params.flag("force")?)
+        .set_mode(&scope, &requested, params.flag("force")?, &caller.actor())
         .await?;
     Ok(ok(&view(Some(mode))))
 }
 
-async fn delete_mode(state: &AppState, scope: Scope, params: &Params) -> ApiResult {
+async fn delete_mode(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    params: &Params,
+) -> ApiResult {
     let previous = state
         .registry()
-        .delete_mode(&scope, params.flag("recursive")?)
+        .delete_mode(&scope, params.flag("recursive")?, &caller.actor())
         .await?;
     Ok(ok(&view(previous)))
 }
@@ -79,14 +106,15 @@ async fn get_global(State(state): State<AppState>, params: Params) -> ApiResult 
 
 async fn put_global(
     State(state): State<AppState>,
+    caller: Caller,
     params: Params,
     JsonBody(body): JsonBody<ModeBody>,
 ) -> ApiResult {
-    put_mode(&state, Scope::Global, &params, body).await
+    put_mode(&state, &caller, Scope::Global, &params, body).await
 }
 
-async fn delete_global(State(state): State<AppState>, params: Params) -> ApiResult {
-    delete_mode(&state, Scope::Global, &params).await
+async fn delete_global(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
+    delete_mode(&state, &caller, Scope::Global, &params).await
 }
 
 async fn get_subject(
@@ -99,17 +127,20 @@ async fn get_subject(
 
 async fn put_subject(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
     JsonBody(body): JsonBody<ModeBody>,
 ) -> ApiResult {
-    put_mode(&state, subject_scope(&segments)?, &params, body).await
+    let scope = subject_scope(&segments)?;
+    put_mode(&state, &caller, scope, &params, body).await
 }
 
 async fn delete_subject(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
 ) -> ApiResult {
-    delete_mode(&state, subject_scope(&segments)?, &params).await
+    delete_mode(&state, &caller, subject_scope(&segments)?, &params).await
 }

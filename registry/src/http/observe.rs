@@ -94,6 +94,7 @@ where
             method = %method,
             route = route.as_ref().map_or("unmatched", |r| r.as_str()),
             subject = tracing::field::Empty,
+            principal = tracing::field::Empty,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );

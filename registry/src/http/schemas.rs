@@ -9,11 +9,13 @@ use axum::routing::get;
 use schemas::SchemaType;
 use serde::Serialize;
 
+use super::auth::require_read;
 use super::error::ApiError;
 use super::extract::{Params, Segments};
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
-use crate::model::VersionRecord;
+use crate::auth::Caller;
+use crate::model::{StoredSchema, VersionRecord};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -30,10 +32,32 @@ async fn types() -> ApiResult {
     Ok(ok(&names))
 }
 
-async fn by_id(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+/// Refuses a `format=resolved` answer, which writes referenced schemas out
+/// in full, unless `caller` may read every subject `record` references.
+pub(super) fn check_resolved(
+    caller: &Caller,
+    record: &StoredSchema,
+    params: &Params,
+) -> Result<(), ApiError> {
+    if params
+        .text("format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("resolved"))
+    {
+        require_read(caller, record.references.iter().map(|r| r.subject.as_str()))?;
+    }
+    Ok(())
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
     let id = segments.schema_id()?;
     let registry = state.registry();
     let entry = registry.schema_by_id(id).await?;
+    check_resolved(&caller, &entry.record, &params)?;
     let format = params.text("format");
     if format.is_none() && params.text("subject").is_none() && !params.flag("fetchMaxId")? {
         // The common answer depends on the immutable record only: render it
@@ -57,9 +81,15 @@ async fn by_id(State(state): State<AppState>, segments: Segments, params: Params
     Ok(ok(&view))
 }
 
-async fn raw(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+async fn raw(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
     let registry = state.registry();
     let entry = registry.schema_by_id(segments.schema_id()?).await?;
+    check_resolved(&caller, &entry.record, &params)?;
     let text = registry.schema_text(&entry, params.text("format")).await?;
     Ok(raw_schema(text.into_owned()))
 }
@@ -69,24 +99,33 @@ pub(super) fn raw_schema(text: String) -> axum::response::Response {
     (StatusCode::OK, [(CONTENT_TYPE, SCHEMA_REGISTRY_V1)], text).into_response()
 }
 
-/// The versions holding the schema a `{id}` path names.
+/// The versions holding the schema a `{id}` path names, in subjects
+/// `caller` may read.
 async fn usages(
     state: &AppState,
+    caller: &Caller,
     segments: &Segments,
     params: &Params,
 ) -> Result<Vec<VersionRecord>, ApiError> {
-    Ok(state
+    let mut usages = state
         .registry()
         .usages(
             segments.schema_id()?,
             params.text("subject"),
             params.flag("deleted")?,
         )
-        .await?)
+        .await?;
+    usages.retain(|u| caller.may_read(&u.subject));
+    Ok(usages)
 }
 
-async fn subjects(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
-    let usages = usages(&state, &segments, &params).await?;
+async fn subjects(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let usages = usages(&state, &caller, &segments, &params).await?;
     let mut names: Vec<String> = usages.into_iter().map(|u| u.subject).collect();
     names.dedup();
     Ok(ok(&params.page(names)?))
@@ -98,8 +137,13 @@ struct SubjectVersionView {
     version: i32,
 }
 
-async fn versions(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
-    let usages = usages(&state, &segments, &params).await?;
+async fn versions(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let usages = usages(&state, &caller, &segments, &params).await?;
     let views: Vec<SubjectVersionView> = usages
         .into_iter()
         .map(|u| SubjectVersionView {
@@ -110,8 +154,8 @@ async fn versions(State(state): State<AppState>, segments: Segments, params: Par
     Ok(ok(&params.page(views)?))
 }
 
-async fn list(State(state): State<AppState>, params: Params) -> ApiResult {
-    let found = state
+async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
+    let mut found = state
         .registry()
         .list_schemas(
             params.text("subjectPrefix").unwrap_or_default(),
@@ -119,6 +163,7 @@ async fn list(State(state): State<AppState>, params: Params) -> ApiResult {
             params.flag("latestOnly")?,
         )
         .await?;
+    found.retain(|f| caller.may_read(&f.record.subject));
     let views: Vec<SchemaView> = found
         .iter()
         .map(|f| SchemaView::of(f, WithSubject::Yes, &f.schema.record.text))

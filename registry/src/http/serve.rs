@@ -11,11 +11,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ConnectInfo;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 use super::{AppState, app};
 
@@ -50,7 +52,7 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limits = state.http_limits();
-    let service = TowerToHyperService::new(app(state.clone()));
+    let router = app(state.clone());
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
@@ -82,7 +84,15 @@ pub async fn run(
         };
         tracing::trace!(%peer, "connection accepted");
         let _ = socket.set_nodelay(true);
-        let connection = builder.serve_connection(TokioIo::new(socket), service.clone());
+        // The peer's address goes with each request (the auth layer's
+        // back-off and the audit trail read it).
+        let service = TowerToHyperService::new(router.clone().map_request(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
+        ));
+        let connection = builder.serve_connection(TokioIo::new(socket), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             match connection.await {

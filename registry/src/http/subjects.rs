@@ -4,12 +4,14 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 
+use super::auth::require_read;
 use super::deploy::MatrixRowView;
 use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
-use super::schemas::raw_schema;
+use super::schemas::{check_resolved, raw_schema};
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 use crate::service::{DeletedFilter, SubjectVersion};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -39,27 +41,31 @@ fn deleted_filter(params: &Params) -> Result<DeletedFilter, ApiError> {
     ))
 }
 
-async fn list(State(state): State<AppState>, params: Params) -> ApiResult {
-    let names = state
+async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
+    let mut names = state
         .registry()
         .subjects(
             params.text("subjectPrefix").unwrap_or_default(),
             deleted_filter(&params)?,
         )
         .await?;
+    names.retain(|n| caller.may_read(n));
     Ok(ok(&params.page(names)?))
 }
 
 async fn lookup(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
     let subject = segments.subject()?;
     let registry = state.registry();
+    let schema = body.into_schema()?;
+    require_read(&caller, schema.referenced_subjects())?;
     let found = registry
-        .lookup(&subject, &body.into_schema()?, params.flag("deleted")?)
+        .lookup(&subject, &schema, params.flag("deleted")?)
         .await?;
     let text = registry
         .schema_text(&found.schema, params.text("format"))
@@ -69,13 +75,14 @@ async fn lookup(
 
 async fn delete_subject(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
 ) -> ApiResult {
     let subject = segments.subject()?;
     let versions = state
         .registry()
-        .delete_subject(&subject, params.flag("permanent")?)
+        .delete_subject(&subject, params.flag("permanent")?, &caller.actor())
         .await?;
     let numbers: Vec<i32> = versions.iter().map(|v| v.0).collect();
     Ok(ok(&numbers))
@@ -99,13 +106,16 @@ async fn versions(State(state): State<AppState>, segments: Segments, params: Par
 
 async fn register(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
     let subject = segments.subject()?;
+    let registration = body.into_registration()?;
+    require_read(&caller, registration.schema.referenced_subjects())?;
     let registered = state
         .registry()
-        .register(&subject, &body.into_registration()?)
+        .register(&subject, &registration, &caller.actor())
         .await?;
     let version = &registered.version;
     let view = SchemaView::of(version, WithSubject::No, &version.schema.record.text);
@@ -137,6 +147,7 @@ struct WarnedView<'a> {
 /// text in the `format` asked for.
 async fn find(
     state: &AppState,
+    caller: &Caller,
     segments: &Segments,
     params: &Params,
 ) -> Result<(SubjectVersion, String), ApiError> {
@@ -145,6 +156,7 @@ async fn find(
     let found = registry
         .version(&subject, segments.version()?, params.flag("deleted")?)
         .await?;
+    check_resolved(caller, &found.schema.record, params)?;
     let text = registry
         .schema_text(&found.schema, params.text("format"))
         .await?
@@ -152,43 +164,58 @@ async fn find(
     Ok((found, text))
 }
 
-async fn version(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
-    let (found, text) = find(&state, &segments, &params).await?;
+async fn version(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let (found, text) = find(&state, &caller, &segments, &params).await?;
     Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
 }
 
 async fn version_schema(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
 ) -> ApiResult {
-    let (_, text) = find(&state, &segments, &params).await?;
+    let (_, text) = find(&state, &caller, &segments, &params).await?;
     Ok(raw_schema(text))
 }
 
 async fn referenced_by(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
 ) -> ApiResult {
     let subject = segments.subject()?;
-    let ids = state
-        .registry()
+    let registry = state.registry();
+    let found = registry
         .referenced_by(&subject, segments.version()?, params.flag("deleted")?)
         .await?;
-    let ids: Vec<i64> = ids.into_iter().map(|id| id.0).collect();
+    // Only the referrers `caller` may read, as reads by id would answer.
+    let mut ids: Vec<i64> = Vec::with_capacity(found.len());
+    for id in found {
+        if registry.schema_readable(id, &caller).await? {
+            ids.push(id.0);
+        }
+    }
     Ok(ok(&params.page(ids)?))
 }
 
 async fn delete_version(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     params: Params,
 ) -> ApiResult {
     let subject = segments.subject()?;
+    let (version, permanent) = (segments.version()?, params.flag("permanent")?);
     let version = state
         .registry()
-        .delete_version(&subject, segments.version()?, params.flag("permanent")?)
+        .delete_version(&subject, version, permanent, &caller.actor())
         .await?;
     Ok(ok(&version.0))
 }

@@ -23,11 +23,13 @@ use schemas::triage::{Message, MessageReport, Summary, decode_base64, is_envelop
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use super::auth::require_read;
 use super::body::{Array, FieldError, Integer, decode, nullable};
 use super::error::ApiError;
 use super::extract::{parse_json, read_body};
 use super::wire::{InvalidReference, posted_reference};
 use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 use crate::model::{Subject, VersionSelector};
 use crate::service::{
     Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage, TriageRequest,
@@ -37,11 +39,30 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/triage", post(triage))
 }
 
-async fn triage(State(state): State<AppState>, TriageInput(request): TriageInput) -> ApiResult {
+async fn triage(
+    State(state): State<AppState>,
+    caller: Caller,
+    TriageInput(request): TriageInput,
+) -> ApiResult {
     if let Some(subject) = &request.subject {
         tracing::Span::current().record("subject", subject.as_str());
     }
-    let outcome = state.registry().triage(request).await?;
+    // Triage reads the consumer's subject and its reader's: both must be
+    // readable; what else it finds is narrowed to what the caller may read.
+    let reader_subjects: Vec<&str> = match request.reader.as_ref().map(|r| &r.source) {
+        None => Vec::new(),
+        Some(ReaderSource::Registered { subject, .. }) => vec![subject.as_str()],
+        Some(ReaderSource::Posted(posted)) => posted.referenced_subjects().collect(),
+    };
+    require_read(
+        &caller,
+        request
+            .subject
+            .iter()
+            .map(Subject::as_str)
+            .chain(reader_subjects),
+    )?;
+    let outcome = state.registry().triage_for(request, &caller).await?;
     Ok(ok(&TriageView {
         messages: &outcome.messages,
         summary: &outcome.summary,

@@ -22,6 +22,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwapOption;
 
 use bytes::Bytes;
 use schemas::Schema;
@@ -42,6 +45,17 @@ pub struct CachedSchema {
     /// record never changes, so neither does its rendering. The service
     /// never reads it.
     pub rendered: OnceLock<Bytes>,
+    /// The subjects holding the id as last read from the store, for
+    /// permission checks (`service::access`); unlike the rest, this may
+    /// change, so it is kept with the time it was read.
+    holders: ArcSwapOption<Holders>,
+}
+
+/// The subjects holding an id, and when the store said so.
+#[derive(Debug)]
+struct Holders {
+    read: Instant,
+    subjects: Box<[String]>,
 }
 
 impl CachedSchema {
@@ -51,7 +65,24 @@ impl CachedSchema {
             record,
             parsed: OnceCell::new(),
             rendered: OnceLock::new(),
+            holders: ArcSwapOption::empty(),
         }
+    }
+
+    /// Whether some subject remembered (less than `fresh` ago) as holding
+    /// this id satisfies `may_read`; `false` when none is remembered.
+    pub fn some_holder(&self, fresh: Duration, may_read: impl Fn(&str) -> bool) -> bool {
+        let held = self.holders.load();
+        held.as_ref()
+            .is_some_and(|h| h.read.elapsed() < fresh && h.subjects.iter().any(|s| may_read(s)))
+    }
+
+    /// Remembers the subjects holding this id, as just read.
+    pub fn remember_holders(&self, subjects: Box<[String]>) {
+        self.holders.store(Some(Arc::new(Holders {
+            read: Instant::now(),
+            subjects,
+        })));
     }
 
     /// An entry whose parsed form is already known.
@@ -60,6 +91,7 @@ impl CachedSchema {
             record,
             parsed: OnceCell::new_with(Some(parsed)),
             rendered: OnceLock::new(),
+            holders: ArcSwapOption::empty(),
         }
     }
 
@@ -279,6 +311,17 @@ mod tests {
         cache.insert(CachedSchema::new(record(2)), cache.epoch());
         cache.clear();
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn remembers_holders_for_a_while() {
+        let entry = CachedSchema::new(record(1));
+        let fresh = std::time::Duration::from_secs(60);
+        assert!(!entry.some_holder(fresh, |_| true));
+        entry.remember_holders(vec!["orders-value".to_string()].into());
+        assert!(entry.some_holder(fresh, |s| s == "orders-value"));
+        assert!(!entry.some_holder(fresh, |s| s == "payments-value"));
+        assert!(!entry.some_holder(std::time::Duration::ZERO, |_| true));
     }
 
     #[tokio::test]

@@ -1,8 +1,10 @@
 //! Compatibility config and modes, globally and per subject.
 
 use schemas::{CompatibilityMode, Policy};
+use serde_json::{Value, json};
 
 use super::{DEFAULT_COMPATIBILITY, Error, NotPermitted, Registry};
+use crate::audit::{Action, Actor, AuditEvent};
 use crate::model::{ConfigRecord, ConsumerCompatibility, Mode, Scope, Subject};
 
 /// A change to a scope's config: for each field, `None` leaves it as it is,
@@ -25,6 +27,28 @@ fn subject_of(scope: &Scope) -> Option<&Subject> {
         Scope::Global => None,
         Scope::Subject(s) => Some(s),
     }
+}
+
+/// The audit event of `actor` doing `action` on `scope`.
+fn audit(actor: &Actor, action: Action, scope: &Scope) -> AuditEvent {
+    AuditEvent::new(actor, action, subject_of(scope).map(Subject::as_str))
+}
+
+/// A config as the audit trail records it (`null` when none is set).
+fn config_detail(config: Option<ConfigRecord>) -> Value {
+    match config {
+        None => Value::Null,
+        Some(c) => json!({
+            "compatibility": c.compatibility.map(CompatibilityMode::as_str),
+            "compatibilityPolicy": c.policy.map(Policy::as_str),
+            "normalize": c.normalize,
+        }),
+    }
+}
+
+/// A mode as the audit trail records it.
+fn mode_detail(mode: Option<Mode>) -> Value {
+    mode.map_or(Value::Null, |m| m.as_str().into())
 }
 
 impl Registry {
@@ -57,9 +81,11 @@ impl Registry {
         &self,
         scope: &Scope,
         update: &ConfigUpdate,
+        actor: &Actor,
     ) -> Result<ConfigRecord, Error> {
         self.ensure_writable(subject_of(scope)).await?;
-        let mut config = self.store.config(scope).await?.unwrap_or_default();
+        let old = self.store.config(scope).await?;
+        let mut config = old.unwrap_or_default();
         if let Some(level) = &update.compatibility {
             config.compatibility = level
                 .as_deref()
@@ -93,17 +119,26 @@ impl Registry {
                 })
                 .transpose()?;
         }
-        self.store.set_config(scope, config).await?;
+        let audit = audit(actor, Action::SetConfig, scope)
+            .with("old", config_detail(old))
+            .with("new", config_detail(Some(config)));
+        self.store.set_config(scope, config, &audit).await?;
         tracing::info!(scope = scope.key(), "config set");
+        audit.log();
         Ok(config)
     }
 
     /// Removes a scope's config and returns what it was. For the registry,
     /// with nothing set, that is the default; for a subject, 40401.
     #[tracing::instrument(skip(self))]
-    pub async fn delete_config(&self, scope: &Scope) -> Result<ConfigRecord, Error> {
+    pub async fn delete_config(&self, scope: &Scope, actor: &Actor) -> Result<ConfigRecord, Error> {
         self.ensure_writable(subject_of(scope)).await?;
-        let previous = self.store.delete_config(scope).await?;
+        let old = self.store.config(scope).await?;
+        let audit = audit(actor, Action::DeleteConfig, scope).with("old", config_detail(old));
+        let previous = self.store.delete_config(scope, &audit).await?;
+        if previous.is_some() {
+            audit.log();
+        }
         match (scope, previous) {
             (_, Some(previous)) => Ok(previous),
             (Scope::Global, None) => Ok(ConfigRecord {
@@ -138,7 +173,13 @@ impl Registry {
     /// Sets a scope's mode. Switching to IMPORT needs the scope to have no
     /// live versions, unless `force`.
     #[tracing::instrument(skip(self))]
-    pub async fn set_mode(&self, scope: &Scope, mode: &str, force: bool) -> Result<Mode, Error> {
+    pub async fn set_mode(
+        &self,
+        scope: &Scope,
+        mode: &str,
+        force: bool,
+        actor: &Actor,
+    ) -> Result<Mode, Error> {
         let mode: Mode = mode.parse()?;
         if mode == Mode::Import && !force {
             let busy = match scope {
@@ -153,8 +194,13 @@ impl Registry {
                 return Err(NotPermitted::ImportNotEmpty(name).into());
             }
         }
-        self.store.set_mode(scope, mode).await?;
+        let old = self.store.mode(scope).await?;
+        let audit = audit(actor, Action::SetMode, scope)
+            .with("old", mode_detail(old))
+            .with("new", mode_detail(Some(mode)));
+        self.store.set_mode(scope, mode, &audit).await?;
         tracing::info!(scope = scope.key(), mode = mode.as_str(), "mode set");
+        audit.log();
         Ok(mode)
     }
 
@@ -162,15 +208,22 @@ impl Registry {
     /// subject had none and `recursive` was given). For the registry,
     /// `recursive` also clears every subject's mode.
     #[tracing::instrument(skip(self))]
-    pub async fn delete_mode(&self, scope: &Scope, recursive: bool) -> Result<Option<Mode>, Error> {
-        let previous = self.store.delete_mode(scope).await?;
+    pub async fn delete_mode(
+        &self,
+        scope: &Scope,
+        recursive: bool,
+        actor: &Actor,
+    ) -> Result<Option<Mode>, Error> {
+        let old = self.store.mode(scope).await?;
+        let audit = audit(actor, Action::DeleteMode, scope)
+            .with("old", mode_detail(old))
+            .with("recursive", recursive.into());
+        let previous = self.store.delete_mode(scope, recursive, &audit).await?;
+        if previous.is_some() || recursive {
+            audit.log();
+        }
         match scope {
-            Scope::Global => {
-                if recursive {
-                    self.store.delete_subject_modes().await?;
-                }
-                Ok(Some(previous.unwrap_or_default()))
-            }
+            Scope::Global => Ok(Some(previous.unwrap_or_default())),
             Scope::Subject(s) => match (previous, recursive) {
                 (None, false) => Err(Error::SubjectNotFound {
                     subject: s.to_string(),

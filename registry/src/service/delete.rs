@@ -4,6 +4,7 @@
 
 use super::subjects::find_version;
 use super::{Error, Registry, live};
+use crate::audit::{Action, Actor, AuditEvent};
 use crate::model::{Subject, Version, VersionRecord, VersionSelector};
 use crate::store::History;
 
@@ -25,10 +26,11 @@ impl Registry {
         subject: &Subject,
         selector: VersionSelector,
         permanent: bool,
+        actor: &Actor,
     ) -> Result<Version, Error> {
         self.ensure_writable(Some(subject)).await?;
         let _writer = self.lock(subject).await;
-        retrying!(self.try_delete_version(subject, selector, permanent))
+        retrying!(self.try_delete_version(subject, selector, permanent, actor))
     }
 
     async fn try_delete_version(
@@ -36,6 +38,7 @@ impl Registry {
         subject: &Subject,
         selector: VersionSelector,
         permanent: bool,
+        actor: &Actor,
     ) -> Result<Version, Error> {
         let history = self.history(subject).await?;
         if history.versions.is_empty() {
@@ -71,7 +74,9 @@ impl Registry {
         }
         self.ensure_unreferenced(subject, &[record], Deleting::Version)
             .await?;
-        self.apply_delete(subject, &history, std::slice::from_ref(record), permanent)
+        let targets = std::slice::from_ref(record);
+        let deleting = (Deleting::Version, permanent);
+        self.apply_delete(subject, &history, targets, deleting, actor)
             .await?;
         Ok(version)
     }
@@ -83,16 +88,18 @@ impl Registry {
         &self,
         subject: &Subject,
         permanent: bool,
+        actor: &Actor,
     ) -> Result<Vec<Version>, Error> {
         self.ensure_writable(Some(subject)).await?;
         let _writer = self.lock(subject).await;
-        retrying!(self.try_delete_subject(subject, permanent))
+        retrying!(self.try_delete_subject(subject, permanent, actor))
     }
 
     async fn try_delete_subject(
         &self,
         subject: &Subject,
         permanent: bool,
+        actor: &Actor,
     ) -> Result<Vec<Version>, Error> {
         let history = self.history(subject).await?;
         if history.versions.is_empty() {
@@ -118,7 +125,8 @@ impl Registry {
         self.ensure_unreferenced(subject, &targets, Deleting::Subject)
             .await?;
         let targets: Vec<VersionRecord> = targets.into_iter().cloned().collect();
-        self.apply_delete(subject, &history, &targets, permanent)
+        let deleting = (Deleting::Subject, permanent);
+        self.apply_delete(subject, &history, &targets, deleting, actor)
             .await?;
         Ok(targets.iter().map(|r| r.version).collect())
     }
@@ -167,22 +175,41 @@ impl Registry {
         subject: &Subject,
         history: &History,
         targets: &[VersionRecord],
-        permanent: bool,
+        (deleting, permanent): (Deleting, bool),
+        actor: &Actor,
     ) -> Result<(), Error> {
         let versions: Vec<Version> = targets.iter().map(|r| r.version).collect();
+        let action = match (deleting, permanent) {
+            (Deleting::Version, false) => Action::SoftDeleteVersion,
+            (Deleting::Version, true) => Action::DeleteVersion,
+            (Deleting::Subject, false) => Action::SoftDeleteSubject,
+            (Deleting::Subject, true) => Action::DeleteSubject,
+        };
+        let mut audit = AuditEvent::new(actor, action, Some(subject.as_str()));
+        match (deleting, targets) {
+            (Deleting::Version, [one]) => {
+                audit.version = Some(one.version);
+                audit.id = Some(one.schema_id);
+            }
+            _ => {
+                let numbers: Vec<i32> = versions.iter().map(|v| v.0).collect();
+                audit = audit.with("versions", numbers.into());
+            }
+        }
         if permanent {
             self.store
-                .hard_delete(subject.as_str(), &versions, history.generation)
+                .hard_delete(subject.as_str(), &versions, history.generation, &audit)
                 .await?;
             for target in targets {
                 self.cache.evict(target.schema_id);
             }
         } else {
             self.store
-                .soft_delete(subject.as_str(), &versions, history.generation)
+                .soft_delete(subject.as_str(), &versions, history.generation, &audit)
                 .await?;
         }
         tracing::info!(subject = %subject, versions = ?versions, permanent, "deleted");
+        audit.log();
         Ok(())
     }
 }

@@ -40,6 +40,8 @@ macro_rules! retrying {
     }};
 }
 
+mod access;
+mod audit;
 mod cache;
 mod compatibility;
 mod config;
@@ -61,6 +63,7 @@ use schemas::payload::DecodeLimits;
 use schemas::{CompatibilityMode, MapResolver, Schema};
 use tokio::sync::{Mutex, MutexGuard};
 
+pub use access::HOLDERS_TTL;
 pub use cache::{CachedSchema, SchemaCache};
 pub use compatibility::{CheckTarget, CompatibilityOutcome, JudgedChange};
 pub use config::ConfigUpdate;

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use schemas::{Fingerprint, Policy, Schema, SchemaType};
 
 use super::compatibility::{CheckTarget, Detail};
-use super::consumers::now_ms;
 use super::deploy::{MatrixRow, describe};
 use super::{
     CachedSchema, Error, InvalidSchema, NotPermitted, Registry, SubjectVersion, live, next_version,
 };
+use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
     ConsumerCompatibility, Mode, Reference, SchemaId, StoredSchema, Subject, Version,
     VersionSelector,
@@ -48,6 +48,26 @@ pub enum SchemaInput {
     Latest,
     /// A schema sent along.
     Posted(PostedSchema),
+}
+
+impl SchemaInput {
+    /// The subjects the posted schema references (none for [`Latest`]).
+    ///
+    /// [`Latest`]: SchemaInput::Latest
+    pub fn referenced_subjects(&self) -> impl Iterator<Item = &str> {
+        let references = match self {
+            SchemaInput::Latest => &[][..],
+            SchemaInput::Posted(posted) => &posted.references[..],
+        };
+        references.iter().map(|r| r.subject.as_str())
+    }
+}
+
+impl PostedSchema {
+    /// The subjects its references name.
+    pub fn referenced_subjects(&self) -> impl Iterator<Item = &str> {
+        self.references.iter().map(|r| r.subject.as_str())
+    }
 }
 
 /// A registration: the schema and, for copying another registry (IMPORT
@@ -188,15 +208,17 @@ impl Registry {
         &self,
         subject: &Subject,
         registration: &Registration,
+        actor: &Actor,
     ) -> Result<Registered, Error> {
         let _writer = self.lock(subject).await;
-        retrying!(self.try_register(subject, registration))
+        retrying!(self.try_register(subject, registration, actor))
     }
 
     async fn try_register(
         &self,
         subject: &Subject,
         registration: &Registration,
+        actor: &Actor,
     ) -> Result<Registered, Error> {
         let history = self.history(subject).await?;
         let candidate = self.candidate(&registration.schema, &history).await?;
@@ -248,6 +270,12 @@ impl Registry {
             }
             (_, None, _) => next,
         };
+        let action = match mode {
+            Mode::Import => Action::Import,
+            _ => Action::Register,
+        };
+        let mut audit = AuditEvent::new(actor, action, Some(subject.as_str()));
+        audit.version = Some(version);
 
         let mut consumer_warnings = Vec::new();
         if mode != Mode::Import {
@@ -263,6 +291,10 @@ impl Registry {
                 .await?;
             if !outcome.compatible {
                 self.metrics.record_compatibility_rejection();
+                audit.outcome = Outcome::Incompatible;
+                audit.version = None;
+                let audit = audit.with("messages", outcome.messages.clone().into());
+                self.record_event(&audit).await?;
                 return Err(Error::Incompatible {
                     subject: subject.to_string(),
                     messages: outcome.messages,
@@ -285,23 +317,26 @@ impl Registry {
             }
         }
 
-        let registered_at_ms = now_ms();
+        let registered_at_ms = audit.time_ms;
         let read_at = self.cache.epoch();
         let stored = self
             .store
-            .insert_version(NewVersion {
-                subject: subject.to_string(),
-                version,
-                expected_generation: history.generation,
-                schema: NewSchema {
-                    id: explicit_id,
-                    content_key: candidate.content_key.clone(),
-                    schema_type: candidate.schema.schema_type(),
-                    text: candidate.schema.canonical().to_string(),
-                    references: candidate.references.clone(),
+            .insert_version(
+                NewVersion {
+                    subject: subject.to_string(),
+                    version,
+                    expected_generation: history.generation,
+                    schema: NewSchema {
+                        id: explicit_id,
+                        content_key: candidate.content_key.clone(),
+                        schema_type: candidate.schema.schema_type(),
+                        text: candidate.schema.canonical().to_string(),
+                        references: candidate.references.clone(),
+                    },
+                    registered_at_ms,
                 },
-                registered_at_ms,
-            })
+                &audit,
+            )
             .await;
         let id = match stored {
             Ok(id) => id,
@@ -317,6 +352,8 @@ impl Registry {
         };
         self.metrics.record_registration();
         tracing::info!(subject = %subject, version = version.0, id = id.0, "registered");
+        audit.id = Some(id);
+        audit.log();
         let schema = self.cache.insert(
             CachedSchema::with_parsed(candidate.record(id), candidate.schema.clone()),
             read_at,

@@ -19,6 +19,7 @@ use schemas::triage::{
 };
 
 use super::{Error, InvalidTriage, PostedSchema, Registry, live};
+use crate::auth::Caller;
 use crate::model::{SchemaId, Subject, VersionSelector};
 
 /// One message to triage, with the name reports give it.
@@ -82,8 +83,20 @@ impl Registry {
     /// validity and readability, with a verdict, and a summary by cause.
     /// An unknown schema id is a verdict (`unknown_schema`), not an error;
     /// an unknown reader subject or version is an error (40401, 40402).
-    #[tracing::instrument(skip_all, fields(messages = request.messages.len()))]
     pub async fn triage(&self, request: TriageRequest) -> Result<TriageOutcome, Error> {
+        self.triage_for(request, &Caller::open(None)).await
+    }
+
+    /// [`Registry::triage`] for `caller`, who sees only what it may read:
+    /// unframed messages are tried against the versions of subjects it may
+    /// read, and a writer id it may not read is an unknown schema. (The
+    /// subject and reader it names are checked before, by the caller.)
+    #[tracing::instrument(skip_all, fields(messages = request.messages.len()))]
+    pub async fn triage_for(
+        &self,
+        request: TriageRequest,
+        caller: &Caller,
+    ) -> Result<TriageOutcome, Error> {
         let reader = match &request.reader {
             Some(reader) => Some(self.triage_reader(reader).await?),
             None => None,
@@ -100,7 +113,7 @@ impl Registry {
             .iter()
             .any(|m| triage::schema_id(&m.message).is_none());
         let candidates = if unframed {
-            self.candidates(request.subject.as_ref(), request.all_subjects)
+            self.candidates(request.subject.as_ref(), request.all_subjects, caller)
                 .await?
         } else {
             Vec::new()
@@ -109,7 +122,7 @@ impl Registry {
         for (index, m) in request.messages.iter().enumerate() {
             if let Some(id) = triage::schema_id(&m.message) {
                 if let Entry::Vacant(slot) = writers.entry(id) {
-                    slot.insert(self.writer(id, index).await?);
+                    slot.insert(self.writer(id, index, caller).await?);
                 }
             }
         }
@@ -171,12 +184,16 @@ impl Registry {
         &self,
         subject: Option<&Subject>,
         all_subjects: bool,
+        caller: &Caller,
     ) -> Result<Vec<Candidate>, Error> {
         let mut versions: Vec<(String, i32, SchemaId)> = Vec::new();
         if all_subjects {
             let mut by_subject: Vec<Vec<(String, i32, SchemaId)>> = Vec::new();
             for found in self.list_schemas("", false, false).await? {
                 let record = found.record;
+                if !caller.may_read(&record.subject) {
+                    continue;
+                }
                 let entry = (record.subject, record.version.0, record.schema_id);
                 match by_subject.last_mut() {
                     Some(group) if group[0].0 == entry.0 => group.push(entry),
@@ -218,10 +235,19 @@ impl Registry {
     }
 
     /// The writer schema of id `id` with where it is registered (soft-deleted
-    /// versions included), or `None` when no version holds it. `index` is
-    /// the first message naming it, for the error.
-    async fn writer(&self, id: u32, index: usize) -> Result<Option<Writer>, Error> {
+    /// versions included, those `caller` may not read left out), or `None`
+    /// when no version holds it or `caller` may not read it. `index` is the
+    /// first message naming it, for the error.
+    async fn writer(
+        &self,
+        id: u32,
+        index: usize,
+        caller: &Caller,
+    ) -> Result<Option<Writer>, Error> {
         let schema_id = SchemaId(i64::from(id));
+        if !self.schema_readable(schema_id, caller).await? {
+            return Ok(None);
+        }
         match self.schema_by_id(schema_id).await {
             Ok(_) => {}
             Err(Error::SchemaNotFound { .. }) => return Ok(None),
@@ -231,6 +257,7 @@ impl Registry {
             .usages(schema_id, None, true)
             .await?
             .into_iter()
+            .filter(|v| caller.may_read(&v.subject))
             .map(|v| triage::SubjectVersion {
                 subject: v.subject,
                 version: v.version.0,

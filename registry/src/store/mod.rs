@@ -17,6 +17,11 @@
 //! `Conflict` too. Nothing else is needed for two writers (threads or
 //! processes) never to append to a history they did not check.
 //!
+//! Audit contract: every write takes the [`AuditEvent`] that records it and
+//! writes it in the same transaction, so a change and its record commit or
+//! roll back together ([`Store::record_audit`] appends a refusal, which
+//! changes nothing).
+//!
 //! Failure contract: an error that means "the database cannot be reached
 //! right now" (down, restarting, no connection free within the acquire
 //! timeout) is [`StoreError::Unavailable`], which the API answers with 503;
@@ -32,6 +37,7 @@ mod sqlite;
 use async_trait::async_trait;
 use schemas::SchemaType;
 
+use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
     ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, Reference, SchemaId, Scope,
     StoredReader, StoredSchema, Version, VersionRecord,
@@ -277,50 +283,84 @@ pub trait Store: Send + Sync + 'static {
     -> Result<Vec<Referrer>, StoreError>;
 
     /// Appends a version, storing its schema first unless the same content
-    /// already has an id. Fails with [`StoreError::Conflict`] when the
-    /// subject's generation is no longer `expected_generation` or the version
-    /// number is taken. Returns the schema's id.
-    async fn insert_version(&self, new: NewVersion) -> Result<SchemaId, StoreError>;
+    /// already has an id, and `audit` (with the schema's id) in the same
+    /// transaction. Fails with [`StoreError::Conflict`] when the subject's
+    /// generation is no longer `expected_generation` or the version number
+    /// is taken. Returns the schema's id.
+    async fn insert_version(
+        &self,
+        new: NewVersion,
+        audit: &AuditEvent,
+    ) -> Result<SchemaId, StoreError>;
 
     /// Marks versions of a subject soft-deleted, if the subject is still at
-    /// `expected_generation`.
+    /// `expected_generation`, recording `audit` with the change.
     async fn soft_delete(
         &self,
         subject: &str,
         versions: &[Version],
         expected_generation: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
     /// Removes versions of a subject for good, if the subject is still at
-    /// `expected_generation`. When no version is left, the subject's config
-    /// and mode go too. Schema rows stay: an id is never reused.
+    /// `expected_generation`, recording `audit` with the change. When no
+    /// version is left, the subject's config and mode go too. Schema rows
+    /// stay: an id is never reused.
     async fn hard_delete(
         &self,
         subject: &str,
         versions: &[Version],
         expected_generation: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
     /// The config set on a scope.
     async fn config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError>;
 
-    /// Replaces the config of a scope.
-    async fn set_config(&self, scope: &Scope, config: ConfigRecord) -> Result<(), StoreError>;
+    /// Replaces the config of a scope, recording `audit` with the change.
+    async fn set_config(
+        &self,
+        scope: &Scope,
+        config: ConfigRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
-    /// Removes the config of a scope, returning what it was.
-    async fn delete_config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError>;
+    /// Removes the config of a scope, returning what it was, and records
+    /// `audit` with the change (none when no config was set).
+    async fn delete_config(
+        &self,
+        scope: &Scope,
+        audit: &AuditEvent,
+    ) -> Result<Option<ConfigRecord>, StoreError>;
 
     /// The mode set on a scope.
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError>;
 
-    /// Sets the mode of a scope.
-    async fn set_mode(&self, scope: &Scope, mode: Mode) -> Result<(), StoreError>;
+    /// Sets the mode of a scope, recording `audit` with the change.
+    async fn set_mode(
+        &self,
+        scope: &Scope,
+        mode: Mode,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
-    /// Removes the mode of a scope, returning what it was.
-    async fn delete_mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError>;
+    /// Removes the mode of a scope, returning what it was, and records
+    /// `audit` with the change (none when no mode was set, unless
+    /// `recursive`). `recursive` on the global scope removes every
+    /// subject's mode too.
+    async fn delete_mode(
+        &self,
+        scope: &Scope,
+        recursive: bool,
+        audit: &AuditEvent,
+    ) -> Result<Option<Mode>, StoreError>;
 
-    /// Removes the mode of every subject.
-    async fn delete_subject_modes(&self) -> Result<(), StoreError>;
+    /// Appends an event that goes with no change (a refused attempt).
+    async fn record_audit(&self, audit: &AuditEvent) -> Result<(), StoreError>;
+
+    /// The audit events `query` selects, newest first.
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
 
     /// Records the reader of `record.consumer` for its subject and
     /// environment, replacing the one recorded before; the history keeps

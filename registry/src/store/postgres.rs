@@ -47,6 +47,7 @@ use super::{
     History, Invalidation, InvalidationSink, NewSchema, NewVersion, ReaderEvent, Referrer, Store,
     StoreError, SubjectSummary,
 };
+use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
     ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
     Version, VersionRecord,
@@ -325,7 +326,11 @@ impl Store for PostgresStore {
         shared::referrers(&self.pool, subject, version).await
     }
 
-    async fn insert_version(&self, new: NewVersion) -> Result<SchemaId, StoreError> {
+    async fn insert_version(
+        &self,
+        new: NewVersion,
+        audit: &AuditEvent,
+    ) -> Result<SchemaId, StoreError> {
         let mut tx = self.pool.begin().await?;
         shared::advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
         let id = store_schema(&mut tx, &new.schema).await?;
@@ -342,6 +347,7 @@ impl Store for PostgresStore {
         if inserted.is_none() {
             return Err(StoreError::Conflict);
         }
+        shared::insert_audit(&mut *tx, audit, Some(SchemaId(id))).await?;
         tx.commit().await?;
         Ok(SchemaId(id))
     }
@@ -351,6 +357,7 @@ impl Store for PostgresStore {
         subject: &str,
         versions: &[Version],
         expected_generation: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         shared::advance_generation(&mut tx, subject, expected_generation).await?;
@@ -359,6 +366,7 @@ impl Store for PostgresStore {
             .bind(numbers(versions))
             .execute(&mut *tx)
             .await?;
+        shared::insert_audit(&mut *tx, audit, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -368,6 +376,7 @@ impl Store for PostgresStore {
         subject: &str,
         versions: &[Version],
         expected_generation: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         shared::advance_generation(&mut tx, subject, expected_generation).await?;
@@ -379,6 +388,7 @@ impl Store for PostgresStore {
         .fetch_all(&mut *tx)
         .await?;
         shared::forget_settings_if_empty(&mut tx, subject).await?;
+        shared::insert_audit(&mut *tx, audit, None).await?;
         // Tell every instance which ids no version holds any more; the
         // notification is delivered when (and only if) this commits.
         sqlx::query(
@@ -398,28 +408,61 @@ impl Store for PostgresStore {
         shared::config(&self.pool, scope).await
     }
 
-    async fn set_config(&self, scope: &Scope, config: ConfigRecord) -> Result<(), StoreError> {
-        shared::set_config(&self.pool, scope, config).await
+    async fn set_config(
+        &self,
+        scope: &Scope,
+        config: ConfigRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        shared::set_config(&mut tx, scope, config, audit).await?;
+        Ok(tx.commit().await?)
     }
 
-    async fn delete_config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError> {
-        shared::delete_config(&self.pool, scope).await
+    async fn delete_config(
+        &self,
+        scope: &Scope,
+        audit: &AuditEvent,
+    ) -> Result<Option<ConfigRecord>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let previous = shared::delete_config(&mut tx, scope, audit).await?;
+        tx.commit().await?;
+        Ok(previous)
     }
 
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
         shared::mode(&self.pool, scope).await
     }
 
-    async fn set_mode(&self, scope: &Scope, mode: Mode) -> Result<(), StoreError> {
-        shared::set_mode(&self.pool, scope, mode).await
+    async fn set_mode(
+        &self,
+        scope: &Scope,
+        mode: Mode,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        shared::set_mode(&mut tx, scope, mode, audit).await?;
+        Ok(tx.commit().await?)
     }
 
-    async fn delete_mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
-        shared::delete_mode(&self.pool, scope).await
+    async fn delete_mode(
+        &self,
+        scope: &Scope,
+        recursive: bool,
+        audit: &AuditEvent,
+    ) -> Result<Option<Mode>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let previous = shared::delete_mode(&mut tx, scope, recursive, audit).await?;
+        tx.commit().await?;
+        Ok(previous)
     }
 
-    async fn delete_subject_modes(&self) -> Result<(), StoreError> {
-        shared::delete_subject_modes(&self.pool).await
+    async fn record_audit(&self, audit: &AuditEvent) -> Result<(), StoreError> {
+        shared::insert_audit(&self.pool, audit, None).await
+    }
+
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
+        shared::audit_events(&self.pool, query).await
     }
 
     fn on_invalidation(&self, sink: InvalidationSink) {

@@ -318,3 +318,34 @@ impl DeploymentRow {
         }
     }
 }
+
+/// A row of the `audit` table.
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    pub(super) time_ms: i64,
+    pub(super) principal: Option<String>,
+    pub(super) address: Option<String>,
+    pub(super) action: String,
+    pub(super) subject: Option<String>,
+    pub(super) version: Option<i32>,
+    pub(super) schema_id: Option<i64>,
+    pub(super) outcome: String,
+    pub(super) detail: String,
+}
+
+impl AuditRow {
+    pub(super) fn into_event(self) -> Result<crate::audit::AuditEvent, StoreError> {
+        Ok(crate::audit::AuditEvent {
+            time_ms: self.time_ms,
+            principal: self.principal,
+            address: self.address,
+            action: parse_column("audit.action", &self.action)?,
+            subject: self.subject,
+            version: self.version.map(Version),
+            id: self.schema_id.map(SchemaId),
+            outcome: parse_column("audit.outcome", &self.outcome)?,
+            detail: serde_json::from_str(&self.detail)
+                .map_err(|_| StoreError::Corrupt("audit.detail is not JSON".into()))?,
+        })
+    }
+}

@@ -15,8 +15,9 @@ macro_rules! shared_queries {
         use crate::model::{
             ConfigRecord, Mode, SchemaId, Scope, StoredSchema, Version, VersionRecord,
         };
+        use crate::audit::{AuditEvent, AuditQuery};
         use crate::store::rows::{
-            self, ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column,
+            self, AuditRow, ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column,
         };
         use crate::store::{History, Referrer, StoreError, SubjectSummary};
 
@@ -307,9 +308,10 @@ macro_rules! shared_queries {
 
         /// See [`crate::store::Store::set_config`].
         pub(in crate::store) async fn set_config(
-            pool: &Pool<$db>,
+            tx: &mut Transaction<'static, $db>,
             scope: &Scope,
             config: ConfigRecord,
+            audit: &AuditEvent,
         ) -> Result<(), StoreError> {
             sqlx::query(
                 "INSERT INTO configs (scope, compatibility, policy, normalize, consumer_compatibility) \
@@ -323,23 +325,27 @@ macro_rules! shared_queries {
             .bind(config.policy.map(Policy::as_str))
             .bind(config.normalize)
             .bind(config.consumer_compatibility.map(|c| c.as_str()))
-            .execute(pool)
+            .execute(&mut **tx)
             .await?;
-            Ok(())
+            insert_audit(&mut **tx, audit, None).await
         }
 
         /// See [`crate::store::Store::delete_config`].
         pub(in crate::store) async fn delete_config(
-            pool: &Pool<$db>,
+            tx: &mut Transaction<'static, $db>,
             scope: &Scope,
+            audit: &AuditEvent,
         ) -> Result<Option<ConfigRecord>, StoreError> {
             let row: Option<ConfigRow> = sqlx::query_as(
                 "DELETE FROM configs WHERE scope = $1 \
                  RETURNING compatibility, policy, normalize, consumer_compatibility",
             )
             .bind(scope.key())
-            .fetch_optional(pool)
+            .fetch_optional(&mut **tx)
             .await?;
+            if row.is_some() {
+                insert_audit(&mut **tx, audit, None).await?;
+            }
             row.map(ConfigRow::into_record).transpose()
         }
 
@@ -359,9 +365,10 @@ macro_rules! shared_queries {
 
         /// See [`crate::store::Store::set_mode`].
         pub(in crate::store) async fn set_mode(
-            pool: &Pool<$db>,
+            tx: &mut Transaction<'static, $db>,
             scope: &Scope,
             mode: Mode,
+            audit: &AuditEvent,
         ) -> Result<(), StoreError> {
             sqlx::query(
                 "INSERT INTO modes (scope, mode) VALUES ($1, $2) \
@@ -369,34 +376,85 @@ macro_rules! shared_queries {
             )
             .bind(scope.key())
             .bind(mode.as_str())
-            .execute(pool)
+            .execute(&mut **tx)
             .await?;
-            Ok(())
+            insert_audit(&mut **tx, audit, None).await
         }
 
         /// See [`crate::store::Store::delete_mode`].
         pub(in crate::store) async fn delete_mode(
-            pool: &Pool<$db>,
+            tx: &mut Transaction<'static, $db>,
             scope: &Scope,
+            recursive: bool,
+            audit: &AuditEvent,
         ) -> Result<Option<Mode>, StoreError> {
             let mode: Option<String> =
                 sqlx::query_scalar("DELETE FROM modes WHERE scope = $1 RETURNING mode")
                     .bind(scope.key())
-                    .fetch_optional(pool)
+                    .fetch_optional(&mut **tx)
                     .await?;
+            if recursive && *scope == Scope::Global {
+                sqlx::query("DELETE FROM modes WHERE scope <> $1")
+                    .bind(Scope::Global.key())
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            if mode.is_some() || recursive {
+                insert_audit(&mut **tx, audit, None).await?;
+            }
             mode.map(|m| parse_column::<Mode>("modes.mode", &m))
                 .transpose()
         }
 
-        /// See [`crate::store::Store::delete_subject_modes`].
-        pub(in crate::store) async fn delete_subject_modes(
-            pool: &Pool<$db>,
-        ) -> Result<(), StoreError> {
-            sqlx::query("DELETE FROM modes WHERE scope <> $1")
-                .bind(Scope::Global.key())
-                .execute(pool)
-                .await?;
+        /// Appends `event` to the audit trail, with `id` as its schema id
+        /// when the event has none (a registration's id is drawn in its
+        /// transaction).
+        pub(in crate::store) async fn insert_audit<'e, E>(
+            executor: E,
+            event: &AuditEvent,
+            id: Option<SchemaId>,
+        ) -> Result<(), StoreError>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            sqlx::query(
+                "INSERT INTO audit (time_ms, principal, address, action, subject, version, \
+                 schema_id, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(event.time_ms)
+            .bind(event.principal.as_deref())
+            .bind(event.address.as_deref())
+            .bind(event.action.as_str())
+            .bind(event.subject.as_deref())
+            .bind(event.version.map(|v| v.0))
+            .bind(event.id.or(id).map(|i| i.0))
+            .bind(event.outcome.as_str())
+            .bind(event.detail.to_string())
+            .execute(executor)
+            .await?;
             Ok(())
+        }
+
+        /// See [`crate::store::Store::audit_events`].
+        pub(in crate::store) async fn audit_events(
+            pool: &Pool<$db>,
+            query: &AuditQuery,
+        ) -> Result<Vec<AuditEvent>, StoreError> {
+            let rows: Vec<AuditRow> = sqlx::query_as(
+                "SELECT time_ms, principal, address, action, subject, version, schema_id, \
+                 outcome, detail FROM audit \
+                 WHERE ($1 IS NULL OR subject = $1) AND ($2 IS NULL OR principal = $2) \
+                 AND ($3 IS NULL OR time_ms >= $3) AND ($4 IS NULL OR time_ms <= $4) \
+                 ORDER BY seq DESC LIMIT $5",
+            )
+            .bind(query.subject.as_deref())
+            .bind(query.principal.as_deref())
+            .bind(query.since_ms)
+            .bind(query.until_ms)
+            .bind(i64::from(query.limit))
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter().map(AuditRow::into_event).collect()
         }
     };
 }

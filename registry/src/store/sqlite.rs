@@ -20,6 +20,7 @@ use sqlx::{Sqlite, Transaction};
 use super::consumers::sqlite as consumers;
 use super::shared::sqlite as shared;
 use super::{History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary};
+use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
     ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
     Version, VersionRecord,
@@ -159,7 +160,11 @@ impl Store for SqliteStore {
         shared::referrers(&self.readers, subject, version).await
     }
 
-    async fn insert_version(&self, new: NewVersion) -> Result<SchemaId, StoreError> {
+    async fn insert_version(
+        &self,
+        new: NewVersion,
+        audit: &AuditEvent,
+    ) -> Result<SchemaId, StoreError> {
         let mut tx = self.begin_write().await?;
         shared::advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
 
@@ -221,6 +226,7 @@ impl Store for SqliteStore {
             Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict),
             Err(e) => return Err(e.into()),
         }
+        shared::insert_audit(&mut *tx, audit, Some(SchemaId(id))).await?;
         tx.commit().await?;
         Ok(SchemaId(id))
     }
@@ -230,11 +236,13 @@ impl Store for SqliteStore {
         subject: &str,
         versions: &[Version],
         expected_generation: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE versions SET deleted = 1 WHERE subject = $1 AND version = $2";
-        let tx = self
+        let mut tx = self
             .change_versions(subject, versions, expected_generation, sql)
             .await?;
+        shared::insert_audit(&mut *tx, audit, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -244,12 +252,14 @@ impl Store for SqliteStore {
         subject: &str,
         versions: &[Version],
         expected_generation: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let sql = "DELETE FROM versions WHERE subject = $1 AND version = $2";
         let mut tx = self
             .change_versions(subject, versions, expected_generation, sql)
             .await?;
         shared::forget_settings_if_empty(&mut tx, subject).await?;
+        shared::insert_audit(&mut *tx, audit, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -258,28 +268,61 @@ impl Store for SqliteStore {
         shared::config(&self.readers, scope).await
     }
 
-    async fn set_config(&self, scope: &Scope, config: ConfigRecord) -> Result<(), StoreError> {
-        shared::set_config(&self.writer, scope, config).await
+    async fn set_config(
+        &self,
+        scope: &Scope,
+        config: ConfigRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        shared::set_config(&mut tx, scope, config, audit).await?;
+        Ok(tx.commit().await?)
     }
 
-    async fn delete_config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError> {
-        shared::delete_config(&self.writer, scope).await
+    async fn delete_config(
+        &self,
+        scope: &Scope,
+        audit: &AuditEvent,
+    ) -> Result<Option<ConfigRecord>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let previous = shared::delete_config(&mut tx, scope, audit).await?;
+        tx.commit().await?;
+        Ok(previous)
     }
 
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
         shared::mode(&self.readers, scope).await
     }
 
-    async fn set_mode(&self, scope: &Scope, mode: Mode) -> Result<(), StoreError> {
-        shared::set_mode(&self.writer, scope, mode).await
+    async fn set_mode(
+        &self,
+        scope: &Scope,
+        mode: Mode,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        shared::set_mode(&mut tx, scope, mode, audit).await?;
+        Ok(tx.commit().await?)
     }
 
-    async fn delete_mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
-        shared::delete_mode(&self.writer, scope).await
+    async fn delete_mode(
+        &self,
+        scope: &Scope,
+        recursive: bool,
+        audit: &AuditEvent,
+    ) -> Result<Option<Mode>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let previous = shared::delete_mode(&mut tx, scope, recursive, audit).await?;
+        tx.commit().await?;
+        Ok(previous)
     }
 
-    async fn delete_subject_modes(&self) -> Result<(), StoreError> {
-        shared::delete_subject_modes(&self.writer).await
+    async fn record_audit(&self, audit: &AuditEvent) -> Result<(), StoreError> {
+        shared::insert_audit(&self.writer, audit, None).await
+    }
+
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
+        shared::audit_events(&self.readers, query).await
     }
 
     async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError> {

@@ -2,6 +2,8 @@
 //! temporary directory, and a small JSON client for it.
 #![allow(dead_code)] // each test file uses part of this
 
+pub mod auth;
+pub mod authority;
 pub mod postgres;
 pub mod storm;
 
@@ -41,6 +43,8 @@ pub struct Answer {
     pub text: String,
     /// The Content-Type.
     pub content_type: String,
+    /// Every header.
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Answer {
@@ -64,7 +68,12 @@ impl Server {
     /// Like [`Server::start`], with extra flags. The database is an SQLite
     /// file, or a fresh PostgreSQL database with `CHARTER_TEST_STORE=postgres`.
     pub fn start_with(extra: &[&str]) -> Server {
-        let dir = temp_dir();
+        Server::start_prepared(temp_dir(), extra)
+    }
+
+    /// Like [`Server::start_with`], in `dir` (prepared by the caller: files
+    /// the flags name), which the server then owns.
+    pub fn start_prepared(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let mut server = match postgres::database_under_test() {
             Some(database) => {
                 let mut server = Server::start_on(&database.url, dir.path(), extra);
@@ -159,6 +168,42 @@ impl Server {
         body: Option<&str>,
         content_type: Option<&str>,
     ) -> Answer {
+        self.raw_with(method, path, body, content_type, &[]).await
+    }
+
+    /// Sends a request with a JSON body (in the registry's media type) and
+    /// an `Authorization` header.
+    pub async fn call_as(
+        &self,
+        authorization: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Answer {
+        let text = body.map(|b| b.to_string());
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|a| ("Authorization", a))
+            .into_iter()
+            .collect();
+        self.raw_with(
+            method,
+            path,
+            text.as_deref(),
+            Some("application/vnd.schemaregistry.v1+json"),
+            &headers,
+        )
+        .await
+    }
+
+    /// Sends a request with a raw body, content type and extra headers.
+    pub async fn raw_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        content_type: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some(body) = body {
@@ -167,7 +212,11 @@ impl Server {
                 request = request.header("Content-Type", content_type);
             }
         }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         let response = request.send().await.expect("the registry answers");
+        let headers = response.headers().clone();
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -180,6 +229,7 @@ impl Server {
             body: serde_json::from_str(&text).unwrap_or(Value::Null),
             text,
             content_type,
+            headers,
         }
     }
 
@@ -239,6 +289,14 @@ impl Server {
         }
         self.kill();
         false
+    }
+
+    /// The URL of the database this server runs on.
+    pub fn database_url(&self) -> String {
+        match &self._database {
+            Some(database) => database.url.clone(),
+            None => format!("sqlite://{}", self.dir.join("charter.db").display()),
+        }
     }
 
     /// What the process wrote to stderr.

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Authentication benchmark, on loopback only (about 3 minutes on 2 cores).
+# Prints a Markdown section for BENCHMARKS.md on stdout; progress goes to
+# stderr. Needs wrk (Debian package `wrk`).
+#
+# Two registries on one database of 10,000 schemas (100 subjects `bench-k`,
+# 100 versions each): one open (no auth file), one with an auth file whose
+# principal `bench` may read `bench-*` (a glob, not `*`, so every read by id
+# checks the subjects the id is registered under). wrk reads random ids from
+# both, the authenticated one with HTTP Basic credentials, in interleaved
+# rounds of the same settings; medians are compared. The password is hashed
+# with argon2id at its default cost: each request re-hashing it would cap the
+# registry at a few dozen requests per second, so the figure also shows the
+# verification cache at work (the verification counter is reported).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION="${BENCH_DURATION:-10}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+
+# shellcheck source=ci/bench-lib.sh
+source ci/bench-lib.sh
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+log "building (release)"
+cargo build --release -q -p registry --bin charter-registry --example register_load
+release="$CARGO_TARGET_DIR/release"
+
+
+registry() { # registry NAME [FLAGS...]
+  local name=$1; shift
+  start "$name" "$release/charter-registry" --listen 127.0.0.1:0 \
+    --database-url "sqlite://$work/charter.db" --log-level warn "$@"
+}
+
+password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+hash=$(printf %s "$password" | "$release/charter-registry" hash-secret)
+cat >"$work/auth.toml" <<TOML
+[[principals]]
+name = "bench"
+password_hash = "$hash"
+
+[[grants]]
+principal = "bench"
+subjects = ["bench-*"]
+permissions = ["read"]
+TOML
+authorization="Basic $(printf %s "bench:$password" | base64 -w0)"
+
+registry open; OPEN=$PID; OPEN_URL=$URL
+log "registering 10,000 schemas"
+"$release/examples/register_load" "$OPEN_URL" 10000 8 100 >&2
+registry auth --auth-file "$work/auth.toml"; AUTH=$PID; AUTH_URL=$URL
+
+cat >"$work/ids.lua" <<'LUA'
+local max = tonumber(os.getenv("MAX_ID"))
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/schemas/ids/" .. math.random(1, max))
+end
+LUA
+
+# wrk_run URL SECONDS [HEADER]: prints "REQ_PER_S P99_MS NON2XX".
+wrk_run() {
+  local out
+  if [ $# -ge 3 ]; then
+    out=$(MAX_ID=10000 wrk -t2 -c64 -d"$2"s --latency -H "$3" -s "$work/ids.lua" "$1")
+  else
+    out=$(MAX_ID=10000 wrk -t2 -c64 -d"$2"s --latency -s "$work/ids.lua" "$1")
+  fi
+  echo "$out" >>"$work/wrk.log"
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$rps $p99 ${errors:-0}"
+}
+
+status=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: $authorization" "$AUTH_URL/schemas/ids/1")
+[ "$status" = 200 ] || { log "the benchmark principal cannot read: HTTP $status"; exit 1; }
+status=$(curl -s -o /dev/null -w '%{http_code}' "$AUTH_URL/schemas/ids/1")
+[ "$status" = 401 ] || { log "the auth file is not in force: HTTP $status"; exit 1; }
+
+log "warming up"
+wrk_run "$OPEN_URL" 5 >/dev/null
+wrk_run "$AUTH_URL" 5 "Authorization: $authorization" >/dev/null
+log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per registry"
+open_rounds=(); auth_rounds=()
+for _ in $(seq 1 "$ROUNDS"); do
+  open_rounds+=("$(wrk_run "$OPEN_URL" "$DURATION")")
+  auth_rounds+=("$(wrk_run "$AUTH_URL" "$DURATION" "Authorization: $authorization")")
+done
+verifications=$(curl -s -H "Authorization: $authorization" "$AUTH_URL/metrics" |
+  awk '$1 == "charter_auth_secret_verifications_total" {print $2}')
+stop "$AUTH"; stop "$OPEN"
+
+open_rps=$(median 1 "${open_rounds[@]}"); open_p99=$(median 2 "${open_rounds[@]}")
+auth_rps=$(median 1 "${auth_rounds[@]}"); auth_p99=$(median 2 "${auth_rounds[@]}")
+non2xx=$(printf '%s\n' "${open_rounds[@]}" "${auth_rounds[@]}" | awk '{s += $3} END {print s + 0}')
+ratio=$(awk -v a="$auth_rps" -v b="$open_rps" 'BEGIN {printf "%.0f", 100 * a / b}')
+rounds_line=$(for i in $(seq 0 $((ROUNDS - 1))); do
+  printf 'round %d: open %s req/s p99 %s ms, authenticated %s req/s p99 %s ms; ' $((i + 1)) \
+    $(echo "${open_rounds[$i]}" | awk '{print $1, $2}') $(echo "${auth_rounds[$i]}" | awk '{print $1, $2}')
+done)
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+cat <<MD
+## Authentication
+
+Measured by \`ci/bench-auth.sh\` on $(nproc) cores ($cpu), $(date -u +%Y-%m-%d),
+release build, one SQLite database of 10,000 schemas served by two registries
+at once: one open, one with an auth file (principal \`bench\`, HTTP Basic,
+\`read\` on \`bench-*\`). wrk (2 threads, 64 connections, random ids) on the
+same machine over loopback, $ROUNDS interleaved rounds of ${DURATION} s per
+registry, medians. Load average when the run ended: $load (at the start:
+$load_start).
+
+| \`GET /schemas/ids/{id}\` | req/s | p99 |
+| --- | --- | --- |
+| open (no auth file) | $open_rps | $open_p99 ms |
+| HTTP Basic, verification cached, per-subject read check | $auth_rps | $auth_p99 ms |
+| authenticated / open | **$ratio %** (target >= 90 %) | |
+
+Non-2xx answers in all rounds: $non2xx. Argon2 verifications during the
+whole run (warm-up included): $verifications.
+
+Rounds: $rounds_line
+MD

@@ -1,0 +1,52 @@
+//! What the rules need from authorization: whether a caller may read a
+//! schema id, which is so when it may read some subject the id is
+//! registered under (soft-deleted versions included, as reads by id serve
+//! them).
+//!
+//! The subjects holding an id are remembered in its schema-cache entry, so
+//! that an authorized read by id stays one cache hit (the handler's lookup
+//! then finds the entry this check just touched). An answer is only ever
+//! *allowed* from that memory; a refusal always asks the store again, so a
+//! version registered a moment ago (here or by another process) is readable
+//! at once. A permanent delete here evicts the entry, and with it what it
+//! remembered; one made by another process sharing the database is seen
+//! within [`HOLDERS_TTL`] (the schema cache keeps serving such an id's
+//! content until eviction anyway).
+
+use std::time::Duration;
+
+use super::{Error, Registry};
+use crate::auth::Caller;
+use crate::model::SchemaId;
+
+/// How long the subjects holding an id are remembered.
+pub const HOLDERS_TTL: Duration = Duration::from_secs(60);
+
+impl Registry {
+    /// Whether `caller` may read schema `id`: it may read a subject some
+    /// version holding the id belongs to. An unknown id is not readable.
+    pub async fn schema_readable(&self, id: SchemaId, caller: &Caller) -> Result<bool, Error> {
+        if caller.reads_everything() {
+            return Ok(true);
+        }
+        let entry = match self.schema_by_id(id).await {
+            Ok(entry) => entry,
+            Err(Error::SchemaNotFound { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if entry.some_holder(HOLDERS_TTL, |s| caller.may_read(s)) {
+            return Ok(true);
+        }
+        let mut subjects: Vec<String> = self
+            .store
+            .usages(id)
+            .await?
+            .into_iter()
+            .map(|v| v.subject)
+            .collect();
+        subjects.dedup();
+        let readable = subjects.iter().any(|s| caller.may_read(s));
+        entry.remember_holders(subjects.into());
+        Ok(readable)
+    }
+}
