@@ -680,3 +680,45 @@ fn usage_errors_exit_two() {
         assert_eq!(run.code, 2, "{args:?}: {}", run.transcript());
     }
 }
+
+/// Issue 13: a draft-07 schema asserts the formats later drafts defined, as
+/// ajv-formats and Python's jsonschema do, and `check` judges by them.
+#[test]
+fn r13_a_draft_07_schema_asserts_uuid_in_validate_and_check() {
+    let old = r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"eventId":{"type":"string"}}}"#;
+    let new = r#"{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"eventId":{"type":"string","format":"uuid"}}}"#;
+    let records =
+        "{\"eventId\":\"86c3560b-6a2f-4c53-9a4e-4d1f0c1b2a3e\"}\n{\"eventId\":\"evt-86c3560b\"}\n";
+    let files = [
+        ("old.json", old),
+        ("new.json", new),
+        ("records.jsonl", records),
+    ];
+    let run = run_with_files(
+        &files,
+        &["validate", "records.jsonl", "--schema", "new.json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("records.jsonl:2: /eventId: \"evt-86c3560b\" is not a \"uuid\""),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        !run.stdout.contains("records.jsonl:1:"),
+        "{}",
+        run.transcript()
+    );
+    let check = run_with_files(&files, &["check", "new.json", "--against", "old.json"]);
+    assert_eq!(check.code, 1, "{}", check.transcript());
+    assert!(
+        check
+            .stdout
+            .contains("BREAKING #/properties/eventId/format: format `uuid` was added"),
+        "{}",
+        check.transcript()
+    );
+    let back = run_with_files(&files, &["check", "old.json", "--against", "new.json"]);
+    assert_eq!(back.code, 0, "{}", back.transcript());
+}

@@ -2,6 +2,17 @@
 
 use std::fmt;
 
+/// The formats a later draft defined that Charter asserts in every draft
+/// (see [`Draft::asserts_format`]).
+pub const LATER_DRAFT_FORMATS: [&str; 6] = [
+    "json-pointer",
+    "uri-reference",
+    "uri-template",
+    "relative-json-pointer",
+    "duration",
+    "uuid",
+];
+
 /// A JSON Schema draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Draft {
@@ -61,19 +72,34 @@ impl Draft {
     }
 
     /// Whether Charter's validator asserts `format` in this draft. It
-    /// ignores formats it does not know for the draft, as the drafts allow:
-    /// `uuid` and `duration` exist from 2019-09, `iri`, `iri-reference` and
-    /// `relative-json-pointer` from draft 7, `json-pointer` and `uri-*` from
-    /// draft 6; `idn-email` and `idn-hostname` need the validator's `idna`
+    /// ignores formats it does not know, as the drafts allow. Formats that a
+    /// later draft defined (`uuid` and `duration` in 2019-09,
+    /// `relative-json-pointer` in draft 7, `json-pointer`, `uri-reference`
+    /// and `uri-template` in draft 6) are asserted in every draft, as
+    /// ajv-formats and Python's jsonschema assert them: a draft-07 schema
+    /// with `"format": "uuid"` means a UUID to the clients that validate it.
+    /// `iri` and `iri-reference` (which ajv-formats does not know) stay draft
+    /// 7 on; `idn-email` and `idn-hostname` need the validator's `idna`
     /// feature, which Charter does not enable.
     pub fn asserts_format(self, format: &str) -> bool {
         match format {
             "date" | "date-time" | "time" | "email" | "hostname" | "ipv4" | "ipv6" | "uri"
             | "regex" => true,
-            "json-pointer" | "uri-reference" | "uri-template" => self >= Draft::Draft6,
-            "iri" | "iri-reference" | "relative-json-pointer" => self >= Draft::Draft7,
-            "duration" | "uuid" => self >= Draft::Draft201909,
+            _ if LATER_DRAFT_FORMATS.contains(&format) => true,
+            "iri" | "iri-reference" => self >= Draft::Draft7,
             _ => false,
+        }
+    }
+
+    /// Whether the `jsonschema` crate asserts `format` in this draft by
+    /// itself; the formats of [`LATER_DRAFT_FORMATS`] it does not are
+    /// registered with it as custom formats.
+    pub(crate) fn validator_asserts_format(self, format: &str) -> bool {
+        match format {
+            "json-pointer" | "uri-reference" | "uri-template" => self >= Draft::Draft6,
+            "relative-json-pointer" => self >= Draft::Draft7,
+            "duration" | "uuid" => self >= Draft::Draft201909,
+            _ => self.asserts_format(format),
         }
     }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-pub use draft::Draft;
+pub use draft::{Draft, LATER_DRAFT_FORMATS};
 pub use error::{ParseError, TextError};
 
 use crate::resolver::Resolver;
@@ -108,8 +108,17 @@ impl JsonSchema {
             .iter()
             .map(|d| (d.uri.clone(), d.value.clone()))
             .collect();
-        jsonschema::options()
-            .with_draft(self.draft().validator_draft())
+        let draft = self.draft();
+        let mut options = jsonschema::options();
+        for (name, check) in later_draft_formats() {
+            if !draft.validator_asserts_format(name) {
+                options = options.with_format(*name, |s: &str| {
+                    check.is_valid(&Value::String(s.to_string()))
+                });
+            }
+        }
+        options
+            .with_draft(draft.validator_draft())
             .should_validate_formats(true)
             .with_pattern_options(
                 jsonschema::PatternOptions::fancy_regex().backtrack_limit(MAX_REGEX_BACKTRACKS),
@@ -119,6 +128,26 @@ impl JsonSchema {
             .build(self.value())
             .map_err(|e| e.to_string())
     }
+}
+
+/// The validator's own check of each of [`LATER_DRAFT_FORMATS`], taken from
+/// a 2020-12 validator of `{"format": name}` (built once), so that an older
+/// draft asserts them exactly as the draft that defined them does.
+fn later_draft_formats() -> &'static [(&'static str, jsonschema::Validator)] {
+    static CHECKS: std::sync::LazyLock<Vec<(&'static str, jsonschema::Validator)>> =
+        std::sync::LazyLock::new(|| {
+            LATER_DRAFT_FORMATS
+                .iter()
+                .map(|name| {
+                    let check = jsonschema::draft202012::options()
+                        .should_validate_formats(true)
+                        .build(&serde_json::json!({ "format": name }))
+                        .expect("a schema of one known format compiles");
+                    (*name, check)
+                })
+                .collect()
+        });
+    &CHECKS
 }
 
 struct MemoryRetriever(Arc<HashMap<String, Value>>);

@@ -185,3 +185,45 @@ fn a_pattern_that_backtracks_without_end_makes_the_value_invalid_with_the_reason
     let value = serde_json::Value::String(format!("{}!", "a".repeat(10_000)));
     assert!(!linear.validator().unwrap().is_valid(&value));
 }
+
+/// Formats a later draft defined are asserted in every draft (issue 13), and
+/// with the checks of the draft that defined them.
+#[test]
+fn later_draft_formats_are_asserted_in_every_draft() {
+    let check = |draft: &str, format: &str, value: &str| {
+        let text = format!(r#"{{"$schema":"{draft}","type":"string","format":"{format}"}}"#);
+        parse(&text)
+            .unwrap()
+            .validator()
+            .unwrap()
+            .is_valid(&serde_json::json!(value))
+    };
+    let drafts = [
+        "http://json-schema.org/draft-04/schema#",
+        "http://json-schema.org/draft-06/schema#",
+        "http://json-schema.org/draft-07/schema#",
+        "https://json-schema.org/draft/2020-12/schema",
+    ];
+    for draft in drafts {
+        let cases = [
+            (
+                "uuid",
+                "86c3560b-6a2f-4c53-9a4e-4d1f0c1b2a3e",
+                "evt-86c3560b",
+            ),
+            ("duration", "PT1H30M", "90 minutes"),
+            ("json-pointer", "/a/b", "a/b"),
+            ("relative-json-pointer", "1/a", "/a"),
+            ("uri-reference", "../a?b", "\\\\x"),
+            ("uri-template", "http://x/{id}", "http://x/{id"),
+        ];
+        for (format, good, bad) in cases {
+            assert!(check(draft, format, good), "{draft} {format} {good}");
+            assert!(!check(draft, format, bad), "{draft} {format} {bad}");
+        }
+    }
+    // `iri` stays a draft-07 format; an unknown format asserts nothing.
+    assert!(check(drafts[0], "iri", "not an iri"));
+    assert!(!check(drafts[2], "iri", "not an iri"));
+    assert!(check(drafts[2], "x-custom", "anything"));
+}

@@ -10,6 +10,8 @@ use crate::payload::PayloadValidator;
 use crate::{CompatibilityMode, NoReferences, Policy, Schema, SchemaType};
 
 const DRAFT_2020: &str = "https://json-schema.org/draft/2020-12/schema";
+const DRAFT_04: &str = "http://json-schema.org/draft-04/schema#";
+const DRAFT_06: &str = "http://json-schema.org/draft-06/schema#";
 
 fn parse(mut value: Value, draft: Option<&str>) -> Schema {
     if let (Some(draft), Value::Object(map)) = (draft, &mut value) {
@@ -202,25 +204,49 @@ fn r2_content_keywords_assert_in_draft_7() {
     );
 }
 
-/// The validator asserts `uuid` only from 2019-09 on: a draft-07 schema that
-/// names it accepts any string, so moving it to 2020-12 breaks old data.
+/// Formats a later draft defined (`uuid`, `duration`, ...) are asserted in
+/// draft-04/06/07 schemas too, as ajv-formats and Python's jsonschema assert
+/// them (issue 13): adding `format: uuid` to a draft-07 property breaks old
+/// data that is not a UUID, and moving the schema to 2020-12 changes nothing.
 #[test]
-fn r2_formats_assert_only_in_drafts_that_know_them() {
-    let id = |draft: Option<&str>| {
-        let mut schema =
-            json!({"type":"object","properties":{"id":{"type":"string","format":"uuid"}}});
+fn r13_later_draft_formats_assert_in_every_draft() {
+    let id = |draft: Option<&str>, format: Option<&str>| {
+        let mut schema = json!({"type":"object","properties":{"id":{"type":"string"}}});
+        if let Some(format) = format {
+            schema["properties"]["id"]["format"] = json!(format);
+        }
         if let Some(draft) = draft {
             schema["$schema"] = json!(draft);
         }
         schema
     };
+    for draft in [None, Some(DRAFT_04), Some(DRAFT_06)] {
+        check(
+            None,
+            id(draft, None),
+            id(draft, Some("uuid")),
+            Some(json!({"id": "evt-86c3560b"})),
+        );
+        check(
+            None,
+            id(draft, None),
+            id(draft, Some("duration")),
+            Some(json!({"id": "90 minutes"})),
+        );
+        check(None, id(draft, Some("uuid")), id(draft, None), None);
+    }
     check(
         None,
-        id(None),
-        id(Some(DRAFT_2020)),
-        Some(json!({"id": "x"})),
+        id(None, Some("uuid")),
+        id(Some(DRAFT_2020), Some("uuid")),
+        None,
     );
-    check(None, id(Some(DRAFT_2020)), id(None), None);
+    check(
+        None,
+        id(Some(DRAFT_2020), Some("uuid")),
+        id(None, Some("uuid")),
+        None,
+    );
     // An unknown format is an annotation: adding it changes nothing.
     check(
         None,
