@@ -5,7 +5,10 @@
 # - for the browser test of the web page (registry/tests/ui.rs): Debian's
 #   chromium, and Node.js when missing (apt-get), and playwright-core pinned
 #   in ci/ui/package-lock.json, in target/ci-node (it never downloads a
-#   browser: the test drives /usr/bin/chromium).
+#   browser: the test drives /usr/bin/chromium);
+# - Confluent's JavaScript client (@confluentinc/schemaregistry) pinned in
+#   ci/interop/js/package-lock.json, in target/ci-interop-js, for the Node
+#   interop scripts in ci/interop/js (registry/tests/interop.rs).
 # Prints the virtualenv's path on its last line; ci/test.sh passes it to the
 # tests as CHARTER_PY.
 set -euo pipefail
@@ -28,13 +31,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
 fi
+# Installs the npm packages `src` pins (its package.json and package-lock.json)
+# into `dir` unless the same lock is already installed there with `probe`.
+npm_install() {
+  local src=$1 dir=$2 probe=$3
+  if ! cmp -s "$src/package-lock.json" "$dir/package-lock.json" ||
+    [ ! -f "$dir/node_modules/$probe/package.json" ]; then
+    mkdir -p "$dir"
+    cp "$src/package.json" "$src/package-lock.json" "$dir/"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund >&2)
+  fi
+}
+npm_install ci/interop/js target/ci-interop-js @confluentinc/schemaregistry
+echo "@confluentinc/schemaregistry $(node -p "require('./target/ci-interop-js/node_modules/@confluentinc/schemaregistry/package.json').version")" >&2
 node_dir=target/ci-node
-if ! cmp -s ci/ui/package-lock.json "$node_dir/package-lock.json" ||
-  [ ! -f "$node_dir/node_modules/playwright-core/package.json" ]; then
-  mkdir -p "$node_dir"
-  cp ci/ui/package.json ci/ui/package-lock.json "$node_dir/"
-  (cd "$node_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund >&2)
-fi
+npm_install ci/ui "$node_dir" playwright-core
 echo "node $(node --version), $(chromium --version 2>/dev/null), playwright-core $(node -p "require('./$node_dir/node_modules/playwright-core/package.json').version")" >&2
 
 echo "$PWD/$venv"

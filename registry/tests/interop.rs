@@ -1,15 +1,26 @@
-//! Confluent's own Python client (`confluent-kafka`) against the real binary:
-//! runs the scripts in `ci/interop/` with the interpreter `CHARTER_PY` names
-//! (a virtualenv directory or its `python`), set up by `ci/test.sh`. Without
-//! `CHARTER_PY` each test says so and passes without running.
+//! Confluent's own clients against the real binary: the Python client
+//! (`confluent-kafka`) runs the scripts in `ci/interop/` with the interpreter
+//! `CHARTER_PY` names (a virtualenv directory or its `python`), and the
+//! JavaScript client (`@confluentinc/schemaregistry`) runs the scripts in
+//! `ci/interop/js/` with `node` and the packages in
+//! `target/ci-interop-js/node_modules` (or `CHARTER_INTEROP_NODE_MODULES`);
+//! both are set up by `ci/setup-tools.sh`, which `ci/test.sh` runs. Without
+//! them each test says so and passes without running.
+//!
+//! Every script prints one line per check and ends with `N passed, 0 failed`;
+//! adding a check to a script means raising the count its test expects.
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::Server;
 use common::auth::{Authority, hash, start_with_auth, write};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
 
 /// The interpreter to use: `$CHARTER_PY`, or `$CHARTER_PY/bin/python` when
 /// it names a virtualenv directory.
@@ -20,6 +31,31 @@ fn python() -> Option<PathBuf> {
     } else {
         given
     })
+}
+
+/// `node` on the `PATH` and the directory holding the JavaScript client's
+/// packages, or what is missing.
+fn node() -> Result<(PathBuf, PathBuf), String> {
+    let node = std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("node"))
+                .find(|candidate| candidate.is_file())
+        })
+        .ok_or("node is not installed")?;
+    let modules = std::env::var_os("CHARTER_INTEROP_NODE_MODULES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/ci-interop-js/node_modules"));
+    if !modules
+        .join("@confluentinc/schemaregistry/package.json")
+        .is_file()
+    {
+        return Err(format!(
+            "@confluentinc/schemaregistry is not installed in {}",
+            modules.display()
+        ));
+    }
+    Ok((node, modules))
 }
 
 /// Runs `ci/interop/<script>` against a fresh registry and asserts that it
@@ -45,21 +81,45 @@ fn run_against(
         );
         return;
     };
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("ci/interop")
-        .join(script);
     let (server, args) = start();
+    let mut command = Command::new(&python);
     // `-B`: the scripts import `ci/interop/checks.py`; no `__pycache__` in the tree.
-    let output = Command::new(&python)
+    command
         .arg("-B")
         .arg("-W")
         .arg("ignore")
-        .arg(&script)
+        .arg(repo().join("ci/interop").join(script))
         .arg(&server.base)
-        .args(&args)
+        .args(&args);
+    expect_checks(command, &python, &server, checks);
+}
+
+/// Runs `ci/interop/js/<script>` with Node against a fresh registry and
+/// asserts that it exits 0 having run `checks` checks, none failed.
+#[allow(clippy::print_stderr)] // the skip notice is for the person running the tests
+fn run_node(test: &str, script: &str, checks: usize) {
+    let (node, modules) = match node() {
+        Ok(found) => found,
+        Err(missing) => {
+            eprintln!("SKIPPED {test}: {missing} (ci/setup-tools.sh installs it)");
+            return;
+        }
+    };
+    let server = Server::start();
+    let mut command = Command::new(&node);
+    command
+        .env("NODE_PATH", &modules)
+        .arg(repo().join("ci/interop/js").join(script))
+        .arg(&server.base);
+    expect_checks(command, &node, &server, checks);
+}
+
+/// Runs `command` (a client script against `server`) and asserts that it
+/// exits 0 with `N passed, 0 failed` as its last line.
+fn expect_checks(mut command: Command, program: &Path, server: &Server, checks: usize) {
+    let output = command
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -188,4 +248,16 @@ fn confluent_python_client_over_tls_and_mtls() {
             checks,
         );
     }
+}
+
+/// `@confluentinc/schemaregistry` (npm): Avro, JSON Schema and Protobuf
+/// registered and read back, lookups, config, errors, and records through
+/// its Avro and JSON Schema serializers and deserializers.
+#[test]
+fn confluent_javascript_client_round_trips() {
+    run_node(
+        "confluent_javascript_client_round_trips",
+        "confluent_js.js",
+        10,
+    );
 }
