@@ -206,15 +206,25 @@ pub enum Mode {
     /// Registrations must carry their id (and may carry their version); no
     /// compatibility check runs. For copying another registry.
     Import,
+    /// The peer's 8.1+ mode for a registry whose writes another one
+    /// forwards to it: registrations behave as under IMPORT. Set only at the
+    /// global context ([`GLOBAL_CONTEXT`]).
+    Forward,
 }
+
+/// The peer's global context: the scope above the registry's own settings
+/// (`/mode/:.__GLOBAL:`), where the mode applies when neither the subject
+/// nor the registry has one, and the only scope FORWARD may be set at.
+pub const GLOBAL_CONTEXT: &str = ":.__GLOBAL:";
 
 impl Mode {
     /// Every mode.
-    pub const ALL: [Mode; 4] = [
+    pub const ALL: [Mode; 5] = [
         Mode::ReadWrite,
         Mode::ReadOnly,
         Mode::ReadOnlyOverride,
         Mode::Import,
+        Mode::Forward,
     ];
 
     /// The wire name.
@@ -224,7 +234,14 @@ impl Mode {
             Mode::ReadOnly => "READONLY",
             Mode::ReadOnlyOverride => "READONLY_OVERRIDE",
             Mode::Import => "IMPORT",
+            Mode::Forward => "FORWARD",
         }
+    }
+
+    /// Whether registrations carry their ids and skip compatibility
+    /// (IMPORT, and FORWARD like the peer's `isImportOrForwardMode`).
+    pub fn imports(self) -> bool {
+        matches!(self, Mode::Import | Mode::Forward)
     }
 
     /// Whether writes are refused.
@@ -235,7 +252,9 @@ impl Mode {
 
 /// A mode name that is none of the known ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Invalid mode `{0}`. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.")]
+#[error(
+    "Invalid mode `{0}`. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT and FORWARD."
+)]
 pub struct InvalidMode(pub String);
 
 impl FromStr for Mode {
@@ -464,7 +483,8 @@ mod tests {
     fn modes_parse_in_any_case() {
         assert_eq!("import".parse::<Mode>(), Ok(Mode::Import));
         assert_eq!("READONLY".parse::<Mode>(), Ok(Mode::ReadOnly));
-        assert!("FORWARD".parse::<Mode>().is_err());
+        assert_eq!("forward".parse::<Mode>(), Ok(Mode::Forward));
+        assert!("FORWARDS".parse::<Mode>().is_err());
     }
 
     #[test]

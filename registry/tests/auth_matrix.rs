@@ -163,6 +163,7 @@ fn cases() -> Vec<Case> {
         case("POST", "/", Caller).body(json!({})),
         case("GET", "/v1/metadata/id", Caller),
         case("GET", "/v1/metadata/version", Caller),
+        case("GET", "/v1/metadata/deployment", Caller),
         case("GET", "/contexts", Admin),
         case("GET", "/schemas", Caller),
         case("GET", "/schemas/types", Caller),
@@ -214,7 +215,12 @@ fn cases() -> Vec<Case> {
         case("DELETE", "/mode/{s}", On("configure")).fresh(Prepare::Mode),
         case("POST", "/triage", On("read"))
             .body(json!({"subject": "{s}", "messages": [{"json": {"f0": "x"}}]})),
-        case("GET", "/associations/resources/default/orders", Caller).answers(404, 40410),
+        case("GET", "/associations/resources/default/orders", Caller),
+        case("GET", "/associations/subjects/{s}", Caller),
+        // Associations are not stored: creating one answers 40410.
+        case("POST", "/associations", Caller)
+            .body(json!({"resourceName": "orders"}))
+            .answers(404, 40410),
         // The whole audit trail is the administrators'; a subject's own
         // history is for whoever may read the subject.
         case("GET", "/audit", Admin),

@@ -251,13 +251,14 @@ fn confluent_python_client_over_tls_and_mtls() {
 }
 
 /// `@confluentinc/schemaregistry` (npm): Avro, JSON Schema and Protobuf
-/// registered and read back, lookups, config, errors, and records through
-/// its Avro and JSON Schema serializers and deserializers.
+/// registered and read back, lookups, config, errors, association reads,
+/// and records through its Avro and JSON Schema serializers and
+/// deserializers.
 #[test]
 fn confluent_javascript_client_round_trips() {
     run_node(
         "confluent_javascript_client_round_trips",
         "confluent_js.js",
-        10,
+        11,
     );
 }

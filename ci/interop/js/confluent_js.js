@@ -116,6 +116,11 @@ checks.check('compatibility is set and read per subject', async () => {
   assert.equal((await client.getDefaultConfig()).compatibilityLevel, 'BACKWARD');
 });
 
+checks.check('association reads answer an empty list', async () => {
+  const found = await client.getAssociationsByResourceName('js-orders', '-', 'topic', ['value'], null, 0, -1);
+  assert.deepEqual(found, []);
+});
+
 checks.check('an avro record round-trips through the serializer', async () => {
   const registered = await client.register('js-avro-topic-value', { schema: avro, schemaType: 'AVRO' });
   const ser = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false });

@@ -49,6 +49,8 @@ pub enum Route {
     MetadataId,
     /// `/v1/metadata/version`
     MetadataVersion,
+    /// `/v1/metadata/deployment`
+    MetadataDeployment,
     /// `/contexts`
     Contexts,
     /// `/schemas`
@@ -115,10 +117,11 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 40] = [
+    pub const ALL: [(&'static str, Route); 44] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
+        ("/v1/metadata/deployment", Route::MetadataDeployment),
         ("/contexts", Route::Contexts),
         ("/schemas", Route::Schemas),
         ("/schemas/types", Route::SchemaTypes),
@@ -156,6 +159,12 @@ impl Route {
         ("/triage", Route::Triage),
         ("/associations", Route::Associations),
         ("/associations/{*rest}", Route::Associations),
+        ("/associations/subjects/{subject}", Route::Associations),
+        ("/associations/resources/{resource_id}", Route::Associations),
+        (
+            "/associations/resources/{namespace}/{name}",
+            Route::Associations,
+        ),
         ("/health/live", Route::Health),
         ("/health/ready", Route::Health),
         ("/metrics", Route::Metrics),
@@ -238,6 +247,7 @@ pub fn required(
         Route::Root
         | Route::MetadataId
         | Route::MetadataVersion
+        | Route::MetadataDeployment
         | Route::SchemaTypes
         | Route::Associations
         | Route::Schemas

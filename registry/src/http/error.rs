@@ -148,7 +148,9 @@ impl ApiError {
                 Error::InvalidSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
                 Error::InvalidVersion(_) => (S::UNPROCESSABLE_ENTITY, 42202),
                 Error::InvalidConfig(_) => (S::UNPROCESSABLE_ENTITY, 42203),
-                Error::InvalidMode(_) => (S::UNPROCESSABLE_ENTITY, 42204),
+                Error::InvalidMode(_) | Error::ForwardBelowGlobal => {
+                    (S::UNPROCESSABLE_ENTITY, 42204)
+                }
                 Error::NotPermitted(_) => (S::UNPROCESSABLE_ENTITY, 42205),
                 Error::ReferenceExists { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
                 Error::InvalidSubject(_) => (S::UNPROCESSABLE_ENTITY, 42208),

@@ -123,9 +123,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 /// Query parameters, read leniently: unknown names are ignored, booleans
-/// accept any case (`true`, `True`), and the first of repeated names wins.
+/// accept any case (`true`, `True`), and the first of repeated names wins
+/// except where a parameter is a list ([`Params::all`]).
 #[derive(Debug, Default)]
-pub struct Params(HashMap<String, String>);
+pub struct Params(HashMap<String, Vec<String>>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
@@ -138,22 +139,33 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 impl Params {
     /// Parses a query string.
     pub fn parse(query: &str) -> Params {
-        let mut map = HashMap::new();
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             map.entry(key.into_owned())
-                .or_insert_with(|| value.into_owned());
+                .or_default()
+                .push(value.into_owned());
         }
         Params(map)
     }
 
+    fn first(&self, name: &str) -> Option<&String> {
+        self.0.get(name).and_then(|values| values.first())
+    }
+
     /// A string parameter.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.first(name).map(String::as_str)
+    }
+
+    /// Every value of a repeated parameter (`?lifecycle=STRONG&lifecycle=NONE`),
+    /// in order; empty when absent.
+    pub fn all(&self, name: &str) -> &[String] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// A boolean parameter, `false` when absent.
     pub fn flag(&self, name: &'static str) -> Result<bool, ApiError> {
-        match self.0.get(name).map(|v| v.trim()) {
+        match self.first(name).map(|v| v.trim()) {
             None | Some("") => Ok(false),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
@@ -172,7 +184,7 @@ impl Params {
 
     /// An integer parameter.
     pub fn int(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
-        match self.0.get(name).map(|v| v.trim()) {
+        match self.first(name).map(|v| v.trim()) {
             None | Some("") => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| ApiError::InvalidQuery {
                 name,

@@ -37,12 +37,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ::schemas::payload::DecodeLimits;
 use axum::Router;
+use axum::extract::Request;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::get;
 use bytes::Bytes;
 use serde::Serialize;
+use tower::ServiceExt;
 
 use crate::auth::Authenticator;
 use crate::metrics::Metrics;
@@ -187,12 +190,46 @@ impl AppState {
     }
 }
 
-/// The API's router.
+/// The API's router. A path with one trailing slash is routed as the same
+/// path without it (`PUT /config/`, `GET /subjects/`), as the peer's
+/// JAX-RS resources match; see [`without_trailing_slash`].
 pub fn app(state: AppState) -> Router {
+    Router::new().fallback_service(routes(state).map_request(without_trailing_slash))
+}
+
+/// Drops one trailing slash from a request's path before it is routed,
+/// except for `/` itself and the web page's paths (`/ui/` is its index).
+fn without_trailing_slash(mut request: Request) -> Request {
+    let uri = request.uri();
+    let path = uri.path();
+    let Some(trimmed) = path.strip_suffix('/') else {
+        return request;
+    };
+    if trimmed.is_empty() || ui::is_page_path(path) {
+        return request;
+    }
+    let rewritten = match uri.query() {
+        Some(query) => format!("{trimmed}?{query}"),
+        None => trimmed.to_string(),
+    };
+    let mut parts = uri.clone().into_parts();
+    match PathAndQuery::try_from(rewritten) {
+        Ok(path_and_query) => parts.path_and_query = Some(path_and_query),
+        // A prefix of a valid path is valid; keep the request as it came.
+        Err(_) => return request,
+    }
+    if let Ok(uri) = Uri::from_parts(parts) {
+        *request.uri_mut() = uri;
+    }
+    request
+}
+
+fn routes(state: AppState) -> Router {
     Router::new()
         .route("/", get(server::root).post(server::root))
         .route("/v1/metadata/id", get(server::metadata_id))
         .route("/v1/metadata/version", get(server::metadata_version))
+        .route("/v1/metadata/deployment", get(server::metadata_deployment))
         .route("/contexts", get(server::contexts))
         .merge(schemas::routes())
         .merge(subjects::routes())
@@ -203,8 +240,7 @@ pub fn app(state: AppState) -> Router {
         .merge(consumers::routes())
         .merge(deploy::routes())
         .merge(audit::routes())
-        .route("/associations", any(associations::none))
-        .route("/associations/{*rest}", any(associations::none))
+        .merge(associations::routes())
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::render))

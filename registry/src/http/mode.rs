@@ -1,4 +1,5 @@
-//! `/mode`: READWRITE, READONLY or IMPORT, globally and per subject.
+//! `/mode`: READWRITE, READONLY or IMPORT, globally and per subject, and
+//! FORWARD at the global context (`/mode/:.__GLOBAL:`).
 
 use axum::Router;
 use axum::extract::State;
@@ -67,18 +68,20 @@ async fn put_mode(
     let requested = body
         .mode
         .ok_or_else(|| Error::InvalidMode(InvalidMode("(missing `mode` field)".to_string())))?;
-    // IMPORT lets ids be chosen by clients: an administrator's decision
-    // even for one subject.
-    if requested.trim().eq_ignore_ascii_case(Mode::Import.as_str())
-        && !caller.may(Permission::Admin, "")
-    {
+    // IMPORT and FORWARD let ids be chosen by clients: an administrator's
+    // decision even for one subject.
+    if requested.parse::<Mode>().is_ok_and(Mode::imports) && !caller.may(Permission::Admin, "") {
         let subject = match &scope {
             Scope::Global => None,
             Scope::Subject(s) => Some(s.as_str()),
         };
-        let refusal = refusal(caller, Action::SetMode, subject).with("new", "IMPORT".into());
+        let refusal = refusal(caller, Action::SetMode, subject)
+            .with("new", requested.trim().to_ascii_uppercase().into());
         state.registry().record_event(&refusal).await?;
-        return Err(forbidden(caller, "`admin`, which IMPORT mode needs"));
+        return Err(forbidden(
+            caller,
+            "`admin`, which IMPORT and FORWARD modes need",
+        ));
     }
     let mode = state
         .registry()

@@ -10,9 +10,26 @@ pub(super) async fn root() -> ApiResult {
     Ok(ok(&Map::<String, Value>::new()))
 }
 
-/// `GET /v1/metadata/id`: Charter runs no Kafka cluster.
+/// `GET /v1/metadata/id`, as the peer's `ServerClusterId`: Charter is
+/// backed by no Kafka cluster (`null`), and its instances form the cluster
+/// the peer names by its default group id.
 pub(super) async fn metadata_id() -> ApiResult {
-    Ok(ok(&json!({"scope": {"path": [], "clusters": {}}})))
+    Ok(ok(&json!({
+        "id": "",
+        "scope": {
+            "path": [],
+            "clusters": {
+                "kafka-cluster": null,
+                "schema-registry-cluster": "schema-registry",
+            },
+        },
+    })))
+}
+
+/// `GET /v1/metadata/deployment` (8.1+): the peer's deployment attributes,
+/// none unless its operator configured some; Charter has none.
+pub(super) async fn metadata_deployment() -> ApiResult {
+    Ok(ok(&json!({"attributes": []})))
 }
 
 #[derive(Serialize)]

@@ -222,6 +222,12 @@ impl Page {
     }
 }
 
+/// Whether `path` is one of the page's own (under `/ui/`), whose trailing
+/// slash is part of it.
+pub(super) fn is_page_path(path: &str) -> bool {
+    path.starts_with("/ui/")
+}
+
 /// The page's routes: `/ui` (redirects to `/ui/`), `/ui/` and its files.
 pub(super) fn routes(base: &UiBasePath) -> Router<AppState> {
     let page = Arc::new(Page::new(base));

@@ -5,7 +5,12 @@ use serde_json::{Value, json};
 
 use super::{DEFAULT_COMPATIBILITY, Error, NotPermitted, Registry};
 use crate::audit::{Action, Actor, AuditEvent};
-use crate::model::{ConfigRecord, ConsumerCompatibility, Mode, Scope, Subject};
+use crate::model::{ConfigRecord, ConsumerCompatibility, GLOBAL_CONTEXT, Mode, Scope, Subject};
+
+/// Whether `scope` is the peer's global context, `:.__GLOBAL:`.
+fn is_global_context(scope: &Scope) -> bool {
+    matches!(scope, Scope::Subject(s) if s.as_str() == GLOBAL_CONTEXT)
+}
 
 /// A change to a scope's config: for each field, `None` leaves it as it is,
 /// `Some(None)` clears it and `Some(Some(v))` sets it. Values are as sent.
@@ -152,21 +157,23 @@ impl Registry {
     }
 
     /// The mode of a scope. For a subject without its own mode: 40409, or with
-    /// `default_to_global` the mode that applies to it.
+    /// `default_to_global` the mode that applies to it. The registry and the
+    /// global context without one answer READWRITE (the registry, with
+    /// `default_to_global`, the global context's), as the peer does.
     pub async fn mode(&self, scope: &Scope, default_to_global: bool) -> Result<Mode, Error> {
         match scope {
-            Scope::Global => self.effective_mode(None).await,
+            Scope::Global if default_to_global => self.effective_mode(None).await,
             Scope::Subject(subject) if default_to_global => {
                 self.effective_mode(Some(subject)).await
             }
-            Scope::Subject(subject) => {
-                self.store
-                    .mode(scope)
-                    .await?
-                    .ok_or_else(|| Error::SubjectModeNotSet {
-                        subject: subject.to_string(),
-                    })
-            }
+            Scope::Global => Ok(self.store.mode(scope).await?.unwrap_or_default()),
+            Scope::Subject(subject) => match self.store.mode(scope).await? {
+                Some(mode) => Ok(mode),
+                None if is_global_context(scope) => Ok(Mode::default()),
+                None => Err(Error::SubjectModeNotSet {
+                    subject: subject.to_string(),
+                }),
+            },
         }
     }
 
@@ -181,6 +188,9 @@ impl Registry {
         actor: &Actor,
     ) -> Result<Mode, Error> {
         let mode: Mode = mode.parse()?;
+        if mode == Mode::Forward && !is_global_context(scope) {
+            return Err(Error::ForwardBelowGlobal);
+        }
         if mode == Mode::Import && !force {
             let busy = match scope {
                 Scope::Global => self.store.subjects().await?.iter().any(|s| s.live > 0),

@@ -140,6 +140,9 @@ pub enum Error {
     /// An unknown mode.
     #[error(transparent)]
     InvalidMode(#[from] InvalidMode),
+    /// FORWARD set anywhere but the global context.
+    #[error("Invalid mode: Forward mode only supported on global level (`/mode/:.__GLOBAL:`)")]
+    ForwardBelowGlobal,
     /// A write the scope's mode or the request's shape does not allow.
     #[error("Operation not permitted: {0}")]
     NotPermitted(#[from] NotPermitted),
@@ -271,10 +274,10 @@ pub enum NotPermitted {
         mode: &'static str,
     },
     /// A registration in IMPORT mode without an id.
-    #[error("a registration in IMPORT mode must give the schema's id")]
+    #[error("a registration in IMPORT mode (or FORWARD) must give the schema's id")]
     ImportNeedsId,
     /// A registration with an id outside IMPORT mode.
-    #[error("a schema id may only be given in IMPORT mode")]
+    #[error("a schema id may only be given in IMPORT mode (or FORWARD)")]
     IdOutsideImport,
     /// An explicit id that already holds other content.
     #[error("Overwrite new schema with id {0} is not permitted.")]

@@ -77,8 +77,8 @@ pub use work::{WorkLimits, WorkPool};
 
 use crate::metrics::Metrics;
 use crate::model::{
-    ConfigRecord, Mode, Reference, SchemaId, Scope, Subject, Version, VersionRecord,
-    VersionSelector,
+    ConfigRecord, GLOBAL_CONTEXT, Mode, Reference, SchemaId, Scope, Subject, Version,
+    VersionRecord, VersionSelector,
 };
 use crate::store::{History, Invalidation, Store, StoreError};
 
@@ -267,14 +267,20 @@ impl Registry {
         }))
     }
 
-    /// The mode that applies to a subject (or to the registry for `None`).
+    /// The mode that applies to a subject (or to the registry for `None`):
+    /// its own, else the registry's, else the global context's
+    /// ([`GLOBAL_CONTEXT`]), else READWRITE.
     async fn effective_mode(&self, subject: Option<&Subject>) -> Result<Mode, Error> {
         if let Some(s) = subject {
             if let Some(mode) = self.store.mode(&Scope::Subject(s.clone())).await? {
                 return Ok(mode);
             }
         }
-        Ok(self.store.mode(&Scope::Global).await?.unwrap_or_default())
+        if let Some(mode) = self.store.mode(&Scope::Global).await? {
+            return Ok(mode);
+        }
+        let global_context = Scope::Subject(Subject::parse(GLOBAL_CONTEXT)?);
+        Ok(self.store.mode(&global_context).await?.unwrap_or_default())
     }
 
     /// Refuses with 42205 when the scope is read-only.

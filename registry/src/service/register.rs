@@ -11,8 +11,7 @@ use super::{
 };
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
-    ConsumerCompatibility, Mode, Reference, SchemaId, StoredSchema, Subject, Version,
-    VersionSelector,
+    ConsumerCompatibility, Reference, SchemaId, StoredSchema, Subject, Version, VersionSelector,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError};
 
@@ -255,30 +254,32 @@ impl Registry {
             .into());
         }
         let next = next_version(&history);
-        let version = match (mode, explicit_id, explicit_version) {
-            (Mode::Import, None, _) => return Err(NotPermitted::ImportNeedsId.into()),
-            (Mode::Import, Some(_), Some(v)) => {
+        let importing = mode.imports();
+        let version = match (importing, explicit_id, explicit_version) {
+            (true, None, _) => return Err(NotPermitted::ImportNeedsId.into()),
+            (true, Some(_), Some(v)) => {
                 if history.versions.iter().any(|r| r.version == v) {
                     return Err(InvalidSchema::VersionExists(v).into());
                 }
                 v
             }
-            (Mode::Import, Some(_), None) => next,
+            (true, Some(_), None) => next,
             (_, Some(_), _) => return Err(NotPermitted::IdOutsideImport.into()),
             (_, None, Some(v)) if v != next => {
                 return Err(InvalidSchema::NotNextVersion { given: v, next }.into());
             }
             (_, None, _) => next,
         };
-        let action = match mode {
-            Mode::Import => Action::Import,
-            _ => Action::Register,
+        let action = if importing {
+            Action::Import
+        } else {
+            Action::Register
         };
         let mut audit = AuditEvent::new(actor, action, Some(subject.as_str()));
         audit.version = Some(version);
 
         let mut consumer_warnings = Vec::new();
-        if mode != Mode::Import {
+        if !importing {
             let config = self.effective_config(Some(subject)).await?;
             let outcome = self
                 .judge(

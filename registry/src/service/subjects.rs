@@ -70,26 +70,31 @@ impl Registry {
     }
 
     /// A subject's versions under `filter`, ascending, each with whether it
-    /// is soft-deleted. 40401 when none match.
+    /// is soft-deleted. 40401 when the subject has no version the filter
+    /// looks among (live ones, or any once deleted ones are asked for), as
+    /// the peer answers; a subject with none deleted answers `[]` to
+    /// `deletedOnly`.
     pub async fn versions(
         &self,
         subject: &Subject,
         filter: DeletedFilter,
     ) -> Result<Vec<(Version, bool)>, Error> {
-        let versions: Vec<(Version, bool)> = self
-            .history(subject)
-            .await?
-            .versions
-            .into_iter()
-            .filter(|v| filter.admits(v.deleted))
-            .map(|v| (v.version, v.deleted))
-            .collect();
-        if versions.is_empty() {
+        let history = self.history(subject).await?;
+        let searched = match filter {
+            DeletedFilter::Exclude => DeletedFilter::Exclude,
+            DeletedFilter::Include | DeletedFilter::Only => DeletedFilter::Include,
+        };
+        if !history.versions.iter().any(|v| searched.admits(v.deleted)) {
             return Err(Error::SubjectNotFound {
                 subject: subject.to_string(),
             });
         }
-        Ok(versions)
+        Ok(history
+            .versions
+            .into_iter()
+            .filter(|v| filter.admits(v.deleted))
+            .map(|v| (v.version, v.deleted))
+            .collect())
     }
 
     /// One version of a subject with its schema. 40401 when the subject has

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod authority;
 pub mod postgres;
+pub mod steps;
 pub mod storm;
 
 use std::io::{BufRead, BufReader};
