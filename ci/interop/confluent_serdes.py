@@ -23,7 +23,12 @@ import decimal
 import json
 import sys
 
-from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
+from confluent_kafka.schema_registry import (
+    Schema,
+    SchemaReference,
+    SchemaRegistryClient,
+    header_schema_id_serializer,
+)
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -223,6 +228,20 @@ def main(url):
         # The registry serves its canonical text (full names, no `namespace`
         # key), the same schema as the posted one down to defaults and logical types.
         assert parse_schema(json.loads(got.schema_str)) == parse_schema(PAYMENT_V1), got.schema_str
+
+    @check("Avro: a record framed by its schema GUID in a header round-trips; the GUID reads back")
+    def _():
+        registered = client().register_schema_full_response("interop-headers-value", avro(PAYMENT_V1))
+        assert registered.guid, registered
+        conf = {"auto.register.schemas": False, "use.latest.version": True, "schema.id.serializer": header_schema_id_serializer}
+        headers = {}
+        ctx = SerializationContext("interop-headers", MessageField.VALUE, headers)
+        payload = AvroSerializer(client(), None, conf=conf)(PAYMENT, ctx)
+        assert headers["__value_schema_id"][0] == 1 and len(headers["__value_schema_id"]) == 17, headers
+        assert payload[0] != 0, "no 5-byte prefix"
+        assert AvroDeserializer(client())(payload, ctx) == PAYMENT
+        by_guid = client().get_schema_by_guid(registered.guid)
+        assert by_guid.schema_str == client().get_schema(registered.schema_id).schema_str
 
     @check("Avro: incompatible evolution refused with 409")
     def _():

@@ -129,6 +129,40 @@ pub struct StoredSchema {
     pub text: String,
     /// What it references, in registration order.
     pub references: Vec<Reference>,
+    /// Its GUID (the peer's 8.0+ `guid`), [`guid_of`] its content key.
+    pub guid: String,
+}
+
+/// A schema's GUID: a UUID made of the first 128 bits of its content key
+/// (hex of a SHA-256, see `service::register::content_key`) with the
+/// version nibble set to 8 (a custom layout, RFC 9562) and the variant bits
+/// to `10`. The same content has the same GUID in every registry; the
+/// migration `0005_schema_guids.sql` computes the same in SQL for the
+/// stored column reads use (a test holds the two together).
+pub fn guid_of(content_key: &str) -> String {
+    // Cut as SQL's `substr` does: short keys (none a registry makes) give
+    // shorter pieces, never a panic.
+    let len = content_key.len();
+    let hex = |range: std::ops::Range<usize>| {
+        content_key
+            .get(range.start.min(len)..range.end.min(len))
+            .unwrap_or_default()
+    };
+    let variant = match content_key
+        .get(16..17)
+        .and_then(|c| u8::from_str_radix(c, 16).ok())
+    {
+        Some(nibble) => ["8", "9", "a", "b"][usize::from(nibble & 3)],
+        None => "8",
+    };
+    format!(
+        "{}-{}-8{}-{variant}{}-{}",
+        hex(0..8),
+        hex(8..12),
+        hex(13..16),
+        hex(17..20),
+        hex(20..32)
+    )
 }
 
 /// One version of one subject.
@@ -522,5 +556,15 @@ mod tests {
             Ok(ConsumerCompatibility::Enforce)
         );
         assert!("STRICT".parse::<ConsumerCompatibility>().is_err());
+    }
+
+    #[test]
+    fn guids_are_the_content_key_as_a_version_8_uuid() {
+        // The same values migration 0005 computes in SQL.
+        let key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assert_eq!(guid_of(key), "01234567-89ab-8def-8123-456789abcdef");
+        let key = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+        assert_eq!(guid_of(key), "fedcba98-7654-8210-bedc-ba9876543210");
+        assert_eq!(guid_of("key-of-a"), "key-of-a--8-8-");
     }
 }

@@ -89,7 +89,9 @@ async fn registers_reads_and_looks_up_versions() {
         POST "/subjects/orders-value", json!({"schemaType": "JSON", "schema": "{\"type\": 5}"}) => 422 code(42201);
 
         // Schemas by id.
-        GET "/schemas/ids/1" => 200 is(json!({"schema": canonical, "schemaType": "JSON"}));
+        // The whole answer, with the GUID every read of the schema gives.
+        GET "/schemas/ids/1" => 200 is(json!({"schema": canonical, "schemaType": "JSON",
+            "guid": server.get("/subjects/orders-value/versions/1").await.body["guid"].clone()}));
         GET "/schemas/ids/1?subject=audit-value" => 200 has(json!({"subject": "audit-value", "version": 1}));
         GET "/schemas/ids/2?fetchMaxId=true" => 200 has(json!({"maxId": 2}));
         GET "/schemas/ids/1/subjects?offset=0&limit=-1" => 200 is(json!(["audit-value", "orders-value"]));

@@ -146,13 +146,14 @@ fn confluent_python_client_round_trips() {
 }
 
 /// `AvroSerializer`/`AvroDeserializer` and `ProtobufSerializer`/
-/// `ProtobufDeserializer` round trips, references included.
+/// `ProtobufDeserializer` round trips, references included, and a record
+/// framed by its schema GUID in a header.
 #[test]
 fn confluent_avro_and_protobuf_serdes_round_trip() {
     run(
         "confluent_avro_and_protobuf_serdes_round_trip",
         "confluent_serdes.py",
-        14,
+        15,
     );
 }
 
@@ -252,13 +253,13 @@ fn confluent_python_client_over_tls_and_mtls() {
 
 /// `@confluentinc/schemaregistry` (npm): Avro, JSON Schema and Protobuf
 /// registered and read back, lookups, config, errors, association reads,
-/// and records through its Avro and JSON Schema serializers and
-/// deserializers.
+/// schema GUIDs, and records through its Avro and JSON Schema serializers
+/// and deserializers, once framed by a GUID header.
 #[test]
 fn confluent_javascript_client_round_trips() {
     run_node(
         "confluent_javascript_client_round_trips",
         "confluent_js.js",
-        11,
+        13,
     );
 }

@@ -13,7 +13,7 @@ use common::postgres::TestDatabase;
 use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
     ConfigRecord, ConsumerCompatibility, Deployment, Mode, ReaderFilter, ReaderRecord, Reference,
-    SchemaId, Scope, StoredReader, Subject, Version,
+    SchemaId, Scope, StoredReader, Subject, Version, guid_of,
 };
 use registry::store::{
     Invalidation, NewSchema, NewVersion, PostgresOptions, PostgresStore, SqliteStore, Store,
@@ -462,6 +462,40 @@ async fn audits_changes_in_their_transaction(db: Db) {
     assert_eq!(read(window).await, [refused]);
 }
 
+/// Every schema's GUID is its content key as a UUID, computed by the
+/// database for every row (migration 0005) exactly as `guid_of` computes it,
+/// and finds the schema.
+async fn guids_follow_the_content_key(db: Db) {
+    let store = db.open().await;
+    let key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let mut new = version("s", 1, 0, "a");
+    new.schema.content_key = key.to_string();
+    let id = store.insert_version(new, &audit()).await.unwrap();
+    let stored = store.schema(id).await.unwrap().unwrap();
+    assert_eq!(stored.guid, "9f86d081-884c-8d65-9a2f-eaa0c55ad015");
+    assert_eq!(stored.guid, guid_of(key));
+    assert_eq!(
+        store.schema_id_by_guid(&stored.guid).await.unwrap(),
+        Some(id)
+    );
+    let other = store
+        .insert_version(version("s", 2, 1, "b"), &audit())
+        .await
+        .unwrap();
+    let other = store.schema(other).await.unwrap().unwrap();
+    assert_eq!(other.guid, guid_of("key-of-b"));
+    let listed = store.versions_with_schemas("s").await.unwrap();
+    let guids: Vec<&str> = listed.iter().map(|(_, s)| s.guid.as_str()).collect();
+    assert_eq!(guids, [stored.guid.as_str(), other.guid.as_str()]);
+    assert_eq!(
+        store
+            .schema_id_by_guid("9f86d081-0000-8000-8000-000000000000")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 /// Each test above, once per backend.
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
@@ -639,6 +673,7 @@ contract!(
     ids_continue_above_every_import,
     consumers_deployments_and_retention,
     audits_changes_in_their_transaction,
+    guids_follow_the_content_key,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

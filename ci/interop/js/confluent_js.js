@@ -12,6 +12,7 @@ const {
   JsonSerializer,
   JsonDeserializer,
   SerdeType,
+  HeaderSchemaIdSerializer,
 } = require('@confluentinc/schemaregistry');
 const { Checks, expectError, assert } = require('./checks');
 
@@ -150,6 +151,33 @@ checks.check('a json record round-trips through the serializer', async () => {
   assert.equal(bytes[0], 0, 'magic byte');
   assert.deepEqual(await de.deserialize('js-json-topic', bytes), record);
   await assert.rejects(() => ser.serialize('js-json-topic', { item: 'no id' }));
+});
+
+checks.check('every schema has a guid, and is read back by it', async () => {
+  const registered = await client.registerFullResponse('js-guid-value', { schema: avro, schemaType: 'AVRO' });
+  assert.match(registered.guid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.equal((await client.getLatestSchemaMetadata('js-guid-value')).guid, registered.guid);
+  const byGuid = await client.getByGuid(registered.guid);
+  assert.equal(byGuid.schema, (await client.getBySubjectAndId('js-guid-value', registered.id)).schema);
+});
+
+checks.check('a record framed by its schema guid in a header round-trips', async () => {
+  await client.register('js-header-topic-value', { schema: avro, schemaType: 'AVRO' });
+  const ser = new AvroSerializer(client, SerdeType.VALUE, {
+    useLatestVersion: true,
+    autoRegisterSchemas: false,
+    schemaIdSerializer: HeaderSchemaIdSerializer,
+  });
+  // A fresh client, so that the deserializer asks the registry by guid.
+  const reader = new SchemaRegistryClient({ baseURLs: [base], maxRetries: 0 });
+  const de = new AvroDeserializer(reader, SerdeType.VALUE, {});
+  const headers = {};
+  const record = { id: 7, name: 'Grace' };
+  const bytes = await ser.serialize('js-header-topic', record, headers);
+  const header = headers.__value_schema_id;
+  assert.equal(header[0], 1, 'guid magic byte');
+  assert.equal(header.length, 17);
+  assert.deepEqual({ ...(await de.deserialize('js-header-topic', bytes, headers)) }, record);
 });
 
 checks.run();

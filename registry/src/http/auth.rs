@@ -65,6 +65,9 @@ pub enum Route {
     SchemaSubjects,
     /// `/schemas/ids/{id}/versions`
     SchemaVersions,
+    /// `/schemas/guids/{guid}` and `/schemas/guids/{guid}/ids` (their
+    /// handlers check that the schema may be read, as for an id)
+    SchemaByGuid,
     /// `/subjects`
     Subjects,
     /// `/subjects/{subject}`
@@ -117,7 +120,7 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 44] = [
+    pub const ALL: [(&'static str, Route); 46] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
@@ -129,6 +132,8 @@ impl Route {
         ("/schemas/ids/{id}/schema", Route::SchemaText),
         ("/schemas/ids/{id}/subjects", Route::SchemaSubjects),
         ("/schemas/ids/{id}/versions", Route::SchemaVersions),
+        ("/schemas/guids/{guid}", Route::SchemaByGuid),
+        ("/schemas/guids/{guid}/ids", Route::SchemaByGuid),
         ("/subjects", Route::Subjects),
         ("/subjects/{subject}", Route::Subject),
         ("/subjects/{subject}/versions", Route::SubjectVersions),
@@ -249,6 +254,7 @@ pub fn required(
         | Route::MetadataVersion
         | Route::MetadataDeployment
         | Route::SchemaTypes
+        | Route::SchemaByGuid
         | Route::Associations
         | Route::Schemas
         | Route::Subjects

@@ -128,9 +128,9 @@ impl ApiError {
             ApiError::Service(e) => match e {
                 Error::SubjectNotFound { .. } => (S::NOT_FOUND, 40401),
                 Error::VersionNotFound { .. } => (S::NOT_FOUND, 40402),
-                Error::SchemaNotFound { .. } | Error::SchemaNotInSubject { .. } => {
-                    (S::NOT_FOUND, 40403)
-                }
+                Error::SchemaNotFound { .. }
+                | Error::GuidNotFound { .. }
+                | Error::SchemaNotInSubject { .. } => (S::NOT_FOUND, 40403),
                 Error::SubjectSoftDeleted { .. } => (S::NOT_FOUND, 40404),
                 Error::SubjectNotSoftDeleted { .. } => (S::NOT_FOUND, 40405),
                 Error::VersionSoftDeleted { .. } => (S::NOT_FOUND, 40406),

@@ -1,4 +1,7 @@
-//! `/schemas`: schemas by global id, and the list of all schemas.
+//! `/schemas`: schemas by global id and by GUID, and the list of all
+//! schemas.
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
@@ -16,6 +19,7 @@ use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
 use crate::model::{StoredSchema, VersionRecord};
+use crate::service::{CachedSchema, Error};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -25,6 +29,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/schemas/ids/{id}/schema", get(raw))
         .route("/schemas/ids/{id}/subjects", get(subjects))
         .route("/schemas/ids/{id}/versions", get(versions))
+        .route("/schemas/guids/{guid}", get(by_guid))
+        .route("/schemas/guids/{guid}/ids", get(ids_by_guid))
 }
 
 async fn types() -> ApiResult {
@@ -79,6 +85,62 @@ async fn by_id(
         view.max_id = registry.max_schema_id().await?.map(|m| m.0);
     }
     Ok(ok(&view))
+}
+
+/// The schema a `{guid}` path names, if `caller` may read it: one it may
+/// not read answers like an unknown GUID.
+async fn readable_by_guid(
+    state: &AppState,
+    caller: &Caller,
+    segments: &Segments,
+) -> Result<Arc<CachedSchema>, ApiError> {
+    let guid = segments.named("guid");
+    let registry = state.registry();
+    let entry = registry.schema_by_guid(guid).await?;
+    if !registry.schema_readable(entry.record.id, caller).await? {
+        return Err(Error::GuidNotFound {
+            guid: guid.to_string(),
+        }
+        .into());
+    }
+    Ok(entry)
+}
+
+/// `GET /schemas/guids/{guid}` (the peer's 8.0+): the schema as by id,
+/// without `subject` and `version`; `format` as by id.
+async fn by_guid(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let entry = readable_by_guid(&state, &caller, &segments).await?;
+    check_resolved(&caller, &entry.record, &params)?;
+    let text = state
+        .registry()
+        .schema_text(&entry, params.text("format"))
+        .await?;
+    Ok(ok(&SchemaStringView::of(&entry.record, &text)))
+}
+
+#[derive(Serialize)]
+struct ContextIdView {
+    context: &'static str,
+    id: i64,
+}
+
+/// `GET /schemas/guids/{guid}/ids`: the ids the schema has, per context
+/// (Charter has only the default context, `.`).
+async fn ids_by_guid(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+) -> ApiResult {
+    let entry = readable_by_guid(&state, &caller, &segments).await?;
+    Ok(ok(&[ContextIdView {
+        context: ".",
+        id: entry.record.id.0,
+    }]))
 }
 
 async fn raw(

@@ -212,6 +212,7 @@ pub struct SchemaView<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     references: Vec<ReferenceView<'a>>,
     schema: &'a str,
+    guid: &'a str,
     ts: i64,
     deleted: bool,
 }
@@ -241,6 +242,7 @@ impl<'a> SchemaView<'a> {
             schema_type: record.schema_type.as_str(),
             references: references(&record.references),
             schema: text,
+            guid: &record.guid,
             ts: found.record.registered_at_ms,
             deleted: found.record.deleted,
         }
@@ -255,6 +257,7 @@ pub struct SchemaStringView<'a> {
     schema_type: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     references: Vec<ReferenceView<'a>>,
+    guid: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -271,6 +274,7 @@ impl<'a> SchemaStringView<'a> {
             schema: text,
             schema_type: record.schema_type.as_str(),
             references: references(&record.references),
+            guid: &record.guid,
             subject: None,
             version: None,
             max_id: None,

@@ -256,6 +256,7 @@ mod tests {
 
     fn record(id: i64) -> StoredSchema {
         StoredSchema {
+            guid: format!("guid-{id}"),
             id: SchemaId(id),
             schema_type: SchemaType::Json,
             text: "true".into(),

@@ -32,6 +32,12 @@ pub enum Error {
         /// The id.
         id: SchemaId,
     },
+    /// No schema has this GUID (or it is no longer held by any version).
+    #[error("Schema {guid} not found")]
+    GuidNotFound {
+        /// The GUID as asked for.
+        guid: String,
+    },
     /// The posted schema is not one of the subject's versions.
     #[error("Schema not found under subject '{subject}'")]
     SchemaNotInSubject {

@@ -12,6 +12,7 @@ use super::{
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
     ConsumerCompatibility, Reference, SchemaId, StoredSchema, Subject, Version, VersionSelector,
+    guid_of,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError};
 
@@ -105,6 +106,7 @@ impl Candidate {
             schema_type: self.schema.schema_type(),
             text: self.schema.canonical().to_string(),
             references: self.references.clone(),
+            guid: guid_of(&self.content_key),
         }
     }
 }

@@ -42,6 +42,23 @@ impl Registry {
         Ok(self.cache.insert(CachedSchema::new(record), read_at))
     }
 
+    /// The schema with this GUID (any case), on the same terms as
+    /// [`Registry::schema_by_id`]. 40403 naming the GUID when none has it.
+    pub async fn schema_by_guid(&self, guid: &str) -> Result<Arc<CachedSchema>, Error> {
+        let not_found = || Error::GuidNotFound {
+            guid: guid.to_string(),
+        };
+        let id = self
+            .store
+            .schema_id_by_guid(&guid.to_ascii_lowercase())
+            .await?
+            .ok_or_else(not_found)?;
+        match self.schema_by_id(id).await {
+            Err(Error::SchemaNotFound { .. }) => Err(not_found()),
+            found => found,
+        }
+    }
+
     /// The versions holding schema `id` (soft-deleted ones with
     /// `include_deleted`), ordered by subject and version, restricted to
     /// `subject` when given. 40403 when the id is unknown.

@@ -254,6 +254,9 @@ pub trait Store: Send + Sync + 'static {
     async fn schema_id_by_content(&self, content_key: &str)
     -> Result<Option<SchemaId>, StoreError>;
 
+    /// The id of the schema with this GUID (lower-case, as stored).
+    async fn schema_id_by_guid(&self, guid: &str) -> Result<Option<SchemaId>, StoreError>;
+
     /// The highest id ever allocated.
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError>;
 

@@ -291,6 +291,10 @@ impl Store for PostgresStore {
         shared::schema_id_by_content(&self.pool, content_key).await
     }
 
+    async fn schema_id_by_guid(&self, guid: &str) -> Result<Option<SchemaId>, StoreError> {
+        shared::schema_id_by_guid(&self.pool, guid).await
+    }
+
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
         shared::max_schema_id(&self.pool).await
     }

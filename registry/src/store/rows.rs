@@ -25,6 +25,7 @@ pub(super) struct SchemaRow {
     pub(super) id: i64,
     pub(super) schema_type: String,
     pub(super) schema: String,
+    pub(super) guid: String,
 }
 
 impl SchemaRow {
@@ -37,6 +38,7 @@ impl SchemaRow {
             schema_type: parse_column::<SchemaType>("schemas.schema_type", &self.schema_type)?,
             text: self.schema,
             references,
+            guid: self.guid,
         })
     }
 }
@@ -85,6 +87,7 @@ pub(super) struct JoinedRow {
     pub(super) version: VersionRow,
     pub(super) schema_type: String,
     pub(super) schema: String,
+    pub(super) guid: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -150,6 +153,7 @@ pub(super) fn joined(
                 id: row.version.schema_id,
                 schema_type: row.schema_type,
                 schema: row.schema,
+                guid: row.guid,
             }
             .into_schema(refs)?;
             Ok((row.version.into_record(), schema))

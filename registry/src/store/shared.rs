@@ -115,7 +115,8 @@ macro_rules! shared_queries {
             condition: &str,
             id: SchemaId,
         ) -> Result<Option<StoredSchema>, StoreError> {
-            let sql = format!("SELECT id, schema_type, schema FROM schemas WHERE {condition}");
+            let sql =
+                format!("SELECT id, schema_type, schema, guid FROM schemas WHERE {condition}");
             let mut conn = pool.acquire().await?;
             let row: Option<SchemaRow> = sqlx::query_as(&sql)
                 .bind(id.0)
@@ -163,6 +164,18 @@ macro_rules! shared_queries {
                     .bind(content_key)
                     .fetch_optional(pool)
                     .await?;
+            Ok(id.map(SchemaId))
+        }
+
+        /// See [`crate::store::Store::schema_id_by_guid`].
+        pub(in crate::store) async fn schema_id_by_guid(
+            pool: &Pool<$db>,
+            guid: &str,
+        ) -> Result<Option<SchemaId>, StoreError> {
+            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM schemas WHERE guid = $1")
+                .bind(guid)
+                .fetch_optional(pool)
+                .await?;
             Ok(id.map(SchemaId))
         }
 
@@ -250,7 +263,7 @@ macro_rules! shared_queries {
             let mut conn = pool.acquire().await?;
             let rows: Vec<JoinedRow> = sqlx::query_as(
                 "SELECT v.subject, v.version, v.schema_id, v.deleted, v.registered_at, \
-                        s.schema_type, s.schema \
+                        s.schema_type, s.schema, s.guid \
                  FROM versions v JOIN schemas s ON s.id = v.schema_id \
                  WHERE substr(v.subject, 1, length($1)) = $1 \
                  ORDER BY v.subject, v.version",

@@ -125,6 +125,10 @@ impl Store for SqliteStore {
         shared::schema_id_by_content(&self.readers, content_key).await
     }
 
+    async fn schema_id_by_guid(&self, guid: &str) -> Result<Option<SchemaId>, StoreError> {
+        shared::schema_id_by_guid(&self.readers, guid).await
+    }
+
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
         shared::max_schema_id(&self.readers).await
     }
