@@ -26,6 +26,12 @@ impl Subject {
         Ok(Subject(name.to_string()))
     }
 
+    /// Whether the name is in the peer's global context ([`GLOBAL_CONTEXT`]
+    /// and below), which only settings may name.
+    pub fn in_global_context(&self) -> bool {
+        self.0.starts_with(GLOBAL_CONTEXT)
+    }
+
     /// The name.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -41,7 +47,7 @@ impl fmt::Display for Subject {
 /// A subject name that is empty, holds control characters or is reserved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the subject name {0:?} is not valid: it must be non-empty, hold no control characters and not be __GLOBAL or __EMPTY"
+    "the subject name {0:?} is not valid: it must be non-empty, hold no control characters, not be __GLOBAL or __EMPTY, and not be in the global context :.__GLOBAL: (which only /config and /mode may name)"
 )]
 pub struct InvalidSubject(pub String);
 

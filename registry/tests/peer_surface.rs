@@ -77,6 +77,10 @@ async fn every_route_answers_with_one_trailing_slash() {
 async fn forward_mode_is_set_at_the_global_context_and_registers_like_import() {
     let server = Server::start();
     steps!(server;
+        // The global context holds settings only, never schemas.
+        POST "/subjects/:.__GLOBAL:/versions", schema(&string_id()) => 422 code(42208);
+        POST "/subjects/:.__GLOBAL:orders/versions", schema(&string_id()) => 422 code(42208);
+        GET "/subjects/:.__GLOBAL:/versions" => 422 code(42208);
         PUT "/mode", json!({"mode": "FORWARD"}) => 422 code(42204);
         PUT "/mode/s", json!({"mode": "FORWARD"}) => 422 code(42204);
         GET "/mode/:.__GLOBAL:" => 200 is(json!({"mode": "READWRITE"}));

@@ -89,10 +89,6 @@ impl ConfigBody {
     }
 }
 
-fn subject_scope(segments: &Segments) -> Result<Scope, ApiError> {
-    Ok(Scope::Subject(segments.subject()?))
-}
-
 async fn get_config(state: &AppState, scope: Scope, params: &Params) -> ApiResult {
     let config = state
         .registry()
@@ -143,7 +139,7 @@ async fn get_subject(
     segments: Segments,
     params: Params,
 ) -> ApiResult {
-    get_config(&state, subject_scope(&segments)?, &params).await
+    get_config(&state, segments.settings_scope()?, &params).await
 }
 
 async fn put_subject(
@@ -152,7 +148,7 @@ async fn put_subject(
     segments: Segments,
     JsonBody(body): JsonBody<ConfigBody>,
 ) -> ApiResult {
-    put_config(&state, &caller, subject_scope(&segments)?, body).await
+    put_config(&state, &caller, segments.settings_scope()?, body).await
 }
 
 async fn delete_subject(
@@ -160,5 +156,5 @@ async fn delete_subject(
     caller: Caller,
     segments: Segments,
 ) -> ApiResult {
-    delete_config(&state, &caller, subject_scope(&segments)?).await
+    delete_config(&state, &caller, segments.settings_scope()?).await
 }

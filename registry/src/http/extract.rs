@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::model::{SchemaId, Subject, VersionSelector};
+use crate::model::{InvalidSubject, SchemaId, Scope, Subject, VersionSelector};
 use crate::service::Error;
 
 /// A JSON request body.
@@ -236,8 +236,27 @@ impl Segments {
         self.get(name)
     }
 
-    /// The `{subject}` segment, validated; also recorded on the request span.
+    /// The `{subject}` segment of a route about schemas, validated: not in
+    /// the peer's global context (42208, as the peer refuses it). Also
+    /// recorded on the request span.
     pub fn subject(&self) -> Result<Subject, ApiError> {
+        let subject = self.any_subject()?;
+        if subject.in_global_context() {
+            return Err(ApiError::Service(
+                InvalidSubject(subject.as_str().to_string()).into(),
+            ));
+        }
+        Ok(subject)
+    }
+
+    /// The scope the `{subject}` segment of `/config/{subject}` and
+    /// `/mode/{subject}` names: a subject, or the global context
+    /// (`:.__GLOBAL:`).
+    pub fn settings_scope(&self) -> Result<Scope, ApiError> {
+        Ok(Scope::Subject(self.any_subject()?))
+    }
+
+    fn any_subject(&self) -> Result<Subject, ApiError> {
         let raw = self.get("subject");
         tracing::Span::current().record("subject", raw);
         Subject::parse(raw).map_err(|e| ApiError::Service(e.into()))

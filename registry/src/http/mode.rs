@@ -7,7 +7,6 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::auth::{forbidden, refusal};
-use super::error::ApiError;
 use super::extract::{JsonBody, Params, Segments};
 use super::{ApiResult, AppState, ok};
 use crate::audit::Action;
@@ -44,10 +43,6 @@ fn view(mode: Option<Mode>) -> ModeView {
     ModeView {
         mode: mode.map(Mode::as_str),
     }
-}
-
-fn subject_scope(segments: &Segments) -> Result<Scope, ApiError> {
-    Ok(Scope::Subject(segments.subject()?))
 }
 
 async fn get_mode(state: &AppState, scope: Scope, params: &Params) -> ApiResult {
@@ -125,7 +120,7 @@ async fn get_subject(
     segments: Segments,
     params: Params,
 ) -> ApiResult {
-    get_mode(&state, subject_scope(&segments)?, &params).await
+    get_mode(&state, segments.settings_scope()?, &params).await
 }
 
 async fn put_subject(
@@ -135,7 +130,7 @@ async fn put_subject(
     params: Params,
     JsonBody(body): JsonBody<ModeBody>,
 ) -> ApiResult {
-    let scope = subject_scope(&segments)?;
+    let scope = segments.settings_scope()?;
     put_mode(&state, &caller, scope, &params, body).await
 }
 
@@ -145,5 +140,5 @@ async fn delete_subject(
     segments: Segments,
     params: Params,
 ) -> ApiResult {
-    delete_mode(&state, &caller, subject_scope(&segments)?, &params).await
+    delete_mode(&state, &caller, segments.settings_scope()?, &params).await
 }
