@@ -64,6 +64,21 @@ macro_rules! change_kinds {
                 }
             }
 
+            /// Confluent's name for this difference, the `errorType` of the
+            /// peer's compatibility messages (its JSON Schema and Protobuf
+            /// `Difference.Type`, Avro's `SchemaIncompatibilityType`): the
+            /// kind's own name for a peer kind, the peer kind it refines
+            /// (FIELD_REMOVED for FIELD_REMOVED_WITHOUT_RESERVING,
+            /// TYPE_MISMATCH for AVRO_TYPE_NARROWED, which Avro resolution
+            /// reports so), and Charter's own name for a difference the peer
+            /// does not report.
+            pub fn error_type(self) -> &'static str {
+                match self {
+                    ChangeKind::AvroTypeNarrowed => ChangeKind::TypeMismatch.name(),
+                    kind => kind.peer_kind().unwrap_or(kind).name(),
+                }
+            }
+
             /// Looks a kind up by its stable name.
             pub fn from_name(name: &str) -> Option<ChangeKind> {
                 match name { $($name => Some(ChangeKind::$variant),)* _ => None }

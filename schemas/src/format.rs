@@ -191,6 +191,30 @@ impl SchemaKind {
         }
     }
 
+    /// One incompatibility as the Confluent Schema Registry writes it in
+    /// its compatibility `messages`: JSON Schema and Protobuf as
+    /// `{errorType:"TYPE", description:"..."}`, Avro as
+    /// `{errorType:'TYPE', description:'...', additionalInfo:'...'}` (the
+    /// quote character escaped with a backslash inside the values).
+    pub(crate) fn incompatibility(
+        &self,
+        error_type: &str,
+        description: &str,
+        additional_info: &str,
+    ) -> String {
+        match self {
+            SchemaKind::Json(_) | SchemaKind::Protobuf(_) => format!(
+                "{{errorType:\"{error_type}\", description:\"{}\"}}",
+                escape_quotes(description, '"')
+            ),
+            SchemaKind::Avro(_) => format!(
+                "{{errorType:'{error_type}', description:'{}', additionalInfo:'{}'}}",
+                escape_quotes(description, '\''),
+                escape_quotes(additional_info, '\'')
+            ),
+        }
+    }
+
     /// Every change from `old` to `new`, breaking marked in `directions`
     /// (unjudged directions are still listed). Schemas of two formats differ
     /// in one change, SCHEMA_TYPE_CHANGED, which breaks both directions.
@@ -218,6 +242,18 @@ impl SchemaKind {
             }
         }
     }
+}
+
+/// `text` with `quote` and backslashes escaped by a backslash.
+fn escape_quotes(text: &str, quote: char) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == quote || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn schema_type_change(old: SchemaType, new: SchemaType) -> Change {

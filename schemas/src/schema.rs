@@ -1,5 +1,6 @@
 //! A parsed schema of any format, with its canonical form and fingerprint.
 
+use crate::change::ChangeKind;
 use crate::fingerprint::Fingerprint;
 use crate::format::{Capabilities, Form, SchemaError, SchemaKind};
 use crate::resolver::Resolver;
@@ -63,6 +64,21 @@ impl Schema {
         self.kind.capabilities()
     }
 
+    /// One incompatibility of a check of this schema, as the Confluent
+    /// Schema Registry writes it in its `messages` for this format:
+    /// `{errorType:"...", description:"..."}` (JSON Schema, Protobuf) or
+    /// `{errorType:'...', description:'...', additionalInfo:'...'}` (Avro),
+    /// so that tools parsing the peer's messages find the `errorType`.
+    pub fn incompatibility(
+        &self,
+        kind: ChangeKind,
+        description: &str,
+        additional_info: &str,
+    ) -> String {
+        self.kind
+            .incompatibility(kind.error_type(), description, additional_info)
+    }
+
     /// The full names of the top-level messages, in order (Protobuf); empty
     /// for formats without messages.
     pub fn message_names(&self) -> Vec<String> {
@@ -112,5 +128,37 @@ mod tests {
     #[test]
     fn fingerprint_is_hex_sha256() {
         assert_eq!(json("true").fingerprint().to_hex().len(), 64);
+    }
+
+    /// Each format writes an incompatibility as the Confluent Schema
+    /// Registry does, with the peer's `errorType` name.
+    #[test]
+    fn incompatibilities_are_written_as_the_peer_writes_them() {
+        let avro = Schema::parse(SchemaType::Avro, r#""string""#, &NoReferences).unwrap();
+        let proto = Schema::parse(SchemaType::Protobuf, "syntax = \"proto3\";", &NoReferences);
+        let check = |schema: &Schema, kind: ChangeKind, expected: &str| {
+            let line = schema.incompatibility(kind, "a 'b' \"c\"", "#/x");
+            assert_eq!(line, expected);
+        };
+        check(
+            &json("{}"),
+            ChangeKind::PropertyRemovedFromClosedContentModel,
+            r#"{errorType:"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", description:"a 'b' \"c\""}"#,
+        );
+        check(
+            &avro,
+            ChangeKind::ReaderFieldMissingDefaultValue,
+            r#"{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'a \'b\' "c"', additionalInfo:'#/x'}"#,
+        );
+        check(
+            &avro,
+            ChangeKind::AvroTypeNarrowed,
+            r#"{errorType:'TYPE_MISMATCH', description:'a \'b\' "c"', additionalInfo:'#/x'}"#,
+        );
+        check(
+            &proto.unwrap(),
+            ChangeKind::FieldRemovedWithoutReserving,
+            r#"{errorType:"FIELD_REMOVED", description:"a 'b' \"c\""}"#,
+        );
     }
 }

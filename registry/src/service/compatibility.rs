@@ -66,7 +66,9 @@ impl JudgedChange {
 pub struct CompatibilityOutcome {
     /// Whether the candidate may be registered.
     pub compatible: bool,
-    /// The peer's `messages`: one per breaking change, then context lines.
+    /// The peer's `messages`: one per breaking change (the peer's
+    /// `{errorType:..., description:...}` with Charter's wording as the
+    /// description), then context lines.
     pub messages: Vec<String>,
     /// Every breaking change, structured.
     pub changes: Vec<JudgedChange>,
@@ -131,15 +133,15 @@ impl Registry {
             parsed.push(self.parsed(record.schema_id).await?);
         }
         // The check and its examples are CPU work: on the schema work pool.
-        let candidate = Arc::clone(candidate);
+        let schema = Arc::clone(candidate);
         let explain = matches!(detail, Detail::Explained);
         let checked = self
             .work
             .run(move || {
                 let refs: Vec<&Schema> = parsed.iter().map(|s| s.as_ref()).collect();
-                let mut report = schemas::check(&candidate, &refs, mode, policy)?;
+                let mut report = schemas::check(&schema, &refs, mode, policy)?;
                 if explain {
-                    schemas::attach_examples(&mut report, &candidate, &refs);
+                    schemas::attach_examples(&mut report, &schema, &refs);
                 }
                 Ok::<_, CompatError>(report)
             })
@@ -168,7 +170,10 @@ impl Registry {
             .breaking()
             .map(|c| JudgedChange::of(c, version_of(c)))
             .collect();
-        let mut messages: Vec<String> = changes.iter().map(message).collect();
+        let mut messages: Vec<String> = changes
+            .iter()
+            .map(|c| candidate.incompatibility(c.kind, &message(c), &c.path))
+            .collect();
         let newest_failing = changes
             .iter()
             .filter_map(|c| c.version)
