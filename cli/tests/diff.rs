@@ -273,3 +273,73 @@ fn quiet_prints_only_the_breaking_changes() {
     assert_eq!(compatible.code, 0);
     assert!(compatible.stdout.is_empty(), "{}", compatible.stdout);
 }
+
+/// Issue 13: `--policy confluent` gives the Confluent Schema Registry's
+/// verdict, and a strict refusal it would accept says so.
+#[test]
+fn r13_a_strict_refusal_names_the_policy_that_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "v1.json",
+        r#"{"type":"object","properties":{"id":{"type":"string"}},"additionalProperties":false}"#,
+    );
+    write(
+        "v2.json",
+        r#"{"type":"object","properties":{"id":{"type":"string"},"region":{"type":"string","default":"eu"}},"required":["region"],"additionalProperties":false}"#,
+    );
+    let strict = charter_in(dir.path(), &["diff", "v1.json", "v2.json"]);
+    assert_eq!(strict.code, 1, "{}", strict.transcript());
+    assert!(
+        strict.stdout.ends_with(
+            "note: --policy lenient or --policy confluent would accept this change (the Confluent Schema Registry's verdict)\n"
+        ),
+        "{}",
+        strict.transcript()
+    );
+    let json = charter_in(
+        dir.path(),
+        &[
+            "check",
+            "v2.json",
+            "--against",
+            "v1.json",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(json.code, 1, "{}", json.transcript());
+    assert_eq!(
+        json.json()["accepted_by"],
+        serde_json::json!(["lenient", "confluent"])
+    );
+    let confluent = charter_in(
+        dir.path(),
+        &[
+            "check",
+            "v2.json",
+            "--against",
+            "v1.json",
+            "--policy",
+            "confluent",
+        ],
+    );
+    assert_eq!(confluent.code, 0, "{}", confluent.transcript());
+    assert!(
+        confluent.stdout.contains("(policy: confluent)"),
+        "{}",
+        confluent.transcript()
+    );
+    let unknown = charter_in(
+        dir.path(),
+        &["diff", "v1.json", "v2.json", "--policy", "loose"],
+    );
+    assert_eq!(unknown.code, 2, "{}", unknown.transcript());
+    assert!(
+        unknown
+            .stderr
+            .contains("expected strict, lenient or confluent"),
+        "{}",
+        unknown.transcript()
+    );
+}

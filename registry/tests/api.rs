@@ -160,6 +160,62 @@ async fn incompatible_registrations_answer_409_with_every_reason() {
     );
 }
 
+/// Issue 13: a strict refusal that Confluent would accept says so and names
+/// the policy; under `compatibilityPolicy: CONFLUENT` the same schema goes
+/// in. An Avro refusal carries the peer's `errorType` too.
+#[tokio::test]
+async fn r13_a_strict_refusal_names_the_policy_that_accepts_it() {
+    let server = Server::start();
+    let closed = json!({"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false});
+    let mut with_default = closed.clone();
+    with_default["properties"]["region"] = json!({"type": "string", "default": "eu"});
+    with_default["required"] = json!(["region"]);
+    steps!(server;
+        POST "/subjects/s/versions", schema(&closed) => 200 has(json!({"version": 1}));
+    );
+    let refused = step(
+        &server,
+        "POST",
+        "/subjects/s/versions",
+        Some(&schema(&with_default)),
+        409,
+        &code(40901),
+    )
+    .await;
+    let message = refused.message();
+    assert!(
+        message.contains("{errorType:\"REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL\"")
+            && message.contains("{acceptedBy: 'LENIENT, CONFLUENT', note: 'refused under compatibilityPolicy STRICT; compatibilityPolicy LENIENT or CONFLUENT would accept this schema (the Confluent Schema Registry accepts it)'}"),
+        "{message}"
+    );
+    steps!(server;
+        PUT "/config/s", json!({"compatibilityPolicy": "confluent"}) => 200 is(json!({"compatibilityPolicy": "CONFLUENT"}));
+        GET "/config/s" => 200 is(json!({"compatibilityPolicy": "CONFLUENT"}));
+        POST "/subjects/s/versions", schema(&with_default) => 200 has(json!({"version": 2}));
+    );
+    let avro = |fields: Value| json!({"schema": json!({"type": "record", "name": "R", "fields": fields}).to_string()});
+    steps!(server;
+        POST "/subjects/a/versions", avro(json!([{"name": "id", "type": "string"}])) => 200 has(json!({"version": 1}));
+    );
+    let refused = step(
+        &server,
+        "POST",
+        "/subjects/a/versions",
+        Some(&avro(
+            json!([{"name": "id", "type": "string"}, {"name": "n", "type": "int"}]),
+        )),
+        409,
+        &code(40901),
+    )
+    .await;
+    let message = refused.message();
+    assert!(
+        message.contains("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'READER_FIELD_MISSING_DEFAULT_VALUE at ")
+            && !message.contains("acceptedBy"),
+        "{message}"
+    );
+}
+
 #[tokio::test]
 async fn compatibility_endpoints_judge_against_the_right_history() {
     let server = Server::start();

@@ -26,6 +26,11 @@ pub struct CompatReport {
     /// Every change found: all changes against the latest version, and the
     /// breaking ones against older versions for transitive modes.
     pub changes: Vec<Change>,
+    /// For an incompatible verdict, the other policies that would call the
+    /// same change compatible (filled by [`note_accepting_policies`]; empty
+    /// otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted_by: Vec<Policy>,
 }
 
 impl CompatReport {
@@ -38,6 +43,7 @@ impl CompatReport {
             mode,
             policy,
             changes,
+            accepted_by: Vec::new(),
         }
     }
 
@@ -86,6 +92,7 @@ pub fn check(
         mode,
         policy,
         changes: Vec::new(),
+        accepted_by: Vec::new(),
     };
     let Some((latest_index, latest)) = history.len().checked_sub(1).map(|i| (i, history[i])) else {
         return Ok(report);
@@ -115,6 +122,29 @@ pub fn check(
     }
     report.compatible = !report.changes.iter().any(|c| breaks_under(c.breaks, mode));
     Ok(report)
+}
+
+/// For an incompatible `report` of [`check`] on `candidate` against
+/// `history`, records in [`CompatReport::accepted_by`] the other policies
+/// under which the same check is compatible (a strict refusal of a newly
+/// required property with a default is accepted by `lenient` and by
+/// `confluent`, the Confluent Schema Registry's verdict). Asked only on
+/// refusals: it judges the change again under each other policy.
+pub fn note_accepting_policies(
+    report: &mut CompatReport,
+    candidate: &Schema,
+    history: &[&Schema],
+) -> Result<(), CompatError> {
+    report.accepted_by.clear();
+    if report.compatible {
+        return Ok(());
+    }
+    for policy in Policy::ALL {
+        if policy != report.policy && check(candidate, history, report.mode, policy)?.compatible {
+            report.accepted_by.push(policy);
+        }
+    }
+    Ok(())
 }
 
 fn pair_changes(
@@ -210,6 +240,41 @@ mod tests {
         PayloadValidator::new(Arc::new(json(text)), None)
             .unwrap()
             .is_valid(document)
+    }
+
+    /// A required property added with a default: refused under strict,
+    /// accepted by `lenient` and by `confluent` (the peer's verdict), and the
+    /// refusal names them. Adding `format` is Charter's own break, which the
+    /// peer ignores.
+    #[test]
+    fn a_strict_refusal_names_the_policies_that_accept_it() {
+        let v1 = json(
+            r#"{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}"#,
+        );
+        let v2 = json(
+            r#"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string","default":"x"}},"required":["b"],"additionalProperties":false}"#,
+        );
+        let mode = CompatibilityMode::Backward;
+        let mut report = check(&v2, &[&v1], mode, Policy::Strict).unwrap();
+        assert!(!report.compatible);
+        note_accepting_policies(&mut report, &v2, &[&v1]).unwrap();
+        assert_eq!(report.accepted_by, [Policy::Lenient, Policy::Confluent]);
+        let mut confluent = check(&v2, &[&v1], mode, Policy::Confluent).unwrap();
+        assert!(confluent.compatible);
+        note_accepting_policies(&mut confluent, &v2, &[&v1]).unwrap();
+        assert!(confluent.accepted_by.is_empty());
+
+        let v3 = json(
+            r#"{"type":"object","properties":{"a":{"type":"string","format":"uuid"}},"additionalProperties":false}"#,
+        );
+        let mut report = check(&v3, &[&v1], mode, Policy::Strict).unwrap();
+        note_accepting_policies(&mut report, &v3, &[&v1]).unwrap();
+        assert_eq!(report.accepted_by, [Policy::Confluent]);
+        let broken = check(&v1, &[&v2], mode, Policy::Confluent).unwrap();
+        assert!(
+            !broken.compatible,
+            "removing a property from a closed model breaks"
+        );
     }
 
     #[test]

@@ -44,7 +44,8 @@ pub mod wire;
 
 pub use change::{Breaks, Change, ChangeKind};
 pub use compat::{
-    CompatReport, Reading, attach_diff_examples, attach_examples, check, diff, reads,
+    CompatReport, Reading, attach_diff_examples, attach_examples, check, diff,
+    note_accepting_policies, reads,
 };
 pub use fingerprint::Fingerprint;
 pub use format::{Capabilities, Form, SchemaError};

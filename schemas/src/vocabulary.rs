@@ -126,14 +126,26 @@ pub enum Policy {
     /// The peer's LENIENT policy: producers are trusted never to have sent
     /// properties their schema did not declare, and readers to fill defaults.
     Lenient,
+    /// The Confluent Schema Registry's own JSON Schema verdicts, exactly,
+    /// for teams migrating who need the old registry's answers: a newly
+    /// required property with a default is compatible, keywords the peer
+    /// ignores (`format`, `contains`, `propertyNames`, ...) are never
+    /// breaking, `required` counts only for declared properties. Avro
+    /// follows Avro schema resolution (logical types ignored); Protobuf
+    /// verdicts are the same under every policy.
+    Confluent,
 }
 
 impl Policy {
+    /// Every policy, the default first.
+    pub const ALL: [Policy; 3] = [Policy::Strict, Policy::Lenient, Policy::Confluent];
+
     /// The lower-case name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
             Policy::Strict => "strict",
             Policy::Lenient => "lenient",
+            Policy::Confluent => "confluent",
         }
     }
 }
@@ -144,9 +156,10 @@ impl fmt::Display for Policy {
     }
 }
 
-/// The error for a policy name other than `strict` or `lenient`.
+/// The error for a policy name other than `strict`, `lenient` or
+/// `confluent`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown policy `{0}`: expected strict or lenient")]
+#[error("unknown policy `{0}`: expected strict, lenient or confluent")]
 pub struct UnknownPolicy(pub String);
 
 impl FromStr for Policy {
@@ -156,6 +169,7 @@ impl FromStr for Policy {
         match s.trim().to_ascii_lowercase().as_str() {
             "strict" => Ok(Policy::Strict),
             "lenient" => Ok(Policy::Lenient),
+            "confluent" => Ok(Policy::Confluent),
             _ => Err(UnknownPolicy(s.to_string())),
         }
     }
@@ -243,7 +257,11 @@ mod tests {
     #[test]
     fn policies_parse() {
         assert_eq!("LENIENT".parse::<Policy>().unwrap(), Policy::Lenient);
+        assert_eq!("Confluent".parse::<Policy>().unwrap(), Policy::Confluent);
         assert!("loose".parse::<Policy>().is_err());
+        for policy in Policy::ALL {
+            assert_eq!(policy.as_str().parse::<Policy>().unwrap(), policy);
+        }
     }
 
     #[test]

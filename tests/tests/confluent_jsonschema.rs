@@ -1,12 +1,16 @@
 //! Confluent Schema Registry's own JSON Schema compatibility cases, read from
 //! `../shared/conformance/confluent` (never copied into this repository).
 //!
-//! Every case runs under both policies and must agree on the verdict; the
+//! Every case runs under the strict and lenient policies and must agree on
+//! the verdict; the
 //! change kinds the peer knows must equal the peer's list as a set (kinds
 //! only Charter reports are left out of that comparison). Where Charter is
 //! convinced the peer is wrong, the case is listed in
 //! `tests/conformance-exceptions.json` with the reasoning and, for a verdict
 //! the peer calls compatible, a document that proves the break.
+//!
+//! Under the `confluent` policy every case must give the peer's verdict,
+//! with no exception: it exists to reproduce the peer's answers.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -72,7 +76,7 @@ fn judge(original: &Schema, update: &Schema, policy: Policy) -> (bool, BTreeSet<
 fn charter_agrees_with_the_peer_on_every_case() {
     let dir = shared_dir().join("conformance/confluent");
     let exceptions = exceptions();
-    let (mut total, mut agreed, mut excepted) = (0, 0, 0);
+    let (mut total, mut agreed, mut excepted, mut confluent_agreed) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for file in FILES {
         let cases = read_lenient_json(&dir.join(file));
@@ -103,6 +107,15 @@ fn charter_agrees_with_the_peer_on_every_case() {
                     problems.push(format!("kinds: missing {missing:?}, extra {extra:?}"));
                 }
             }
+            let (confluent, _) = judge(&original, &update, Policy::Confluent);
+            if confluent == strict {
+                confluent_agreed += 1;
+            } else {
+                failures.push(format!(
+                    "{file}[{index}] {}: confluent policy: verdict {confluent}, peer {strict}",
+                    case["description"].as_str().unwrap_or_default()
+                ));
+            }
             let exception = exceptions
                 .iter()
                 .find(|e| e.file == file && e.index == index);
@@ -128,7 +141,8 @@ fn charter_agrees_with_the_peer_on_every_case() {
         }
     }
     eprintln!(
-        "confluent JSON Schema cases: {total}, agreed {agreed}, listed exceptions {excepted}"
+        "confluent JSON Schema cases: {total}, agreed {agreed}, listed exceptions {excepted}; \
+         confluent policy: {confluent_agreed} of {total} verdicts agree"
     );
     assert!(
         failures.is_empty(),
@@ -137,6 +151,7 @@ fn charter_agrees_with_the_peer_on_every_case() {
         failures.join("\n")
     );
     assert_eq!(total, 263);
+    assert_eq!(confluent_agreed, total);
 }
 
 #[test]

@@ -98,8 +98,9 @@ impl DecodeArgs {
 /// `--policy` where the registry may supply the default.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct PolicyArgs {
-    /// Strictness policy: `strict` or `lenient`. Default: the subject's
-    /// policy in the registry with `--subject`, else strict.
+    /// Strictness policy: `strict`, `lenient` or `confluent` (the Confluent
+    /// Schema Registry's verdicts). Default: the subject's policy in the
+    /// registry with `--subject`, else strict.
     #[arg(long, value_parser = parse_policy)]
     pub policy: Option<Policy>,
 }
@@ -111,8 +112,9 @@ pub struct JudgeArgs {
     /// FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE.
     #[arg(long, default_value = "BACKWARD", value_parser = parse_mode)]
     pub mode: CompatibilityMode,
-    /// Strictness policy: `strict` (only what the schemas guarantee) or
-    /// `lenient` (producers never sent undeclared properties).
+    /// Strictness policy: `strict` (only what the schemas guarantee),
+    /// `lenient` (producers never sent undeclared properties) or `confluent`
+    /// (the Confluent Schema Registry's verdicts).
     #[arg(long, default_value = "strict", value_parser = parse_policy)]
     pub policy: Policy,
 }

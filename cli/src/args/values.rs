@@ -66,7 +66,7 @@ pub(super) fn parse_mode(s: &str) -> Result<CompatibilityMode, String> {
     s.parse::<CompatibilityMode>().map_err(|e| e.to_string())
 }
 
-/// `--policy`: `strict` or `lenient`.
+/// `--policy`: `strict`, `lenient` or `confluent`.
 pub(super) fn parse_policy(s: &str) -> Result<Policy, String> {
     s.parse::<Policy>().map_err(|e| e.to_string())
 }

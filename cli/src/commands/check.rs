@@ -80,6 +80,7 @@ fn offline(files: &Files, mode: schemas::CompatibilityMode, policy: Policy) -> R
     let refs: Vec<&Schema> = history.iter().collect();
     let mut report = schemas::check(&candidate, &refs, mode, policy)?;
     schemas::attach_examples(&mut report, &candidate, &refs);
+    schemas::note_accepting_policies(&mut report, &candidate, &refs)?;
     super::report::finish(&report, files.report, &files.schema, &files.labels())
 }
 
@@ -137,6 +138,7 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
     labels.extend(files.labels());
     let mut report = schemas::check(&candidate.schema, &history, mode, policy)?;
     schemas::attach_examples(&mut report, &candidate.schema, &history);
+    schemas::note_accepting_policies(&mut report, &candidate.schema, &history)?;
     let side = RegistrySide {
         client: &client,
         subject,

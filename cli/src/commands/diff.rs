@@ -13,7 +13,8 @@ pub fn run(settings: DiffSettings) -> Result<Exit> {
     let new = input::load(&settings.new, &settings.input)?;
     let mut changes = schemas::diff(&old, &new, settings.policy)?;
     schemas::attach_diff_examples(&mut changes, &old, &new);
-    let report = CompatReport::new(settings.mode, settings.policy, changes);
+    let mut report = CompatReport::new(settings.mode, settings.policy, changes);
+    schemas::note_accepting_policies(&mut report, &new, &[&old])?;
     let old = settings.old.display().to_string();
     super::report::finish(&report, settings.report, &settings.new, &[old])
 }

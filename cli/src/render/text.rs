@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use schemas::{Change, CompatReport};
+use schemas::{Change, CompatReport, Policy};
 
 use super::{
     BAD, DIM, GOOD, Labels, NOTE, consumer_label, count, deploy_verdict, instance, place, rule,
@@ -53,7 +53,34 @@ pub fn compat(
     }
     let style = if report.compatible { GOOD } else { BAD };
     let (verdict, rest) = compat_verdict(report);
-    writeln!(out, "{style}{verdict}{style:#}{rest}")
+    writeln!(out, "{style}{verdict}{style:#}{rest}")?;
+    if let Some(note) = accepted_note(report) {
+        writeln!(out, "{NOTE}note{NOTE:#}: {note}")?;
+    }
+    Ok(())
+}
+
+/// For a refusal that another policy accepts, the sentence that names it:
+/// `--policy lenient or --policy confluent would accept this change (the
+/// Confluent Schema Registry's verdict)`.
+pub(crate) fn accepted_note(report: &CompatReport) -> Option<String> {
+    if report.accepted_by.is_empty() {
+        return None;
+    }
+    let flags: Vec<String> = report
+        .accepted_by
+        .iter()
+        .map(|p| format!("--policy {p}"))
+        .collect();
+    let peer = if report.accepted_by.contains(&Policy::Confluent) {
+        " (the Confluent Schema Registry's verdict)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{} would accept this change{peer}",
+        flags.join(" or ")
+    ))
 }
 
 /// A can-i-deploy answer for people: the matrix (consumers × writers, ✔ or

@@ -320,6 +320,7 @@ impl ConfigView {
             compatibility_policy: config.policy.map(|p| match p {
                 schemas::Policy::Strict => "STRICT",
                 schemas::Policy::Lenient => "LENIENT",
+                schemas::Policy::Confluent => "CONFLUENT",
             }),
             normalize: config.normalize,
             consumer_compatibility: config.consumer_compatibility.map(|c| c.as_str()),

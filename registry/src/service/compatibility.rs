@@ -143,6 +143,7 @@ impl Registry {
                 if explain {
                     schemas::attach_examples(&mut report, &schema, &refs);
                 }
+                schemas::note_accepting_policies(&mut report, &schema, &refs)?;
                 Ok::<_, CompatError>(report)
             })
             .await?;
@@ -188,6 +189,9 @@ impl Registry {
             "{{validateFields: 'false', compatibility: '{}'}}",
             mode.as_str()
         ));
+        if let Some(note) = accepted_note(policy, &report.accepted_by) {
+            messages.push(note);
+        }
         Ok(CompatibilityOutcome {
             compatible: false,
             messages,
@@ -252,6 +256,29 @@ fn message(change: &JudgedChange) -> String {
         change.message,
         against
     )
+}
+
+/// For a refusal that another policy accepts, the context line that says
+/// so: `{acceptedBy: 'CONFLUENT, LENIENT', note: '...'}`.
+fn accepted_note(policy: Policy, accepted_by: &[Policy]) -> Option<String> {
+    if accepted_by.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = accepted_by
+        .iter()
+        .map(|p| p.as_str().to_ascii_uppercase())
+        .collect();
+    let peer = if accepted_by.contains(&Policy::Confluent) {
+        " (the Confluent Schema Registry accepts it)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{{acceptedBy: '{}', note: 'refused under compatibilityPolicy {}; compatibilityPolicy {} would accept this schema{peer}'}}",
+        names.join(", "),
+        policy.as_str().to_ascii_uppercase(),
+        names.join(" or "),
+    ))
 }
 
 fn quote(text: &str) -> String {

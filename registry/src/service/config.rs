@@ -18,7 +18,7 @@ fn is_global_context(scope: &Scope) -> bool {
 pub struct ConfigUpdate {
     /// The compatibility level.
     pub compatibility: Option<Option<String>>,
-    /// The compatibility policy (`STRICT` or `LENIENT`).
+    /// The compatibility policy (`STRICT`, `LENIENT` or `CONFLUENT`).
     pub policy: Option<Option<String>>,
     /// Whether to normalise.
     pub normalize: Option<Option<bool>>,
@@ -106,7 +106,7 @@ impl Registry {
                 .map(|p| {
                     p.parse::<Policy>().map_err(|_| {
                         Error::InvalidConfig(format!(
-                            "unknown compatibilityPolicy `{p}`: expected STRICT or LENIENT"
+                            "unknown compatibilityPolicy `{p}`: expected STRICT, LENIENT or CONFLUENT"
                         ))
                     })
                 })

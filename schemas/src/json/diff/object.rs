@@ -9,7 +9,7 @@ use crate::json::JsonSchema;
 use crate::json::draft::Draft;
 use crate::json::node::{NodeId, Shape, Typed};
 use crate::pointer;
-use crate::vocabulary::CompatError;
+use crate::vocabulary::{CompatError, Policy};
 
 /// What a schema lets through under one property name it does not declare.
 #[derive(Debug, Clone, PartialEq)]
@@ -342,6 +342,11 @@ impl Differ<'_> {
             let in_new = ut.property(name);
             if in_new.is_some() && !in_old {
                 continue; // reported as a property added
+            }
+            if self.policy == Policy::Confluent && !(in_old && in_new.is_some()) {
+                // The peer compares `required` only for properties both
+                // sides declare.
+                continue;
             }
             let has_default = in_new.is_some_and(|id| {
                 self.unode(id).annotations.default.is_some()
