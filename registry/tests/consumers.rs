@@ -483,3 +483,70 @@ async fn bad_input_is_refused_naming_the_problem() {
         "unknown consumer",
     );
 }
+
+/// Verdicts are kept between listings; a reader's reference deleted for
+/// good and registered again with other content is judged afresh.
+#[tokio::test]
+async fn a_listing_follows_a_reference_registered_again_after_a_permanent_delete() {
+    let server = Server::start();
+    let common = |kind: &str| {
+        json!({"schemaType": "JSON", "schema": json!({
+            "type": "object", "properties": {"sku": {"type": kind}}, "required": ["sku"],
+        }).to_string()})
+    };
+    expect(
+        &server
+            .post("/subjects/common/versions", &common("string"))
+            .await,
+        200,
+        "common v1",
+    );
+    expect(
+        &register(&server, &common("string")).await,
+        200,
+        "producer v1",
+    );
+    let reader = json!({
+        "environment": "prod", "schemaType": "JSON",
+        "schema": json!({"$ref": "common.json"}).to_string(),
+        "references": [{"name": "common.json", "subject": "common", "version": 1}],
+    });
+    expect(
+        &server
+            .put(
+                &format!("/consumers/fulfillment/subjects/{SUBJECT}"),
+                &reader,
+            )
+            .await,
+        200,
+        "reader",
+    );
+    let reads_latest = |listed: &Answer| listed.body[0]["readsLatest"].clone();
+    let path = format!("/subjects/{SUBJECT}/consumers");
+    for round in ["first", "kept"] {
+        let listed = server.get(&path).await;
+        expect(&listed, 200, round);
+        assert_eq!(reads_latest(&listed), true, "{round}: {}", listed.text);
+    }
+    expect(
+        &server.delete("/subjects/common/versions/1").await,
+        200,
+        "soft",
+    );
+    expect(
+        &server
+            .delete("/subjects/common/versions/1?permanent=true")
+            .await,
+        200,
+        "permanent",
+    );
+    let again = server
+        .post("/subjects/common/versions", &common("integer"))
+        .await;
+    expect(&again, 200, "common again");
+    let version = server.get("/subjects/common/versions/latest").await;
+    assert_eq!(version.body["version"], 1, "{}", version.text);
+    let listed = server.get(&path).await;
+    expect(&listed, 200, "after the delete");
+    assert_eq!(reads_latest(&listed), false, "{}", listed.text);
+}

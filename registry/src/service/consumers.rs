@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use schemas::Schema;
 
+use super::cache::Epoch;
 use super::register::content_key;
 use super::{Error, PostedSchema, Registry, live};
 use crate::model::{Deployment, Name, ReaderFilter, ReaderRecord, StoredReader, Subject, Version};
@@ -37,26 +38,30 @@ pub struct ReaderRecording {
 /// How many parsed reader schemas are kept (by content: they never change).
 const READER_CACHE: usize = 10_000;
 
-/// Parsed reader schemas by content key. Content never changes, so an
-/// entry is never stale; the map is emptied when full.
+/// Parsed reader schemas by content key, each with the schema cache's
+/// epoch when its references were read: content never changes, but a
+/// referenced version deleted for good may be registered again with other
+/// content, and every permanent delete advances the epoch, so an entry is
+/// served only in the epoch it was parsed in. The map is emptied when full.
 #[derive(Debug, Default)]
-pub(super) struct ReaderCache(Mutex<HashMap<String, Arc<Schema>>>);
+pub(super) struct ReaderCache(Mutex<HashMap<String, (Epoch, Arc<Schema>)>>);
 
 impl ReaderCache {
-    fn get(&self, key: &str) -> Option<Arc<Schema>> {
+    fn get(&self, key: &str, epoch: Epoch) -> Option<Arc<Schema>> {
         self.0
             .lock()
             .expect("no panic while holding the lock")
             .get(key)
-            .cloned()
+            .filter(|(parsed_in, _)| *parsed_in == epoch)
+            .map(|(_, schema)| schema.clone())
     }
 
-    fn insert(&self, key: String, schema: Arc<Schema>) {
+    fn insert(&self, key: String, schema: Arc<Schema>, epoch: Epoch) {
         let mut map = self.0.lock().expect("no panic while holding the lock");
         if map.len() >= READER_CACHE {
             map.clear();
         }
-        map.insert(key, schema);
+        map.insert(key, (epoch, schema));
     }
 }
 
@@ -92,9 +97,13 @@ impl Registry {
         let history = self.existing(subject).await?;
         let reader = match recording.reader {
             ReaderInput::Posted(posted) => {
+                let epoch = self.cache.epoch();
                 let candidate = self.posted(&posted).await?;
-                self.readers
-                    .insert(candidate.content_key.clone(), candidate.schema.clone());
+                self.readers.insert(
+                    candidate.content_key.clone(),
+                    candidate.schema.clone(),
+                    epoch,
+                );
                 StoredReader::Schema {
                     schema_type: candidate.schema.schema_type(),
                     text: candidate.schema.canonical().to_string(),
@@ -223,7 +232,8 @@ impl Registry {
                 references,
             } => {
                 let key = content_key(*schema_type, text, references);
-                if let Some(schema) = self.readers.get(&key) {
+                let epoch = self.cache.epoch();
+                if let Some(schema) = self.readers.get(&key, epoch) {
                     return Ok(schema);
                 }
                 let resolver = self.resolver(references).await?;
@@ -233,7 +243,7 @@ impl Registry {
                         reader: format!("{}'s of {}", record.consumer, record.subject),
                         error,
                     })?;
-                self.readers.insert(key, schema.clone());
+                self.readers.insert(key, schema.clone(), epoch);
                 Ok(schema)
             }
         }

@@ -10,9 +10,11 @@
 
 use std::sync::Arc;
 
-use schemas::{Change, CompatError, Policy, Schema};
+use schemas::{Change, CompatError, Policy, Reading, Schema};
 
 use super::consumers::{ReaderInput, now_ms};
+use super::readings::{ReadingKey, SchemaName};
+use super::register::content_key;
 use super::{Error, InvalidSchema, PostedSchema, Registry};
 use crate::model::{Name, ReaderFilter, ReaderRecord, SchemaId, StoredReader, Subject, Version};
 use crate::store::History;
@@ -97,37 +99,87 @@ pub struct ConsumerStatus {
     pub matrix: Vec<MatrixRow>,
 }
 
-/// A pair to judge: a reader and a writer's schema, with the row's labels.
+/// A pair to judge: a reader and a writer's schema, with the row's labels
+/// and, for a stored writer, the name its verdict is kept under.
 struct Pair {
     row: MatrixRow,
     writer: Arc<Schema>,
     reader: Arc<Schema>,
+    key: Option<ReadingKey>,
+}
+
+/// A row with `reading`'s verdict.
+fn judged(row: MatrixRow, reading: &Reading) -> MatrixRow {
+    MatrixRow {
+        compatible: reading.compatible,
+        changes: reading.changes.clone(),
+        ..row
+    }
+}
+
+/// The name a recorded reader's verdicts are kept under.
+fn reader_name(record: &ReaderRecord) -> SchemaName {
+    match &record.reader {
+        StoredReader::Version { schema_id, .. } => SchemaName::Stored(*schema_id),
+        StoredReader::Schema {
+            schema_type,
+            text,
+            references,
+        } => SchemaName::Content(content_key(*schema_type, text, references)),
+    }
 }
 
 impl Registry {
-    /// Judges every pair on the schema work pool (503 when it is full).
+    /// Judges every pair: a kept verdict where there is one, the rest on
+    /// the schema work pool, split into as many jobs as it runs at once
+    /// (503 when it is full), keeping each new verdict on a stored writer.
     async fn judge_readings(
         &self,
         pairs: Vec<Pair>,
         policy: Policy,
     ) -> Result<Vec<MatrixRow>, Error> {
-        let judged = self
-            .work
-            .run(move || {
-                pairs
-                    .into_iter()
-                    .map(|pair| {
+        let epoch = self.cache.epoch();
+        let mut rows: Vec<Option<MatrixRow>> = Vec::with_capacity(pairs.len());
+        let mut misses = Vec::new();
+        for (at, pair) in pairs.into_iter().enumerate() {
+            match pair.key.as_ref().and_then(|k| self.readings.get(k, epoch)) {
+                Some(reading) => rows.push(Some(judged(pair.row, &reading))),
+                None => {
+                    rows.push(None);
+                    misses.push((at, pair));
+                }
+            }
+        }
+        let per_job = misses.len().div_ceil(self.work.threads()).max(1);
+        let mut jobs = Vec::new();
+        while !misses.is_empty() {
+            let rest = misses.split_off(per_job.min(misses.len()));
+            jobs.push(std::mem::replace(&mut misses, rest));
+        }
+        let batches = futures_util::future::try_join_all(jobs.into_iter().map(|job| {
+            self.work.run(move || {
+                job.into_iter()
+                    .map(|(at, pair)| {
                         let reading = schemas::reads(&pair.writer, &pair.reader, policy)?;
-                        Ok(MatrixRow {
-                            compatible: reading.compatible,
-                            changes: reading.changes,
-                            ..pair.row
-                        })
+                        Ok((at, pair.row, pair.key, Arc::new(reading)))
                     })
                     .collect::<Result<Vec<_>, CompatError>>()
             })
-            .await?;
-        judged.map_err(|e| InvalidSchema::TooDeep(e.to_string()).into())
+        }))
+        .await?;
+        for batch in batches {
+            let batch = batch.map_err(|e| InvalidSchema::TooDeep(e.to_string()))?;
+            for (at, row, key, reading) in batch {
+                rows[at] = Some(judged(row, &reading));
+                if let Some(key) = key {
+                    self.readings.insert(key, reading, epoch);
+                }
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| row.expect("every pair is judged or kept"))
+            .collect())
     }
 }
 
@@ -203,6 +255,7 @@ impl Registry {
                 row: row(record, WriterRef::Candidate),
                 writer: candidate.clone(),
                 reader: self.reader_schema(record).await?,
+                key: None,
             });
         }
         self.judge_readings(pairs, policy).await
@@ -248,12 +301,18 @@ impl Registry {
         versions: &[(Version, SchemaId)],
         policy: Policy,
     ) -> Result<Vec<MatrixRow>, Error> {
+        let name = reader_name(record);
         let mut pairs = Vec::with_capacity(versions.len());
         for (version, id) in versions {
             pairs.push(Pair {
                 row: row(record, WriterRef::Version(*version)),
                 writer: self.parsed(*id).await?,
                 reader: reader.clone(),
+                key: Some(ReadingKey {
+                    writer: *id,
+                    reader: name.clone(),
+                    policy,
+                }),
             });
         }
         self.judge_readings(pairs, policy).await

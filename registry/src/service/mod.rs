@@ -49,6 +49,7 @@ mod consumers;
 mod delete;
 mod deploy;
 mod error;
+mod readings;
 mod register;
 mod schemas_by_id;
 mod subjects;
@@ -126,6 +127,7 @@ pub struct Registry {
     hasher: RandomState,
     metrics: Arc<Metrics>,
     readers: consumers::ReaderCache,
+    readings: readings::ReadingCache,
 }
 
 impl std::fmt::Debug for Registry {
@@ -158,6 +160,7 @@ impl Registry {
             hasher: RandomState::new(),
             metrics,
             readers: consumers::ReaderCache::default(),
+            readings: readings::ReadingCache::default(),
         }
     }
 

@@ -40,6 +40,8 @@ pub struct WorkPool {
     admitted: Arc<Semaphore>,
     /// Permits for jobs running: `threads`.
     running: Arc<Semaphore>,
+    /// Jobs that run at once.
+    threads: usize,
 }
 
 impl WorkPool {
@@ -49,7 +51,13 @@ impl WorkPool {
         WorkPool {
             admitted: Arc::new(Semaphore::new(threads.saturating_add(limits.queue))),
             running: Arc::new(Semaphore::new(threads)),
+            threads,
         }
+    }
+
+    /// How many jobs run at once: what one request may split its work into.
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// Runs `job` on a blocking thread once one of the pool's is free, or
