@@ -54,43 +54,19 @@ log "registering 10,000 schemas"
 "$release/examples/register_load" "$OPEN_URL" 10000 8 100 >&2
 registry auth --auth-file "$work/auth.toml"; AUTH=$PID; AUTH_URL=$URL
 
-cat >"$work/ids.lua" <<'LUA'
-local max = tonumber(os.getenv("MAX_ID"))
-math.randomseed(os.time())
-request = function()
-  return wrk.format("GET", "/schemas/ids/" .. math.random(1, max))
-end
-LUA
-
-# wrk_run URL SECONDS [HEADER]: prints "REQ_PER_S P99_MS NON2XX".
-wrk_run() {
-  local out
-  if [ $# -ge 3 ]; then
-    out=$(MAX_ID=10000 wrk -t2 -c64 -d"$2"s --latency -H "$3" -s "$work/ids.lua" "$1")
-  else
-    out=$(MAX_ID=10000 wrk -t2 -c64 -d"$2"s --latency -s "$work/ids.lua" "$1")
-  fi
-  echo "$out" >>"$work/wrk.log"
-  local rps p99 errors
-  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  echo "$rps $p99 ${errors:-0}"
-}
-
 status=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: $authorization" "$AUTH_URL/schemas/ids/1")
 [ "$status" = 200 ] || { log "the benchmark principal cannot read: HTTP $status"; exit 1; }
 status=$(curl -s -o /dev/null -w '%{http_code}' "$AUTH_URL/schemas/ids/1")
 [ "$status" = 401 ] || { log "the auth file is not in force: HTTP $status"; exit 1; }
 
 log "warming up"
-wrk_run "$OPEN_URL" 5 >/dev/null
-wrk_run "$AUTH_URL" 5 "Authorization: $authorization" >/dev/null
+wrk_ids "$OPEN_URL" 5 >/dev/null
+wrk_ids "$AUTH_URL" 5 "Authorization: $authorization" >/dev/null
 log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per registry"
 open_rounds=(); auth_rounds=()
 for _ in $(seq 1 "$ROUNDS"); do
-  open_rounds+=("$(wrk_run "$OPEN_URL" "$DURATION")")
-  auth_rounds+=("$(wrk_run "$AUTH_URL" "$DURATION" "Authorization: $authorization")")
+  open_rounds+=("$(wrk_ids "$OPEN_URL" "$DURATION")")
+  auth_rounds+=("$(wrk_ids "$AUTH_URL" "$DURATION" "Authorization: $authorization")")
 done
 verifications=$(curl -s -H "Authorization: $authorization" "$AUTH_URL/metrics" |
   awk '$1 == "charter_auth_secret_verifications_total" {print $2}')

@@ -19,7 +19,7 @@ start() {
   "$@" >"$work/$name.out" 2>"$work/$name.err" &
   PID=$!
   pids+=("$PID")
-  for _ in $(seq 1 500); do
+  for _ in $(seq 1 1000); do
     if grep -q '^listening on ' "$work/$name.out" 2>/dev/null; then
       URL="http://$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)"
       return 0
@@ -36,4 +36,26 @@ stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
 median() {
   local field=$1; shift
   printf '%s\n' "$@" | awk -v f="$field" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+
+# wrk_ids URL SECONDS [HEADER]: GET /schemas/ids/{id} with random ids in
+# 1..${MAX_ID:-10000}, 64 connections, HEADER on every request when given;
+# prints "REQ_PER_S P99_MS ERRORS" (non-2xx answers and socket errors) and
+# keeps wrk's own report in $work/wrk.log.
+wrk_ids() {
+  [ -f "$work/ids.lua" ] || cat >"$work/ids.lua" <<'LUA'
+local max = tonumber(os.getenv("MAX_ID"))
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/schemas/ids/" .. math.random(1, max))
+end
+LUA
+  local out rps p99 errors header=()
+  [ $# -ge 3 ] && header=(-H "$3")
+  out=$(MAX_ID="${MAX_ID:-10000}" wrk -t2 -c64 -d"$2"s --latency "${header[@]}" -s "$work/ids.lua" "$1")
+  echo "$out" >>"$work/wrk.log"
+  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
+  echo "$rps $p99 ${errors:-0}"
 }

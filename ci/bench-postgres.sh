@@ -24,23 +24,15 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 command -v psql >/dev/null || { echo "psql is needed: apt-get install postgresql-client" >&2; exit 2; }
 
-log() { printf '%s\n' "$*" >&2; }
-
+source ci/bench-lib.sh
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "building (release)"
 cargo build --release -q -p registry --bin charter-registry --examples
 cargo build --release -q -p cli --bin charter
 release="$CARGO_TARGET_DIR/release"
 
-work=$(mktemp -d)
 cluster="$PWD/target/postgres/bench"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  ci/postgres.sh destroy "$cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'cleanup; ci/postgres.sh destroy "$cluster" >/dev/null 2>&1 || true' EXIT
 ci/postgres.sh destroy "$cluster" >/dev/null 2>&1 || true
 server=$(ci/postgres.sh start "$cluster" | tail -n 1)
 
@@ -49,25 +41,6 @@ database() {
   psql -q "$server" -c "CREATE DATABASE $1" >/dev/null
   echo "${server%/postgres}/$1"
 }
-
-# start NAME COMMAND...: runs COMMAND in the background, waits for its
-# `listening on ADDRESS` line, and sets PID and URL.
-start() {
-  local name=$1; shift
-  "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  PID=$!
-  pids+=("$PID")
-  for _ in $(seq 1 1000); do
-    if grep -q '^listening on ' "$work/$name.out" 2>/dev/null; then
-      URL="http://$(sed -n 's/^listening on //p' "$work/$name.out" | head -n 1)"
-      return 0
-    fi
-    sleep 0.01
-  done
-  log "$name did not start:"; cat "$work/$name.err" >&2; exit 1
-}
-
-stop() { kill -TERM "$1"; wait "$1" 2>/dev/null || true; }
 
 registry() { # registry NAME DATABASE_URL
   start "$1" "$release/charter-registry" --listen 127.0.0.1:0 --database-url "$2" --log-level warn
@@ -105,36 +78,14 @@ versions_two=$(psql -tA "$two" -c "SELECT count(*) FROM versions")
 stop "$A"; stop "$B"
 
 # --- 2. reads by id, PostgreSQL vs SQLite ------------------------------------
-cat >"$work/ids.lua" <<'LUA'
-local max = tonumber(os.getenv("MAX_ID"))
-math.randomseed(os.time())
-request = function()
-  return wrk.format("GET", "/schemas/ids/" .. math.random(1, max))
-end
-LUA
-
-# wrk_run URL SECONDS: prints "REQ_PER_S P99_MS ERRORS".
-wrk_run() {
-  local out rps p99 errors
-  out=$(MAX_ID=10000 wrk -t2 -c64 -d"$2"s --latency -s "$work/ids.lua" "$1")
-  echo "$out" >>"$work/wrk.log"
-  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
-  echo "$rps $p99 ${errors:-0}"
-}
-median() { # median FIELD ROUNDS...
-  local f=$1; shift
-  printf '%s\n' "$@" | awk -v f="$f" '{print $f}' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
-}
 log "warming up"
-wrk_run "$PG_URL" 5 >/dev/null
-wrk_run "$SQLITE_URL" 5 >/dev/null
+wrk_ids "$PG_URL" 5 >/dev/null
+wrk_ids "$SQLITE_URL" 5 >/dev/null
 log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per store"
 pg_rounds=(); sqlite_rounds=()
 for _ in $(seq 1 "$ROUNDS"); do
-  pg_rounds+=("$(wrk_run "$PG_URL" "$DURATION")")
-  sqlite_rounds+=("$(wrk_run "$SQLITE_URL" "$DURATION")")
+  pg_rounds+=("$(wrk_ids "$PG_URL" "$DURATION")")
+  sqlite_rounds+=("$(wrk_ids "$SQLITE_URL" "$DURATION")")
 done
 stop "$PG"; stop "$SQLITE"
 pg_rps=$(median 1 "${pg_rounds[@]}"); pg_p99=$(median 2 "${pg_rounds[@]}")
