@@ -63,11 +63,19 @@ pub enum Action {
     DeleteMode,
     /// The auth file re-read (SIGHUP): principals and grants replaced.
     ReloadAuthFile,
+    /// A consumer's reader of a subject recorded (or replaced).
+    RecordConsumer,
+    /// A consumer's reader of a subject forgotten.
+    ForgetConsumer,
+    /// A version of a subject recorded as running in an environment.
+    RecordDeployment,
+    /// From which version on an environment's data of a subject is read.
+    SetRetention,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 15] = [
         Action::Register,
         Action::Import,
         Action::SoftDeleteVersion,
@@ -79,6 +87,10 @@ impl Action {
         Action::SetMode,
         Action::DeleteMode,
         Action::ReloadAuthFile,
+        Action::RecordConsumer,
+        Action::ForgetConsumer,
+        Action::RecordDeployment,
+        Action::SetRetention,
     ];
 
     /// Its name in the store, the log and the API.
@@ -95,6 +107,10 @@ impl Action {
             Action::SetMode => "set_mode",
             Action::DeleteMode => "delete_mode",
             Action::ReloadAuthFile => "reload_auth_file",
+            Action::RecordConsumer => "record_consumer",
+            Action::ForgetConsumer => "forget_consumer",
+            Action::RecordDeployment => "record_deployment",
+            Action::SetRetention => "set_retention",
         }
     }
 }

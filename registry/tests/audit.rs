@@ -363,3 +363,116 @@ async fn an_auth_file_reload_records_the_grants_in_force() {
     );
     assert!(!event.to_string().contains("argon2"), "no hash: {event}");
 }
+
+/// Consumer records, deployments and retention are changes like any other:
+/// each is in the trail with who made it, and so is a refused one.
+#[tokio::test]
+async fn consumer_and_deployment_records_are_in_the_trail() {
+    let server = start_with_auth(&auth_file(), &[], &[]);
+    let (admin, ci, reader) = (as_("admin"), as_("ci"), as_("reader"));
+    let orders = "orders-value";
+    let reader_body = json!({"environment": "prod", "version": 1, "consumerVersion": "2.0.1"});
+    let script: Vec<(&str, &str, String, Option<Value>, u16)> = vec![
+        (
+            &ci,
+            "POST",
+            format!("/subjects/{orders}/versions"),
+            Some(schema(json!({"a": {"type": "string"}}))),
+            200,
+        ),
+        (
+            &ci,
+            "PUT",
+            format!("/consumers/fulfillment/subjects/{orders}"),
+            Some(reader_body.clone()),
+            200,
+        ),
+        (
+            &reader,
+            "PUT",
+            format!("/consumers/billing/subjects/{orders}"),
+            Some(reader_body),
+            403,
+        ),
+        (
+            &ci,
+            "PUT",
+            format!("/deployments/prod/subjects/{orders}"),
+            Some(json!({"version": 1})),
+            200,
+        ),
+        (
+            &ci,
+            "PUT",
+            format!("/deployments/prod/subjects/{orders}/retention"),
+            Some(json!({"retainedFromVersion": 1})),
+            200,
+        ),
+        (
+            &ci,
+            "DELETE",
+            format!("/consumers/fulfillment/subjects/{orders}?environment=prod"),
+            None,
+            200,
+        ),
+        // Nothing left to forget: no change, no event.
+        (
+            &ci,
+            "DELETE",
+            format!("/consumers/fulfillment/subjects/{orders}?environment=prod"),
+            None,
+            404,
+        ),
+    ];
+    for (who, method, path, body, status) in script {
+        let answer = server
+            .call_as(Some(who), method, &path, body.as_ref())
+            .await;
+        assert_eq!(answer.status, status, "{method} {path}: {}", answer.text);
+    }
+    let trail = server
+        .call_as(
+            Some(&admin),
+            "GET",
+            &format!("/audit?subject={orders}"),
+            None,
+        )
+        .await;
+    assert_eq!(trail.status, 200, "{}", trail.text);
+    let s = |p: &str, a: &str, v: i64, o: &str| {
+        (
+            p.to_string(),
+            a.to_string(),
+            orders.to_string(),
+            v,
+            o.to_string(),
+        )
+    };
+    assert_eq!(
+        summary(&trail.body),
+        vec![
+            s("ci", "forget_consumer", 0, "done"),
+            s("ci", "set_retention", 0, "done"),
+            s("ci", "record_deployment", 1, "done"),
+            s("reader", "record_consumer", 0, "forbidden"),
+            s("ci", "record_consumer", 0, "done"),
+            s("ci", "register", 1, "done"),
+        ],
+        "{}",
+        trail.text
+    );
+    let events = trail.body["events"].as_array().unwrap();
+    assert_eq!(
+        events[4]["detail"],
+        json!({"consumer": "fulfillment", "environment": "prod",
+               "reader": {"version": 1}, "consumerVersion": "2.0.1"})
+    );
+    assert_eq!(
+        events[1]["detail"],
+        json!({"environment": "prod", "retainedFromVersion": 1})
+    );
+    assert_eq!(
+        events[0]["detail"],
+        json!({"consumer": "fulfillment", "environment": "prod"})
+    );
+}

@@ -547,19 +547,24 @@ async fn consumers_deployments_and_retention(db: Db) {
         version: Version(3),
         schema_id: SchemaId(9),
     };
+    let event = |action| AuditEvent::new(&Actor::default(), action, Some("inventory"));
     let fulfillment = reader("fulfillment", "inventory", "prod", own.clone());
-    store.record_reader(&fulfillment).await.unwrap();
     store
-        .record_reader(&reader("billing", "inventory", "prod", pinned.clone()))
+        .record_reader(&fulfillment, &event(Action::RecordConsumer))
         .await
         .unwrap();
     store
-        .record_reader(&reader(
-            "fulfillment",
-            "inventory",
-            "staging",
-            pinned.clone(),
-        ))
+        .record_reader(
+            &reader("billing", "inventory", "prod", pinned.clone()),
+            &event(Action::RecordConsumer),
+        )
+        .await
+        .unwrap();
+    store
+        .record_reader(
+            &reader("fulfillment", "inventory", "staging", pinned.clone()),
+            &event(Action::RecordConsumer),
+        )
         .await
         .unwrap();
     // Recording again replaces the reader; the history keeps both.
@@ -568,7 +573,10 @@ async fn consumers_deployments_and_retention(db: Db) {
         consumer_version: None,
         ..fulfillment.clone()
     };
-    store.record_reader(&replaced).await.unwrap();
+    store
+        .record_reader(&replaced, &event(Action::RecordConsumer))
+        .await
+        .unwrap();
     let all = store.readers(&ReaderFilter::default()).await.unwrap();
     let keys: Vec<(&str, &str)> = all
         .iter()
@@ -600,13 +608,25 @@ async fn consumers_deployments_and_retention(db: Db) {
 
     assert!(
         store
-            .forget_reader("fulfillment", "inventory", "prod", 8)
+            .forget_reader(
+                "fulfillment",
+                "inventory",
+                "prod",
+                8,
+                &event(Action::ForgetConsumer)
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .forget_reader("fulfillment", "inventory", "prod", 9)
+            .forget_reader(
+                "fulfillment",
+                "inventory",
+                "prod",
+                9,
+                &event(Action::ForgetConsumer)
+            )
             .await
             .unwrap()
     );
@@ -627,12 +647,15 @@ async fn consumers_deployments_and_retention(db: Db) {
 
     for (version, at) in [(1, 10), (3, 11), (2, 12), (3, 13)] {
         store
-            .record_deployment(&Deployment {
-                subject: "inventory".to_string(),
-                environment: "prod".to_string(),
-                version: Version(version),
-                deployed_at_ms: at,
-            })
+            .record_deployment(
+                &Deployment {
+                    subject: "inventory".to_string(),
+                    environment: "prod".to_string(),
+                    version: Version(version),
+                    deployed_at_ms: at,
+                },
+                &event(Action::RecordDeployment),
+            )
             .await
             .unwrap();
     }
@@ -649,17 +672,44 @@ async fn consumers_deployments_and_retention(db: Db) {
     );
     assert_eq!(store.retention("inventory", "prod").await.unwrap(), None);
     store
-        .set_retention("inventory", "prod", Version(2))
+        .set_retention(
+            "inventory",
+            "prod",
+            Version(2),
+            &event(Action::SetRetention),
+        )
         .await
         .unwrap();
     store
-        .set_retention("inventory", "prod", Version(3))
+        .set_retention(
+            "inventory",
+            "prod",
+            Version(3),
+            &event(Action::SetRetention),
+        )
         .await
         .unwrap();
     assert_eq!(
         store.retention("inventory", "prod").await.unwrap(),
         Some(Version(3))
     );
+    // Every change wrote its event with it; forgetting nothing wrote none.
+    let actions: Vec<Action> = store
+        .audit_events(&AuditQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .map(|e| e.action)
+        .collect();
+    let expected = [
+        [Action::RecordConsumer; 4].as_slice(),
+        &[Action::ForgetConsumer],
+        &[Action::RecordDeployment; 4],
+        &[Action::SetRetention; 2],
+    ]
+    .concat();
+    assert_eq!(actions, expected);
     store.close().await;
 }
 

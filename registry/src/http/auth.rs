@@ -112,8 +112,10 @@ pub enum Route {
     ConsumerReader,
     /// `/subjects/{subject}/consumers`
     SubjectConsumers,
-    /// `/deployments/{environment}/subjects/{subject}` and its `/retention`
+    /// `/deployments/{environment}/subjects/{subject}`
     Deployment,
+    /// `/deployments/{environment}/subjects/{subject}/retention`
+    Retention,
     /// `/can-i-deploy`
     CanIDeploy,
 }
@@ -191,7 +193,7 @@ impl Route {
         ),
         (
             "/deployments/{environment}/subjects/{subject}/retention",
-            Route::Deployment,
+            Route::Retention,
         ),
         ("/can-i-deploy", Route::CanIDeploy),
     ];
@@ -266,8 +268,8 @@ pub fn required(
         // read.
         Route::ConsumerListings | Route::CanIDeploy => Required::Admin,
         Route::SubjectConsumers => on(Read),
-        Route::ConsumerReader | Route::Deployment if changes => on(Write),
-        Route::ConsumerReader | Route::Deployment => on(Read),
+        Route::ConsumerReader | Route::Deployment | Route::Retention if changes => on(Write),
+        Route::ConsumerReader | Route::Deployment | Route::Retention => on(Read),
         Route::Audit => Required::Audit(params().text("subject").map(str::to_string)),
         Route::SchemaById | Route::SchemaText | Route::SchemaSubjects | Route::SchemaVersions => {
             match id.and_then(|i| i.parse::<i64>().ok()).filter(|i| *i > 0) {
@@ -483,6 +485,10 @@ pub fn attempted(route: Route, method: &Method, query: Option<&str>) -> Option<A
         (Route::GlobalConfig | Route::SubjectConfig, Method::DELETE) => Some(Action::DeleteConfig),
         (Route::GlobalMode | Route::SubjectMode, Method::PUT) => Some(Action::SetMode),
         (Route::GlobalMode | Route::SubjectMode, Method::DELETE) => Some(Action::DeleteMode),
+        (Route::ConsumerReader, Method::PUT) => Some(Action::RecordConsumer),
+        (Route::ConsumerReader, Method::DELETE) => Some(Action::ForgetConsumer),
+        (Route::Deployment, Method::PUT) => Some(Action::RecordDeployment),
+        (Route::Retention, Method::PUT) => Some(Action::SetRetention),
         _ => None,
     }
 }

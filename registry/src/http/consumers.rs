@@ -29,6 +29,7 @@ use super::extract::{JsonBody, Params, Segments};
 use super::triage::{ReferenceBody, schema_type};
 use super::wire::InvalidReference;
 use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 use crate::model::{Deployment, Name, NameKind, ReaderFilter, ReaderRecord, Version};
 use crate::service::{ConsumerStatus, Error, PostedSchema, ReaderInput, ReaderRecording};
 
@@ -224,6 +225,7 @@ impl<'a> RecordView<'a> {
 
 async fn record(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     Body(body): Body<RecordBody>,
 ) -> ApiResult {
@@ -242,7 +244,7 @@ async fn record(
     };
     let record = state
         .registry()
-        .record_consumer(&consumer, &subject, recording)
+        .record_consumer(&consumer, &subject, recording, &caller.actor())
         .await?;
     Ok(ok(&RecordView::of(&record)))
 }
@@ -273,13 +275,18 @@ async fn of_consumer(State(state): State<AppState>, segments: Segments) -> ApiRe
     Ok(ok(&views))
 }
 
-async fn forget(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
+async fn forget(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
     let consumer = name(NameKind::Consumer, segments.named("consumer"))?;
     let subject = segments.subject()?;
     let environment = environment(params.text("environment"))?;
     state
         .registry()
-        .forget_consumer(&consumer, &subject, &environment)
+        .forget_consumer(&consumer, &subject, &environment, &caller.actor())
         .await?;
     Ok(ok(&serde_json::json!({
         "consumer": consumer.as_str(),
@@ -366,6 +373,7 @@ impl<'a> DeploymentView<'a> {
 
 async fn deployed(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     Body(body): Body<DeployedBody>,
 ) -> ApiResult {
@@ -374,7 +382,7 @@ async fn deployed(
     let version = version("version", body.version.0)?;
     let deployment = state
         .registry()
-        .record_deployment(&environment, &subject, version)
+        .record_deployment(&environment, &subject, version, &caller.actor())
         .await?;
     Ok(ok(&DeploymentView::of(&deployment)))
 }
@@ -388,6 +396,7 @@ async fn deployments(State(state): State<AppState>, segments: Segments) -> ApiRe
 
 async fn retention(
     State(state): State<AppState>,
+    caller: Caller,
     segments: Segments,
     Body(body): Body<RetentionBody>,
 ) -> ApiResult {
@@ -396,7 +405,7 @@ async fn retention(
     let from = version("retainedFromVersion", body.retained_from_version.0)?;
     let from = state
         .registry()
-        .set_retention(&environment, &subject, from)
+        .set_retention(&environment, &subject, from, &caller.actor())
         .await?;
     Ok(ok(&serde_json::json!({
         "subject": subject.as_str(),

@@ -13,6 +13,7 @@ use schemas::Schema;
 use super::cache::Epoch;
 use super::register::content_key;
 use super::{Error, PostedSchema, Registry, live};
+use crate::audit::{Action, Actor, AuditEvent};
 use crate::model::{Deployment, Name, ReaderFilter, ReaderRecord, StoredReader, Subject, Version};
 
 /// The reader schema a consumer gives.
@@ -86,13 +87,16 @@ impl Registry {
     /// Records the reader `consumer` runs with for `subject` in an
     /// environment, replacing the one recorded before (the history keeps
     /// it). A posted reader must parse (42201 naming the problem); a
-    /// version must be a live version of the subject (40402).
-    #[tracing::instrument(skip(self, recording), fields(subject = %subject))]
+    /// version must be a live version of the subject (40402). The audit
+    /// trail records who did it (the reader's format or version, never its
+    /// text).
+    #[tracing::instrument(skip(self, recording, actor), fields(subject = %subject))]
     pub async fn record_consumer(
         &self,
         consumer: &Name,
         subject: &Subject,
         recording: ReaderRecording,
+        actor: &Actor,
     ) -> Result<ReaderRecord, Error> {
         let history = self.existing(subject).await?;
         let reader = match recording.reader {
@@ -131,7 +135,19 @@ impl Registry {
             consumer_version: recording.consumer_version,
             recorded_at_ms: now_ms(),
         };
-        self.store.record_reader(&record).await?;
+        let reader = match &record.reader {
+            StoredReader::Schema { schema_type, .. } => {
+                serde_json::json!({"schemaType": schema_type.as_str()})
+            }
+            StoredReader::Version { version, .. } => serde_json::json!({"version": version.0}),
+        };
+        let audit = AuditEvent::new(actor, Action::RecordConsumer, Some(subject.as_str()))
+            .with("consumer", consumer.as_str().into())
+            .with("environment", record.environment.as_str().into())
+            .with("reader", reader)
+            .with("consumerVersion", record.consumer_version.clone().into());
+        self.store.record_reader(&record, &audit).await?;
+        audit.log();
         tracing::info!(
             consumer = %consumer,
             environment = %recording.environment,
@@ -147,13 +163,17 @@ impl Registry {
 
     /// Forgets a consumer's reader of a subject in an environment: from now
     /// on no registration is judged against it. 404 when there is none.
-    #[tracing::instrument(skip(self), fields(subject = %subject))]
+    #[tracing::instrument(skip(self, actor), fields(subject = %subject))]
     pub async fn forget_consumer(
         &self,
         consumer: &Name,
         subject: &Subject,
         environment: &Name,
+        actor: &Actor,
     ) -> Result<(), Error> {
+        let audit = AuditEvent::new(actor, Action::ForgetConsumer, Some(subject.as_str()))
+            .with("consumer", consumer.as_str().into())
+            .with("environment", environment.as_str().into());
         let forgotten = self
             .store
             .forget_reader(
@@ -161,6 +181,7 @@ impl Registry {
                 subject.as_str(),
                 environment.as_str(),
                 now_ms(),
+                &audit,
             )
             .await?;
         if !forgotten {
@@ -170,18 +191,20 @@ impl Registry {
                 environment: environment.to_string(),
             });
         }
+        audit.log();
         tracing::info!(consumer = %consumer, environment = %environment, "consumer reader forgotten");
         Ok(())
     }
 
     /// Records that `version` of `subject` runs in `environment` now; it
     /// must be a live version (40401, 40402).
-    #[tracing::instrument(skip(self), fields(subject = %subject))]
+    #[tracing::instrument(skip(self, actor), fields(subject = %subject))]
     pub async fn record_deployment(
         &self,
         environment: &Name,
         subject: &Subject,
         version: Version,
+        actor: &Actor,
     ) -> Result<Deployment, Error> {
         let history = self.existing(subject).await?;
         if !live(&history).any(|v| v.version == version) {
@@ -196,7 +219,11 @@ impl Registry {
             version,
             deployed_at_ms: now_ms(),
         };
-        self.store.record_deployment(&deployment).await?;
+        let mut audit = AuditEvent::new(actor, Action::RecordDeployment, Some(subject.as_str()))
+            .with("environment", environment.as_str().into());
+        audit.version = Some(version);
+        self.store.record_deployment(&deployment, &audit).await?;
+        audit.log();
         tracing::info!(environment = %environment, version = version.0, "deployment recorded");
         Ok(deployment)
     }
@@ -208,17 +235,22 @@ impl Registry {
 
     /// Sets from which version on data of `subject` in `environment` may
     /// still be read: older deployed versions no longer bind consumers.
-    #[tracing::instrument(skip(self), fields(subject = %subject))]
+    #[tracing::instrument(skip(self, actor), fields(subject = %subject))]
     pub async fn set_retention(
         &self,
         environment: &Name,
         subject: &Subject,
         from: Version,
+        actor: &Actor,
     ) -> Result<Version, Error> {
         self.existing(subject).await?;
+        let audit = AuditEvent::new(actor, Action::SetRetention, Some(subject.as_str()))
+            .with("environment", environment.as_str().into())
+            .with("retainedFromVersion", from.0.into());
         self.store
-            .set_retention(subject.as_str(), environment.as_str(), from)
+            .set_retention(subject.as_str(), environment.as_str(), from, &audit)
             .await?;
+        audit.log();
         Ok(from)
     }
 

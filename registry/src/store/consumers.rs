@@ -6,8 +6,11 @@
 /// Defines the consumer queries as functions over pools of one sqlx
 /// database type.
 macro_rules! consumer_queries {
-    ($db:ty) => {
+    ($db:ty, $shared:ident) => {
         use sqlx::Pool;
+
+        use crate::audit::AuditEvent;
+        use crate::store::shared::$shared::insert_audit;
 
         use crate::model::{Deployment, ReaderFilter, ReaderRecord, Version};
         use crate::store::rows::{DeploymentRow, EventRow, ReaderColumns, ReaderRow};
@@ -20,6 +23,7 @@ macro_rules! consumer_queries {
         pub(in crate::store) async fn record_reader(
             pool: &Pool<$db>,
             record: &ReaderRecord,
+            audit: &AuditEvent,
         ) -> Result<(), StoreError> {
             let c = ReaderColumns::of(record);
             let mut tx = pool.begin().await?;
@@ -51,6 +55,7 @@ macro_rules! consumer_queries {
                     .execute(&mut *tx)
                     .await?;
             }
+            insert_audit(&mut *tx, audit, None).await?;
             tx.commit().await?;
             Ok(())
         }
@@ -62,6 +67,7 @@ macro_rules! consumer_queries {
             subject: &str,
             environment: &str,
             at_ms: i64,
+            audit: &AuditEvent,
         ) -> Result<bool, StoreError> {
             let mut tx = pool.begin().await?;
             let removed = sqlx::query(
@@ -86,6 +92,7 @@ macro_rules! consumer_queries {
             .bind(at_ms)
             .execute(&mut *tx)
             .await?;
+            insert_audit(&mut *tx, audit, None).await?;
             tx.commit().await?;
             Ok(true)
         }
@@ -130,6 +137,7 @@ macro_rules! consumer_queries {
         pub(in crate::store) async fn record_deployment(
             pool: &Pool<$db>,
             deployment: &Deployment,
+            audit: &AuditEvent,
         ) -> Result<(), StoreError> {
             let mut tx = pool.begin().await?;
             for sql in [
@@ -147,6 +155,7 @@ macro_rules! consumer_queries {
                     .execute(&mut *tx)
                     .await?;
             }
+            insert_audit(&mut *tx, audit, None).await?;
             tx.commit().await?;
             Ok(())
         }
@@ -189,7 +198,9 @@ macro_rules! consumer_queries {
             subject: &str,
             environment: &str,
             from: Version,
+            audit: &AuditEvent,
         ) -> Result<(), StoreError> {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO retention (subject, environment, retained_from) VALUES ($1, $2, $3) \
                  ON CONFLICT (subject, environment) DO UPDATE SET retained_from = excluded.retained_from",
@@ -197,8 +208,10 @@ macro_rules! consumer_queries {
             .bind(subject)
             .bind(environment)
             .bind(from.0)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+            insert_audit(&mut *tx, audit, None).await?;
+            tx.commit().await?;
             Ok(())
         }
 
@@ -222,10 +235,10 @@ macro_rules! consumer_queries {
 
 /// The consumer queries on SQLite.
 pub(super) mod sqlite {
-    consumer_queries!(sqlx::Sqlite);
+    consumer_queries!(sqlx::Sqlite, sqlite);
 }
 
 /// The consumer queries on PostgreSQL.
 pub(super) mod postgres {
-    consumer_queries!(sqlx::Postgres);
+    consumer_queries!(sqlx::Postgres, postgres);
 }

@@ -367,17 +367,23 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records the reader of `record.consumer` for its subject and
     /// environment, replacing the one recorded before; the history keeps
-    /// both.
-    async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError>;
+    /// both. `audit` is written with the change.
+    async fn record_reader(
+        &self,
+        record: &ReaderRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
     /// Forgets a consumer's reader of a subject in an environment (the
-    /// history keeps it and notes the forgetting); false when there was none.
+    /// history keeps it and notes the forgetting), writing `audit` with the
+    /// change; false (and nothing written) when there was none.
     async fn forget_reader(
         &self,
         consumer: &str,
         subject: &str,
         environment: &str,
         at_ms: i64,
+        audit: &AuditEvent,
     ) -> Result<bool, StoreError>;
 
     /// The current readers `filter` wants, ordered by consumer, subject and
@@ -387,8 +393,13 @@ pub trait Store: Send + Sync + 'static {
     /// Everything recorded and forgotten for `consumer`, oldest first.
     async fn reader_history(&self, consumer: &str) -> Result<Vec<ReaderEvent>, StoreError>;
 
-    /// Records that `deployment.version` runs in its environment now.
-    async fn record_deployment(&self, deployment: &Deployment) -> Result<(), StoreError>;
+    /// Records that `deployment.version` runs in its environment now,
+    /// writing `audit` with the change.
+    async fn record_deployment(
+        &self,
+        deployment: &Deployment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
     /// What runs in `environment`: one deployment per subject, by subject.
     async fn deployments(&self, environment: &str) -> Result<Vec<Deployment>, StoreError>;
@@ -401,12 +412,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Version>, StoreError>;
 
     /// Sets from which version on data of `subject` in `environment` may
-    /// still be read.
+    /// still be read, writing `audit` with the change.
     async fn set_retention(
         &self,
         subject: &str,
         environment: &str,
         from: Version,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
     /// See [`Store::set_retention`]; `None` when every version counts.

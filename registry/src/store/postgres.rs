@@ -477,8 +477,12 @@ impl Store for PostgresStore {
             .push(sink);
     }
 
-    async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError> {
-        consumers::record_reader(&self.pool, record).await
+    async fn record_reader(
+        &self,
+        record: &ReaderRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        consumers::record_reader(&self.pool, record, audit).await
     }
 
     async fn forget_reader(
@@ -487,8 +491,9 @@ impl Store for PostgresStore {
         subject: &str,
         environment: &str,
         at_ms: i64,
+        audit: &AuditEvent,
     ) -> Result<bool, StoreError> {
-        consumers::forget_reader(&self.pool, consumer, subject, environment, at_ms).await
+        consumers::forget_reader(&self.pool, consumer, subject, environment, at_ms, audit).await
     }
 
     async fn readers(&self, filter: &ReaderFilter) -> Result<Vec<ReaderRecord>, StoreError> {
@@ -499,8 +504,12 @@ impl Store for PostgresStore {
         consumers::reader_history(&self.pool, consumer).await
     }
 
-    async fn record_deployment(&self, deployment: &Deployment) -> Result<(), StoreError> {
-        consumers::record_deployment(&self.pool, deployment).await
+    async fn record_deployment(
+        &self,
+        deployment: &Deployment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        consumers::record_deployment(&self.pool, deployment, audit).await
     }
 
     async fn deployments(&self, environment: &str) -> Result<Vec<Deployment>, StoreError> {
@@ -520,8 +529,9 @@ impl Store for PostgresStore {
         subject: &str,
         environment: &str,
         from: Version,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        consumers::set_retention(&self.pool, subject, environment, from).await
+        consumers::set_retention(&self.pool, subject, environment, from, audit).await
     }
 
     async fn retention(

@@ -329,8 +329,12 @@ impl Store for SqliteStore {
         shared::audit_events(&self.readers, query).await
     }
 
-    async fn record_reader(&self, record: &ReaderRecord) -> Result<(), StoreError> {
-        consumers::record_reader(&self.writer, record).await
+    async fn record_reader(
+        &self,
+        record: &ReaderRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        consumers::record_reader(&self.writer, record, audit).await
     }
 
     async fn forget_reader(
@@ -339,8 +343,9 @@ impl Store for SqliteStore {
         subject: &str,
         environment: &str,
         at_ms: i64,
+        audit: &AuditEvent,
     ) -> Result<bool, StoreError> {
-        consumers::forget_reader(&self.writer, consumer, subject, environment, at_ms).await
+        consumers::forget_reader(&self.writer, consumer, subject, environment, at_ms, audit).await
     }
 
     async fn readers(&self, filter: &ReaderFilter) -> Result<Vec<ReaderRecord>, StoreError> {
@@ -351,8 +356,12 @@ impl Store for SqliteStore {
         consumers::reader_history(&self.readers, consumer).await
     }
 
-    async fn record_deployment(&self, deployment: &Deployment) -> Result<(), StoreError> {
-        consumers::record_deployment(&self.writer, deployment).await
+    async fn record_deployment(
+        &self,
+        deployment: &Deployment,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        consumers::record_deployment(&self.writer, deployment, audit).await
     }
 
     async fn deployments(&self, environment: &str) -> Result<Vec<Deployment>, StoreError> {
@@ -372,8 +381,9 @@ impl Store for SqliteStore {
         subject: &str,
         environment: &str,
         from: Version,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        consumers::set_retention(&self.writer, subject, environment, from).await
+        consumers::set_retention(&self.writer, subject, environment, from, audit).await
     }
 
     async fn retention(
