@@ -10,17 +10,23 @@ Every contract is checked first: a schema the subject already holds is left
 as it is (found by lookup, so re-running a push registers nothing new); any
 other is judged by the registry's compatibility endpoint, or by Charter's
 engine under the level the manifest asks for when that differs from the
-subject's current one. If any contract would be refused, nothing is
-registered and no level is changed (exit 1). Otherwise each subject's level
-is set when the manifest names one the subject does not have, and the new
-schemas are registered in manifest order. --dry-run stops after the checks
-and reports what would be done.
+subject's current one. Each reader of a [[consumes]] entry is read and
+parsed, its subject must be registered (or be a contract of the manifest),
+and a reader the registry holds already is left as it is. If any contract
+would be refused, nothing is registered, no level is changed and no reader
+is recorded (exit 1). Otherwise each subject's level is set when the
+manifest names one the subject does not have, the new schemas are
+registered in manifest order, then the readers are recorded (Charter's
+registry only). --dry-run stops after the checks and reports what would be
+done.
 
 The manifest (TOML; file paths are relative to it):
 
   [defaults]                        # optional
   compatibility = \"BACKWARD\"        # level for contracts that name none
   type = \"JSON\"                     # else each file's extension decides
+  consumer = \"fulfillment\"          # the consumer of [[consumes]] entries
+  environment = \"prod\"              # their environment (else \"default\")
 
   [[contract]]
   subject = \"shared.money\"
@@ -36,6 +42,15 @@ The manifest (TOML; file paths are relative to it):
   # push leaves the subject at: a contract earlier in this manifest, else
   # the latest registered version.
   references = [{ name = \"money.json\", subject = \"shared.money\" }]
+
+  # The reader this application runs with (a consumer): a schema file, with
+  # optional `type` and `references` as above (a reference without a version
+  # is the latest registered one), or `version = N`, a registered version of
+  # the subject. Optional: consumer, environment, consumer_version.
+  [[consumes]]
+  subject = \"inventory-value\"
+  reader = \"readers/inventory.json\"
+  consumer_version = \"1.4.2\"
 
 Unknown keys are errors, so a typo never passes silently.";
 

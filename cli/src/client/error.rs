@@ -11,6 +11,8 @@ pub mod code {
     pub const SCHEMA_NOT_FOUND: i64 = 40403;
     /// The subject has no compatibility level of its own.
     pub const SUBJECT_LEVEL_NOT_SET: i64 = 40408;
+    /// Charter's registry: no reader is recorded for the consumer.
+    pub const CONSUMER_NOT_FOUND: i64 = 404;
 }
 
 /// Why a call to the registry failed.

@@ -1,6 +1,6 @@
 //! `charter push contracts.toml [--dry-run]`: registers a producer's
-//! contracts, all or nothing (the manifest and the rules are in
-//! [`crate::manifest`]).
+//! contracts and records a consumer's readers, all or nothing (the manifest
+//! and the rules are in [`crate::manifest`]).
 //!
 //! Two phases. **Check**: each contract is read, looked up (a schema the
 //! subject already holds is left alone, which makes push idempotent) and
@@ -8,21 +8,24 @@
 //! subject keeps its level, by Charter's engine under the manifest's level
 //! when the push changes it (the registry can only judge under the level it
 //! has), or when a reference points at a contract this push registers.
+//! Each reader is read (and parsed) and its subject and references found
+//! (a reader recorded as it is already is left alone).
 //! **Apply** (only if nothing would be refused, and not with `--dry-run`):
-//! levels are set and schemas registered in manifest order.
+//! levels are set and schemas registered in manifest order, then the
+//! readers are recorded.
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use schemas::{CompatReport, CompatibilityMode, MapResolver, Schema};
 use serde_json::{Value, json};
 
 use super::subject::{self, Local, json_line};
-use crate::client::{Client, NewSchema};
+use crate::client::{Client, ConsumerRecord, NewSchema, Reader, code};
 use crate::exit::Exit;
 use crate::input::InputSettings;
-use crate::manifest::{Contract, Manifest};
+use crate::manifest::{Consumes, Contract, Manifest, ReaderSource, Reference};
 use crate::render::{BAD, DIM, GOOD};
 use crate::settings::PushSettings;
 use crate::values::{DataFormat, SchemaReference, VersionRef};
@@ -35,6 +38,10 @@ pub fn run(settings: PushSettings) -> Result<Exit> {
     for (index, contract) in manifest.contracts.iter().enumerate() {
         let entry = check(&client, &manifest, index, contract, &entries)?;
         entries.push(entry);
+    }
+    let mut readers = Vec::with_capacity(manifest.consumes.len());
+    for consumes in &manifest.consumes {
+        readers.push(check_reader(&client, &manifest, consumes, &entries)?);
     }
     let refused = entries
         .iter()
@@ -49,10 +56,19 @@ pub fn run(settings: PushSettings) -> Result<Exit> {
                 break;
             }
         }
+        if failure.is_none() {
+            for reader in readers.iter_mut().filter(|r| !r.unchanged) {
+                if let Err(error) = record(&client, reader) {
+                    failure = Some(Failure::Error(error));
+                    break;
+                }
+            }
+        }
     }
     let outcome = Outcome {
         client: &client,
         entries: &entries,
+        readers: &readers,
         dry_run: settings.dry_run,
         refused,
     };
@@ -68,12 +84,12 @@ pub fn run(settings: PushSettings) -> Result<Exit> {
             let mut stderr = anstream::stderr().lock();
             writeln!(
                 stderr,
-                "{BAD}error{BAD:#}: {message}; the contracts before it were pushed, the rest were not"
+                "{BAD}error{BAD:#}: {message}; the contracts before it were pushed, the rest and the readers were not"
             )?;
             Ok(Exit::Problem)
         }
         Some(Failure::Error(error)) => Err(error.context(
-            "push stopped part-way: the contracts reported as pushed were, the rest were not",
+            "push stopped part-way: the contracts and readers reported as pushed or recorded were, the rest were not",
         )),
         None => Ok(Exit::from_ok(refused == 0)),
     }
@@ -292,6 +308,193 @@ fn judge(
     })
 }
 
+/// One `[[consumes]]` through both phases.
+struct ReaderEntry<'m> {
+    consumes: &'m Consumes,
+    /// The reader to record, its references resolved.
+    reader: Reader,
+    /// The registry holds this reader for the consumer, subject and
+    /// environment already.
+    unchanged: bool,
+    /// Recorded by this push.
+    recorded: bool,
+}
+
+impl ReaderEntry<'_> {
+    /// The reader as the manifest names it.
+    fn shown(&self) -> String {
+        match &self.consumes.reader {
+            ReaderSource::File { shown, .. } => shown.clone(),
+            ReaderSource::Version(version) => format!("version {version}"),
+        }
+    }
+
+    /// `fulfillment` reads `inventory-value` in prod
+    fn who(&self) -> String {
+        let c = self.consumes;
+        format!(
+            "`{}` reads `{}` in {}",
+            c.consumer, c.subject, c.environment
+        )
+    }
+}
+
+/// The check phase for a `[[consumes]]` entry: its subject is registered or
+/// a contract of this push, its reader parses (references resolved to
+/// registered versions), and whether the registry holds it already.
+fn check_reader<'m>(
+    client: &Client,
+    manifest: &Manifest,
+    consumes: &'m Consumes,
+    entries: &[Entry<'_>],
+) -> Result<ReaderEntry<'m>> {
+    let subject = consumes.subject.as_str();
+    let at = || format!("{}: [[consumes]] `{subject}`", manifest.path.display());
+    let pushed = entries.iter().any(|e| e.subject() == subject);
+    if !pushed && client.versions_or_none(subject)?.is_empty() {
+        bail!(
+            "{}: no such subject on {} (and no contract of this manifest registers it)",
+            at(),
+            client.url()
+        );
+    }
+    let (reader, local) = match &consumes.reader {
+        ReaderSource::Version(version) => {
+            match client.version(subject, VersionRef::Number(*version)) {
+                Err(e) if e.is_not_found(&[code::SUBJECT_NOT_FOUND, code::VERSION_NOT_FOUND]) => {
+                    bail!(
+                        "{}: version {version} is not registered on {}",
+                        at(),
+                        client.url()
+                    )
+                }
+                other => other?,
+            };
+            (Reader::Version(*version), None)
+        }
+        ReaderSource::File {
+            file,
+            schema_type,
+            references,
+            ..
+        } => {
+            let references = references
+                .iter()
+                .map(|r| reader_reference(client, r, entries).with_context(at))
+                .collect::<Result<Vec<_>>>()?;
+            let resolver = client.resolver(&references)?;
+            let input = InputSettings {
+                schema_type: *schema_type,
+                ..InputSettings::default()
+            };
+            let local = subject::load(file, &input, &resolver).with_context(at)?;
+            let reader = Reader::Schema(NewSchema {
+                schema: local.text.clone(),
+                schema_type: local.schema_type,
+                references,
+            });
+            (reader, Some((local.schema, resolver)))
+        }
+    };
+    let recorded = match client.consumer(&consumes.consumer) {
+        Err(e) if e.is_not_found(&[code::CONSUMER_NOT_FOUND]) => Vec::new(),
+        other => other?,
+    };
+    let unchanged = recorded
+        .iter()
+        .any(|r| holds(r, consumes, &reader, local.as_ref()));
+    Ok(ReaderEntry {
+        consumes,
+        reader,
+        unchanged,
+        recorded: false,
+    })
+}
+
+/// Whether `record` is the reader `consumes` asks for: same subject,
+/// environment and consumer version, and the same version or the same
+/// schema (by Charter's fingerprint, with the same references).
+fn holds(
+    record: &ConsumerRecord,
+    consumes: &Consumes,
+    reader: &Reader,
+    local: Option<&(Schema, MapResolver)>,
+) -> bool {
+    if record.subject != consumes.subject
+        || record.environment != consumes.environment
+        || record.consumer_version != consumes.consumer_version
+    {
+        return false;
+    }
+    match (reader, local) {
+        (Reader::Version(version), _) => {
+            record.reader["version"].as_i64() == Some(i64::from(*version))
+        }
+        (Reader::Schema(schema), Some((parsed, resolver))) => {
+            let held: Vec<SchemaReference> = record
+                .reader
+                .get("references")
+                .and_then(|r| serde_json::from_value(r.clone()).ok())
+                .unwrap_or_default();
+            let same_references = held == schema.references;
+            let text = record.reader["schema"].as_str().unwrap_or_default();
+            same_references
+                && record.reader["schemaType"].as_str() == Some(schema.schema_type.as_str())
+                && Schema::parse(schema.schema_type, text, resolver)
+                    .is_ok_and(|held| held.fingerprint() == parsed.fingerprint())
+        }
+        (Reader::Schema(_), None) => false,
+    }
+}
+
+/// A reader's reference as a registered version: the one named, else the
+/// version a contract of this push leaves its subject at (which must be
+/// registered already), else the latest.
+fn reader_reference(
+    client: &Client,
+    reference: &Reference,
+    entries: &[Entry<'_>],
+) -> Result<SchemaReference> {
+    let version = match reference.version {
+        Some(version) => version,
+        None => match entries.iter().find(|e| e.subject() == reference.subject) {
+            Some(entry) => match entry.version_id() {
+                Some((version, _)) => version,
+                None => bail!(
+                    "reference `{}`: contract `{}` gets a new version in this push; name the version, or record the reader in a later push",
+                    reference.name,
+                    reference.subject
+                ),
+            },
+            None => {
+                client
+                    .version(&reference.subject, VersionRef::Latest)
+                    .map_err(|e| anyhow!("reference `{}`: {e}", reference.name))?
+                    .version
+            }
+        },
+    };
+    Ok(SchemaReference {
+        name: reference.name.clone(),
+        subject: reference.subject.clone(),
+        version,
+    })
+}
+
+/// The apply phase for a reader.
+fn record(client: &Client, entry: &mut ReaderEntry<'_>) -> Result<()> {
+    let c = entry.consumes;
+    client.record_consumer(
+        &c.consumer,
+        &c.subject,
+        &c.environment,
+        &entry.reader,
+        c.consumer_version.as_deref(),
+    )?;
+    entry.recorded = true;
+    Ok(())
+}
+
 /// Why the apply phase stopped.
 enum Failure {
     /// The registry refused a schema it had been expected to accept (another
@@ -359,6 +562,7 @@ fn register(client: &Client, entries: &mut [Entry<'_>], index: usize) -> Result<
 struct Outcome<'a, 'm> {
     client: &'a Client,
     entries: &'a [Entry<'m>],
+    readers: &'a [ReaderEntry<'m>],
     dry_run: bool,
     refused: usize,
 }
@@ -447,32 +651,77 @@ impl Outcome<'_, '_> {
                 )?;
             }
         }
+        for reader in self.readers {
+            let (who, shown) = (reader.who(), reader.shown());
+            if reader.unchanged {
+                writeln!(out, "{GOOD}unchanged{GOOD:#} {who}: {shown}")?;
+            } else if reader.recorded {
+                writeln!(out, "{GOOD}recorded{GOOD:#} {who}: {shown}")?;
+            } else {
+                writeln!(out, "{GOOD}{would}record{GOOD:#} {who}: {shown}")?;
+            }
+        }
         writeln!(out)?;
         let total = self.entries.len();
+        let readers = self.readers.len();
+        let fresh = self.readers.iter().filter(|r| !r.unchanged).count();
         if self.refused > 0 {
             writeln!(
                 out,
-                "{BAD}PUSH REFUSED{BAD:#}: {} of {total} contracts would be rejected by {}; nothing was registered and no level changed",
+                "{BAD}PUSH REFUSED{BAD:#}: {} of {total} contracts would be rejected by {}; nothing was registered{}",
                 self.refused,
-                self.client.url()
+                self.client.url(),
+                if readers > 0 {
+                    ", no level changed and no reader recorded"
+                } else {
+                    " and no level changed"
+                }
             )?;
         } else if self.dry_run {
-            writeln!(
-                out,
-                "{GOOD}DRY RUN{GOOD:#}: {total} contracts checked against {}: would register {registered}, {unchanged} unchanged, would set {levels} levels; nothing changed",
-                self.client.url()
-            )?;
+            let readers_part = format!(
+                "{readers} readers: would record {fresh}, {} unchanged",
+                readers - fresh
+            );
+            let what = match (total, readers) {
+                (_, 0) => format!(
+                    "{total} contracts checked against {}: would register {registered}, {unchanged} unchanged, would set {levels} levels",
+                    self.client.url()
+                ),
+                (0, _) => format!(
+                    "{readers} readers checked against {}: would record {fresh}, {} unchanged",
+                    self.client.url(),
+                    readers - fresh
+                ),
+                _ => format!(
+                    "{total} contracts checked against {}: would register {registered}, {unchanged} unchanged, would set {levels} levels; {readers_part}",
+                    self.client.url()
+                ),
+            };
+            writeln!(out, "{GOOD}DRY RUN{GOOD:#}: {what}; nothing changed")?;
         } else {
             let done = self
                 .entries
                 .iter()
                 .filter(|e| e.registered.is_some())
                 .count();
-            writeln!(
-                out,
-                "{GOOD}PUSHED{GOOD:#}: {total} contracts to {}: {done} registered, {unchanged} unchanged, {levels} levels set",
-                self.client.url()
-            )?;
+            let recorded = self.readers.iter().filter(|r| r.recorded).count();
+            let what = match (total, readers) {
+                (_, 0) => format!(
+                    "{total} contracts to {}: {done} registered, {unchanged} unchanged, {levels} levels set",
+                    self.client.url()
+                ),
+                (0, _) => format!(
+                    "{readers} readers to {}: {recorded} recorded, {} unchanged",
+                    self.client.url(),
+                    readers - fresh
+                ),
+                _ => format!(
+                    "{total} contracts to {}: {done} registered, {unchanged} unchanged, {levels} levels set; {readers} readers: {recorded} recorded, {} unchanged",
+                    self.client.url(),
+                    readers - fresh
+                ),
+            };
+            writeln!(out, "{GOOD}PUSHED{GOOD:#}: {what}")?;
         }
         Ok(())
     }
@@ -507,11 +756,30 @@ impl Outcome<'_, '_> {
                 })
             })
             .collect();
+        let readers: Vec<Value> = self
+            .readers
+            .iter()
+            .map(|r| {
+                let action = match (r.unchanged, r.recorded) {
+                    (true, _) => "unchanged",
+                    (false, true) => "recorded",
+                    (false, false) => "record",
+                };
+                json!({
+                    "consumer": r.consumes.consumer,
+                    "subject": r.consumes.subject,
+                    "environment": r.consumes.environment,
+                    "reader": r.shown(),
+                    "action": action,
+                })
+            })
+            .collect();
         json!({
             "registry": self.client.url(),
             "dry_run": self.dry_run,
             "accepted": self.refused == 0,
             "contracts": contracts,
+            "consumes": readers,
         })
     }
 }

@@ -171,3 +171,99 @@ fn push_reports_manifest_mistakes_as_input_errors() {
         assert!(run.stderr.contains(expected), "{text}: {}", run.stderr);
     }
 }
+
+/// A consumer's manifest: its readers are recorded with the contracts, all
+/// or nothing, and a second push records nothing again.
+#[test]
+fn push_records_readers_with_the_contracts_all_or_nothing() {
+    let registry = Registry::start();
+    registry.register("orders", V1);
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "readers/orders.json",
+        &std::fs::read_to_string(fixture(V1)).unwrap(),
+    );
+    write(
+        dir.path(),
+        "orders-v3.json",
+        &std::fs::read_to_string(fixture(V3)).unwrap(),
+    );
+    let readers = r#"
+[defaults]
+consumer = "fulfillment"
+environment = "prod"
+
+[[consumes]]
+subject = "orders"
+reader = "readers/orders.json"
+consumer_version = "1.4.2"
+
+[[consumes]]
+subject = "orders"
+version = 1
+environment = "staging"
+"#;
+    // A contract that would be refused stops the readers too.
+    let refused = write(
+        dir.path(),
+        "refused.toml",
+        &format!(
+            "[[contract]]\nsubject = \"orders\"\nfile = \"orders-v3.json\"\ncompatibility = \"FULL\"\n{readers}"
+        ),
+    );
+    let run = registry.charter(&["push", &refused.display().to_string()]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("would record `fulfillment` reads `orders` in prod: readers/orders.json")
+            && run.stdout.contains("no reader recorded"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        http("GET", &format!("{}consumers", registry.url), None).1,
+        json!([])
+    );
+
+    let manifest = write(dir.path(), "contracts.toml", readers);
+    let manifest = manifest.display().to_string();
+    let first = registry.charter(&["push", &manifest]);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    insta::assert_snapshot!("readers_first_push", registry.transcript(&first));
+    let listed = registry.charter(&["consumer", "list", "--consumer", "fulfillment"]);
+    assert_eq!(
+        listed.stdout,
+        "fulfillment reads orders in prod with its own JSON schema (consumer version 1.4.2)\n\
+         fulfillment reads orders in staging with version 1\n",
+        "{}",
+        listed.transcript()
+    );
+    let second = registry.charter(&["push", &manifest, "--output", "json"]);
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    let report = second.json();
+    let actions: Vec<&str> = report["consumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["unchanged", "unchanged"], "{report}");
+
+    // A reader of a subject nobody registered is an input error, before
+    // anything is written.
+    let unknown = write(
+        dir.path(),
+        "unknown.toml",
+        "[[contract]]\nsubject = \"fresh\"\nfile = \"orders-v3.json\"\n\n[[consumes]]\nsubject = \"nobody\"\nconsumer = \"fulfillment\"\nversion = 1\n",
+    );
+    let run = registry.charter(&["push", &unknown.display().to_string()]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("[[consumes]] `nobody`: no such subject"),
+        "{}",
+        run.stderr
+    );
+    assert!(!registry.charter(&["subjects"]).stdout.contains("fresh"));
+}
