@@ -34,26 +34,6 @@ registry() { # registry NAME DATABASE_DIR
 
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
-cat >"$work/ids.lua" <<'LUA'
-local max = tonumber(os.getenv("MAX_ID"))
-math.randomseed(os.time())
-request = function()
-  return wrk.format("GET", "/schemas/ids/" .. math.random(1, max))
-end
-LUA
-
-# wrk_run URL SECONDS MAX_ID: prints "REQ_PER_S P99_MS ERRORS".
-wrk_run() {
-  local out
-  out=$(MAX_ID=$3 wrk -t2 -c64 -d"$2"s --latency -s "$work/ids.lua" "$1")
-  echo "$out" >>"$work/wrk.log"
-  local rps p99 errors
-  rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; printf "%.2f", v}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
-  echo "$rps $p99 ${errors:-0}"
-}
-
 # --- 1. registrations --------------------------------------------------------
 mkdir -p "$work/db10k"
 registry reg10k "$work/db10k"; REG=$PID; REG_URL=$URL
@@ -71,15 +51,15 @@ body_bytes=$(for id in $(seq 1 50 10000); do
 done | awk '{s += $1} END {printf "%d", s / NR}')
 start bare "$release/examples/bare_axum" 127.0.0.1:0 "$body_bytes"; BARE=$PID; BARE_URL=$URL
 log "warming up"
-wrk_run "$REG_URL" 5 10000 >/dev/null
-wrk_run "$BARE_URL" 5 10000 >/dev/null
+wrk_ids "$REG_URL" 5 >/dev/null
+wrk_ids "$BARE_URL" 5 >/dev/null
 # Interleaved rounds, medians reported: a burst of other work on the machine
 # hits one round of one server, not the comparison.
 log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per server"
 reg_rounds=(); bare_rounds=()
 for _ in $(seq 1 "$ROUNDS"); do
-  reg_rounds+=("$(wrk_run "$REG_URL" "$DURATION" 10000)")
-  bare_rounds+=("$(wrk_run "$BARE_URL" "$DURATION" 10000)")
+  reg_rounds+=("$(wrk_ids "$REG_URL" "$DURATION")")
+  bare_rounds+=("$(wrk_ids "$BARE_URL" "$DURATION")")
 done
 stop "$BARE"; stop "$REG"
 reg_rps=$(median 1 "${reg_rounds[@]}"); reg_p99_read=$(median 2 "${reg_rounds[@]}")
@@ -107,7 +87,7 @@ t1=$(date +%s%N)
 startup_ms=$(( (t1 - t0) / 1000000 ))
 rss_start=$(rss_mb "$BIG")
 log "reading ids across all 100,000 schemas"
-read -r big_rps big_p99 big_errors <<<"$(wrk_run "$BIG_URL" 15 100000)"
+read -r big_rps big_p99 big_errors <<<"$(MAX_ID=100000 wrk_ids "$BIG_URL" 15)"
 rss_after=$(rss_mb "$BIG")
 stop "$BIG"
 
