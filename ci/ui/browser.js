@@ -340,6 +340,37 @@ async function headings(page) {
     await signed.close();
   });
 
+  await check('consumers: a matrix of readers × versions, ✘ where a consumer cannot read the latest, opening its breaking changes', async () => {
+    const listing = scenario.consumers;
+    await open(page, hash('subjects', subject, 'consumers'));
+    await page.waitForSelector('table.consumers');
+    const rows = await page.$$eval('table.consumers tbody tr', (r) => r.length);
+    expect(rows === listing.length, `${rows} rows for ${listing.length} readers`);
+    const unreadable = listing.flatMap((s) => s.matrix).filter((r) => !r.compatible).length;
+    const crosses = await page.$$eval('table.consumers button.bad', (b) => b.length);
+    expect(crosses === unreadable, `${crosses} ✘ cells where the API has ${unreadable}`);
+    const readable = listing.flatMap((s) => s.matrix).filter((r) => r.compatible).length;
+    const ticks = await page.$$eval('table.consumers td .ok', (b) => b.length);
+    expect(ticks === readable, `${ticks} ✔ cells where the API has ${readable}`);
+    const behind = listing.find((s) => !s.readsLatest);
+    const latest = Math.max(...listing.flatMap((s) => s.matrix.map((r) => r.writer.version)));
+    const cell = page.locator(`button[aria-label="${behind.consumer} in ${behind.environment} cannot read version ${latest}: show why"]`);
+    expect((await cell.count()) === 1, `no ✘ cell for ${behind.consumer}, which cannot read version ${latest}`);
+    expect((await cell.textContent()).includes('✘'), 'the cell carries no ✘');
+    await cell.click();
+    await page.waitForSelector('.cell-details');
+    const row = behind.matrix.find((r) => r.writer.version === latest);
+    const items = await page.$$eval('.cell-details li.change', (l) => l.map((x) => x.textContent));
+    expect(items.length === row.changes.length, `${items.length} changes shown, ${row.changes.length} in the API`);
+    for (const c of row.changes) {
+      expect(items.some((t) => t.includes(c.kind) && t.includes(c.path)), `${c.kind} at ${c.path} is not shown`);
+    }
+    const examples = await page.$$eval('.cell-details pre.example-code', (l) => l.map((x) => JSON.parse(x.textContent)));
+    const wanted = row.changes.filter((c) => c.example !== undefined).map((c) => JSON.stringify(c.example));
+    expect(wanted.length > 0 && examples.map((e) => JSON.stringify(e)).join() === wanted.join(), `examples ${JSON.stringify(examples)}`);
+    await shot(page, 'consumers');
+  });
+
   await check('a new schema: checked against a version, refused writes hide the register button, then registered', async () => {
     await open(page, `${hash('subjects', subject, 'compare')}?a=3&candidate=1`);
     const text = await page.inputValue('#candidate');
@@ -349,6 +380,7 @@ async function headings(page) {
     await page.click('form.candidate button[type="submit"]');
     await page.waitForSelector('table.diff[data-state="done"]');
     expect((await page.textContent('.verdict')).includes('✔ Compatible'), await page.textContent('.verdict'));
+    await page.waitForSelector('.write[data-permissions]');
     const register = page.locator('button:has-text("Register it as a new version")');
     expect(await register.isVisible(), 'no register button after a compatible check');
     await shot(page, 'compare-candidate');
@@ -395,6 +427,31 @@ async function headings(page) {
     const base = await p.$eval('meta[name="charter-api-base"]', (m) => m.content);
     expect(base === '/registry/', `api base ${base}`);
     await viaProxy.close();
+  });
+
+  await check('with auth on: a principal that may only read sees no register button, one that may write does', async () => {
+    const { base: authBase, subject: authSubject, reader, writer } = scenario.auth;
+    for (const [authorization, may] of [[reader, false], [writer, true]]) {
+      const ctx = await browser.newContext();
+      await ctx.addInitScript((a) => sessionStorage.setItem('charter.authorization', a), authorization);
+      const p = await ctx.newPage();
+      watch(p);
+      await p.goto(`${authBase}/ui/${hash('subjects', authSubject, 'compare')}?a=1&candidate=1`);
+      await settle(p);
+      const candidate = JSON.parse(await p.inputValue('#candidate'));
+      candidate.description = 'checked by a signed-in principal';
+      await p.fill('#candidate', JSON.stringify(candidate, null, 2));
+      await p.click('form.candidate button[type="submit"]');
+      await p.waitForSelector('table.diff[data-state="done"]');
+      await p.waitForSelector('.write[data-permissions]');
+      const buttons = await p.locator('button:has-text("Register it as a new version")').count();
+      expect(buttons === (may ? 1 : 0), `${buttons} register buttons for a principal that ${may ? 'may' : 'may not'} write`);
+      if (!may) {
+        expect((await p.textContent('.write')).includes('may not register'), await p.textContent('.write'));
+        await shot(p, 'read-only');
+      }
+      await ctx.close();
+    }
   });
 
   await check('the page broke no policy and threw nothing', async () => {

@@ -224,6 +224,8 @@ fn cases() -> Vec<Case> {
         // The whole audit trail is the administrators'; a subject's own
         // history is for whoever may read the subject.
         case("GET", "/audit", Admin),
+        case("GET", "/permissions?subject={s}", Caller),
+        case("GET", "/permissions", Caller),
         case("GET", "/audit?subject={s}&limit=5", On("read")),
     ]
 }

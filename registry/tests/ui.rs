@@ -274,6 +274,66 @@ async fn the_page_in_a_real_browser() {
     )
     .await;
 
+    // Consumers of the subject: version 1 deployed to prod; `billing` reads
+    // with version 3, `fulfillment` with a reader of its own that needs a
+    // field no version of the contract has, so it reads neither.
+    put(
+        &server,
+        &format!("/deployments/prod/subjects/{SUBJECT}"),
+        json!({"version": 1}),
+    )
+    .await;
+    put(
+        &server,
+        &format!("/consumers/billing/subjects/{SUBJECT}"),
+        json!({"environment": "prod", "version": 3, "consumerVersion": "2.0.0"}),
+    )
+    .await;
+    let needs_legacy = json!({
+        "type": "object", "required": ["legacyCode"],
+        "properties": {"legacyCode": {"type": "string"}},
+    });
+    put(
+        &server,
+        &format!("/consumers/fulfillment/subjects/{SUBJECT}"),
+        json!({"environment": "prod", "schemaType": "JSON", "schema": needs_legacy.to_string()}),
+    )
+    .await;
+    let consumers = server
+        .get(&format!("/subjects/{SUBJECT}/consumers"))
+        .await
+        .body;
+    let statuses = consumers.as_array().expect("consumers");
+    assert_eq!(statuses.len(), 2, "{consumers}");
+    assert!(
+        statuses.iter().any(|s| s["readsLatest"] == json!(false)),
+        "a consumer that cannot read the latest version: {consumers}"
+    );
+
+    // A registry with an auth file: `viewer` may only read, `author` may write.
+    let auth = common::auth::start_with_auth(
+        &format!(
+            "[[principals]]\nname = \"viewer\"\npassword_hash = \"{}\"\n\n\
+             [[principals]]\nname = \"author\"\npassword_hash = \"{}\"\n\n\
+             [[grants]]\nprincipal = \"viewer\"\nsubjects = [\"*\"]\npermissions = [\"read\"]\n\n\
+             [[grants]]\nprincipal = \"author\"\nsubjects = [\"*\"]\npermissions = [\"read\", \"write\"]\n",
+            common::auth::hash("viewer-pw"),
+            common::auth::hash("author-pw"),
+        ),
+        &[],
+        &[],
+    );
+    let author = common::auth::basic("author", "author-pw");
+    let first = auth
+        .call_as(
+            Some(&author),
+            "POST",
+            &format!("/subjects/{SUBJECT}/versions"),
+            Some(&json!({"schemaType": "JSON", "schema": texts[0]})),
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+
     // A second registry, as a proxy exposes it under /registry.
     let proxied = Server::start_with(&["--ui-base-path", "/registry"]);
     register(
@@ -297,6 +357,13 @@ async fn the_page_in_a_real_browser() {
         "others": others,
         "referenced": {"subject": "shared.money"},
         "referencing": {"subject": "payments.payment-captured-value", "name": money},
+        "consumers": consumers,
+        "auth": {
+            "base": auth.base,
+            "subject": SUBJECT,
+            "reader": common::auth::basic("viewer", "viewer-pw"),
+            "writer": author,
+        },
         "huge": {"subject": "huge-value", "bytes": huge.len(), "longest_task_limit_ms": 1000},
         "triage": {
             "subject": "orders-value",
@@ -341,7 +408,7 @@ async fn the_page_in_a_real_browser() {
     );
     assert_eq!(
         stdout.lines().last(),
-        Some("15 passed, 0 failed"),
+        Some("17 passed, 0 failed"),
         "{stdout}"
     );
 }

@@ -105,6 +105,8 @@ pub enum Route {
     Ui,
     /// `/audit`
     Audit,
+    /// `/permissions`
+    Permissions,
     /// `/consumers`, `/consumers/{consumer}`, `/deployments/{environment}`:
     /// listings across subjects
     ConsumerListings,
@@ -122,7 +124,7 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 46] = [
+    pub const ALL: [(&'static str, Route); 47] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
@@ -179,6 +181,7 @@ impl Route {
         ("/ui/", Route::Ui),
         ("/ui/{*path}", Route::Ui),
         ("/audit", Route::Audit),
+        ("/permissions", Route::Permissions),
         ("/consumers", Route::ConsumerListings),
         ("/consumers/{consumer}", Route::ConsumerListings),
         ("/deployments/{environment}", Route::ConsumerListings),
@@ -260,6 +263,7 @@ pub fn required(
         | Route::Associations
         | Route::Schemas
         | Route::Subjects
+        | Route::Permissions
         | Route::Triage => Required::Caller,
         Route::Contexts => Required::Admin,
         // Listings across subjects and can-i-deploy (whose body names the

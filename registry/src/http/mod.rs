@@ -21,6 +21,7 @@ mod health;
 mod metrics;
 mod mode;
 mod observe;
+mod permissions;
 mod schemas;
 mod serve;
 mod server;
@@ -240,6 +241,7 @@ fn routes(state: AppState) -> Router {
         .merge(consumers::routes())
         .merge(deploy::routes())
         .merge(audit::routes())
+        .merge(permissions::routes())
         .merge(associations::routes())
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))

@@ -115,6 +115,10 @@ const FILES: &[(&str, &[u8])] = &[
         "js/views/signin.js",
         include_bytes!("../../ui/js/views/signin.js"),
     ),
+    (
+        "js/views/consumers.js",
+        include_bytes!("../../ui/js/views/consumers.js"),
+    ),
 ];
 
 /// Where `index.html` says the API is.

@@ -7,8 +7,8 @@
 // A view is a module exporting `render(ctx)`; ctx holds `main` (the element
 // to fill), `params` (the address's named segments), `query`
 // (URLSearchParams), `signal` (aborted when the reader navigates away) and
-// `title(text)`. Adding a view (the consumers matrix, when the registry has
-// consumers) is one module, one entry in ROUTES and one in NAV.
+// `title(text)`. Adding a view is one module and one entry in ROUTES (and
+// one in NAV for a top-level one).
 
 import { h, notice, link, failure } from './dom.js';
 import { onUnauthorized, principal, readOnly, signOut } from './api.js';
@@ -18,6 +18,7 @@ import * as subject from './views/subject.js';
 import * as version from './views/version.js';
 import * as compare from './views/compare.js';
 import * as triage from './views/triage.js';
+import * as consumers from './views/consumers.js';
 
 /** The navigation, in order; `section` marks the current entry. */
 const NAV = [
@@ -32,6 +33,7 @@ const ROUTES = [
   { pattern: ['subjects', ':subject'], view: subject.render, section: 'subjects' },
   { pattern: ['subjects', ':subject', 'versions', ':version'], view: version.render, section: 'subjects' },
   { pattern: ['subjects', ':subject', 'compare'], view: compare.render, section: 'subjects' },
+  { pattern: ['subjects', ':subject', 'consumers'], view: consumers.render, section: 'subjects' },
   { pattern: ['triage'], view: triage.render, section: 'triage' },
 ];
 

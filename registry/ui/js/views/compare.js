@@ -196,7 +196,11 @@ function changeList(kind, title, changes, { older, nameA, nameB }) {
   );
 }
 
-/** A button that registers the checked schema (a write: hidden for principals that may not). */
+/**
+ * A button that registers the checked schema, shown once the registry says
+ * the caller may write the subject (`GET /permissions`); a principal that
+ * may not sees why instead. The registry still checks the write itself.
+ */
 function registerControl(subject, candidate) {
   const said = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const button = h(
@@ -223,7 +227,24 @@ function registerControl(subject, candidate) {
     },
     `Register it as a new version of ${subject}`,
   );
-  return h('div', { class: 'write' }, h('p', {}, button), said);
+  const slot = h('p', {}, h('span', { class: 'muted' }, 'Asking the registry what you may do…'));
+  const control = h('div', { class: 'write' }, slot, said);
+  api(`permissions?subject=${encodeURIComponent(subject)}`)
+    .then((answer) => {
+      const may = answer.permissions.includes('write');
+      control.dataset.permissions = answer.permissions.join(' ');
+      slot.replaceChildren(
+        may
+          ? button
+          : h('span', { class: 'muted' }, `You may not register versions of ${subject}: ${answer.principal ? `principal ${answer.principal}` : 'this session'} holds no write permission on it.`),
+      );
+    })
+    .catch(() => {
+      // A registry without the endpoint: offer the button; a refused write says why.
+      control.dataset.permissions = 'unknown';
+      slot.replaceChildren(button);
+    });
+  return control;
 }
 
 /** Lines kept around each difference when only the differences are shown. */

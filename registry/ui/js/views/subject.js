@@ -128,6 +128,7 @@ export async function render(ctx) {
       fact('Compatibility', h('strong', {}, config.level), `, policy ${config.policy} `, h('span', { class: 'muted' }, config.levelOwn ? '(set on this subject)' : "(the registry's default)")),
       fact('Mode', h('strong', {}, config.mode), ' ', h('span', { class: 'muted' }, config.modeOwn ? '(set on this subject)' : "(the registry's default)")),
       fact('Versions', `${live.length} live`, versions.length > live.length ? `, ${versions.length - live.length} soft-deleted` : ''),
+      fact('Consumers', h('a', { href: link(['subjects', subject, 'consumers']) }, 'who reads it, and whether they can read each version')),
       fact('Latest', latest ? h('a', { href: link(['subjects', subject, 'versions', latest.version]) }, `version ${latest.version}, schema id ${latest.id}`) : mark(false, 'every version is soft-deleted')),
     ),
   );
