@@ -111,6 +111,12 @@ async function headings(page) {
     const row = page.locator('table.subjects tbody tr', { has: page.locator(`th a:text-is("${subject}")`) });
     const cells = await row.locator('td').allTextContents();
     expect(cells[1] === 'JSON' && cells[2] === 'v3' && cells[3] === '3' && cells[4] === 'BACKWARD' && cells[5] === 'READWRITE', `row: ${cells}`);
+    await page.waitForFunction((s) => {
+      const tr = [...document.querySelectorAll('table.subjects tbody tr')].find((r) => r.querySelector('th a').textContent === s);
+      return tr && !tr.lastElementChild.textContent.includes('…');
+    }, subject);
+    const consumers = await row.locator('td').last().textContent();
+    expect(consumers === String(scenario.consumers.length), `consumers: ${consumers}, the API has ${scenario.consumers.length}`);
     const deleted = page.locator('table.subjects tbody tr', { has: page.locator('th a:text-is("payments-value")') });
     expect((await deleted.locator('td').nth(3).textContent()).includes('1 soft-deleted'), 'the soft-deleted version is counted');
     await shot(page, 'subjects');
@@ -148,6 +154,8 @@ async function headings(page) {
     const times = await page.$$eval('.timeline time', (ts) => ts.map((t) => t.getAttribute('datetime')));
     const registered = scenario.registered_ms.map((ms) => new Date(ms).toISOString()).reverse();
     expect(JSON.stringify(times) === JSON.stringify(registered), `times ${times} are not the API's ${registered}`);
+    const who = await page.$$eval('.timeline > li .who', (w) => w.map((x) => x.textContent.trim()));
+    expect(who.length === 3 && who.every((w) => w === 'from 127.0.0.1'), `who registered, from the audit trail: ${who}`);
     const facts = await page.textContent('dl.facts');
     expect(facts.includes('BACKWARD') && facts.includes('set on this subject') && facts.includes('READWRITE'), `facts: ${facts}`);
     await shot(page, 'subject');

@@ -39,6 +39,22 @@ export async function settings(subject, signal) {
   };
 }
 
+/**
+ * Who registered each version, from the audit trail (Charter's registry,
+ * when the caller may read the subject's trail): version → `by NAME`, or
+ * `from ADDRESS` on an open registry. Empty when there is no trail.
+ */
+async function whoRegistered(subject, signal) {
+  const trail = await api(`audit?subject=${encodeURIComponent(subject)}&limit=1000`, { signal }).catch(() => ({ events: [] }));
+  const who = new Map();
+  for (const e of trail.events || []) {
+    if ((e.action === 'register' || e.action === 'import') && e.outcome === 'done' && e.version && !who.has(e.version)) {
+      who.set(e.version, e.principal ? `by ${e.principal}` : e.address ? `from ${e.address}` : '');
+    }
+  }
+  return who;
+}
+
 /** The page for a subject the registry does not have. */
 export function unknownSubject(ctx, subject) {
   ctx.title('Unknown subject');
@@ -108,7 +124,7 @@ export async function render(ctx) {
   const { main, params, signal } = ctx;
   const subject = params.subject;
   ctx.title(subject);
-  const [versions, config] = await Promise.all([allVersions(subject, signal), settings(subject, signal)]);
+  const [versions, config, registrars] = await Promise.all([allVersions(subject, signal), settings(subject, signal), whoRegistered(subject, signal)]);
   if (versions.length === 0) {
     unknownSubject(ctx, subject);
     return;
@@ -152,7 +168,7 @@ export async function render(ctx) {
           h('a', { href: link(['subjects', subject, 'versions', v.version]) }, `Version ${v.version}`),
           v.deleted ? h('span', { class: 'badge bad' }, h('span', { 'aria-hidden': 'true' }, '✘ '), 'soft-deleted') : null,
         ),
-        h('p', {}, 'Registered ', time(v.ts), ` · schema id ${v.id} · ${v.schemaType}`),
+        h('p', {}, 'Registered ', time(v.ts), registrars.has(v.version) ? h('span', { class: 'who' }, ' ', registrars.get(v.version)) : null, ` · schema id ${v.id} · ${v.schemaType}`),
         h('dl', { class: 'facts compact' }, fact('References', referenceList(v.references) || h('span', { class: 'muted' }, 'none')), fact('Referenced by', referencedBy)),
         previous && !v.deleted
           ? h('p', {}, h('a', { href: link(['subjects', subject, 'compare'], { a: previous.version, b: v.version }) }, `What changed since version ${previous.version}`))

@@ -1,6 +1,6 @@
 // Subjects: every subject with its context, format, latest version, number
-// of versions, compatibility level, mode and last registration; searchable
-// and filterable, the filters kept in the address.
+// of versions, compatibility level, mode, last registration and number of
+// consumers; searchable and filterable, the filters kept in the address.
 
 import { h, link, time, pool, notice } from '../dom.js';
 import { api, seg } from '../api.js';
@@ -84,8 +84,8 @@ export async function render(ctx) {
       h(
         'tr',
         {},
-        ['Subject', 'Context', 'Format', 'Latest', 'Versions', 'Compatibility', 'Mode', 'Last registered'].map((t) =>
-          h('th', { scope: 'col', class: t === 'Latest' || t === 'Versions' ? 'num' : null }, t),
+        ['Subject', 'Context', 'Format', 'Latest', 'Versions', 'Compatibility', 'Mode', 'Last registered', 'Consumers'].map((t) =>
+          h('th', { scope: 'col', class: t === 'Latest' || t === 'Versions' || t === 'Consumers' ? 'num' : null }, t),
         ),
       ),
     ),
@@ -96,6 +96,7 @@ export async function render(ctx) {
       versions: h('td', { class: 'num' }, h('span', { class: 'muted' }, '…')),
       compatibility: h('td', {}, h('span', { class: 'muted' }, '…')),
       mode: h('td', {}, h('span', { class: 'muted' }, '…')),
+      consumers: h('td', { class: 'num' }, h('span', { class: 'muted' }, '…')),
     };
     row.tr = h(
       'tr',
@@ -108,6 +109,7 @@ export async function render(ctx) {
       row.cells.compatibility,
       row.cells.mode,
       h('td', {}, row.latest ? time(row.latest.ts) : '—'),
+      row.cells.consumers,
     );
     body.append(row.tr);
   }
@@ -140,6 +142,17 @@ export async function render(ctx) {
   form.addEventListener('change', filtered);
   apply();
 
+  // The consumers of each subject, from the consumer records (a principal
+  // that may not list them sees a dash).
+  const counting = countConsumers(signal).then((counts) => {
+    for (const row of rows) {
+      const n = counts ? counts.get(row.name) || 0 : null;
+      row.cells.consumers.replaceChildren(
+        n === null ? h('span', { class: 'muted', title: 'the consumer records are not readable with these credentials' }, '—') : n === 0 ? '0' : h('a', { href: link(['subjects', row.name, 'consumers']) }, String(n)),
+      );
+    }
+  });
+
   // The per-subject settings, a few requests at a time; filters follow.
   await pool(rows, 6, async (row) => {
     if (signal.aborted) return;
@@ -157,4 +170,27 @@ export async function render(ctx) {
     row.cells.mode.replaceChildren(row.mode || '—');
     apply();
   });
+  await counting;
+}
+
+/**
+ * How many consumers read each subject (any environment), by subject name;
+ * null when the consumer records may not be listed.
+ */
+async function countConsumers(signal) {
+  let names;
+  try {
+    names = await api('consumers', { signal });
+  } catch {
+    return null;
+  }
+  const readers = new Map();
+  await pool(names, 6, async (name) => {
+    const records = await api(`consumers/${seg(name)}`, { signal }).catch(() => []);
+    for (const r of records) {
+      if (!readers.has(r.subject)) readers.set(r.subject, new Set());
+      readers.get(r.subject).add(r.consumer);
+    }
+  });
+  return new Map([...readers].map(([subject, consumers]) => [subject, consumers.size]));
 }
