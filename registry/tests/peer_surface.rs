@@ -107,6 +107,28 @@ async fn forward_mode_is_set_at_the_global_context_and_registers_like_import() {
     );
 }
 
+/// The global context's config, like its mode, applies where neither the
+/// subject nor the registry sets a field.
+#[tokio::test]
+async fn the_global_context_config_applies_below_the_registry() {
+    let server = Server::start();
+    steps!(server;
+        GET "/config/:.__GLOBAL:" => 200 has(json!({"compatibilityLevel": "BACKWARD"}));
+        PUT "/config/:.__GLOBAL:", json!({"compatibility": "NONE"}) => 200 is(json!({"compatibility": "NONE"}));
+        GET "/config/:.__GLOBAL:" => 200 has(json!({"compatibilityLevel": "NONE"}));
+        GET "/config" => 200 has(json!({"compatibilityLevel": "BACKWARD"}));
+        GET "/config?defaultToGlobal=true" => 200 has(json!({"compatibilityLevel": "NONE"}));
+        GET "/config/s?defaultToGlobal=true" => 200 has(json!({"compatibilityLevel": "NONE"}));
+        POST "/subjects/s/versions", schema(&string_id()) => 200 has(json!({"version": 1}));
+        POST "/subjects/s/versions", schema(&integer_id()) => 200 has(json!({"version": 2}));
+        PUT "/config", json!({"compatibility": "BACKWARD"}) => 200 is(json!({"compatibility": "BACKWARD"}));
+        POST "/subjects/s/versions", schema(&boolean_id()) => 409 code(40901);
+        DELETE "/config/:.__GLOBAL:" => 200 has(json!({"compatibilityLevel": "NONE"}));
+        DELETE "/config" => 200 has(json!({"compatibilityLevel": "BACKWARD"}));
+        GET "/config?defaultToGlobal=true" => 200 has(json!({"compatibilityLevel": "BACKWARD"}));
+    );
+}
+
 /// `deletedOnly` on a subject with nothing deleted is an empty list, as the
 /// peer answers; 40401 only when the subject has no version to look among.
 #[tokio::test]

@@ -58,25 +58,38 @@ fn mode_detail(mode: Option<Mode>) -> Value {
 
 impl Registry {
     /// The config of a scope. For a subject without its own config: 40408,
-    /// or with `default_to_global` the config that applies to it.
+    /// or with `default_to_global` the config that applies to it. The
+    /// registry's own (and the global context's) fields show over the
+    /// defaults; with `default_to_global` the registry's also over the
+    /// global context's, as the peer answers.
     pub async fn config(
         &self,
         scope: &Scope,
         default_to_global: bool,
     ) -> Result<ConfigRecord, Error> {
+        let defaults = ConfigRecord {
+            compatibility: Some(DEFAULT_COMPATIBILITY),
+            ..ConfigRecord::default()
+        };
         match scope {
-            Scope::Global => self.effective_config(None).await,
-            Scope::Subject(subject) => {
-                if default_to_global {
-                    return self.effective_config(Some(subject)).await;
-                }
-                self.store
-                    .config(scope)
-                    .await?
-                    .ok_or_else(|| Error::SubjectConfigNotSet {
-                        subject: subject.to_string(),
-                    })
+            Scope::Global if default_to_global => self.effective_config(None).await,
+            Scope::Subject(subject) if default_to_global => {
+                self.effective_config(Some(subject)).await
             }
+            Scope::Global => Ok(self
+                .store
+                .config(scope)
+                .await?
+                .unwrap_or_default()
+                .over(defaults)),
+            Scope::Subject(subject) => match self.store.config(scope).await? {
+                Some(config) if is_global_context(scope) => Ok(config.over(defaults)),
+                Some(config) => Ok(config),
+                None if is_global_context(scope) => Ok(defaults),
+                None => Err(Error::SubjectConfigNotSet {
+                    subject: subject.to_string(),
+                }),
+            },
         }
     }
 

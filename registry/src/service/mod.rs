@@ -253,9 +253,20 @@ impl Registry {
     }
 
     /// The config that applies to a subject: its own fields over the global
-    /// ones over the defaults.
+    /// ones over the global context's ([`GLOBAL_CONTEXT`]) over the defaults.
     async fn effective_config(&self, subject: Option<&Subject>) -> Result<ConfigRecord, Error> {
-        let global = self.store.config(&Scope::Global).await?.unwrap_or_default();
+        let global_context = Scope::Subject(Subject::parse(GLOBAL_CONTEXT)?);
+        let global = self
+            .store
+            .config(&Scope::Global)
+            .await?
+            .unwrap_or_default()
+            .over(
+                self.store
+                    .config(&global_context)
+                    .await?
+                    .unwrap_or_default(),
+            );
         let own = match subject {
             Some(s) => self
                 .store
