@@ -1,6 +1,9 @@
 //! The registry's domain types: identifiers, references, settings and the
-//! records the store keeps. No wire format here: `http` maps these by hand.
+//! records the store keeps. No wire format here: `http` maps these by hand,
+//! except [`Metadata`] and [`RuleSet`], whose serde shape is Confluent's (the
+//! store keeps them as that JSON, and `http` answers it as it is).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -131,12 +134,18 @@ pub struct StoredSchema {
     pub id: SchemaId,
     /// Its format.
     pub schema_type: SchemaType,
-    /// Its canonical text.
+    /// Its text as served: as submitted minus insignificant whitespace, or
+    /// Charter's canonical form when it was normalized (every schema stored
+    /// before Charter kept submitted text was).
     pub text: String,
     /// What it references, in registration order.
     pub references: Vec<Reference>,
     /// Its GUID (the peer's 8.0+ `guid`), [`guid_of`] its content key.
     pub guid: String,
+    /// Its metadata (Confluent's data contracts), when it has any.
+    pub metadata: Option<Metadata>,
+    /// Its rule set, when it has one.
+    pub rule_set: Option<RuleSet>,
 }
 
 /// A schema's GUID: a UUID made of the first 128 bits of its content key
@@ -169,6 +178,117 @@ pub fn guid_of(content_key: &str) -> String {
         hex(17..20),
         hex(20..32)
     )
+}
+
+/// A schema's metadata, as Confluent's data contracts define it: tags by
+/// field path, free properties (e.g. `major_version`) and the names of
+/// sensitive properties. Kept sorted, as the peer keeps it, so that equal
+/// metadata is one identity whatever order it was sent in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// Tags by path (`Order.customer`, `**` for every field).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, BTreeSet<String>>,
+    /// Properties by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, String>,
+    /// Names of properties whose values are secret.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub sensitive: BTreeSet<String>,
+}
+
+/// A schema's rule set: rules that client serializers run on migration
+/// between versions, on every record (domain rules), and on the encoded
+/// bytes. Order is kept: rules run in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleSet {
+    /// Rules run when reading data of another version (modes `UPGRADE`,
+    /// `DOWNGRADE`, `UPDOWN`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub migration_rules: Vec<Rule>,
+    /// Rules run on every record (modes `WRITE`, `READ`, `WRITEREAD`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domain_rules: Vec<Rule>,
+    /// Rules run on the encoded bytes (modes `WRITE`, `READ`, `WRITEREAD`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encoding_rules: Vec<Rule>,
+}
+
+/// One rule of a [`RuleSet`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    /// Its name, unique in the rule set.
+    pub name: String,
+    /// What it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// `TRANSFORM` or `CONDITION`.
+    pub kind: RuleKind,
+    /// When it runs.
+    pub mode: RuleMode,
+    /// The executor (`CEL`, `CEL_FIELD`, `JSONATA`, `ENCRYPT`, ...).
+    #[serde(rename = "type")]
+    pub rule_type: String,
+    /// The tags of the fields it applies to.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<String>,
+    /// Executor parameters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    /// The expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expr: Option<String>,
+    /// The action on success (`NONE`, `ERROR`, `DLQ`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_success: Option<String>,
+    /// The action on failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_failure: Option<String>,
+    /// Whether the rule is switched off.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// What a rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RuleKind {
+    /// Changes the data.
+    Transform,
+    /// Checks the data.
+    Condition,
+}
+
+/// When a rule runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RuleMode {
+    /// Migrating data to a newer version.
+    Upgrade,
+    /// Migrating data to an older version.
+    Downgrade,
+    /// Both migrations.
+    Updown,
+    /// Writing.
+    Write,
+    /// Reading.
+    Read,
+    /// Writing and reading.
+    Writeread,
+}
+
+impl RuleMode {
+    /// Whether the mode is one of a migration rule (else of a domain or
+    /// encoding rule).
+    pub fn is_migration(self) -> bool {
+        matches!(
+            self,
+            RuleMode::Upgrade | RuleMode::Downgrade | RuleMode::Updown
+        )
+    }
 }
 
 /// One version of one subject.

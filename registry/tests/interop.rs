@@ -157,6 +157,18 @@ fn confluent_avro_and_protobuf_serdes_round_trip() {
     );
 }
 
+/// The schema text as registered, through the Python client: Avro, JSON
+/// Schema and Protobuf served as submitted (issue #13), and normalized on
+/// request.
+#[test]
+fn confluent_python_client_reads_back_what_it_registered() {
+    run(
+        "confluent_python_client_reads_back_what_it_registered",
+        "confluent_contracts.py",
+        5,
+    );
+}
+
 /// The auth file of the authenticated interop runs: `py` by password or
 /// token, and `py-cert` by client certificate, each writing `orders-*`.
 fn auth_file() -> String {

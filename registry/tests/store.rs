@@ -66,9 +66,13 @@ fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersio
         schema: NewSchema {
             id: None,
             content_key: format!("key-of-{text}"),
+            canonical_key: format!("canonical-key-of-{text}"),
+            normalized: false,
             schema_type: SchemaType::Json,
             text: text.to_string(),
             references: vec![],
+            metadata: None,
+            rule_set: None,
         },
         registered_at_ms: 1,
     }

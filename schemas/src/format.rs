@@ -26,6 +26,7 @@ use crate::issue::{DecodeLimits, Decoded, PayloadIssue, parse_json};
 use crate::json::{self, JsonSchema};
 use crate::protobuf::{self, PayloadError as ProtobufError, ProtobufSchema};
 use crate::resolver::Resolver;
+use crate::schema::Submitted;
 use crate::schema_type::SchemaType;
 use crate::vocabulary::{CompatError, Directions, Policy};
 
@@ -177,6 +178,27 @@ impl SchemaKind {
         match self {
             SchemaKind::Avro(s) => Some(s.rabin_fingerprint()),
             SchemaKind::Json(_) | SchemaKind::Protobuf(_) => None,
+        }
+    }
+
+    /// The text a registry keeps of `submitted` (this schema's text as it
+    /// was parsed) when it does not normalize: JSON-based formats without
+    /// insignificant whitespace, Protobuf source as given (comments kept),
+    /// and a Protobuf serialized descriptor printed as `.proto` text.
+    pub(crate) fn submitted(&self, submitted: &str) -> Submitted {
+        match self {
+            SchemaKind::Json(_) | SchemaKind::Avro(_) => Submitted {
+                text: crate::compact::compact_json(submitted),
+                is_source: true,
+            },
+            SchemaKind::Protobuf(s) if s.is_source() => Submitted {
+                text: submitted.to_string(),
+                is_source: true,
+            },
+            SchemaKind::Protobuf(s) => Submitted {
+                text: s.to_proto_text(),
+                is_source: false,
+            },
         }
     }
 

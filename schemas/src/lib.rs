@@ -27,6 +27,7 @@
 
 pub mod avro;
 pub mod change;
+pub mod compact;
 pub mod compat;
 pub mod fingerprint;
 pub mod format;
@@ -50,6 +51,6 @@ pub use compat::{
 pub use fingerprint::Fingerprint;
 pub use format::{Capabilities, Form, SchemaError};
 pub use resolver::{MapResolver, NoReferences, Resolver};
-pub use schema::Schema;
+pub use schema::{Schema, Submitted};
 pub use schema_type::SchemaType;
 pub use vocabulary::{CompatError, CompatibilityMode, Directions, Policy};

@@ -99,9 +99,32 @@ impl Schema {
         self.kind.form(form)
     }
 
+    /// The text a registry keeps of `submitted` (the text this schema was
+    /// parsed from) when it does not normalize, as the Confluent Schema
+    /// Registry keeps it: JSON Schema and Avro as submitted minus
+    /// insignificant whitespace (keys in their own order, names and
+    /// namespaces as written), Protobuf `.proto` source as given (comments
+    /// kept). A Protobuf schema submitted as a serialized descriptor has no
+    /// source: its `.proto` text is printed, fields in declaration order.
+    pub fn as_submitted(&self, submitted: &str) -> Submitted {
+        self.kind.submitted(submitted)
+    }
+
     pub(crate) fn kind(&self) -> &SchemaKind {
         &self.kind
     }
+}
+
+/// A schema's text as a registry keeps it without normalizing (see
+/// [`Schema::as_submitted`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The text to keep and serve.
+    pub text: String,
+    /// Whether `text` is the submitted source; `false` when it was printed
+    /// from a serialized Protobuf descriptor, which then is the same schema
+    /// as any registered one with the same canonical form.
+    pub is_source: bool,
 }
 
 #[cfg(test)]
@@ -123,6 +146,27 @@ mod tests {
         assert_eq!(a.fingerprint(), b.fingerprint());
         let c = json(r#"{"type":"object","properties":{"a":{"type":"number","maximum":101}}}"#);
         assert_ne!(a.fingerprint(), c.fingerprint());
+    }
+
+    #[test]
+    fn submitted_text_keeps_what_was_written() {
+        let avro = r#"{ "type": "record", "name": "User", "namespace": "a.b",
+            "fields": [ {"name": "id", "type": "long"} ] }"#;
+        let parsed = Schema::parse(SchemaType::Avro, avro, &NoReferences).unwrap();
+        let kept = parsed.as_submitted(avro);
+        assert_eq!(
+            kept.text,
+            r#"{"type":"record","name":"User","namespace":"a.b","fields":[{"name":"id","type":"long"}]}"#
+        );
+        assert!(kept.is_source);
+        let proto = "syntax = \"proto3\";\n// who\nmessage A { string b = 1; }\n";
+        let parsed = Schema::parse(SchemaType::Protobuf, proto, &NoReferences).unwrap();
+        assert_eq!(parsed.as_submitted(proto).text, proto);
+        let serialized = parsed.form(Form::Serialized).unwrap();
+        let decoded = Schema::parse(SchemaType::Protobuf, &serialized, &NoReferences).unwrap();
+        let printed = decoded.as_submitted(&serialized);
+        assert!(!printed.is_source);
+        assert!(printed.text.contains("message A"), "{}", printed.text);
     }
 
     #[test]

@@ -65,7 +65,12 @@ async fn lookup(
     let schema = body.into_schema()?;
     require_read(&caller, schema.referenced_subjects())?;
     let found = registry
-        .lookup(&subject, &schema, params.flag("deleted")?)
+        .lookup(
+            &subject,
+            &schema,
+            params.flag("deleted")?,
+            params.flag("normalize")?,
+        )
         .await?;
     let text = registry
         .schema_text(&found.schema, params.text("format"))
@@ -108,10 +113,11 @@ async fn register(
     State(state): State<AppState>,
     caller: Caller,
     segments: Segments,
+    params: Params,
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
     let subject = segments.subject()?;
-    let registration = body.into_registration()?;
+    let registration = body.into_registration(params.flag("normalize")?)?;
     require_read(&caller, registration.schema.referenced_subjects())?;
     let registered = state
         .registry()

@@ -32,7 +32,8 @@ use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::model::{Subject, VersionSelector};
 use crate::service::{
-    Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage, TriageRequest,
+    Contract, Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage,
+    TriageRequest,
 };
 
 pub(super) fn routes() -> Router<AppState> {
@@ -373,6 +374,7 @@ impl ReaderBody {
                     schema_type: self.schema_type.unwrap_or(SchemaType::Avro),
                     text,
                     references,
+                    contract: Contract::default(),
                 })
             }
             (None, Some(name)) => {

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{ConfigRecord, Reference, SchemaId, StoredSchema, Version, VersionSelector};
-use crate::service::{PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion};
+use crate::service::{
+    Contract, PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion,
+};
 
 /// `RegisterSchemaRequest`: the body of register, lookup and compatibility.
 /// Unknown fields are ignored, as the peer ignores unknown properties;
@@ -125,13 +127,14 @@ impl SchemaBody {
             schema_type,
             text,
             references,
+            contract: Contract::default(),
         }))
     }
 
     /// A registration: the schema, and the peer's sentinels decoded:
     /// `version` absent, 0 or -1 is the next version; `id` absent or -1 is
-    /// any id.
-    pub fn into_registration(self) -> Result<Registration, InvalidSchemaBody> {
+    /// any id. `normalize` is the query parameter.
+    pub fn into_registration(self, normalize: bool) -> Result<Registration, InvalidSchemaBody> {
         let (version, id) = (self.version, self.id);
         let schema = self.into_schema()?;
         let id = match id {
@@ -148,6 +151,7 @@ impl SchemaBody {
         };
         Ok(Registration {
             schema,
+            normalize,
             version,
             id,
         })
@@ -339,7 +343,7 @@ mod tests {
 
     /// The registration `value` decodes to.
     fn registration(value: Value) -> Result<Registration, InvalidSchemaBody> {
-        body(value).into_registration()
+        body(value).into_registration(false)
     }
 
     /// The posted schema of a registration of `value`.

@@ -261,6 +261,8 @@ mod tests {
             schema_type: SchemaType::Json,
             text: "true".into(),
             references: vec![],
+            metadata: None,
+            rule_set: None,
         }
     }
 

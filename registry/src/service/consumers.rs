@@ -104,7 +104,7 @@ impl Registry {
                 let epoch = self.cache.epoch();
                 let candidate = self.posted(&posted).await?;
                 self.readers.insert(
-                    candidate.content_key.clone(),
+                    candidate.canonical_key.clone(),
                     candidate.schema.clone(),
                     epoch,
                 );
@@ -263,7 +263,7 @@ impl Registry {
                 text,
                 references,
             } => {
-                let key = content_key(*schema_type, text, references);
+                let key = content_key(*schema_type, text, references, None, None);
                 let epoch = self.cache.epoch();
                 if let Some(schema) = self.readers.get(&key, epoch) {
                     return Ok(schema);

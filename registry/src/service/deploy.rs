@@ -125,7 +125,7 @@ fn reader_name(record: &ReaderRecord) -> SchemaName {
             schema_type,
             text,
             references,
-        } => SchemaName::Content(content_key(*schema_type, text, references)),
+        } => SchemaName::Content(content_key(*schema_type, text, references, None, None)),
     }
 }
 

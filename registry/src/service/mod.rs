@@ -71,7 +71,9 @@ pub use config::ConfigUpdate;
 pub use consumers::{ReaderInput, ReaderRecording};
 pub use deploy::{ConsumerStatus, DeployAnswer, DeployQuestion, MatrixRow, WriterRef};
 pub use error::{Error, InvalidSchema, InvalidTriage, NotPermitted};
-pub use register::{PostedReference, PostedSchema, Registered, Registration, SchemaInput};
+pub use register::{
+    Contract, PostedReference, PostedSchema, Registered, Registration, SchemaInput,
+};
 pub use subjects::DeletedFilter;
 pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
 pub use work::{WorkLimits, WorkPool};

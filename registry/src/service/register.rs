@@ -11,13 +11,13 @@ use super::{
 };
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
-    ConsumerCompatibility, Reference, SchemaId, StoredSchema, Subject, Version, VersionSelector,
-    guid_of,
+    ConsumerCompatibility, Metadata, Reference, RuleSet, SchemaId, StoredSchema, Subject, Version,
+    VersionRecord, VersionSelector, guid_of,
 };
-use crate::store::{History, NewSchema, NewVersion, StoreError};
+use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
 
-/// A schema a client sends, decoded: its format, its text and what it
-/// references.
+/// A schema a client sends, decoded: its format, its text, what it
+/// references and its data contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedSchema {
     /// The format.
@@ -26,6 +26,8 @@ pub struct PostedSchema {
     pub text: String,
     /// The references, in the order sent.
     pub references: Vec<PostedReference>,
+    /// Its metadata and rule set.
+    pub contract: Contract,
 }
 
 /// A reference as a client sends it: to one version of a subject, or to its
@@ -76,6 +78,10 @@ impl PostedSchema {
 pub struct Registration {
     /// The schema.
     pub schema: SchemaInput,
+    /// Whether to store the normalized (canonical) form, so that schemas
+    /// differing only in formatting are one (the subject's `normalize`
+    /// config also asks for it).
+    pub normalize: bool,
     /// The version to register at; `None` is the next one.
     pub version: Option<Version>,
     /// The id the schema must have (IMPORT mode only); `None` is any.
@@ -92,34 +98,111 @@ pub struct Registered {
     pub consumer_warnings: Vec<MatrixRow>,
 }
 
-/// A posted schema, parsed, with its references pinned to versions.
+/// A posted schema, parsed, with its references pinned to versions, and
+/// the text and keys it would be stored with.
 pub(super) struct Candidate {
     pub schema: Arc<Schema>,
     pub references: Vec<Reference>,
+    /// The text to store and serve.
+    pub text: String,
+    /// Whether `text` is the normalized (canonical) form.
+    pub normalized: bool,
+    /// Whether `text` is what was submitted (not printed from a serialized
+    /// Protobuf descriptor).
+    pub is_source: bool,
+    /// The identity of the content (see [`content_key`]).
     pub content_key: String,
+    /// The same over the canonical text: shared by formatting variants.
+    pub canonical_key: String,
+    pub metadata: Option<Metadata>,
+    pub rule_set: Option<RuleSet>,
 }
 
 impl Candidate {
+    /// A candidate of `schema` stored as `text`, its keys computed.
+    fn new(
+        schema: Arc<Schema>,
+        references: Vec<Reference>,
+        text: String,
+        contract: Contract,
+    ) -> Candidate {
+        let key = |text: &str| {
+            content_key(
+                schema.schema_type(),
+                text,
+                &references,
+                contract.metadata.as_ref(),
+                contract.rule_set.as_ref(),
+            )
+        };
+        let (content_key, canonical_key) = (key(&text), key(schema.canonical()));
+        Candidate {
+            normalized: text == schema.canonical(),
+            text,
+            is_source: true,
+            content_key,
+            canonical_key,
+            metadata: contract.metadata,
+            rule_set: contract.rule_set,
+            schema,
+            references,
+        }
+    }
+
+    /// This candidate stored in its normalized (canonical) form.
+    fn normalized(self) -> Candidate {
+        let canonical = self.schema.canonical().to_string();
+        Candidate {
+            normalized: true,
+            content_key: self.canonical_key.clone(),
+            text: canonical,
+            ..self
+        }
+    }
+
     fn record(&self, id: SchemaId) -> StoredSchema {
         StoredSchema {
             id,
             schema_type: self.schema.schema_type(),
-            text: self.schema.canonical().to_string(),
+            text: self.text.clone(),
             references: self.references.clone(),
             guid: guid_of(&self.content_key),
+            metadata: self.metadata.clone(),
+            rule_set: self.rule_set.clone(),
         }
+    }
+
+    /// Whether a stored formatting variant of this schema (the same
+    /// canonical key) is the same schema: when either side was normalized,
+    /// or this one arrived as a serialized Protobuf descriptor (which has no
+    /// formatting of its own).
+    fn same_as(&self, variant: &Variant) -> bool {
+        variant.normalized || self.normalized || !self.is_source
     }
 }
 
-/// The identity of a schema's content: its format, canonical text and
-/// references. Equal keys share one id.
+/// A schema's data contract: its metadata and rule set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contract {
+    /// The metadata.
+    pub metadata: Option<Metadata>,
+    /// The rule set.
+    pub rule_set: Option<RuleSet>,
+}
+
+/// The identity of a schema's content: its format, text, references,
+/// metadata and rule set. Equal keys share one id. (Without metadata and
+/// rule set the key is the one Charter computed before it kept them, over
+/// the canonical text it then stored, so those rows keep matching.)
 pub(super) fn content_key(
     schema_type: SchemaType,
-    canonical: &str,
+    text: &str,
     references: &[Reference],
+    metadata: Option<&Metadata>,
+    rule_set: Option<&RuleSet>,
 ) -> String {
-    let mut material = format!("{}\n{}\n", schema_type.as_str(), canonical.len());
-    material.push_str(canonical);
+    let mut material = format!("{}\n{}\n", schema_type.as_str(), text.len());
+    material.push_str(text);
     for r in references {
         material.push_str(&format!(
             "\n{}:{}\n{}:{}\n{}",
@@ -129,6 +212,16 @@ pub(super) fn content_key(
             r.subject,
             r.version
         ));
+    }
+    let json =
+        |value: Result<String, serde_json::Error>| value.expect("metadata and rule sets serialize");
+    for (label, part) in [
+        ("metadata", metadata.map(|m| json(serde_json::to_string(m)))),
+        ("ruleSet", rule_set.map(|r| json(serde_json::to_string(r)))),
+    ] {
+        if let Some(part) = part {
+            material.push_str(&format!("\n{label}:{}:{part}", part.len()));
+        }
     }
     Fingerprint::of(&material).to_hex()
 }
@@ -146,35 +239,76 @@ impl Registry {
             SchemaInput::Latest => {
                 let latest = live(history).next_back().ok_or(InvalidSchema::Empty)?;
                 let entry = self.held(latest.schema_id).await?;
-                return Ok(Candidate {
-                    schema: self.parsed(latest.schema_id).await?,
-                    references: entry.record.references.clone(),
-                    content_key: content_key(
-                        entry.record.schema_type,
-                        &entry.record.text,
-                        &entry.record.references,
-                    ),
-                });
+                let record = &entry.record;
+                return Ok(Candidate::new(
+                    self.parsed(latest.schema_id).await?,
+                    record.references.clone(),
+                    record.text.clone(),
+                    Contract {
+                        metadata: record.metadata.clone(),
+                        rule_set: record.rule_set.clone(),
+                    },
+                ));
             }
         };
         self.posted(posted).await
     }
 
-    /// Parses a posted schema, its references pinned to versions.
+    /// Parses a posted schema, its references pinned to versions; the
+    /// candidate keeps the text as submitted (see [`Schema::as_submitted`]).
     pub(super) async fn posted(&self, posted: &PostedSchema) -> Result<Candidate, Error> {
         let references = self.pin_references(&posted.references).await?;
         let resolver = self.resolver(&references).await?;
         let (schema_type, text) = (posted.schema_type, posted.text.clone());
-        let schema = self
+        let (schema, submitted) = self
             .work
-            .run(move || Schema::parse(schema_type, &text, &resolver))
+            .run(move || {
+                Schema::parse(schema_type, &text, &resolver).map(|schema| {
+                    let submitted = schema.as_submitted(&text);
+                    (schema, submitted)
+                })
+            })
             .await?
             .map_err(InvalidSchema::Parse)?;
-        Ok(Candidate {
-            content_key: content_key(posted.schema_type, schema.canonical(), &references),
-            schema: Arc::new(schema),
+        let mut candidate = Candidate::new(
+            Arc::new(schema),
             references,
-        })
+            submitted.text,
+            posted.contract.clone(),
+        );
+        candidate.is_source = submitted.is_source;
+        Ok(candidate)
+    }
+
+    /// The newest of `versions` holding `candidate`'s schema: the same
+    /// content, or a formatting variant of it that counts as the same
+    /// (see [`Candidate::same_as`]).
+    async fn holding<'h>(
+        &self,
+        candidate: &Candidate,
+        versions: &[&'h VersionRecord],
+    ) -> Result<Option<&'h VersionRecord>, Error> {
+        let newest = |held: &dyn Fn(SchemaId) -> bool| {
+            versions.iter().rev().find(|v| held(v.schema_id)).copied()
+        };
+        if let Some(id) = self
+            .store
+            .schema_id_by_content(&candidate.content_key)
+            .await?
+        {
+            if let Some(found) = newest(&|held| held == id) {
+                return Ok(Some(found));
+            }
+        }
+        let variants = self
+            .store
+            .schemas_by_canonical_key(&candidate.canonical_key)
+            .await?;
+        Ok(newest(&|held| {
+            variants
+                .iter()
+                .any(|v| v.id == held && candidate.same_as(v))
+        }))
     }
 
     /// Pins each reference to a version that exists (`latest` to the latest
@@ -222,28 +356,26 @@ impl Registry {
         actor: &Actor,
     ) -> Result<Registered, Error> {
         let history = self.history(subject).await?;
-        let candidate = self.candidate(&registration.schema, &history).await?;
+        let config = self.effective_config(Some(subject)).await?;
+        let mut candidate = self.candidate(&registration.schema, &history).await?;
+        if registration.normalize || config.normalize == Some(true) {
+            candidate = candidate.normalized();
+        }
         let explicit_id = registration.id;
         let explicit_version = registration.version;
 
-        // The same content already a live version here: answer it, write nothing.
-        if let Some(id) = self
-            .store
-            .schema_id_by_content(&candidate.content_key)
-            .await?
-        {
-            let existing = live(&history).rev().find(|v| v.schema_id == id);
-            if let Some(existing) = existing {
-                let same_version = explicit_version.is_none_or(|v| v == existing.version);
-                if same_version && explicit_id.is_none_or(|wanted| wanted == id) {
-                    return Ok(Registered {
-                        version: SubjectVersion {
-                            record: existing.clone(),
-                            schema: self.held(id).await?,
-                        },
-                        consumer_warnings: Vec::new(),
-                    });
-                }
+        // The same schema already a live version here: answer it, write nothing.
+        let versions: Vec<&VersionRecord> = live(&history).collect();
+        if let Some(existing) = self.holding(&candidate, &versions).await? {
+            let same_version = explicit_version.is_none_or(|v| v == existing.version);
+            if same_version && explicit_id.is_none_or(|wanted| wanted == existing.schema_id) {
+                return Ok(Registered {
+                    version: SubjectVersion {
+                        record: existing.clone(),
+                        schema: self.held(existing.schema_id).await?,
+                    },
+                    consumer_warnings: Vec::new(),
+                });
             }
         }
 
@@ -282,7 +414,6 @@ impl Registry {
 
         let mut consumer_warnings = Vec::new();
         if !importing {
-            let config = self.effective_config(Some(subject)).await?;
             let outcome = self
                 .judge(
                     &candidate.schema,
@@ -332,9 +463,13 @@ impl Registry {
                     schema: NewSchema {
                         id: explicit_id,
                         content_key: candidate.content_key.clone(),
+                        canonical_key: candidate.canonical_key.clone(),
+                        normalized: candidate.normalized,
                         schema_type: candidate.schema.schema_type(),
-                        text: candidate.schema.canonical().to_string(),
+                        text: candidate.text.clone(),
                         references: candidate.references.clone(),
+                        metadata: candidate.metadata.clone(),
+                        rule_set: candidate.rule_set.clone(),
                     },
                     registered_at_ms,
                 },
@@ -377,16 +512,18 @@ impl Registry {
     }
 
     /// Finds the version of `subject` holding the posted schema; soft-deleted
-    /// versions count only with `include_deleted`.
+    /// versions count only with `include_deleted`. With `normalize` (or the
+    /// subject's `normalize` config) formatting-only differences do not count.
     #[tracing::instrument(skip(self, schema), fields(subject = %subject))]
     pub async fn lookup(
         &self,
         subject: &Subject,
         schema: &SchemaInput,
         include_deleted: bool,
+        normalize: bool,
     ) -> Result<SubjectVersion, Error> {
         let history = self.history(subject).await?;
-        let visible: Vec<_> = history
+        let visible: Vec<&VersionRecord> = history
             .versions
             .iter()
             .filter(|v| include_deleted || !v.deleted)
@@ -396,23 +533,19 @@ impl Registry {
                 subject: subject.to_string(),
             });
         }
-        let candidate = self.candidate(schema, &history).await?;
-        let not_found = || Error::SchemaNotInSubject {
-            subject: subject.to_string(),
-        };
-        let id = self
-            .store
-            .schema_id_by_content(&candidate.content_key)
-            .await?
-            .ok_or_else(not_found)?;
-        let record = visible
-            .into_iter()
-            .rev()
-            .find(|v| v.schema_id == id)
-            .ok_or_else(not_found)?;
+        let mut candidate = self.candidate(schema, &history).await?;
+        if normalize || self.effective_config(Some(subject)).await?.normalize == Some(true) {
+            candidate = candidate.normalized();
+        }
+        let record =
+            self.holding(&candidate, &visible)
+                .await?
+                .ok_or_else(|| Error::SchemaNotInSubject {
+                    subject: subject.to_string(),
+                })?;
         Ok(SubjectVersion {
             record: record.clone(),
-            schema: self.held(id).await?,
+            schema: self.held(record.schema_id).await?,
         })
     }
 }
@@ -430,14 +563,14 @@ mod tests {
                 version: Version(*v),
             })
             .collect();
-        content_key(SchemaType::Json, text, &refs)
+        content_key(SchemaType::Json, text, &refs, None, None)
     }
 
     #[test]
     fn content_key_covers_type_text_and_references() {
         let plain = key("{}", &[]);
         assert_eq!(plain, key("{}", &[]));
-        assert_ne!(plain, content_key(SchemaType::Avro, "{}", &[]));
+        assert_ne!(plain, content_key(SchemaType::Avro, "{}", &[], None, None));
         assert_ne!(plain, key("{\"type\":\"string\"}", &[]));
         assert_ne!(
             key("{}", &[("a.json", "a", 1)]),

@@ -39,8 +39,8 @@ use schemas::SchemaType;
 
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
-    ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, Reference, SchemaId, Scope,
-    StoredReader, StoredSchema, Version, VersionRecord,
+    ConfigRecord, Deployment, Metadata, Mode, ReaderFilter, ReaderRecord, Reference, RuleSet,
+    SchemaId, Scope, StoredReader, StoredSchema, Version, VersionRecord,
 };
 
 pub use postgres::{PostgresOptions, PostgresStore};
@@ -188,14 +188,34 @@ pub struct Referrer {
 pub struct NewSchema {
     /// An explicit id (IMPORT mode), or `None` to reuse or allocate one.
     pub id: Option<SchemaId>,
-    /// The identity of the content (type, canonical text, references).
+    /// The identity of the content (type, text as served, references,
+    /// metadata, rule set).
     pub content_key: String,
+    /// The same over the canonical text instead of the text as served:
+    /// shared by the schemas that differ only in formatting.
+    pub canonical_key: String,
+    /// Whether `text` is the normalized (canonical) form.
+    pub normalized: bool,
     /// Its format.
     pub schema_type: SchemaType,
-    /// Its canonical text.
+    /// Its text as served.
     pub text: String,
     /// Its references, with concrete versions.
     pub references: Vec<Reference>,
+    /// Its metadata.
+    pub metadata: Option<Metadata>,
+    /// Its rule set.
+    pub rule_set: Option<RuleSet>,
+}
+
+/// A stored schema that shares a canonical key with another (see
+/// [`Store::schemas_by_canonical_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    /// Its id.
+    pub id: SchemaId,
+    /// Whether its text is the normalized form.
+    pub normalized: bool,
 }
 
 /// A version to append to a subject.
@@ -256,6 +276,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// The id of the schema with this GUID (lower-case, as stored).
     async fn schema_id_by_guid(&self, guid: &str) -> Result<Option<SchemaId>, StoreError>;
+
+    /// The schemas whose canonical key is `canonical_key` (formatting
+    /// variants of one schema), by id.
+    async fn schemas_by_canonical_key(
+        &self,
+        canonical_key: &str,
+    ) -> Result<Vec<Variant>, StoreError>;
 
     /// The highest id ever allocated.
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError>;

@@ -42,6 +42,7 @@ use sqlx::{Postgres, Transaction};
 use tokio::sync::watch;
 
 use super::consumers::postgres as consumers;
+use super::rows;
 use super::shared::postgres as shared;
 use super::{
     History, Invalidation, InvalidationSink, NewSchema, NewVersion, ReaderEvent, Referrer, Store,
@@ -162,18 +163,24 @@ async fn store_schema(
         }
         let inserted: Option<i64> = match schema.id {
             Some(wanted) => sqlx::query_scalar(
-                "INSERT INTO schemas (id, content_key, schema_type, schema) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO schemas (id, content_key, canonical_key, normalized, schema_type, \
+                 schema, metadata, rule_set) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(wanted.0),
             None => sqlx::query_scalar(
-                "INSERT INTO schemas (content_key, schema_type, schema) VALUES ($1, $2, $3) \
+                "INSERT INTO schemas (content_key, canonical_key, normalized, schema_type, \
+                 schema, metadata, rule_set) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT DO NOTHING RETURNING id",
             ),
         }
         .bind(&schema.content_key)
+        .bind(&schema.canonical_key)
+        .bind(schema.normalized)
         .bind(schema.schema_type.as_str())
         .bind(&schema.text)
+        .bind(rows::to_json_column(&schema.metadata))
+        .bind(rows::to_json_column(&schema.rule_set))
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(id) = inserted {
@@ -293,6 +300,13 @@ impl Store for PostgresStore {
 
     async fn schema_id_by_guid(&self, guid: &str) -> Result<Option<SchemaId>, StoreError> {
         shared::schema_id_by_guid(&self.pool, guid).await
+    }
+
+    async fn schemas_by_canonical_key(
+        &self,
+        canonical_key: &str,
+    ) -> Result<Vec<super::Variant>, StoreError> {
+        shared::schemas_by_canonical_key(&self.pool, canonical_key).await
     }
 
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {

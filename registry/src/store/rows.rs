@@ -20,12 +20,44 @@ pub(super) fn parse_column<T: FromStr>(column: &str, value: &str) -> Result<T, S
         .map_err(|_| StoreError::Corrupt(format!("{column} holds `{value}`")))
 }
 
+/// The columns of `schemas` a stored schema is read from (`id` aside).
+pub(super) const SCHEMA_COLUMNS: &str = "schema_type, schema, guid, metadata, rule_set";
+
 #[derive(sqlx::FromRow)]
 pub(super) struct SchemaRow {
     pub(super) id: i64,
+    #[sqlx(flatten)]
+    pub(super) content: ContentRow,
+}
+
+/// What a schema row holds besides its id and keys.
+#[derive(sqlx::FromRow)]
+pub(super) struct ContentRow {
     pub(super) schema_type: String,
     pub(super) schema: String,
     pub(super) guid: String,
+    pub(super) metadata: Option<String>,
+    pub(super) rule_set: Option<String>,
+}
+
+/// A JSON column decoded, or `Corrupt` naming it.
+fn json_column<T: serde::de::DeserializeOwned>(
+    column: &str,
+    value: Option<String>,
+) -> Result<Option<T>, StoreError> {
+    value
+        .map(|text| {
+            serde_json::from_str(&text)
+                .map_err(|e| StoreError::Corrupt(format!("{column} holds `{text}`: {e}")))
+        })
+        .transpose()
+}
+
+/// A JSON column's value to write.
+pub(super) fn to_json_column<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
+    value
+        .as_ref()
+        .map(|v| serde_json::to_string(v).expect("metadata and rule sets serialize"))
 }
 
 impl SchemaRow {
@@ -33,12 +65,15 @@ impl SchemaRow {
         self,
         references: Vec<Reference>,
     ) -> Result<StoredSchema, StoreError> {
+        let content = self.content;
         Ok(StoredSchema {
             id: SchemaId(self.id),
-            schema_type: parse_column::<SchemaType>("schemas.schema_type", &self.schema_type)?,
-            text: self.schema,
+            schema_type: parse_column::<SchemaType>("schemas.schema_type", &content.schema_type)?,
+            text: content.schema,
             references,
-            guid: self.guid,
+            guid: content.guid,
+            metadata: json_column("schemas.metadata", content.metadata)?,
+            rule_set: json_column("schemas.rule_set", content.rule_set)?,
         })
     }
 }
@@ -85,9 +120,8 @@ impl VersionRow {
 pub(super) struct JoinedRow {
     #[sqlx(flatten)]
     pub(super) version: VersionRow,
-    pub(super) schema_type: String,
-    pub(super) schema: String,
-    pub(super) guid: String,
+    #[sqlx(flatten)]
+    pub(super) content: ContentRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -151,9 +185,7 @@ pub(super) fn joined(
                 .unwrap_or_default();
             let schema = SchemaRow {
                 id: row.version.schema_id,
-                schema_type: row.schema_type,
-                schema: row.schema,
-                guid: row.guid,
+                content: row.content,
             }
             .into_schema(refs)?;
             Ok((row.version.into_record(), schema))

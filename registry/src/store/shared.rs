@@ -115,8 +115,10 @@ macro_rules! shared_queries {
             condition: &str,
             id: SchemaId,
         ) -> Result<Option<StoredSchema>, StoreError> {
-            let sql =
-                format!("SELECT id, schema_type, schema, guid FROM schemas WHERE {condition}");
+            let sql = format!(
+                "SELECT id, {} FROM schemas WHERE {condition}",
+                rows::SCHEMA_COLUMNS
+            );
             let mut conn = pool.acquire().await?;
             let row: Option<SchemaRow> = sqlx::query_as(&sql)
                 .bind(id.0)
@@ -177,6 +179,26 @@ macro_rules! shared_queries {
                 .fetch_optional(pool)
                 .await?;
             Ok(id.map(SchemaId))
+        }
+
+        /// See [`crate::store::Store::schemas_by_canonical_key`].
+        pub(in crate::store) async fn schemas_by_canonical_key(
+            pool: &Pool<$db>,
+            canonical_key: &str,
+        ) -> Result<Vec<crate::store::Variant>, StoreError> {
+            let rows: Vec<(i64, bool)> = sqlx::query_as(
+                "SELECT id, normalized FROM schemas WHERE canonical_key = $1 ORDER BY id",
+            )
+            .bind(canonical_key)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, normalized)| crate::store::Variant {
+                    id: SchemaId(id),
+                    normalized,
+                })
+                .collect())
         }
 
         /// See [`crate::store::Store::max_schema_id`].
@@ -263,7 +285,7 @@ macro_rules! shared_queries {
             let mut conn = pool.acquire().await?;
             let rows: Vec<JoinedRow> = sqlx::query_as(
                 "SELECT v.subject, v.version, v.schema_id, v.deleted, v.registered_at, \
-                        s.schema_type, s.schema, s.guid \
+                        s.schema_type, s.schema, s.guid, s.metadata, s.rule_set \
                  FROM versions v JOIN schemas s ON s.id = v.schema_id \
                  WHERE substr(v.subject, 1, length($1)) = $1 \
                  ORDER BY v.subject, v.version",

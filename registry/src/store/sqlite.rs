@@ -18,8 +18,11 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, Transaction};
 
 use super::consumers::sqlite as consumers;
+use super::rows;
 use super::shared::sqlite as shared;
-use super::{History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary};
+use super::{
+    History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary, Variant,
+};
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
     ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
@@ -129,6 +132,13 @@ impl Store for SqliteStore {
         shared::schema_id_by_guid(&self.readers, guid).await
     }
 
+    async fn schemas_by_canonical_key(
+        &self,
+        canonical_key: &str,
+    ) -> Result<Vec<Variant>, StoreError> {
+        shared::schemas_by_canonical_key(&self.readers, canonical_key).await
+    }
+
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
         shared::max_schema_id(&self.readers).await
     }
@@ -201,13 +211,18 @@ impl Store for SqliteStore {
                 // AUTOINCREMENT: never a number handed out before, and
                 // always above the highest, imported ids included.
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO schemas (id, content_key, schema_type, schema) \
-                     VALUES ($1, $2, $3, $4) RETURNING id",
+                    "INSERT INTO schemas (id, content_key, canonical_key, normalized, \
+                     schema_type, schema, metadata, rule_set) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(wanted.map(|w| w.0))
                 .bind(&schema.content_key)
+                .bind(&schema.canonical_key)
+                .bind(schema.normalized)
                 .bind(schema.schema_type.as_str())
                 .bind(&schema.text)
+                .bind(rows::to_json_column(&schema.metadata))
+                .bind(rows::to_json_column(&schema.rule_set))
                 .fetch_one(&mut *tx)
                 .await?;
                 shared::insert_references(&mut tx, id, &schema.references).await?;

@@ -33,12 +33,17 @@ struct Loaded {
 }
 
 /// Parses and links `text` (`.proto` source or base64 of a serialized
-/// `FileDescriptorProto`) with its imports.
-pub(crate) fn compile(text: &str, resolver: &dyn Resolver) -> Result<FileDescriptor, ParseError> {
+/// `FileDescriptorProto`) with its imports. Also answers whether `text` was
+/// `.proto` source (rather than a serialized descriptor).
+pub(crate) fn compile(
+    text: &str,
+    resolver: &dyn Resolver,
+) -> Result<(FileDescriptor, bool), ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
     let main = load(None, text)?;
+    let is_source = main.source.is_some();
     let main_name = main.descriptor.name().to_string();
     let builtin = DescriptorPool::global();
     let mut files: HashMap<String, Loaded> = HashMap::new();
@@ -93,9 +98,10 @@ pub(crate) fn compile(text: &str, resolver: &dyn Resolver) -> Result<FileDescrip
         };
         added.map_err(|e| invalid(name, e))?;
     }
-    Ok(pool
+    let file = pool
         .get_file_by_name(&main_name)
-        .expect("the main file was just added"))
+        .expect("the main file was just added");
+    Ok((file, is_source))
 }
 
 /// Reads one file: `name` is the import path, or `None` for the schema itself.

@@ -38,6 +38,9 @@ use crate::resolver::Resolver;
 pub struct ProtobufSchema {
     file: FileDescriptor,
     canonical: String,
+    /// Whether the schema arrived as `.proto` source (not a serialized
+    /// descriptor).
+    is_source: bool,
     /// Digests of the file's messages and enums, by full name.
     digests: HashMap<String, u64>,
     /// The top-level messages and enums (prost-reflect looks each up by
@@ -51,7 +54,7 @@ impl ProtobufSchema {
     /// `FileDescriptorProto`), fetching imports through `resolver` by their
     /// import path.
     pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<ProtobufSchema, ParseError> {
-        let file = compile::compile(text, resolver)?;
+        let (file, is_source) = compile::compile(text, resolver)?;
         let canonical = print::print(&file, print::Style::Canonical);
         let digests = print::message_digests(&file);
         Ok(ProtobufSchema {
@@ -59,6 +62,7 @@ impl ProtobufSchema {
             top_enums: file.enums().collect(),
             file,
             canonical,
+            is_source,
             digests,
         })
     }
@@ -75,6 +79,12 @@ impl ProtobufSchema {
     /// arrived as a serialized descriptor).
     pub fn to_proto_text(&self) -> String {
         print::print(&self.file, print::Style::Declared)
+    }
+
+    /// Whether the schema arrived as `.proto` source rather than as a
+    /// serialized descriptor.
+    pub fn is_source(&self) -> bool {
+        self.is_source
     }
 
     /// Base64 of the serialized `FileDescriptorProto` (Confluent's

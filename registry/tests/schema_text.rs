@@ -1,0 +1,255 @@
+//! The schema text as registered (issue #13): what the registry serves for
+//! each format with and without `normalize` (golden texts), and which
+//! submissions are the same schema (one id) and which are not, as in the
+//! Confluent Schema Registry: the same text minus insignificant whitespace
+//! (or, normalized, the same canonical form) with the same references.
+
+mod common;
+
+use common::Server;
+use serde_json::{Value, json};
+
+/// An Avro schema as a person writes it: namespace apart, `doc` before the
+/// fields, a union with a default.
+const AVRO: &str = r#"{
+  "type": "record",
+  "name": "User",
+  "namespace": "a.b",
+  "doc": "A user.",
+  "fields": [
+    {"name": "id", "type": "long"},
+    {"name": "email", "type": ["null", "string"], "default": null}
+  ]
+}"#;
+
+/// A JSON Schema whose keys are not in sorted order.
+const JSON_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "b": {"type": "string", "maxLength": 10},
+    "a": {"type": "integer"}
+  },
+  "required": ["b"]
+}"#;
+
+/// A Protobuf schema with comments and fields out of number order.
+const PROTO: &str = r#"syntax = "proto3";
+package a.b;
+
+// A user.
+message User {
+  string email = 2; // where to write
+  int64 id = 1;
+}
+"#;
+
+/// The served texts, without and with `normalize`.
+struct Golden {
+    schema_type: &'static str,
+    submitted: &'static str,
+    served: &'static str,
+    normalized: &'static str,
+}
+
+const GOLDEN: [Golden; 3] = [
+    Golden {
+        schema_type: "AVRO",
+        submitted: AVRO,
+        served: r#"{"type":"record","name":"User","namespace":"a.b","doc":"A user.","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}"#,
+        normalized: r#"{"type":"record","name":"a.b.User","doc":"A user.","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}"#,
+    },
+    Golden {
+        schema_type: "JSON",
+        submitted: JSON_SCHEMA,
+        served: r#"{"type":"object","properties":{"b":{"type":"string","maxLength":10},"a":{"type":"integer"}},"required":["b"]}"#,
+        normalized: r#"{"properties":{"a":{"type":"integer"},"b":{"maxLength":10,"type":"string"}},"required":["b"],"type":"object"}"#,
+    },
+    Golden {
+        schema_type: "PROTOBUF",
+        submitted: PROTO,
+        served: PROTO,
+        normalized: "syntax = \"proto3\";\npackage a.b;\n\nmessage User {\n  int64 id = 1;\n  string email = 2;\n}\n",
+    },
+];
+
+fn body(schema_type: &str, text: &str) -> Value {
+    json!({"schemaType": schema_type, "schema": text})
+}
+
+/// Registers and returns (id, version).
+async fn register(server: &Server, path: &str, body: &Value) -> (i64, i64) {
+    let answer = server.post(path, body).await;
+    assert_eq!(answer.status, 200, "POST {path}: {}", answer.text);
+    (
+        answer.body["id"].as_i64().unwrap(),
+        answer.body["version"].as_i64().unwrap(),
+    )
+}
+
+/// The text every read of schema `id` (registered as `subject` version 1)
+/// serves, checked to be one and the same.
+async fn served(server: &Server, subject: &str, id: i64) -> String {
+    let by_id = server.get(&format!("/schemas/ids/{id}")).await;
+    let text = by_id.body["schema"].as_str().unwrap().to_string();
+    let version = server.get(&format!("/subjects/{subject}/versions/1")).await;
+    assert_eq!(version.body["schema"], text.as_str());
+    let raw = server.get(&format!("/schemas/ids/{id}/schema")).await;
+    assert_eq!(raw.text, text);
+    let raw = server
+        .get(&format!("/subjects/{subject}/versions/1/schema"))
+        .await;
+    assert_eq!(raw.text, text);
+    text
+}
+
+#[tokio::test]
+async fn every_format_is_served_as_submitted_or_normalized() {
+    let server = Server::start();
+    for golden in &GOLDEN {
+        let kind = golden.schema_type.to_lowercase();
+        let posted = body(golden.schema_type, golden.submitted);
+        let plain = format!("{kind}-plain");
+        let (id, _) = register(&server, &format!("/subjects/{plain}/versions"), &posted).await;
+        assert_eq!(served(&server, &plain, id).await, golden.served, "{kind}");
+        let answer = server
+            .post(&format!("/subjects/{plain}/versions"), &posted)
+            .await;
+        assert_eq!(
+            answer.body["schema"], golden.served,
+            "{kind}: register answer"
+        );
+
+        let normal = format!("{kind}-normalized");
+        let path = format!("/subjects/{normal}/versions?normalize=true");
+        let (normalized_id, _) = register(&server, &path, &posted).await;
+        assert_ne!(normalized_id, id, "{kind}: another text is another schema");
+        assert_eq!(
+            served(&server, &normal, normalized_id).await,
+            golden.normalized,
+            "{kind}"
+        );
+
+        // The `normalize` config does what the parameter does.
+        let configured = format!("{kind}-configured");
+        let config = server
+            .put(
+                &format!("/config/{configured}"),
+                &json!({"normalize": true}),
+            )
+            .await;
+        assert_eq!(config.status, 200, "{}", config.text);
+        let path = format!("/subjects/{configured}/versions");
+        assert_eq!(
+            register(&server, &path, &posted).await.0,
+            normalized_id,
+            "{kind}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn identity_follows_the_text_unless_normalized() {
+    let server = Server::start();
+    let reordered = r#"{"properties":{"a":{"type":"integer"},"b":{"type":"string","maxLength":10}},"type":"object","required":["b"]}"#;
+    let respaced = JSON_SCHEMA.replace('\n', "\r\n\t");
+    let versions = "/subjects/j/versions";
+    assert_eq!(
+        register(&server, versions, &body("JSON", JSON_SCHEMA)).await,
+        (1, 1)
+    );
+    // Whitespace is not significant: the same schema.
+    assert_eq!(
+        register(&server, versions, &body("JSON", &respaced)).await,
+        (1, 1)
+    );
+    let lookup = server.post("/subjects/j", &body("JSON", &respaced)).await;
+    assert_eq!((lookup.status, lookup.body["id"].clone()), (200, json!(1)));
+    // Another key order is another schema, as in Confluent...
+    let lookup = server.post("/subjects/j", &body("JSON", reordered)).await;
+    assert_eq!(
+        (lookup.status, lookup.code()),
+        (404, 40403),
+        "{}",
+        lookup.text
+    );
+    // ... unless normalized, which finds the version holding a variant.
+    let lookup = server
+        .post("/subjects/j?normalize=true", &body("JSON", reordered))
+        .await;
+    assert_eq!(
+        (lookup.status, &lookup.body["version"]),
+        (200, &json!(1)),
+        "{}",
+        lookup.text
+    );
+    assert_eq!(
+        register(&server, versions, &body("JSON", reordered)).await,
+        (2, 2)
+    );
+    // Normalized registrations of every spelling are one schema, which a
+    // plain lookup of any spelling finds.
+    let normalized = "/subjects/n/versions?normalize=true";
+    let (id, _) = register(&server, normalized, &body("JSON", JSON_SCHEMA)).await;
+    assert_eq!(
+        register(&server, normalized, &body("JSON", reordered)).await,
+        (id, 1)
+    );
+    let lookup = server.post("/subjects/n", &body("JSON", reordered)).await;
+    assert_eq!((lookup.status, &lookup.body["id"]), (200, &json!(id)));
+    assert_eq!(
+        register(&server, "/subjects/n/versions", &body("JSON", &respaced)).await,
+        (id, 1)
+    );
+    // The same text in another subject keeps its id.
+    assert_eq!(
+        register(
+            &server,
+            "/subjects/other/versions",
+            &body("JSON", JSON_SCHEMA)
+        )
+        .await,
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn a_serialized_descriptor_is_the_schema_its_text_registered() {
+    let server = Server::start();
+    let (id, _) = register(&server, "/subjects/p/versions", &body("PROTOBUF", PROTO)).await;
+    let serialized = server
+        .get(&format!("/schemas/ids/{id}?format=serialized"))
+        .await;
+    let serialized = serialized.body["schema"].as_str().unwrap().to_string();
+    let lookup = server
+        .post("/subjects/p", &body("PROTOBUF", &serialized))
+        .await;
+    assert_eq!(
+        (lookup.status, &lookup.body["id"]),
+        (200, &json!(id)),
+        "{}",
+        lookup.text
+    );
+    assert_eq!(
+        register(
+            &server,
+            "/subjects/p/versions",
+            &body("PROTOBUF", &serialized)
+        )
+        .await,
+        (id, 1)
+    );
+    // In a subject of its own it is stored as `.proto` text, fields in
+    // declaration order.
+    let (other, _) = register(
+        &server,
+        "/subjects/q/versions",
+        &body("PROTOBUF", &serialized),
+    )
+    .await;
+    assert_ne!(other, id);
+    let text = served(&server, "q", other).await;
+    assert!(
+        text.contains("message User {\n  string email = 2;\n  int64 id = 1;\n}"),
+        "{text}"
+    );
+}
