@@ -6,7 +6,9 @@ Usage: python confluent_contracts.py http://127.0.0.1:PORT
 Registers Avro, JSON Schema and Protobuf schemas written as people write them
 and finds the submitted structure in what the registry serves back: keys in
 their order, names and namespaces as written, comments kept, only insignificant
-whitespace gone; with `normalize` the normalized form.
+whitespace gone; with `normalize` the normalized form. Registers schemas with
+metadata and rule sets and reads them back by id, by version and by lookup;
+serializers configured with `use.latest.with.metadata` pick their major line.
 
 Prints one line per check and a closing `N passed, N failed` line; exits 0
 only when every check passed.
@@ -16,9 +18,23 @@ import json
 import re
 import sys
 
-from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry import (
+    Metadata,
+    MetadataProperties,
+    MetadataTags,
+    Rule,
+    RuleKind,
+    RuleMode,
+    RuleParams,
+    RuleSet,
+    Schema,
+    SchemaRegistryClient,
+)
 
-from checks import Checks
+from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+from checks import Checks, expect_error
 
 AVRO = """{
   "type": "record",
@@ -108,6 +124,90 @@ def main(url):
         assert again == normalized, (again, normalized)
         served = client.get_schema(normalized).schema_str
         assert re.search(r'"name":"com\.example\.users\.User"', served), served
+
+    metadata = Metadata(
+        tags=MetadataTags({"Order.total": ["PII"]}),
+        properties=MetadataProperties({"owner": "payments", "major_version": "1"}),
+        sensitive=["owner"],
+    )
+    rules = RuleSet(
+        migration_rules=[],
+        domain_rules=[
+            Rule(
+                name="totalPositive",
+                doc="no free orders",
+                kind=RuleKind.CONDITION,
+                mode=RuleMode.WRITE,
+                type="CEL",
+                tags=None,
+                params=RuleParams({"dlq.topic": "orders-dlq"}),
+                expr="message.total > 0.0",
+                on_success=None,
+                on_failure="ERROR",
+                disabled=False,
+            )
+        ],
+    )
+    contract = Schema(
+        without_whitespace(JSON_SCHEMA), "JSON", metadata=metadata, rule_set=rules
+    )
+
+    @check("metadata and rule sets round-trip by id, version and lookup")
+    def _():
+        registered = client.register_schema_full_response("contract-value", contract)
+        assert registered.schema.metadata == metadata, registered.schema.metadata
+        assert registered.schema.rule_set.domain_rules == rules.domain_rules, registered
+        by_id = client.get_schema(registered.schema_id)
+        assert (by_id.metadata, by_id.rule_set.domain_rules) == (metadata, rules.domain_rules), by_id
+        version = client.get_version("contract-value", 1)
+        assert version.schema.metadata == metadata, version
+        assert version.schema.rule_set.domain_rules[0].expr == "message.total > 0.0", version
+        found = client.lookup_schema("contract-value", contract)
+        assert found.schema_id == registered.schema_id, found
+
+    @check("other metadata is another schema, a new version")
+    def _():
+        major2 = Metadata(
+            tags=None, properties=MetadataProperties({"major_version": "2"}), sensitive=None
+        )
+        changed = Schema(contract.schema_str, "JSON", metadata=major2, rule_set=rules)
+        registered = client.register_schema_full_response("contract-value", changed)
+        assert registered.version == 2, registered
+        latest = client.get_latest_version("contract-value").schema.metadata
+        assert latest.properties == major2.properties, latest
+
+    @check("a rule in the wrong list is refused with 422/42210")
+    def _():
+        bad = RuleSet(migration_rules=rules.domain_rules, domain_rules=[])
+        expect_error(
+            lambda: client.register_schema(
+                "contract-value", Schema(contract.schema_str, "JSON", rule_set=bad)
+            ),
+            422,
+            42210,
+        )
+
+    @check("use.latest.with.metadata serializers pick their major line")
+    def _():
+        line = lambda major, fields: Schema(  # noqa: E731
+            json.dumps({"type": "record", "name": "Click", "fields": fields}),
+            "AVRO",
+            metadata=Metadata(
+                tags=None, properties=MetadataProperties({"major_version": major}), sensitive=None
+            ),
+        )
+        url_field = {"name": "url", "type": "string"}
+        ref_field = {"name": "referrer", "type": ["null", "string"], "default": None}
+        one = client.register_schema("clicks-value", line("1", [url_field]))
+        two = client.register_schema("clicks-value", line("2", [url_field, ref_field]))
+        assert one != two, (one, two)
+        for major, expected in [("1", one), ("2", two)]:
+            serializer = AvroSerializer(
+                client,
+                conf={"auto.register.schemas": False, "use.latest.with.metadata": {"major_version": major}},
+            )
+            framed = serializer({"url": "/", "referrer": None}, SerializationContext("clicks", MessageField.VALUE))
+            assert int.from_bytes(framed[1:5], "big") == expected, (major, framed[:5], expected)
 
     return check.run()
 

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
+use serde::Deserialize as _;
+
 use schemas::{CompatibilityMode, Policy, SchemaType};
 
 /// A subject name that passed validation.
@@ -188,14 +190,35 @@ pub fn guid_of(content_key: &str) -> String {
 #[serde(rename_all = "camelCase")]
 pub struct Metadata {
     /// Tags by path (`Order.customer`, `**` for every field).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub tags: BTreeMap<String, BTreeSet<String>>,
     /// Properties by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub properties: BTreeMap<String, String>,
     /// Names of properties whose values are secret.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeSet::is_empty"
+    )]
     pub sensitive: BTreeSet<String>,
+}
+
+/// A collection (or flag) that may be sent as `null` for empty.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// A schema's rule set: rules that client serializers run on migration
@@ -206,13 +229,25 @@ pub struct Metadata {
 pub struct RuleSet {
     /// Rules run when reading data of another version (modes `UPGRADE`,
     /// `DOWNGRADE`, `UPDOWN`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub migration_rules: Vec<Rule>,
     /// Rules run on every record (modes `WRITE`, `READ`, `WRITEREAD`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub domain_rules: Vec<Rule>,
     /// Rules run on the encoded bytes (modes `WRITE`, `READ`, `WRITEREAD`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub encoding_rules: Vec<Rule>,
 }
 
@@ -233,10 +268,18 @@ pub struct Rule {
     #[serde(rename = "type")]
     pub rule_type: String,
     /// The tags of the fields it applies to.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeSet::is_empty"
+    )]
     pub tags: BTreeSet<String>,
     /// Executor parameters.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub params: BTreeMap<String, String>,
     /// The expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,13 +291,13 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_failure: Option<String>,
     /// Whether the rule is switched off.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub disabled: bool,
 }
 
 /// What a rule does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[serde(rename_all = "UPPERCASE", try_from = "String")]
 pub enum RuleKind {
     /// Changes the data.
     Transform,
@@ -264,7 +307,7 @@ pub enum RuleKind {
 
 /// When a rule runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[serde(rename_all = "UPPERCASE", try_from = "String")]
 pub enum RuleMode {
     /// Migrating data to a newer version.
     Upgrade,
@@ -278,6 +321,40 @@ pub enum RuleMode {
     Read,
     /// Writing and reading.
     Writeread,
+}
+
+impl TryFrom<String> for RuleKind {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<RuleKind, String> {
+        match name.as_str() {
+            "TRANSFORM" => Ok(RuleKind::Transform),
+            "CONDITION" => Ok(RuleKind::Condition),
+            _ => Err(format!(
+                "unknown rule kind `{name}`: expected TRANSFORM or CONDITION"
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for RuleMode {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<RuleMode, String> {
+        Ok(match name.as_str() {
+            "UPGRADE" => RuleMode::Upgrade,
+            "DOWNGRADE" => RuleMode::Downgrade,
+            "UPDOWN" => RuleMode::Updown,
+            "WRITE" => RuleMode::Write,
+            "READ" => RuleMode::Read,
+            "WRITEREAD" => RuleMode::Writeread,
+            _ => {
+                return Err(format!(
+                    "unknown rule mode `{name}`: expected UPGRADE, DOWNGRADE, UPDOWN, WRITE, READ or WRITEREAD"
+                ));
+            }
+        })
+    }
 }
 
 impl RuleMode {

@@ -87,8 +87,13 @@ fn canonical_texts() -> Vec<String> {
     let mut resolver = MapResolver::new();
     resolver.insert("orders.json".to_string(), orders.canonical().to_string());
     OLD.iter()
-        .map(|(_, _, _, schema_type, text, _)| {
-            Schema::parse(*schema_type, text, &resolver)
+        .map(|(_, _, _, schema_type, text, refs)| {
+            let resolver: &dyn schemas::Resolver = if refs.is_empty() {
+                &NoReferences
+            } else {
+                &resolver
+            };
+            Schema::parse(*schema_type, text, resolver)
                 .unwrap()
                 .canonical()
                 .to_string()
@@ -146,6 +151,20 @@ async fn old_migrator(directory: &str) -> sqlx::migrate::Migrator {
     assert_eq!(old.len(), 3, "the old release had three migrations");
     migrator.migrations = Cow::Owned(old);
     migrator
+}
+
+/// Makes the old release's database on `pool` (its migrations from
+/// `directory`, then its rows) and closes the pool.
+macro_rules! write_old_release {
+    ($pool:expr, $directory:expr, $canonical:expr) => {{
+        let pool = $pool;
+        old_migrator($directory).await.run(&pool).await.unwrap();
+        sqlx::raw_sql(&old_rows($canonical))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }};
 }
 
 async fn json_of(server: &Server, path: &str) -> Value {
@@ -238,16 +257,7 @@ async fn an_sqlite_database_of_the_old_release_keeps_ids_versions_and_texts() {
             .unwrap()
             .create_if_missing(true);
         let pool = SqlitePool::connect_with(options).await.unwrap();
-        old_migrator("migrations/sqlite")
-            .await
-            .run(&pool)
-            .await
-            .unwrap();
-        sqlx::raw_sql(&old_rows(&canonical))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
+        write_old_release!(pool, "migrations/sqlite", &canonical);
     }
     let server = Server::start_on(&url, dir.path(), &[]);
     check_upgraded(&server, &canonical).await;
@@ -261,16 +271,7 @@ async fn a_postgres_database_of_the_old_release_keeps_ids_versions_and_texts() {
     let canonical = canonical_texts();
     {
         let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-        old_migrator("migrations/postgres")
-            .await
-            .run(&pool)
-            .await
-            .unwrap();
-        sqlx::raw_sql(&old_rows(&canonical))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
+        write_old_release!(pool, "migrations/postgres", &canonical);
     }
     let server = Server::start_at(&database.url, &[]);
     check_upgraded(&server, &canonical).await;

@@ -68,7 +68,7 @@ const GOLDEN: [Golden; 3] = [
         schema_type: "PROTOBUF",
         submitted: PROTO,
         served: PROTO,
-        normalized: "syntax = \"proto3\";\npackage a.b;\n\nmessage User {\n  int64 id = 1;\n  string email = 2;\n}\n",
+        normalized: "syntax = \"proto3\";\n\npackage a.b;\n\nmessage User {\n  int64 id = 1;\n  string email = 2;\n}\n",
     },
 ];
 

@@ -1,5 +1,6 @@
 //! `charter copy`: a Charter registry on SQLite copied into one on
-//! PostgreSQL through the real binary, and read back field by field; then
+//! PostgreSQL through the real binary, and read back field by field
+//! (metadata and rule sets included); then
 //! Confluent's Python client reads and serializes through the copy with the
 //! old ids. A second run copies nothing, a dry run writes nothing, and a
 //! target holding other schemas under the source's ids is not written to.
@@ -87,14 +88,15 @@ fn fill(source: &Registry) -> Filled {
         );
     }
     call(source, "DELETE", "subjects/orders-value/versions/1", None);
-    let events_id = register(
-        source,
-        "events-value",
-        json_schema(
-            json!({"type": "object", "properties": {"id": {"type": "string"},
-            "kind": {"type": "string"}}, "required": ["id"]}),
-        ),
+    // A data contract (metadata and a rule set), which the copy carries.
+    let mut events = json_schema(
+        json!({"type": "object", "properties": {"id": {"type": "string"},
+        "kind": {"type": "string"}}, "required": ["id"]}),
     );
+    events["metadata"] = json!({"properties": {"owner": "events-team", "major_version": "1"}});
+    events["ruleSet"] = json!({"domainRules": [{"name": "idNotEmpty", "kind": "CONDITION",
+        "mode": "WRITE", "type": "CEL", "expr": "size(message.id) > 0"}]});
+    let events_id = register(source, "events-value", events);
 
     register(source, "avro-address", json!({"schema": ADDRESS}));
     call(

@@ -80,6 +80,8 @@ pub enum Route {
     SubjectVersionSchema,
     /// `/subjects/{subject}/versions/{version}/referencedby`
     ReferencedBy,
+    /// `/subjects/{subject}/metadata`
+    SubjectMetadata,
     /// `/compatibility/subjects/{subject}/versions`
     CompatibilityAll,
     /// `/compatibility/subjects/{subject}/versions/{version}`
@@ -153,6 +155,7 @@ impl Route {
             "/subjects/{subject}/versions/{version}/referencedby",
             Route::ReferencedBy,
         ),
+        ("/subjects/{subject}/metadata", Route::SubjectMetadata),
         (
             "/compatibility/subjects/{subject}/versions",
             Route::CompatibilityAll,
@@ -297,6 +300,7 @@ pub fn required(
         },
         Route::SubjectVersionSchema
         | Route::ReferencedBy
+        | Route::SubjectMetadata
         | Route::CompatibilityAll
         | Route::CompatibilityVersion => on(Read),
         Route::GlobalConfig | Route::GlobalMode if changes => Required::Admin,

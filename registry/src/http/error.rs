@@ -130,7 +130,8 @@ impl ApiError {
                 Error::VersionNotFound { .. } => (S::NOT_FOUND, 40402),
                 Error::SchemaNotFound { .. }
                 | Error::GuidNotFound { .. }
-                | Error::SchemaNotInSubject { .. } => (S::NOT_FOUND, 40403),
+                | Error::SchemaNotInSubject { .. }
+                | Error::NoVersionWithMetadata { .. } => (S::NOT_FOUND, 40403),
                 Error::SubjectSoftDeleted { .. } => (S::NOT_FOUND, 40404),
                 Error::SubjectNotSoftDeleted { .. } => (S::NOT_FOUND, 40405),
                 Error::VersionSoftDeleted { .. } => (S::NOT_FOUND, 40406),
@@ -172,7 +173,8 @@ impl ApiError {
                 InvalidSchemaBody::UnknownType(_)
                 | InvalidSchemaBody::Reference(_)
                 | InvalidSchemaBody::BadVersion(_)
-                | InvalidSchemaBody::Unsupported(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                | InvalidSchemaBody::Metadata(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                InvalidSchemaBody::RuleSet(_) => (S::UNPROCESSABLE_ENTITY, 42210),
                 InvalidSchemaBody::BadId(_) => (S::UNPROCESSABLE_ENTITY, 42205),
             },
             ApiError::TriageBody(e) => match e {

@@ -216,17 +216,13 @@ async fn versions(
     Ok(ok(&params.page(views)?))
 }
 
-/// Whether `GET /schemas`'s filters on rules and associations leave any
-/// schema in: Charter stores neither rule sets nor associations yet, so
-/// `ruleType` (schemas with a rule of that type) leaves none, and so do
-/// `resourceType`, `associationType` and `lifecycle` (schemas whose subject
-/// has such an association), unless `lifecycle` lists `NONE` (subjects with
+/// Whether `GET /schemas`'s filters on associations leave any schema in:
+/// Charter stores no associations yet, so `resourceType`,
+/// `associationType` and `lifecycle` (schemas whose subject has such an
+/// association) leave none, unless `lifecycle` lists `NONE` (subjects with
 /// no association at all), as the peer filters. `aliases` adds alias
 /// subjects, which Charter does not have.
 fn unfiltered(params: &Params) -> bool {
-    if params.text("ruleType").is_some_and(|t| !t.is_empty()) {
-        return false;
-    }
     let lifecycles = params.all("lifecycle");
     let by_association = params.text("resourceType").is_some()
         || !params.all("associationType").is_empty()
@@ -247,6 +243,21 @@ async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> 
         )
         .await?;
     found.retain(|f| caller.may_read(&f.record.subject));
+    // `ruleType`: only schemas with a rule of that type (`CEL`, `ENCRYPT`, ...).
+    if let Some(wanted) = params.text("ruleType").filter(|t| !t.is_empty()) {
+        found.retain(|f| {
+            f.schema.record.rule_set.as_ref().is_some_and(|rules| {
+                [
+                    &rules.migration_rules,
+                    &rules.domain_rules,
+                    &rules.encoding_rules,
+                ]
+                .into_iter()
+                .flatten()
+                .any(|rule| rule.rule_type.eq_ignore_ascii_case(wanted))
+            })
+        });
+    }
     let views: Vec<SchemaView> = found
         .iter()
         .map(|f| SchemaView::of(f, WithSubject::Yes, &f.schema.record.text))

@@ -31,6 +31,41 @@ pub(super) fn routes() -> Router<AppState> {
             "/subjects/{subject}/versions/{version}/referencedby",
             get(referenced_by),
         )
+        .route("/subjects/{subject}/metadata", get(latest_with_metadata))
+}
+
+/// `GET /subjects/{s}/metadata?key=K&value=V[&key=..&value=..]`: the latest
+/// version whose metadata has all those properties (keys and values paired
+/// in order; the doubled `&&` some clients send is no pair).
+async fn latest_with_metadata(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let subject = segments.subject()?;
+    let (keys, values) = (params.all("key"), params.all("value"));
+    if keys.len() != values.len() {
+        return Err(ApiError::InvalidQuery {
+            name: "value",
+            value: format!("{} keys and {} values", keys.len(), values.len()),
+            expected: "one value for each key",
+        });
+    }
+    let properties: Vec<(String, String)> = keys
+        .iter()
+        .zip(values)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let registry = state.registry();
+    let found = registry
+        .latest_with_metadata(&subject, &properties, params.flag("deleted")?)
+        .await?;
+    check_resolved(&caller, &found.schema.record, &params)?;
+    let text = registry
+        .schema_text(&found.schema, params.text("format"))
+        .await?;
+    Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
 }
 
 /// `deletedOnly` as the peer spells it, `deleted_only` as the Python client does.

@@ -8,15 +8,19 @@ use schemas::SchemaType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{ConfigRecord, Reference, SchemaId, StoredSchema, Version, VersionSelector};
+use super::body::{FieldError, decode};
+use crate::model::{
+    ConfigRecord, Metadata, Reference, RuleSet, SchemaId, StoredSchema, Version, VersionSelector,
+};
 use crate::service::{
     Contract, PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion,
 };
 
 /// `RegisterSchemaRequest`: the body of register, lookup and compatibility.
-/// Unknown fields are ignored, as the peer ignores unknown properties;
-/// `metadata` and `ruleSet`, which the peer makes part of a schema's
-/// identity, are refused when set rather than silently dropped.
+/// Unknown fields are ignored, as the peer ignores unknown properties.
+/// `metadata` and `ruleSet` (the data contract, part of a schema's identity)
+/// are decoded and checked in [`SchemaBody::into_schema`], so that a bad
+/// rule is named by its path.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaBody {
@@ -51,9 +55,12 @@ pub enum InvalidSchemaBody {
     /// An explicit `version` that is neither a sentinel nor a version.
     #[error("Invalid schema: version {0} is not a valid version number")]
     BadVersion(i64),
-    /// A part of the request Charter does not implement yet.
-    #[error("Invalid schema: `{0}` is not supported by Charter yet; send the schema without it")]
-    Unsupported(&'static str),
+    /// `metadata` that cannot be used.
+    #[error("Invalid schema: {0}")]
+    Metadata(FieldError),
+    /// A `ruleSet` that cannot be used (the peer answers 42210).
+    #[error("Invalid rule set: {0}")]
+    RuleSet(String),
     /// An explicit `id` that is neither the sentinel nor an id.
     #[error("Operation not permitted: schema id {0} is out of range: ids are between 1 and 2^31-1")]
     BadId(i64),
@@ -82,13 +89,79 @@ pub enum InvalidReference {
     },
 }
 
-/// Whether a JSON value carries something: not null, not an empty object.
-fn is_set(value: &Option<Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => false,
-        Some(Value::Object(map)) => !map.is_empty(),
-        Some(_) => true,
+/// The data contract of a body, decoded with paths from the body's root.
+#[derive(Debug, Default, Deserialize)]
+struct ContractBody {
+    metadata: Option<Metadata>,
+    #[serde(rename = "ruleSet")]
+    rule_set: Option<RuleSet>,
+}
+
+/// Decodes `metadata` and `ruleSet` and checks the rules: each has a name
+/// (unique in the set) and a type, and a mode of its list (migration rules
+/// `UPGRADE`, `DOWNGRADE` or `UPDOWN`; domain and encoding rules `WRITE`,
+/// `READ` or `WRITEREAD`). Empty ones are none.
+pub fn contract(
+    metadata: Option<Value>,
+    rule_set: Option<Value>,
+) -> Result<Contract, InvalidSchemaBody> {
+    let mut body = serde_json::Map::new();
+    for (name, value) in [("metadata", metadata), ("ruleSet", rule_set)] {
+        if let Some(value) = value {
+            body.insert(name.to_string(), value);
+        }
     }
+    let decoded: ContractBody = decode(Value::Object(body)).map_err(|e| {
+        if e.path().starts_with("ruleSet") {
+            InvalidSchemaBody::RuleSet(e.to_string())
+        } else {
+            InvalidSchemaBody::Metadata(e)
+        }
+    })?;
+    if let Some(rules) = &decoded.rule_set {
+        check_rules(rules).map_err(InvalidSchemaBody::RuleSet)?;
+    }
+    Ok(Contract {
+        metadata: decoded.metadata.filter(|m| *m != Metadata::default()),
+        rule_set: decoded.rule_set.filter(|r| *r != RuleSet::default()),
+    })
+}
+
+/// Checks what decoding cannot: names, types and each list's modes.
+fn check_rules(rules: &RuleSet) -> Result<(), String> {
+    let mut names = std::collections::HashSet::new();
+    let lists = [
+        ("migrationRules", &rules.migration_rules, true),
+        ("domainRules", &rules.domain_rules, false),
+        ("encodingRules", &rules.encoding_rules, false),
+    ];
+    for (list, rules, migration) in lists {
+        for (index, rule) in rules.iter().enumerate() {
+            let at = format!("`ruleSet.{list}[{index}]");
+            if rule.name.trim().is_empty() {
+                return Err(format!("{at}.name` must not be empty"));
+            }
+            if !names.insert(rule.name.as_str()) {
+                return Err(format!(
+                    "{at}.name` is `{}`, which an earlier rule has: rule names are unique",
+                    rule.name
+                ));
+            }
+            if rule.rule_type.trim().is_empty() {
+                return Err(format!("{at}.type` must not be empty"));
+            }
+            if rule.mode.is_migration() != migration {
+                let allowed = if migration {
+                    "UPGRADE, DOWNGRADE or UPDOWN for a migration rule"
+                } else {
+                    "WRITE, READ or WRITEREAD for a domain or encoding rule"
+                };
+                let mode = serde_json::to_value(rule.mode).unwrap_or_default();
+                return Err(format!("{at}.mode` must be {allowed}; it is {mode}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A positive 32-bit number, as versions and ids are.
@@ -101,14 +174,10 @@ impl SchemaBody {
     /// `schema` means the subject's latest (and `schemaType` and
     /// `references` are not read); no `schemaType` means AVRO.
     pub fn into_schema(self) -> Result<SchemaInput, InvalidSchemaBody> {
-        for (field, value) in [("metadata", &self.metadata), ("ruleSet", &self.rule_set)] {
-            if is_set(value) {
-                return Err(InvalidSchemaBody::Unsupported(field));
-            }
-        }
+        let contract = contract(self.metadata, self.rule_set)?;
         let text = self.schema.unwrap_or_default();
         if text.trim().is_empty() {
-            return Ok(SchemaInput::Latest);
+            return Ok(SchemaInput::Latest(contract));
         }
         let schema_type = match self.schema_type {
             None => SchemaType::Avro,
@@ -127,7 +196,7 @@ impl SchemaBody {
             schema_type,
             text,
             references,
-            contract: Contract::default(),
+            contract,
         }))
     }
 
@@ -217,6 +286,10 @@ pub struct SchemaView<'a> {
     references: Vec<ReferenceView<'a>>,
     schema: &'a str,
     guid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Metadata>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_set: Option<&'a RuleSet>,
     ts: i64,
     deleted: bool,
 }
@@ -247,6 +320,8 @@ impl<'a> SchemaView<'a> {
             references: references(&record.references),
             schema: text,
             guid: &record.guid,
+            metadata: record.metadata.as_ref(),
+            rule_set: record.rule_set.as_ref(),
             ts: found.record.registered_at_ms,
             deleted: found.record.deleted,
         }
@@ -262,6 +337,10 @@ pub struct SchemaStringView<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     references: Vec<ReferenceView<'a>>,
     guid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Metadata>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_set: Option<&'a RuleSet>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -279,6 +358,8 @@ impl<'a> SchemaStringView<'a> {
             schema_type: record.schema_type.as_str(),
             references: references(&record.references),
             guid: &record.guid,
+            metadata: record.metadata.as_ref(),
+            rule_set: record.rule_set.as_ref(),
             subject: None,
             version: None,
             max_id: None,
@@ -350,7 +431,7 @@ mod tests {
     fn posted(value: Value) -> Result<PostedSchema, InvalidSchemaBody> {
         match body(value).into_schema()? {
             SchemaInput::Posted(posted) => Ok(posted),
-            SchemaInput::Latest => panic!("a posted schema"),
+            SchemaInput::Latest(_) => panic!("a posted schema"),
         }
     }
 
@@ -439,12 +520,12 @@ mod tests {
         ] {
             assert_eq!(
                 body(value.clone()).into_schema(),
-                Ok(SchemaInput::Latest),
+                Ok(SchemaInput::Latest(Contract::default())),
                 "{value}"
             );
         }
         let latest = registration(json!({"version": 3, "id": 7})).unwrap();
-        assert_eq!(latest.schema, SchemaInput::Latest);
+        assert_eq!(latest.schema, SchemaInput::Latest(Contract::default()));
         assert_eq!(
             (latest.version, latest.id),
             (Some(Version(3)), Some(SchemaId(7)))
@@ -506,22 +587,49 @@ mod tests {
     }
 
     #[test]
-    fn metadata_and_rule_sets_are_refused_when_set() {
-        for (field, value) in [
-            ("metadata", json!({"properties": {"owner": "me"}})),
-            ("ruleSet", json!({"domainRules": []})),
-            ("ruleset", json!({"domainRules": []})),
-        ] {
-            let refused = registration(with(json!({ field: value })));
-            let expect = if field == "metadata" {
-                "metadata"
-            } else {
-                "ruleSet"
-            };
-            assert_eq!(refused, Err(InvalidSchemaBody::Unsupported(expect)));
-        }
+    fn metadata_and_rule_sets_are_decoded_and_checked() {
+        let rule = |mode: &str| {
+            json!({"name": "checkTotal", "kind": "CONDITION", "mode": mode, "type": "CEL",
+                   "expr": "message.total > 0", "params": {"b": "2", "a": "1"}})
+        };
+        let sent = posted(with(json!({
+            "metadata": {"properties": {"owner": "payments", "major_version": "2"},
+                         "tags": {"Order.total": ["PII"]}},
+            "ruleset": {"domainRules": [rule("WRITE")]},
+        })))
+        .unwrap();
+        let metadata = sent.contract.metadata.unwrap();
+        assert_eq!(metadata.properties["major_version"], "2");
+        let rules = sent.contract.rule_set.unwrap();
+        assert_eq!(
+            rules.domain_rules[0].expr.as_deref(),
+            Some("message.total > 0")
+        );
+        assert_eq!(
+            serde_json::to_value(&rules).unwrap(),
+            json!({"domainRules": [{"name": "checkTotal", "kind": "CONDITION", "mode": "WRITE",
+                   "type": "CEL", "params": {"a": "1", "b": "2"}, "expr": "message.total > 0",
+                   "disabled": false}]})
+        );
+        let refused = |fields: Value| registration(with(fields)).unwrap_err().to_string();
+        let message = refused(json!({"ruleSet": {"domainRules": [rule("UPGRADE")]}}));
+        assert!(
+            message.contains("`ruleSet.domainRules[0].mode` must be WRITE, READ or WRITEREAD"),
+            "{message}"
+        );
+        let mut bad_kind = rule("WRITE");
+        bad_kind["kind"] = json!("CHECK");
+        let message = refused(json!({"ruleSet": {"domainRules": [bad_kind]}}));
+        assert!(message.contains("ruleSet.domainRules[0].kind"), "{message}");
+        let message = refused(json!({"ruleSet": {"migrationRules": [rule("WRITE")]}}));
+        assert!(message.contains("migrationRules[0].mode"), "{message}");
+        let message = refused(json!({"ruleSet": {"domainRules": [rule("READ"), rule("WRITE")]}}));
+        assert!(message.contains("domainRules[1].name"), "{message}");
+        let message = refused(json!({"metadata": {"properties": {"n": 5}}}));
+        assert!(message.contains("metadata.properties.n"), "{message}");
         for unset in [json!(null), json!({})] {
-            assert!(registration(with(json!({"metadata": unset, "ruleSet": unset}))).is_ok());
+            let sent = posted(with(json!({"metadata": unset, "ruleSet": unset}))).unwrap();
+            assert_eq!(sent.contract, Contract::default());
         }
     }
 }

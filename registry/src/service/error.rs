@@ -44,6 +44,16 @@ pub enum Error {
         /// The subject.
         subject: String,
     },
+    /// No version of the subject has the metadata properties asked for.
+    #[error(
+        "Schema not found: no version of subject '{subject}' has the metadata properties {properties}"
+    )]
+    NoVersionWithMetadata {
+        /// The subject.
+        subject: String,
+        /// The properties asked for, as `key=value, ...`.
+        properties: String,
+    },
     /// Soft-deleting a subject that is already soft-deleted.
     #[error("Subject '{subject}' was soft deleted. Set permanent=true to delete permanently")]
     SubjectSoftDeleted {

@@ -320,6 +320,26 @@ impl Registry {
     }
 }
 
+/// The versions of a history a read may see (soft-deleted ones with
+/// `include_deleted`), oldest first; 40401 when there is none.
+fn visible<'h>(
+    history: &'h History,
+    subject: &Subject,
+    include_deleted: bool,
+) -> Result<Vec<&'h VersionRecord>, Error> {
+    let visible: Vec<&VersionRecord> = history
+        .versions
+        .iter()
+        .filter(|v| include_deleted || !v.deleted)
+        .collect();
+    if visible.is_empty() {
+        return Err(Error::SubjectNotFound {
+            subject: subject.to_string(),
+        });
+    }
+    Ok(visible)
+}
+
 /// The live (not soft-deleted) versions of a history, oldest first.
 fn live(history: &History) -> impl DoubleEndedIterator<Item = &VersionRecord> {
     history.versions.iter().filter(|v| !v.deleted)

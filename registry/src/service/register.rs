@@ -8,6 +8,7 @@ use super::compatibility::{CheckTarget, Detail};
 use super::deploy::{MatrixRow, describe};
 use super::{
     CachedSchema, Error, InvalidSchema, NotPermitted, Registry, SubjectVersion, live, next_version,
+    visible,
 };
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
@@ -46,8 +47,9 @@ pub struct PostedReference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaInput {
     /// The schema of the subject's latest live version (a request that
-    /// sends no schema text).
-    Latest,
+    /// sends no schema text), with the metadata or rule set sent along
+    /// instead of that version's where given.
+    Latest(Contract),
     /// A schema sent along.
     Posted(PostedSchema),
 }
@@ -58,7 +60,7 @@ impl SchemaInput {
     /// [`Latest`]: SchemaInput::Latest
     pub fn referenced_subjects(&self) -> impl Iterator<Item = &str> {
         let references = match self {
-            SchemaInput::Latest => &[][..],
+            SchemaInput::Latest(_) => &[][..],
             SchemaInput::Posted(posted) => &posted.references[..],
         };
         references.iter().map(|r| r.subject.as_str())
@@ -105,7 +107,8 @@ pub(super) struct Candidate {
     pub references: Vec<Reference>,
     /// The text to store and serve.
     pub text: String,
-    /// Whether `text` is the normalized (canonical) form.
+    /// Whether the registration normalizes: `text` is then the canonical
+    /// form.
     pub normalized: bool,
     /// Whether `text` is what was submitted (not printed from a serialized
     /// Protobuf descriptor).
@@ -137,7 +140,7 @@ impl Candidate {
         };
         let (content_key, canonical_key) = (key(&text), key(schema.canonical()));
         Candidate {
-            normalized: text == schema.canonical(),
+            normalized: false,
             text,
             is_source: true,
             content_key,
@@ -147,6 +150,18 @@ impl Candidate {
             schema,
             references,
         }
+    }
+
+    /// This candidate with `contract` instead of its own (keys recomputed).
+    fn with_contract(self, contract: Contract) -> Candidate {
+        let (normalized, is_source) = (self.normalized, self.is_source);
+        let mut candidate = Candidate::new(self.schema, self.references, self.text, contract);
+        candidate.normalized = normalized;
+        candidate.is_source = is_source;
+        if normalized {
+            candidate.content_key = candidate.canonical_key.clone();
+        }
+        candidate
     }
 
     /// This candidate stored in its normalized (canonical) form.
@@ -188,6 +203,21 @@ pub struct Contract {
     pub metadata: Option<Metadata>,
     /// The rule set.
     pub rule_set: Option<RuleSet>,
+}
+
+impl Contract {
+    /// This contract's parts where given, `fallback`'s elsewhere.
+    pub fn or(self, fallback: &Contract) -> Contract {
+        Contract {
+            metadata: self.metadata.or_else(|| fallback.metadata.clone()),
+            rule_set: self.rule_set.or_else(|| fallback.rule_set.clone()),
+        }
+    }
+
+    /// Whether neither part is given.
+    pub fn is_empty(&self) -> bool {
+        self.metadata.is_none() && self.rule_set.is_none()
+    }
 }
 
 /// The identity of a schema's content: its format, text, references,
@@ -236,7 +266,7 @@ impl Registry {
     ) -> Result<Candidate, Error> {
         let posted = match input {
             SchemaInput::Posted(posted) => posted,
-            SchemaInput::Latest => {
+            SchemaInput::Latest(given) => {
                 let latest = live(history).next_back().ok_or(InvalidSchema::Empty)?;
                 let entry = self.held(latest.schema_id).await?;
                 let record = &entry.record;
@@ -244,14 +274,30 @@ impl Registry {
                     self.parsed(latest.schema_id).await?,
                     record.references.clone(),
                     record.text.clone(),
-                    Contract {
+                    given.clone().or(&Contract {
                         metadata: record.metadata.clone(),
                         rule_set: record.rule_set.clone(),
-                    },
+                    }),
                 ));
             }
         };
         self.posted(posted).await
+    }
+
+    /// The contract of the subject's latest live version (none for a new
+    /// subject): what a registration that sends no metadata or no rule set
+    /// carries on, as the peer's does.
+    async fn latest_contract(&self, history: &History) -> Result<Contract, Error> {
+        Ok(match live(history).next_back() {
+            None => Contract::default(),
+            Some(latest) => {
+                let record = &self.held(latest.schema_id).await?.record;
+                Contract {
+                    metadata: record.metadata.clone(),
+                    rule_set: record.rule_set.clone(),
+                }
+            }
+        })
     }
 
     /// Parses a posted schema, its references pinned to versions; the
@@ -358,6 +404,15 @@ impl Registry {
         let history = self.history(subject).await?;
         let config = self.effective_config(Some(subject)).await?;
         let mut candidate = self.candidate(&registration.schema, &history).await?;
+        // What is not sent carries on from the latest version, as in the peer.
+        let own = Contract {
+            metadata: candidate.metadata.clone(),
+            rule_set: candidate.rule_set.clone(),
+        };
+        let inherited = own.clone().or(&self.latest_contract(&history).await?);
+        if inherited != own {
+            candidate = candidate.with_contract(inherited);
+        }
         if registration.normalize || config.normalize == Some(true) {
             candidate = candidate.normalized();
         }
@@ -523,26 +578,26 @@ impl Registry {
         normalize: bool,
     ) -> Result<SubjectVersion, Error> {
         let history = self.history(subject).await?;
-        let visible: Vec<&VersionRecord> = history
-            .versions
-            .iter()
-            .filter(|v| include_deleted || !v.deleted)
-            .collect();
-        if visible.is_empty() {
-            return Err(Error::SubjectNotFound {
-                subject: subject.to_string(),
-            });
-        }
+        let visible = visible(&history, subject, include_deleted)?;
         let mut candidate = self.candidate(schema, &history).await?;
         if normalize || self.effective_config(Some(subject)).await?.normalize == Some(true) {
             candidate = candidate.normalized();
         }
-        let record =
-            self.holding(&candidate, &visible)
-                .await?
-                .ok_or_else(|| Error::SchemaNotInSubject {
-                    subject: subject.to_string(),
-                })?;
+        let mut found = self.holding(&candidate, &visible).await?;
+        // A schema sent without metadata or rule set is also the one a
+        // registration of it would have found: with the latest's.
+        let own = Contract {
+            metadata: candidate.metadata.clone(),
+            rule_set: candidate.rule_set.clone(),
+        };
+        let inherited = own.clone().or(&self.latest_contract(&history).await?);
+        if found.is_none() && inherited != own {
+            candidate = candidate.with_contract(inherited);
+            found = self.holding(&candidate, &visible).await?;
+        }
+        let record = found.ok_or_else(|| Error::SchemaNotInSubject {
+            subject: subject.to_string(),
+        })?;
         Ok(SubjectVersion {
             record: record.clone(),
             schema: self.held(record.schema_id).await?,

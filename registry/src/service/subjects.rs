@@ -1,6 +1,6 @@
 //! Reading subjects and their versions.
 
-use super::{Error, Registry, SubjectVersion, live};
+use super::{Error, Registry, SubjectVersion, live, visible};
 use crate::model::{SchemaId, Subject, Version, VersionRecord, VersionSelector};
 use crate::store::History;
 
@@ -110,6 +110,42 @@ impl Registry {
         Ok(SubjectVersion {
             schema: self.held(record.schema_id).await?,
             record: record.clone(),
+        })
+    }
+
+    /// The latest version of a subject whose metadata has every one of
+    /// `properties` (soft-deleted versions count with `include_deleted`):
+    /// what serializers configured with `use.latest.with.metadata` ask for.
+    /// 40401 when the subject has no visible version, 40403 when none
+    /// matches.
+    pub async fn latest_with_metadata(
+        &self,
+        subject: &Subject,
+        properties: &[(String, String)],
+        include_deleted: bool,
+    ) -> Result<SubjectVersion, Error> {
+        let history = self.history(subject).await?;
+        let visible = visible(&history, subject, include_deleted)?;
+        for record in visible.into_iter().rev() {
+            let schema = self.held(record.schema_id).await?;
+            let own = schema.record.metadata.as_ref().map(|m| &m.properties);
+            let matches = properties
+                .iter()
+                .all(|(key, value)| own.and_then(|p| p.get(key)) == Some(value));
+            if matches {
+                return Ok(SubjectVersion {
+                    record: record.clone(),
+                    schema,
+                });
+            }
+        }
+        Err(Error::NoVersionWithMetadata {
+            subject: subject.to_string(),
+            properties: properties
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     }
 

@@ -194,7 +194,8 @@ pub struct NewSchema {
     /// The same over the canonical text instead of the text as served:
     /// shared by the schemas that differ only in formatting.
     pub canonical_key: String,
-    /// Whether `text` is the normalized (canonical) form.
+    /// Whether it was registered normalized: `text` is the canonical form
+    /// (so are the texts of every schema stored before migration 0004).
     pub normalized: bool,
     /// Its format.
     pub schema_type: SchemaType,
@@ -214,7 +215,7 @@ pub struct NewSchema {
 pub struct Variant {
     /// Its id.
     pub id: SchemaId,
-    /// Whether its text is the normalized form.
+    /// Whether it was registered normalized.
     pub normalized: bool,
 }
 
