@@ -18,9 +18,22 @@ use common::postgres::TestDatabase;
 use schemas::{Fingerprint, MapResolver, NoReferences, Schema, SchemaType};
 use serde_json::{Value, json};
 
-/// The schemas the old release stored, in id order: (subject, version,
-/// deleted, type, text as its client submitted it, references).
-const OLD: [(&str, i32, bool, SchemaType, &str, &[(&str, &str, i32)]); 5] = [
+/// A reference: (name, subject, version).
+type OldReference = (&'static str, &'static str, i32);
+
+/// One version the old release stored: (subject, version, deleted, type,
+/// text as its client submitted it, references).
+type OldVersion = (
+    &'static str,
+    i32,
+    bool,
+    SchemaType,
+    &'static str,
+    &'static [OldReference],
+);
+
+/// The schemas the old release stored, in id order.
+const OLD: [OldVersion; 5] = [
     (
         "orders-value",
         1,
@@ -65,7 +78,7 @@ const OLD: [(&str, i32, bool, SchemaType, &str, &[(&str, &str, i32)]); 5] = [
 
 /// The old release's content key: SHA-256 over type, canonical text and
 /// references.
-fn old_key(schema_type: SchemaType, canonical: &str, refs: &[(&str, &str, i32)]) -> String {
+fn old_key(schema_type: SchemaType, canonical: &str, refs: &[OldReference]) -> String {
     let mut material = format!("{}\n{}\n", schema_type.as_str(), canonical.len());
     material.push_str(canonical);
     for (name, subject, version) in refs {

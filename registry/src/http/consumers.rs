@@ -31,7 +31,7 @@ use super::wire::InvalidReference;
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::model::{Deployment, Name, NameKind, ReaderFilter, ReaderRecord, Version};
-use crate::service::{ConsumerStatus, Contract, Error, PostedSchema, ReaderInput, ReaderRecording};
+use crate::service::{ConsumerStatus, Error, PostedSchema, ReaderInput, ReaderRecording};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -165,7 +165,7 @@ impl ReaderFields {
                     schema_type: self.schema_type.unwrap_or(SchemaType::Avro),
                     text,
                     references,
-                    contract: Contract::default(),
+                    contract: Box::default(),
                 }))
             }
             (None, Some(Integer(n))) if self.schema_type.is_none() && self.references.is_none() => {

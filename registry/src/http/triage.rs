@@ -32,8 +32,7 @@ use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::model::{Subject, VersionSelector};
 use crate::service::{
-    Contract, Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage,
-    TriageRequest,
+    Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage, TriageRequest,
 };
 
 pub(super) fn routes() -> Router<AppState> {
@@ -374,7 +373,7 @@ impl ReaderBody {
                     schema_type: self.schema_type.unwrap_or(SchemaType::Avro),
                     text,
                     references,
-                    contract: Contract::default(),
+                    contract: Box::default(),
                 })
             }
             (None, Some(name)) => {

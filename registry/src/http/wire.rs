@@ -196,7 +196,7 @@ impl SchemaBody {
             schema_type,
             text,
             references,
-            contract,
+            contract: Box::new(contract),
         }))
     }
 
@@ -629,7 +629,7 @@ mod tests {
         assert!(message.contains("metadata.properties.n"), "{message}");
         for unset in [json!(null), json!({})] {
             let sent = posted(with(json!({"metadata": unset, "ruleSet": unset}))).unwrap();
-            assert_eq!(sent.contract, Contract::default());
+            assert_eq!(*sent.contract, Contract::default());
         }
     }
 }

@@ -27,8 +27,8 @@ pub struct PostedSchema {
     pub text: String,
     /// The references, in the order sent.
     pub references: Vec<PostedReference>,
-    /// Its metadata and rule set.
-    pub contract: Contract,
+    /// Its metadata and rule set (boxed: most schemas have none).
+    pub contract: Box<Contract>,
 }
 
 /// A reference as a client sends it: to one version of a subject, or to its
@@ -320,7 +320,7 @@ impl Registry {
             Arc::new(schema),
             references,
             submitted.text,
-            posted.contract.clone(),
+            (*posted.contract).clone(),
         );
         candidate.is_source = submitted.is_source;
         Ok(candidate)
