@@ -276,3 +276,16 @@ fn confluent_javascript_client_round_trips() {
         13,
     );
 }
+
+/// `@confluentinc/schemaregistry` (npm) and issue #13: Avro, JSON Schema and
+/// Protobuf read back as submitted, metadata and rule sets round-trip, a bad
+/// rule is refused, and `useLatestWithMetadata` serializers pick their major
+/// line.
+#[test]
+fn confluent_javascript_client_reads_back_what_it_registered() {
+    run_node(
+        "confluent_javascript_client_reads_back_what_it_registered",
+        "confluent_js_contracts.js",
+        6,
+    );
+}

@@ -26,7 +26,6 @@ use crate::issue::{DecodeLimits, Decoded, PayloadIssue, parse_json};
 use crate::json::{self, JsonSchema};
 use crate::protobuf::{self, PayloadError as ProtobufError, ProtobufSchema};
 use crate::resolver::Resolver;
-use crate::schema::Submitted;
 use crate::schema_type::SchemaType;
 use crate::vocabulary::{CompatError, Directions, Policy};
 
@@ -98,6 +97,18 @@ impl Form {
             | (Form::Serialized, SchemaType::Json | SchemaType::Avro) => false,
         }
     }
+}
+
+/// A schema's text as a registry keeps it without normalizing (see
+/// [`Schema::as_submitted`](crate::Schema::as_submitted)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The text to keep and serve.
+    pub text: String,
+    /// Whether `text` is the submitted source; `false` when it was printed
+    /// from a serialized Protobuf descriptor, which then is the same schema
+    /// as any registered one with the same canonical form.
+    pub is_source: bool,
 }
 
 /// The format-specific part of a [`Schema`](crate::Schema). Avro and

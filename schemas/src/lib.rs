@@ -49,8 +49,8 @@ pub use compat::{
     note_accepting_policies, reads,
 };
 pub use fingerprint::Fingerprint;
-pub use format::{Capabilities, Form, SchemaError};
+pub use format::{Capabilities, Form, SchemaError, Submitted};
 pub use resolver::{MapResolver, NoReferences, Resolver};
-pub use schema::{Schema, Submitted};
+pub use schema::Schema;
 pub use schema_type::SchemaType;
 pub use vocabulary::{CompatError, CompatibilityMode, Directions, Policy};

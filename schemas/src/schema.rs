@@ -2,7 +2,7 @@
 
 use crate::change::ChangeKind;
 use crate::fingerprint::Fingerprint;
-use crate::format::{Capabilities, Form, SchemaError, SchemaKind};
+use crate::format::{Capabilities, Form, SchemaError, SchemaKind, Submitted};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
 
@@ -113,18 +113,6 @@ impl Schema {
     pub(crate) fn kind(&self) -> &SchemaKind {
         &self.kind
     }
-}
-
-/// A schema's text as a registry keeps it without normalizing (see
-/// [`Schema::as_submitted`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submitted {
-    /// The text to keep and serve.
-    pub text: String,
-    /// Whether `text` is the submitted source; `false` when it was printed
-    /// from a serialized Protobuf descriptor, which then is the same schema
-    /// as any registered one with the same canonical form.
-    pub is_source: bool,
 }
 
 #[cfg(test)]
