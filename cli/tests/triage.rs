@@ -616,3 +616,31 @@ fn exit_codes_follow_the_contract() {
         unreachable.stderr
     );
 }
+
+/// Issue 13: a dead-letter record framed in its headers (Confluent's header
+/// framing: the schema id in `__value_schema_id`, the payload unframed) is
+/// read with the writer its header names.
+#[test]
+fn r13_a_header_framed_dead_letter_record_is_read_with_its_writer() {
+    let (registry, ids) = registry();
+    let [p1, _] = ids.payments;
+    let framed = avro_message(
+        p1,
+        "payment.v1.avsc",
+        json!({"id": "p-1", "amount_cents": 1250}),
+    );
+    let (prefix, payload) = framed.split_at(5);
+    let record = json!({
+        "topic": "payments", "partition": 0, "offset": 3,
+        "value": STANDARD.encode(payload),
+        "headers": [{"key": "__value_schema_id", "value": STANDARD.encode(prefix)}],
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dlq.ndjson");
+    std::fs::write(&file, format!("{record}\n")).unwrap();
+    let report = triage_json(&registry, &[file.to_str().unwrap()], 0);
+    let read = &report["messages"][0];
+    assert_eq!(read["verdict"], "valid", "{report:#}");
+    assert_eq!(read["schema_id"], p1, "{report:#}");
+    assert_eq!(read["framing"]["kind"], "confluent", "{report:#}");
+}

@@ -503,3 +503,24 @@ async fn payloads_are_never_stored_nor_logged() {
         assert!(!holds(&content, MARKER), "{name} holds a payload");
     }
 }
+
+/// Issue 13: `POST /triage` reads a dead-letter record framed in its
+/// headers (the schema id in `__value_schema_id`, the payload unframed)
+/// with the writer the header names.
+#[tokio::test]
+async fn r13_header_framed_records_are_read_with_their_writer() {
+    let server = Server::start();
+    let v1 = register(&server, "orders-value", &order_v1()).await;
+    let header = b64(&frame(v1 as u32, None, b""));
+    let body = json!({"subject": "orders-value", "messages": [
+        {"value": b64(br#"{"id": "o-1", "qty": 2}"#), "headers": {"__value_schema_id": header}, "label": "valid"},
+        {"value": b64(br#"{"id": "o-2", "qty": 0}"#), "headers": [{"key": "__value_schema_id", "value": header}], "label": "invalid"},
+    ]});
+    let answer = triage(&server, &body).await;
+    verdicts(
+        &answer,
+        &[("valid", "valid"), ("invalid", "producer_invalid")],
+    );
+    assert_eq!(report(&answer, "valid")["schema_id"], v1, "{}", answer.text);
+    assert_eq!(report(&answer, "invalid")["framing"]["kind"], "confluent");
+}

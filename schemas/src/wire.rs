@@ -11,6 +11,12 @@
 //! a zig-zag varint; the common case, the first message of the file (`[0]`),
 //! is written as the single byte `0x00`.
 //!
+//! Confluent's serializers may instead put the schema in a Kafka record
+//! header (`__value_schema_id`, `__key_schema_id`), leaving the payload
+//! unframed: the header's value is the same prefix (magic `0x00`, the id,
+//! the indexes) or magic `0x01` and the schema's 16-byte GUID
+//! ([`HeaderSchema`]).
+//!
 //! Nothing here knows which format a schema id stands for: [`Header::parse`]
 //! reads the part every format shares, and for Protobuf the caller, once it
 //! knows the schema, reads the indexes with [`message_indexes`].
@@ -83,6 +89,49 @@ impl Header {
     pub fn to_bytes(self) -> [u8; HEADER_LEN] {
         let id = self.schema_id.to_be_bytes();
         [MAGIC, id[0], id[1], id[2], id[3]]
+    }
+}
+
+/// The Kafka record header in which Confluent's serializers configured for
+/// header framing (`header_schema_id_serializer`) put the value's schema
+/// instead of the 5-byte prefix.
+pub const VALUE_SCHEMA_ID_HEADER: &str = "__value_schema_id";
+
+/// The same header for record keys.
+pub const KEY_SCHEMA_ID_HEADER: &str = "__key_schema_id";
+
+/// The first byte of a schema-id header (or prefix) that holds a 16-byte
+/// schema GUID instead of a 4-byte id.
+pub const MAGIC_GUID: u8 = 1;
+
+/// The schema a header-framed record names: the header's value is the
+/// magic byte `0x00` and the 4-byte id (then, for Protobuf, the message
+/// indexes), exactly the prefix framing, or the magic byte `0x01` and the
+/// schema's 16-byte GUID (then the indexes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderSchema {
+    /// A schema id: the header is the Confluent prefix, to be put before the
+    /// unframed payload.
+    Id(u32),
+    /// A schema GUID, which the registry resolves
+    /// (`GET /schemas/guids/{guid}`).
+    Guid([u8; 16]),
+}
+
+impl HeaderSchema {
+    /// Reads a schema-id header's value: which schema it names, and the
+    /// bytes after the id or GUID (Protobuf message indexes, or nothing).
+    pub fn parse(value: &[u8]) -> Result<(HeaderSchema, &[u8]), FramingError> {
+        match value {
+            [MAGIC_GUID, rest @ ..] => {
+                let guid: [u8; 16] = rest
+                    .get(..16)
+                    .and_then(|g| g.try_into().ok())
+                    .ok_or(FramingError::TooShort { len: value.len() })?;
+                Ok((HeaderSchema::Guid(guid), &rest[16..]))
+            }
+            _ => Header::parse(value).map(|(h, rest)| (HeaderSchema::Id(h.schema_id), rest)),
+        }
     }
 }
 
@@ -241,5 +290,27 @@ mod tests {
             })
         ));
         assert!(message_indexes(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x01]).is_err());
+    }
+
+    #[test]
+    fn header_values_name_an_id_or_a_guid() {
+        assert_eq!(
+            HeaderSchema::parse(&[0, 0, 0, 1, 2, 0]),
+            Ok((HeaderSchema::Id(258), &[0u8][..]))
+        );
+        let mut guid = vec![1];
+        guid.extend(0x10..0x20u8);
+        let (schema, rest) = HeaderSchema::parse(&guid).unwrap();
+        assert_eq!(rest, b"");
+        let expected: Vec<u8> = (0x10..0x20u8).collect();
+        assert_eq!(schema, HeaderSchema::Guid(expected.try_into().unwrap()));
+        assert_eq!(
+            HeaderSchema::parse(&[1, 2, 3]),
+            Err(FramingError::TooShort { len: 3 })
+        );
+        assert_eq!(
+            HeaderSchema::parse(&[7]),
+            Err(FramingError::WrongMagic { found: 7 })
+        );
     }
 }

@@ -6,6 +6,8 @@ use base64::alphabet::{STANDARD, URL_SAFE};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::Value;
 
+use crate::wire;
+
 /// The keys of a dead-letter export record (`{"key": ..., "value": ...,
 /// "headers": ...}` and what Kafka tools add around it, `kcat -J`'s
 /// `payload`, `ts`, `tstype` and `broker` among them).
@@ -57,6 +59,17 @@ impl Message {
     /// The message of one exported record: the `value` (or `payload`) of a
     /// dead-letter envelope (see [`is_envelope`]), or else the value itself,
     /// a JSON message.
+    ///
+    /// A record framed in its headers (Confluent's header framing: the
+    /// value's schema id in the `__value_schema_id` header, the payload
+    /// unframed) becomes the prefix-framed message the same serializer
+    /// would have written without it: the header's value (magic byte 0, the
+    /// id, for Protobuf the message indexes) before the payload. Headers
+    /// are read as an object (`{"__value_schema_id": "AAAAAAE="}`), a list
+    /// of `{"key", "value"}` objects, or `kcat -J`'s flat list of keys and
+    /// values; a header value is base64 (or a list of byte values). A header
+    /// naming a schema GUID (magic byte 1) is not resolved here: the
+    /// payload is judged as unframed.
     pub fn from_record(record: Value) -> Message {
         if !is_envelope(&record) {
             return Message::Json(record);
@@ -68,7 +81,20 @@ impl Message {
             .remove("value")
             .or_else(|| fields.remove("payload"))
             .unwrap_or(Value::Null);
-        Message::from_value(value)
+        let header = fields
+            .get("headers")
+            .and_then(|h| header_value(h, wire::VALUE_SCHEMA_ID_HEADER));
+        match (Message::from_value(value), header) {
+            (Message::Bytes(payload), Some(prefix))
+                if matches!(
+                    wire::HeaderSchema::parse(&prefix),
+                    Ok((wire::HeaderSchema::Id(_), _))
+                ) =>
+            {
+                Message::Bytes([prefix, payload].concat())
+            }
+            (message, _) => message,
+        }
     }
 
     /// The message's bytes, if it arrived as bytes.
@@ -77,6 +103,32 @@ impl Message {
             Message::Bytes(bytes) => Some(bytes),
             Message::Json(_) => None,
         }
+    }
+}
+
+/// The bytes of header `name` in a dead-letter record's `headers`: an
+/// object, a list of `{"key", "value"}` objects, or a flat list of keys and
+/// values; `None` when it is absent or its value is not base64 or bytes.
+fn header_value(headers: &Value, name: &str) -> Option<Vec<u8>> {
+    let found = match headers {
+        Value::Object(map) => map.get(name),
+        Value::Array(items) if items.iter().all(Value::is_object) => items
+            .iter()
+            .find(|h| h.get("key").and_then(Value::as_str) == Some(name))
+            .and_then(|h| h.get("value")),
+        Value::Array(items) => items
+            .chunks(2)
+            .find(|pair| pair[0].as_str() == Some(name))
+            .and_then(|pair| pair.get(1)),
+        _ => None,
+    }?;
+    match found {
+        Value::String(text) => decode_base64(text),
+        Value::Array(bytes) => bytes
+            .iter()
+            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+            .collect(),
+        _ => None,
     }
 }
 
@@ -146,6 +198,37 @@ mod tests {
         assert_eq!(
             Message::from_record(record),
             Message::Bytes(vec![0, 0, 0, 0, 1, b'{', b'}'])
+        );
+    }
+
+    /// Confluent's header framing (issue 13): the id header and the
+    /// unframed payload make the prefix-framed message, in every shape
+    /// exports write headers in; a GUID header leaves the payload unframed.
+    #[test]
+    fn r13_a_schema_id_header_frames_the_payload() {
+        let framed = Message::Bytes(vec![0, 0, 0, 0, 7, b'{', b'}']);
+        let id = "AAAAAAc="; // magic 0, schema id 7
+        for headers in [
+            json!({"__value_schema_id": id}),
+            json!([{"key": "trace", "value": "eA=="}, {"key": "__value_schema_id", "value": id}]),
+            json!(["trace", "x", "__value_schema_id", id]),
+            json!({"__value_schema_id": [0, 0, 0, 0, 7]}),
+        ] {
+            let record = json!({"value": "e30=", "headers": headers});
+            assert_eq!(Message::from_record(record), framed, "{headers}");
+        }
+        let key_only = json!({"value": "e30=", "headers": {"__key_schema_id": id}});
+        assert_eq!(
+            Message::from_record(key_only),
+            Message::Bytes(b"{}".to_vec())
+        );
+        let mut guid = vec![1u8];
+        guid.extend([7u8; 16]);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&guid);
+        let by_guid = json!({"value": "e30=", "headers": {"__value_schema_id": encoded}});
+        assert_eq!(
+            Message::from_record(by_guid),
+            Message::Bytes(b"{}".to_vec())
         );
     }
 
