@@ -178,6 +178,7 @@ async function headings(page) {
     await open(page, hash('subjects', subject, 'versions', 3));
     await page.waitForSelector('pre.code[data-state="done"]');
     expect((await page.textContent('.schema-id')) === String(scenario.ids[2]), 'the schema id');
+    expect((await page.textContent('.schema-guid')) === scenario.guids[2], 'the schema GUID');
     expect((await page.$$('pre.code .k')).length > 50 && (await page.$$('pre.code .t')).length > 10, 'keys and types are not highlighted');
     const shown = await page.$eval('pre.code', (p) => p.textContent);
     expect(JSON.stringify(JSON.parse(shown)) === JSON.stringify(JSON.parse(scenario.texts[2])), 'the shown text is not the schema');

@@ -198,6 +198,7 @@ async fn the_page_in_a_real_browser() {
     .await;
     let mut registered_ms = Vec::new();
     let mut ids = Vec::new();
+    let mut guids = Vec::new();
     let mut texts = Vec::new();
     for v in 1..=3 {
         let text = fixture(&format!("contracts/orders/order-placed.v{v}.json"));
@@ -209,6 +210,7 @@ async fn the_page_in_a_real_browser() {
         .await;
         assert_eq!(answer["version"], json!(v));
         ids.push(answer["id"].clone());
+        guids.push(answer["guid"].clone());
         let stored = server
             .get(&format!("/subjects/{SUBJECT}/versions/{v}"))
             .await;
@@ -351,6 +353,7 @@ async fn the_page_in_a_real_browser() {
         "chromium": tools.chromium,
         "subject": SUBJECT,
         "ids": ids,
+        "guids": guids,
         "texts": texts,
         "registered_ms": registered_ms,
         "breaking": breaking,

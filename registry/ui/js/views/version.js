@@ -58,6 +58,7 @@ export async function render(ctx) {
       { class: 'facts' },
       h('dt', {}, 'Schema id'),
       h('dd', {}, h('strong', { class: 'schema-id' }, String(found.id))),
+      found.guid ? [h('dt', {}, 'GUID'), h('dd', {}, h('code', { class: 'schema-guid' }, found.guid))] : null,
       h('dt', {}, 'Format'),
       h('dd', {}, found.schemaType),
       h('dt', {}, 'Registered'),
