@@ -27,28 +27,14 @@ CONSUMERS="${1:-100}"
 VERSIONS="${2:-50}"
 ROUNDS="${3:-30}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-log() { printf '%s\n' "$*" >&2; }
+source ci/bench-lib.sh
 
 log "building (release)"
 cargo build --release -q -p registry --bin charter-registry
 release="$CARGO_TARGET_DIR/release"
 
-work=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$release/charter-registry" --listen 127.0.0.1:0 --database-url "sqlite://$work/charter.db" \
-    --log-level warn >"$work/registry.out" 2>"$work/registry.err" &
-pid=$!
-for _ in $(seq 1 500); do
-    grep -q '^listening on ' "$work/registry.out" 2>/dev/null && break
-    sleep 0.01
-done
-URL="http://$(sed -n 's/^listening on //p' "$work/registry.out" | head -n 1)"
+start registry "$release/charter-registry" --listen 127.0.0.1:0 \
+    --database-url "sqlite://$work/charter.db" --log-level warn
 
 python3 - "$URL" "$CONSUMERS" "$VERSIONS" "$ROUNDS" <<'PY'
 import json, statistics, subprocess, sys, time, urllib.request

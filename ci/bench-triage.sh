@@ -24,7 +24,7 @@ MESSAGES="${1:-100000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 OUT="$CARGO_TARGET_DIR/bench-triage"
 mkdir -p "$OUT"
-log() { printf '%s\n' "$*" >&2; }
+source ci/bench-lib.sh
 
 if [ ! -x /usr/bin/time ]; then
     apt-get update -qq && apt-get install -y -qq time >/dev/null
@@ -33,22 +33,9 @@ log "building (release)"
 cargo build --release -q -p cli --bin charter -p registry --bin charter-registry
 release="$CARGO_TARGET_DIR/release"
 
-work=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$release/charter-registry" --listen 127.0.0.1:0 --database-url "sqlite://$work/charter.db" \
-    --log-level warn >"$work/registry.out" 2>"$work/registry.err" &
-pid=$!
-for _ in $(seq 1 500); do
-    grep -q '^listening on ' "$work/registry.out" 2>/dev/null && break
-    sleep 0.01
-done
-URL="http://$(sed -n 's/^listening on //p' "$work/registry.out" | head -n 1)/"
+start registry "$release/charter-registry" --listen 127.0.0.1:0 \
+    --database-url "sqlite://$work/charter.db" --log-level warn
+URL="$URL/"
 export CHARTER_REGISTRY_URL="$URL"
 
 register() { # SUBJECT FILE: prints the id
