@@ -9,7 +9,6 @@
 //! for showing controls: every request is still checked on its own.
 
 use axum::Router;
-use axum::extract::State;
 use axum::routing::get;
 use serde::Serialize;
 
@@ -28,7 +27,7 @@ struct PermissionsView<'a> {
     permissions: Vec<&'static str>,
 }
 
-async fn permissions(State(_state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
+async fn permissions(caller: Caller, params: Params) -> ApiResult {
     let subject = params.text("subject").filter(|s| !s.is_empty());
     let held = Permission::ALL
         .into_iter()
