@@ -174,6 +174,37 @@ async function headings(page) {
     expect(refs.includes(scenario.referencing.name) && refs.includes(`${scenario.referenced.subject} v1`), `references: ${refs}`);
   });
 
+  await check('data contract: metadata and every rule on the subject and on the version; none where there is none', async () => {
+    const { subject: contracted, metadata, ruleSet } = scenario.contract;
+    const rules = ['domainRules', 'migrationRules', 'encodingRules'].flatMap((set) => ruleSet[set] || []);
+    await open(page, hash('subjects', contracted));
+    const summary = await page.textContent('.timeline > li .contract-summary');
+    for (const [k, v] of Object.entries(metadata.properties)) expect(summary.includes(`${k}=${v}`), `summary lacks ${k}=${v}: ${summary}`);
+    for (const rule of rules) expect(summary.includes(rule.name), `summary lacks rule ${rule.name}: ${summary}`);
+    const section = await page.textContent('section.contract');
+    expect(section.includes('version 1, the latest') && section.includes('payments-kek') && section.includes('PII'), `subject's contract: ${section}`);
+    await open(page, hash('subjects', contracted, 'versions', 1));
+    const rows = await page.$$eval('table.rules tbody tr', (trs) =>
+      trs.map((tr) => ({ name: tr.querySelector('th').textContent, cells: [...tr.querySelectorAll('td')].map((td) => td.textContent), disabled: tr.classList.contains('disabled') })),
+    );
+    expect(rows.length === rules.length, `${rows.length} rule rows for ${rules.length} rules`);
+    rules.forEach((rule, i) => {
+      const row = rows[i];
+      expect(row.name === rule.name, `row ${i}: ${row.name}, not ${rule.name}`);
+      for (const field of ['kind', 'mode', 'type', 'expr']) if (rule[field]) expect(row.cells.includes(rule[field]), `${rule.name} lacks its ${field} ${rule[field]}: ${row.cells}`);
+      expect(row.disabled === Boolean(rule.disabled) && row.cells.some((c) => c.includes(rule.disabled ? '✘ disabled' : '✔ enabled')), `${rule.name}: enabled or not, in words`);
+    });
+    const facts = await page.textContent('dl.metadata');
+    expect(facts.includes('owner = payments-team') && facts.includes('$.card: PII') && facts.includes(metadata.sensitive[0]), `metadata: ${facts}`);
+    await shot(page, 'version-contract');
+    await open(page, hash('subjects', subject, 'versions', 1));
+    const plain = await page.textContent('section.contract');
+    expect(plain.includes('No metadata and no rules'), `a version without a contract: ${plain}`);
+    await open(page, hash('subjects', subject));
+    expect((await page.$$('.timeline > li')).length === 3, 'the timeline of the contract without metadata');
+    expect((await page.$$('.timeline .contract-summary')).length === 0, 'no summary line where there is no contract');
+  });
+
   await check('version: highlighted text, id, copy and download', async () => {
     await open(page, hash('subjects', subject, 'versions', 3));
     await page.waitForSelector('pre.code[data-state="done"]');

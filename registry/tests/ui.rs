@@ -258,12 +258,28 @@ async fn the_page_in_a_real_browser() {
         json!({"schemaType": "JSON", "schema": fixture("contracts/shared/money.json")}),
     )
     .await;
+    // It carries a data contract: metadata and a rule of each set.
     let money = "https://contracts.acme.example/shared/money.json";
+    let metadata = json!({
+        "properties": {"owner": "payments-team", "major_version": "1"},
+        "tags": {"$.card": ["PII"]},
+        "sensitive": ["cardNumber"],
+    });
+    let rule_set = json!({
+        "domainRules": [{"name": "positiveAmount", "kind": "CONDITION", "mode": "WRITE", "type": "CEL",
+                         "expr": "message.amount.units >= 0", "onFailure": "DLQ"}],
+        "migrationRules": [{"name": "renameCard", "kind": "TRANSFORM", "mode": "UPGRADE", "type": "JSONATA",
+                            "expr": "$merge([$sift($, function($v, $k) {$k != 'card'}), {'payment': $.card}])",
+                            "disabled": true}],
+        "encodingRules": [{"name": "encryptCard", "kind": "TRANSFORM", "mode": "WRITEREAD", "type": "ENCRYPT",
+                           "tags": ["PII"], "params": {"encrypt.kek.name": "payments-kek"}}],
+    });
     register(
         &server,
         "payments.payment-captured-value",
         json!({"schemaType": "JSON", "schema": fixture("contracts/payments/payment-captured.json"),
-               "references": [{"name": money, "subject": "shared.money", "version": 1}]}),
+               "references": [{"name": money, "subject": "shared.money", "version": 1}],
+               "metadata": metadata, "ruleSet": rule_set}),
     )
     .await;
 
@@ -360,6 +376,7 @@ async fn the_page_in_a_real_browser() {
         "others": others,
         "referenced": {"subject": "shared.money"},
         "referencing": {"subject": "payments.payment-captured-value", "name": money},
+        "contract": {"subject": "payments.payment-captured-value", "metadata": metadata, "ruleSet": rule_set},
         "consumers": consumers,
         "auth": {
             "base": auth.base,
@@ -411,7 +428,7 @@ async fn the_page_in_a_real_browser() {
     );
     assert_eq!(
         stdout.lines().last(),
-        Some("17 passed, 0 failed"),
+        Some("18 passed, 0 failed"),
         "{stdout}"
     );
 }

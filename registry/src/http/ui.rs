@@ -91,6 +91,7 @@ const FILES: &[(&str, &[u8])] = &[
     ),
     ("js/diff.js", include_bytes!("../../ui/js/diff.js")),
     ("js/code.js", include_bytes!("../../ui/js/code.js")),
+    ("js/contract.js", include_bytes!("../../ui/js/contract.js")),
     (
         "js/views/subjects.js",
         include_bytes!("../../ui/js/views/subjects.js"),

@@ -1,10 +1,12 @@
-// A subject: its settings, and its versions as a timeline (newest first),
-// each with its registration time, schema id, references and the schemas
-// that reference it; soft-deleted versions marked.
+// A subject: its settings, the data contract of its latest version, and its
+// versions as a timeline (newest first), each with its registration time,
+// schema id, data contract in one line, references and the schemas that
+// reference it; soft-deleted versions marked.
 
 import { h, link, time, mark, notice, pool } from '../dom.js';
 import { api, seg, ApiError } from '../api.js';
 import { contextOf } from './subjects.js';
+import { contractSummary, contractSection } from '../contract.js';
 
 /** Every version of `subject`, soft-deleted ones included, oldest first. */
 export async function allVersions(subject, signal) {
@@ -150,6 +152,7 @@ export async function render(ctx) {
   );
 
   if (live.length > 0) main.append(compareForm(subject, live));
+  if (latest) main.append(contractSection(latest, `Data contract of version ${latest.version}, the latest`, 'contract-title'));
 
   const timeline = h('ol', { class: 'timeline', reversed: true });
   const pending = [];
@@ -169,6 +172,7 @@ export async function render(ctx) {
           v.deleted ? h('span', { class: 'badge bad' }, h('span', { 'aria-hidden': 'true' }, '✘ '), 'soft-deleted') : null,
         ),
         h('p', {}, 'Registered ', time(v.ts), registrars.has(v.version) ? h('span', { class: 'who' }, ' ', registrars.get(v.version)) : null, ` · schema id ${v.id} · ${v.schemaType}`),
+        contractSummary(v),
         h('dl', { class: 'facts compact' }, fact('References', referenceList(v.references) || h('span', { class: 'muted' }, 'none')), fact('Referenced by', referencedBy)),
         previous && !v.deleted
           ? h('p', {}, h('a', { href: link(['subjects', subject, 'compare'], { a: previous.version, b: v.version }) }, `What changed since version ${previous.version}`))

@@ -1,10 +1,12 @@
 // A version: its schema text pretty-printed and highlighted, with copy and
-// download, its id, registration time, references and referrers.
+// download, its id, registration time, references and referrers, and its
+// data contract (metadata and rules).
 
 import { h, link, time, mark, notice, copyText, download, extension } from '../dom.js';
 import { api, seg, ApiError } from '../api.js';
 import { schemaLines, lineText } from '../highlight.js';
 import { codeView } from '../code.js';
+import { contractSection } from '../contract.js';
 import { breadcrumb, unknownSubject, referenceList, fillReferencedBy } from './subject.js';
 
 /**
@@ -103,7 +105,10 @@ export async function render(ctx) {
 
   const view = codeView(lines, { label: `Schema of ${subject} version ${version}`, signal });
   const size = h('p', { class: 'muted' }, `${lines.length.toLocaleString('en')} lines, ${found.schema.length.toLocaleString('en')} characters${found.schemaType === 'PROTOBUF' ? '' : ', pretty-printed'}.`);
-  main.append(h('section', { 'aria-labelledby': 'schema-title' }, h('h2', { id: 'schema-title' }, 'Schema'), size, view.element));
+  main.append(
+    h('section', { 'aria-labelledby': 'schema-title' }, h('h2', { id: 'schema-title' }, 'Schema'), size, view.element),
+    contractSection(found, 'Data contract', 'contract-title'),
+  );
   await Promise.all([view.done, found.deleted ? null : fillReferencedBy(referencedBy, subject, version, signal)]);
   if (found.deleted) referencedBy.replaceChildren(h('span', { class: 'muted' }, 'not looked up for a soft-deleted version'));
 }
