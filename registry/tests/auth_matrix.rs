@@ -100,6 +100,10 @@ enum Prepare {
     Config,
     /// Set the subject's mode.
     Mode,
+    /// Register a version and record consumer `billing` reading it in `prod`.
+    Reader,
+    /// Register a version and record it as deployed to `prod`.
+    Deployed,
 }
 
 struct Case {
@@ -227,6 +231,36 @@ fn cases() -> Vec<Case> {
         case("GET", "/permissions?subject={s}", Caller),
         case("GET", "/permissions", Caller),
         case("GET", "/audit?subject={s}&limit=5", On("read")),
+        // Consumers and deployments: listings across subjects are for any
+        // principal, narrowed to what it may read (see
+        // `consumer_listings_show_only_what_may_be_read`).
+        case("GET", "/consumers", Caller),
+        case("GET", "/deployments/prod", Caller),
+        case("GET", "/subjects/{s}/consumers", On("read")),
+        case("PUT", "/consumers/billing/subjects/{s}", On("write"))
+            .body(json!({"environment": "prod", "version": 1})),
+        case(
+            "DELETE",
+            "/consumers/billing/subjects/{s}?environment=prod",
+            On("write"),
+        )
+        .fresh(Prepare::Reader),
+        case("PUT", "/deployments/prod/subjects/{s}", On("write")).body(json!({"version": 1})),
+        case(
+            "PUT",
+            "/deployments/prod/subjects/{s}/retention",
+            On("write"),
+        )
+        .body(json!({"retainedFromVersion": 1}))
+        .fresh(Prepare::Deployed),
+        case("POST", "/can-i-deploy", On("read")).body(json!({
+            "subject": "{s}", "environment": "prod", "schemaType": "JSON",
+            "schema": json!({"title": "{s}"}).to_string(),
+        })),
+        case("POST", "/can-i-deploy", On("read")).body(json!({
+            "subject": "{s}", "environment": "prod", "consumer": "billing",
+            "reader": {"version": 1},
+        })),
     ]
 }
 
@@ -289,6 +323,27 @@ async fn prepare(server: &Server, admin: &str, subject: &str, prepare: Prepare) 
             ok(
                 server.call_as(admin, "PUT", &path, Some(&body)).await,
                 "mode",
+            );
+        }
+        Prepare::Reader | Prepare::Deployed => {
+            let path = format!("/subjects/{subject}/versions");
+            ok(
+                server.call_as(admin, "POST", &path, Some(&schema(9))).await,
+                "register",
+            );
+            let (path, body) = match prepare {
+                Prepare::Reader => (
+                    format!("/consumers/billing/subjects/{subject}"),
+                    json!({"environment": "prod", "version": 1}),
+                ),
+                _ => (
+                    format!("/deployments/prod/subjects/{subject}"),
+                    json!({"version": 1}),
+                ),
+            };
+            ok(
+                server.call_as(admin, "PUT", &path, Some(&body)).await,
+                "record",
             );
         }
     }
@@ -584,4 +639,156 @@ async fn references_need_read_on_the_subjects_they_name() {
             refused.text
         );
     }
+    // can-i-deploy judges the posted schema with its references resolved.
+    let mut question = referring("payments-common");
+    question["subject"] = json!("orders-value");
+    question["environment"] = json!("prod");
+    let refused = server
+        .call_as(Some(&producer), "POST", "/can-i-deploy", Some(&question))
+        .await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (403, 40301),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused
+            .message()
+            .contains("`read` on subject `payments-common`"),
+        "{}",
+        refused.text
+    );
+}
+
+#[tokio::test]
+async fn consumer_listings_show_only_what_may_be_read() {
+    let server = start_with_auth(&auth_file(), &[], &[]);
+    let admin = Who::Holds("admin").authorization().unwrap();
+    let reader = Who::Holds("read").authorization().unwrap();
+    let nobody = Who::Nobody.authorization().unwrap();
+    let call = |who: &str, method: &'static str, path: &str, body: Option<Value>| {
+        let (who, path, server) = (who.to_string(), path.to_string(), &server);
+        async move {
+            server
+                .call_as(Some(&who), method, &path, body.as_ref())
+                .await
+        }
+    };
+    // `billing` reads both subjects, `ledger` only payments; both subjects
+    // run version 1 in prod.
+    for subject in ["orders-value", "payments-value"] {
+        let answer = call(
+            &admin,
+            "POST",
+            &format!("/subjects/{subject}/versions"),
+            Some(schema(1)),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let deployed = call(
+            &admin,
+            "PUT",
+            &format!("/deployments/prod/subjects/{subject}"),
+            Some(json!({"version": 1})),
+        )
+        .await;
+        assert_eq!(deployed.status, 200, "{}", deployed.text);
+    }
+    for (consumer, subject) in [
+        ("billing", "orders-value"),
+        ("billing", "payments-value"),
+        ("ledger", "payments-value"),
+    ] {
+        let recorded = call(
+            &admin,
+            "PUT",
+            &format!("/consumers/{consumer}/subjects/{subject}"),
+            Some(json!({"environment": "prod", "version": 1})),
+        )
+        .await;
+        assert_eq!(recorded.status, 200, "{}", recorded.text);
+    }
+    let body = |who: &str, path: &str| {
+        let (who, path) = (who.to_string(), path.to_string());
+        let call = &call;
+        async move {
+            let answer = call(&who, "GET", &path, None).await;
+            assert_eq!(answer.status, 200, "{path}: {}", answer.text);
+            answer.body
+        }
+    };
+    let subjects = |listing: Value| -> Vec<String> {
+        let mut found: Vec<String> = listing
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["subject"].as_str().unwrap().to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        body(&admin, "/consumers").await,
+        json!(["billing", "ledger"])
+    );
+    assert_eq!(body(&reader, "/consumers").await, json!(["billing"]));
+    assert_eq!(body(&nobody, "/consumers").await, json!([]));
+    assert_eq!(
+        subjects(body(&admin, "/consumers/billing").await),
+        ["orders-value", "payments-value"]
+    );
+    assert_eq!(
+        subjects(body(&reader, "/consumers/billing").await),
+        ["orders-value"]
+    );
+    // A consumer that reads only hidden subjects is as unknown as one that
+    // does not exist, word for word.
+    let hidden = call(&reader, "GET", "/consumers/ledger", None).await;
+    let unknown = call(&reader, "GET", "/consumers/ghost", None).await;
+    assert_eq!(hidden.status, 404, "{}", hidden.text);
+    assert_eq!(
+        (hidden.status, hidden.code()),
+        (unknown.status, unknown.code())
+    );
+    assert_eq!(
+        hidden.message().replace("ledger", "C"),
+        unknown.message().replace("ghost", "C")
+    );
+    assert_eq!(
+        subjects(body(&admin, "/deployments/prod").await),
+        ["orders-value", "payments-value"]
+    );
+    assert_eq!(
+        subjects(body(&reader, "/deployments/prod").await),
+        ["orders-value"]
+    );
+    assert_eq!(body(&nobody, "/deployments/prod").await, json!([]));
+    // can-i-deploy answers the reader on its subject only.
+    let question = |subject: &str| {
+        json!({"subject": subject, "environment": "prod", "schemaType": "JSON",
+               "schema": schema(1)["schema"]})
+    };
+    let allowed = call(
+        &reader,
+        "POST",
+        "/can-i-deploy",
+        Some(question("orders-value")),
+    )
+    .await;
+    assert_eq!(allowed.status, 200, "{}", allowed.text);
+    assert_eq!(allowed.body["matrix"][0]["consumer"], json!("billing"));
+    let refused = call(
+        &reader,
+        "POST",
+        "/can-i-deploy",
+        Some(question("payments-value")),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (403, 40301),
+        "{}",
+        refused.text
+    );
 }

@@ -269,11 +269,10 @@ pub fn required(
         | Route::Permissions
         | Route::Triage => Required::Caller,
         Route::Contexts => Required::Admin,
-        // Listings across subjects and can-i-deploy (whose body names the
-        // subjects) are not narrowed to what a caller may read yet: only
-        // administrators, rather than tell others of subjects they may not
-        // read.
-        Route::ConsumerListings | Route::CanIDeploy => Required::Admin,
+        // Listings across subjects show only what the caller may read;
+        // can-i-deploy needs `read` on the subject its body names, which
+        // its handler checks.
+        Route::ConsumerListings | Route::CanIDeploy => Required::Caller,
         Route::SubjectConsumers => on(Read),
         Route::ConsumerReader | Route::Deployment | Route::Retention if changes => on(Write),
         Route::ConsumerReader | Route::Deployment | Route::Retention => on(Read),

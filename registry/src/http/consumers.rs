@@ -250,22 +250,32 @@ async fn record(
     Ok(ok(&RecordView::of(&record)))
 }
 
-async fn list(State(state): State<AppState>) -> ApiResult {
-    let records = state.registry().consumers(&ReaderFilter::default()).await?;
+/// The consumers with a reader of a subject the caller may read: a consumer
+/// that reads only subjects hidden from the caller is not named.
+async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    let mut records = state.registry().consumers(&ReaderFilter::default()).await?;
+    records.retain(|r| caller.may_read(&r.subject));
     let mut names: Vec<&str> = records.iter().map(|r| r.consumer.as_str()).collect();
     names.dedup();
     Ok(ok(&names))
 }
 
-async fn of_consumer(State(state): State<AppState>, segments: Segments) -> ApiResult {
+/// A consumer's readers of the subjects the caller may read; an unknown
+/// consumer and one that reads only hidden subjects answer the same 404.
+async fn of_consumer(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+) -> ApiResult {
     let consumer = name(NameKind::Consumer, segments.named("consumer"))?;
-    let records = state
+    let mut records = state
         .registry()
         .consumers(&ReaderFilter {
             consumer: Some(consumer.to_string()),
             ..ReaderFilter::default()
         })
         .await?;
+    records.retain(|r| caller.may_read(&r.subject));
     if records.is_empty() {
         return Err(Error::ConsumerNotFound {
             consumer: consumer.to_string(),
@@ -388,9 +398,15 @@ async fn deployed(
     Ok(ok(&DeploymentView::of(&deployment)))
 }
 
-async fn deployments(State(state): State<AppState>, segments: Segments) -> ApiResult {
+/// What runs in an environment, of the subjects the caller may read.
+async fn deployments(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+) -> ApiResult {
     let environment = name(NameKind::Environment, segments.named("environment"))?;
-    let found = state.registry().deployments(&environment).await?;
+    let mut found = state.registry().deployments(&environment).await?;
+    found.retain(|d| caller.may_read(&d.subject));
     let views: Vec<DeploymentView<'_>> = found.iter().map(DeploymentView::of).collect();
     Ok(ok(&views))
 }

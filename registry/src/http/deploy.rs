@@ -17,11 +17,13 @@ use schemas::{Change, SchemaType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::auth::require_read;
 use super::body::Array;
 use super::consumers::{Body, InvalidConsumerBody, ReaderFields, environment, name};
 use super::triage::{ReferenceBody, schema_type, subject};
 use super::wire::{ReferenceView, references};
 use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 use crate::model::{NameKind, StoredReader};
 use crate::service::{DeployQuestion, MatrixRow, ReaderInput, WriterRef};
 
@@ -87,9 +89,34 @@ impl QuestionBody {
     }
 }
 
-async fn can_i_deploy(State(state): State<AppState>, Body(body): Body<QuestionBody>) -> ApiResult {
+/// The answer for a caller that may read the subject the body names and
+/// those its posted schema references (the matrix names consumers and
+/// versions); others are refused before anything is looked up, so the
+/// refusal says nothing of what exists.
+async fn can_i_deploy(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<QuestionBody>,
+) -> ApiResult {
     tracing::Span::current().record("subject", body.subject.as_str());
-    let answer = state.registry().can_i_deploy(body.into_question()?).await?;
+    let question = body.into_question()?;
+    let (subject, posted) = match &question {
+        DeployQuestion::Producer {
+            subject, schema, ..
+        } => (subject, Some(schema)),
+        DeployQuestion::Consumer {
+            subject, reader, ..
+        } => match reader {
+            ReaderInput::Posted(schema) => (subject, Some(schema)),
+            ReaderInput::Version(_) => (subject, None),
+        },
+    };
+    require_read(
+        &caller,
+        std::iter::once(subject.as_str())
+            .chain(posted.into_iter().flat_map(|s| s.referenced_subjects())),
+    )?;
+    let answer = state.registry().can_i_deploy(question).await?;
     Ok(ok(&AnswerView {
         ok: answer.ok,
         matrix: answer.matrix.iter().map(MatrixRowView::of).collect(),
