@@ -105,7 +105,8 @@ pub struct Config {
     pub max_connections: usize,
 
     /// Seconds a client has to send a request's headers (HTTP/1); an idle
-    /// keep-alive connection is closed after as long.
+    /// keep-alive connection, and an HTTP/2 connection with no request in
+    /// flight, is closed after as long.
     #[arg(long, env = "CHARTER_HEADER_READ_TIMEOUT", default_value_t = 10.0)]
     pub header_read_timeout: f64,
 

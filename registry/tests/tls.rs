@@ -220,3 +220,89 @@ async fn unusable_tls_files_stop_the_start() {
         assert!(stderr.contains(expected), "{flags:?}: {stderr}");
     }
 }
+
+/// A TLS connection to `server` that asks for HTTP/2 by ALPN, trusting `ca`.
+async fn h2_connection(
+    server: &Server,
+    ca: &Authority,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(ca.pem.as_bytes()).unwrap())
+        .unwrap();
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let address = server.base.trim_start_matches("http://");
+    let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let stream = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    assert_eq!(stream.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    stream
+}
+
+/// HTTP/2 has no header-read timeout of its own in hyper: a connection that
+/// never completes its preface, or that sends its settings and then no
+/// request, is closed after `--header-read-timeout` like an idle HTTP/1
+/// one, so such clients cannot hold every connection slot.
+#[tokio::test]
+async fn idle_and_half_open_http2_connections_are_closed() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ca = Authority::new("test CA");
+    let dir = temp_dir();
+    let mut flags = tls_flags(dir.path(), &ca, None);
+    flags.extend(["--header-read-timeout".to_string(), "1".to_string()]);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start_with(&flags);
+    let preface: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    // An empty SETTINGS frame: length 0, type 4, no flags, stream 0.
+    let settings: &[u8] = &[0, 0, 0, 4, 0, 0, 0, 0, 0];
+    for (what, sent) in [
+        ("half a preface", preface[..10].to_vec()),
+        (
+            "a preface and settings, then nothing",
+            [preface, settings].concat(),
+        ),
+    ] {
+        let mut stream = h2_connection(&server, &ca).await;
+        stream.write_all(&sent).await.unwrap();
+        stream.flush().await.unwrap();
+        let start = Instant::now();
+        let mut buffer = [0u8; 1024];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => break,
+                Ok(Ok(_)) => continue, // the server's settings, acknowledgements
+                Err(_) => panic!("{what}: the connection was still open after 10 s"),
+            }
+        }
+        let took = start.elapsed();
+        assert!(
+            took >= Duration::from_millis(900),
+            "{what}: closed after {took:?}, before the 1 s timeout"
+        );
+    }
+    // A connection that sends requests stays open while it does, and
+    // answers them over HTTP/2.
+    let client = client(&ca, None, true);
+    let https = server.base.replace("http://", "https://");
+    for _ in 0..3 {
+        let response = client
+            .get(format!("{https}/subjects"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.version(), reqwest::Version::HTTP_2);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+}

@@ -11,14 +11,22 @@
 //! The accept loop is tokio-rustls + hyper-util (as axum's own rustls
 //! example does), because the peer's certificate and address must reach
 //! each request; plain TCP keeps `axum::serve` ([`super::run`]).
+//!
+//! hyper's header-read timeout is HTTP/1's only: an HTTP/2 connection that
+//! never completes its preface or a request's headers would hold one of the
+//! `--max-connections` slots for ever. So every TLS connection is also
+//! closed when it has had no request in flight for `--header-read-timeout`
+//! ([`Activity`]), the bound HTTP/1 keeps on idle keep-alive connections.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::ConnectInfo;
+use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -182,6 +190,8 @@ pub async fn serve_tls(
                 .and_then(|chain| chain.first())
                 .and_then(|der| principal_name(der))
                 .map(|name| CertifiedName(name.into()));
+            let activity = Arc::new(Activity::new());
+            let requests = Arc::clone(&activity);
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
                     request
@@ -190,14 +200,33 @@ pub async fn serve_tls(
                     if let Some(name) = &certified {
                         request.extensions_mut().insert(name.clone());
                     }
-                    router.clone().oneshot(request.map(axum::body::Body::new))
+                    let in_flight = InFlight::begin(&requests);
+                    let answer = router.clone().oneshot(request.map(axum::body::Body::new));
+                    async move {
+                        // In flight until its body is written (or dropped).
+                        answer.await.map(|response| {
+                            response.map(|body| {
+                                axum::body::Body::new(body.map_frame(move |frame| {
+                                    let _answering = &in_flight;
+                                    frame
+                                }))
+                            })
+                        })
+                    }
                 },
             );
             let connection = builder
                 .serve_connection_with_upgrades(TokioIo::new(stream), service)
                 .into_owned();
-            if let Err(e) = watcher.watch(connection).await {
-                tracing::debug!(%address, error = %e, "connection ended with an error");
+            tokio::select! {
+                served = watcher.watch(connection) => {
+                    if let Err(e) = served {
+                        tracing::debug!(%address, error = %e, "connection ended with an error");
+                    }
+                }
+                () = activity.idle_for(limits.header_read_timeout) => {
+                    tracing::debug!(%address, "closing a connection idle for the header-read timeout");
+                }
             }
             drop(slot);
         });
@@ -207,4 +236,65 @@ pub async fn serve_tls(
     tracing::info!("shutting down: finishing in-flight requests");
     graceful.shutdown().await;
     Ok(())
+}
+
+/// What one connection is doing: how many of its requests are being
+/// answered, and since when it has had none.
+#[derive(Debug)]
+struct Activity {
+    in_flight: AtomicUsize,
+    idle_since: Mutex<Instant>,
+}
+
+impl Activity {
+    fn new() -> Activity {
+        Activity {
+            in_flight: AtomicUsize::new(0),
+            idle_since: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Completes once the connection has had no request in flight for
+    /// `limit` (counted from its start or its last answer).
+    async fn idle_for(&self, limit: Duration) {
+        loop {
+            let wait = if self.in_flight.load(Ordering::Acquire) > 0 {
+                limit
+            } else {
+                let since = *self
+                    .idle_since
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                match limit.checked_sub(since.elapsed()) {
+                    Some(left) if !left.is_zero() => left,
+                    _ => return,
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// A request being answered, until its answer's body is written; the
+/// connection is idle again from its drop.
+struct InFlight(Arc<Activity>);
+
+impl InFlight {
+    fn begin(activity: &Arc<Activity>) -> InFlight {
+        activity.in_flight.fetch_add(1, Ordering::AcqRel);
+        InFlight(Arc::clone(activity))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        // The time first, so that a check seeing no request in flight sees
+        // the time the last one ended.
+        *self
+            .0
+            .idle_since
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
 }
