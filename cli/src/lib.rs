@@ -9,6 +9,7 @@
 pub mod args;
 pub mod client;
 pub mod commands;
+pub mod contract;
 pub mod copy;
 pub mod exit;
 pub mod input;

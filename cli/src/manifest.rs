@@ -11,6 +11,8 @@ use anyhow::{Context, Result, bail};
 use schemas::{CompatibilityMode, SchemaType};
 use serde::Deserialize;
 
+use crate::contract::DataContract;
+
 /// A parsed manifest.
 #[derive(Debug, Clone)]
 pub struct Manifest {
@@ -80,6 +82,8 @@ pub struct Contract {
     pub compatibility: Option<CompatibilityMode>,
     /// What the schema references.
     pub references: Vec<Reference>,
+    /// Its data contract (`metadata`, `rule_set`), sent with it.
+    pub data_contract: DataContract,
 }
 
 /// A reference from a contract's schema to a registered one.
@@ -139,6 +143,8 @@ struct RawContract {
     compatibility: Option<String>,
     #[serde(default)]
     references: Vec<RawReference>,
+    metadata: Option<toml::Value>,
+    rule_set: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +211,9 @@ impl Manifest {
                 bail!("{at} appears twice: one file per subject");
             }
             let references = references(raw.references, &at)?;
+            let json = |value: Option<toml::Value>| value.map(serde_json::to_value).transpose();
+            let data_contract =
+                DataContract::from_manifest(json(raw.metadata)?, json(raw.rule_set)?, dir, &at)?;
             contracts.push(Contract {
                 file: dir.join(&raw.file),
                 shown: raw.file,
@@ -217,6 +226,7 @@ impl Manifest {
                     None => default_level,
                 },
                 references,
+                data_contract,
                 subject: raw.subject,
             });
         }
@@ -392,6 +402,56 @@ mod tests {
         for (text, expected) in cases {
             let error = format!("{:#}", parse(text).unwrap_err());
             assert!(error.contains(expected), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn contracts_carry_a_data_contract_inline_or_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("rules.json"),
+            r#"{"domainRules": [{"name": "r", "kind": "CONDITION"}]}"#,
+        )
+        .unwrap();
+        let text = r#"
+            [[contract]]
+            subject = "a"
+            file = "a.json"
+            metadata = { properties = { major_version = "2" }, sensitive = ["ssn"] }
+            rule_set = "rules.json"
+
+            [[contract]]
+            subject = "b"
+            file = "b.json"
+        "#;
+        let contracts = Manifest::parse(text, dir.path()).unwrap().contracts;
+        assert_eq!(
+            contracts[0].data_contract.metadata,
+            Some(serde_json::json!({"properties": {"major_version": "2"}, "sensitive": ["ssn"]}))
+        );
+        assert_eq!(
+            contracts[0].data_contract.rule_set.as_ref().unwrap()["domainRules"][0]["name"],
+            "r"
+        );
+        assert!(contracts[1].data_contract.is_empty());
+        for (entry, said) in [
+            (
+                "metadata = { properties = { major_version = 2 } }",
+                "contract `a`: `metadata.properties.major_version` must be a string",
+            ),
+            (
+                "rule_set = 3",
+                "contract `a`: `rule_set` must be a table or the name",
+            ),
+            ("rule_set = \"missing.json\"", "contract `a`: `rule_set`"),
+            (
+                "rule_set = { domainRule = [] }",
+                "`rule_set.domainRule` is not a rule set",
+            ),
+        ] {
+            let text = format!("[[contract]]\nsubject = \"a\"\nfile = \"a.json\"\n{entry}");
+            let error = format!("{:#}", Manifest::parse(&text, dir.path()).unwrap_err());
+            assert!(error.contains(said), "{entry}: {error}");
         }
     }
 

@@ -319,3 +319,27 @@ mod tests {
         assert!("1,x".parse::<VersionSelection>().is_err());
     }
 }
+
+/// A metadata property given on the command line: `KEY=VALUE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// The key.
+    pub key: String,
+    /// The value (Confluent's properties are strings).
+    pub value: String,
+}
+
+impl FromStr for Property {
+    type Err = String;
+
+    /// `KEY=VALUE`, split at the first `=`; the value may be empty.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok(Property {
+                key: key.to_string(),
+                value: value.to_string(),
+            }),
+            _ => Err(format!("`{s}`: expected KEY=VALUE")),
+        }
+    }
+}

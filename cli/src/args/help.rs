@@ -42,6 +42,11 @@ The manifest (TOML; file paths are relative to it):
   # push leaves the subject at: a contract earlier in this manifest, else
   # the latest registered version.
   references = [{ name = \"money.json\", subject = \"shared.money\" }]
+  # Optional: the data contract sent with the schema (part of its identity
+  # in the registry), each a table or a JSON file. A part left out is
+  # carried over from the latest version by the registry.
+  metadata = { properties = { owner = \"orders-team\", major_version = \"2\" } }
+  rule_set = \"orders/order-placed.rules.json\"   # domainRules, migrationRules, encodingRules
 
   # The reader this application runs with (a consumer): a schema file, with
   # optional `type` and `references` as above (a reference without a version

@@ -17,8 +17,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 pub use shared::{
-    DataOutputArgs, DecodeArgs, EnvironmentArgs, InputArgs, JobsArgs, JudgeArgs, PolicyArgs,
-    RegisteredArgs, RegistryArgs, RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
+    ContractArgs, DataOutputArgs, DecodeArgs, EnvironmentArgs, InputArgs, JobsArgs, JudgeArgs,
+    PolicyArgs, RegisteredArgs, RegistryArgs, RegistryJudgeArgs, ReportArgs, SubjectArgs, TypeArgs,
 };
 
 use crate::exit::EXIT_CODES_HELP;
@@ -289,6 +289,10 @@ pub struct CheckArgs {
         requires = "subject"
     )]
     pub registry_references: Vec<SchemaReference>,
+    /// The candidate's data contract (with `--subject`): sent with it, and
+    /// its changes from the latest version listed (never a break).
+    #[command(flatten)]
+    pub contract: ContractArgs,
     /// How to judge.
     #[command(flatten)]
     pub judge: RegistryJudgeArgs,
@@ -477,6 +481,9 @@ pub struct RegisterArgs {
     /// (NAME as the schema writes it, e.g. its `$ref`).
     #[arg(long = "reference", value_name = "NAME=SUBJECT:VERSION")]
     pub references: Vec<SchemaReference>,
+    /// Its data contract.
+    #[command(flatten)]
+    pub contract: ContractArgs,
     /// Output format.
     #[command(flatten)]
     pub output: DataOutputArgs,

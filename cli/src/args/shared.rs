@@ -9,7 +9,7 @@ use clap::Args;
 use schemas::{CompatibilityMode, Policy, SchemaType};
 
 use super::values::{parse_mode, parse_policy, parse_type};
-use crate::values::{DataFormat, FileReference, OutputFormat, VersionRef};
+use crate::values::{DataFormat, FileReference, OutputFormat, Property, VersionRef};
 
 /// `--subject`, where a command may take one (its help is the command's).
 #[derive(Debug, Args, Clone, Default)]
@@ -254,6 +254,35 @@ impl Default for RegistryArgs {
             ca_cert: None,
             client_cert: None,
             client_key: None,
+        }
+    }
+}
+
+/// A schema's data contract (Confluent's `metadata` and `ruleSet`), sent
+/// with it and part of its identity in the registry.
+#[derive(Debug, Args)]
+pub struct ContractArgs {
+    /// The schema's metadata: a JSON file with `properties`, `tags` and
+    /// `sensitive`.
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+    /// A metadata property, as KEY=VALUE (repeatable; replaces the
+    /// `--metadata` file's property of that key), e.g.
+    /// `--property major_version=2`.
+    #[arg(long = "property", value_name = "KEY=VALUE")]
+    pub properties: Vec<Property>,
+    /// The schema's rule set: a JSON file with `domainRules`,
+    /// `migrationRules` and `encodingRules`.
+    #[arg(long, value_name = "FILE")]
+    pub rule_set: Option<PathBuf>,
+}
+
+impl From<ContractArgs> for crate::contract::ContractFlags {
+    fn from(args: ContractArgs) -> Self {
+        crate::contract::ContractFlags {
+            metadata: args.metadata,
+            properties: args.properties,
+            rule_set: args.rule_set,
         }
     }
 }

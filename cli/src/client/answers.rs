@@ -5,7 +5,9 @@ use std::fmt;
 
 use schemas::{CompatibilityMode, Policy, SchemaType};
 use serde::Serialize;
+use serde_json::Value;
 
+use crate::contract::DataContract;
 use crate::values::SchemaReference;
 
 /// A schema to register, look up or check.
@@ -17,6 +19,8 @@ pub struct NewSchema {
     pub schema_type: SchemaType,
     /// What it references.
     pub references: Vec<SchemaReference>,
+    /// Its `metadata` and `ruleSet`, sent when given (part of its identity).
+    pub contract: DataContract,
 }
 
 /// A registered version of a subject.
@@ -36,6 +40,19 @@ pub struct RegisteredSchema {
     pub references: Vec<SchemaReference>,
     /// The schema text as the registry holds it.
     pub schema: String,
+    /// Its `metadata`, when it has some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Its `ruleSet`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<Value>,
+}
+
+impl RegisteredSchema {
+    /// Its data contract.
+    pub fn contract(&self) -> DataContract {
+        DataContract::answered(self.metadata.clone(), self.rule_set.clone())
+    }
 }
 
 fn type_name<S: serde::Serializer>(t: &SchemaType, s: S) -> Result<S::Ok, S::Error> {
@@ -55,6 +72,12 @@ pub struct SchemaById {
     pub references: Vec<SchemaReference>,
     /// The schema text.
     pub schema: String,
+    /// Its `metadata`, when it has some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Its `ruleSet`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<Value>,
 }
 
 /// The answer to a registration.

@@ -88,6 +88,8 @@ impl Client {
                 .map_err(|reason| self.bad_body(format!("GET {path}"), reason))?,
             references: wire.references,
             schema: wire.schema,
+            metadata: wire.metadata.filter(|v| !v.is_null()),
+            rule_set: wire.rule_set.filter(|v| !v.is_null()),
         })
     }
 

@@ -17,11 +17,18 @@ pub(super) type Unreadable = String;
 impl NewSchema {
     /// The request body of a registration, lookup or check.
     pub(super) fn body(&self) -> Value {
-        json!({
+        let mut body = json!({
             "schema": self.schema,
             "schemaType": self.schema_type.as_str(),
             "references": self.references,
-        })
+        });
+        if let Some(metadata) = &self.contract.metadata {
+            body["metadata"] = metadata.clone();
+        }
+        if let Some(rule_set) = &self.contract.rule_set {
+            body["ruleSet"] = rule_set.clone();
+        }
+        body
     }
 }
 
@@ -36,6 +43,8 @@ pub(super) struct WireSchema {
     #[serde(default)]
     pub(super) references: Vec<SchemaReference>,
     pub(super) schema: String,
+    pub(super) metadata: Option<Value>,
+    pub(super) rule_set: Option<Value>,
 }
 
 impl WireSchema {
@@ -57,6 +66,8 @@ impl WireSchema {
             id: self.id.ok_or_else(|| missing("id"))?,
             references: self.references,
             schema: self.schema,
+            metadata: self.metadata.filter(|v| !v.is_null()),
+            rule_set: self.rule_set.filter(|v| !v.is_null()),
         })
     }
 }

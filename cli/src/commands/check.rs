@@ -8,6 +8,9 @@
 //!   breaking change with an example document. When the two disagree the
 //!   report says so.
 //! - Both: the registry's versions and then the files form one history.
+//! - `--metadata`, `--property` and `--rule-set` (with `--subject`) send the
+//!   candidate's data contract with it and list how it differs from the
+//!   latest version's: listed, never a break.
 //!
 //! Exit 1 when the registry would refuse the schema or Charter finds a
 //! breaking change under the mode.
@@ -21,6 +24,7 @@ use serde_json::{Value, json};
 
 use super::subject::{self, Fetched};
 use crate::client::{Client, NewSchema, SubjectConfig, Verdict};
+use crate::contract::{self, ContractChange, DataContract};
 use crate::exit::Exit;
 use crate::input::{self, InputSettings};
 use crate::render::{self, BAD, GOOD};
@@ -96,6 +100,9 @@ struct RegistrySide<'a> {
     /// The engine's verdict on the registry's question (its versions, level
     /// and policy).
     engine: bool,
+    /// How the candidate's data contract differs from the latest version's,
+    /// and that version's number.
+    contract: Option<(i32, Vec<ContractChange>)>,
 }
 
 impl RegistrySide<'_> {
@@ -109,6 +116,7 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
     let subject = check.subject.as_str();
     let references = client.resolver(&check.references)?;
     let candidate = subject::load(&files.schema, &files.input, &references)?;
+    let data_contract = DataContract::from_flags(&check.contract)?;
     let earlier = files.history()?;
 
     let config = client.effective_config(subject)?;
@@ -126,6 +134,7 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
             schema: candidate.text.clone(),
             schema_type: candidate.schema_type,
             references: check.references.clone(),
+            contract: data_contract.clone(),
         },
     )?;
 
@@ -146,6 +155,15 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
         versions,
         verdict,
         engine: registered,
+        contract: fetched
+            .last()
+            .filter(|_| !data_contract.is_empty())
+            .map(|latest| {
+                (
+                    latest.record.version,
+                    contract_changes(&data_contract, latest),
+                )
+            }),
     };
     let exit = Exit::from_ok(side.verdict.is_compatible && report.compatible);
     let how = files.report;
@@ -180,6 +198,19 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
     Ok(exit)
 }
 
+/// How `candidate`'s contract differs from `latest`'s, in the parts the
+/// candidate gives: a registry carries a part left out over from the
+/// latest version, so leaving it out changes nothing.
+fn contract_changes(candidate: &DataContract, latest: &Fetched) -> Vec<ContractChange> {
+    let registered = latest.record.contract();
+    let given = |mine: &Option<Value>, theirs: Option<Value>| mine.as_ref().and(theirs);
+    let old = DataContract {
+        metadata: given(&candidate.metadata, registered.metadata),
+        rule_set: given(&candidate.rule_set, registered.rule_set),
+    };
+    contract::changes(&old, candidate)
+}
+
 fn wanted_numbers(fetched: &[Fetched]) -> Vec<i32> {
     fetched.iter().map(|f| f.record.version).collect()
 }
@@ -210,6 +241,10 @@ fn registry_json(side: &RegistrySide<'_>, fetched: &[i32]) -> Value {
         "is_compatible": side.verdict.is_compatible,
         "messages": side.verdict.messages,
         "engine_agrees": side.agrees(),
+        "contract_changes": side.contract.as_ref().map(|(version, changes)| json!({
+            "against_version": version,
+            "changes": changes.iter().map(ContractChange::to_json).collect::<Vec<_>>(),
+        })),
     })
 }
 
@@ -244,6 +279,22 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
     }
     if !side.agrees() {
         writeln!(out, "{}", disagreement(side))?;
+    }
+    if let Some((version, changes)) = &side.contract {
+        if changes.is_empty() {
+            writeln!(
+                out,
+                "data contract: the same metadata and rules as version {version}"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "data contract changes from version {version} (listed, not breaking):"
+            )?;
+            for change in changes {
+                writeln!(out, "    {change}")?;
+            }
+        }
     }
     Ok(())
 }
@@ -283,6 +334,17 @@ fn registry_github(out: &mut impl Write, side: &RegistrySide<'_>, file: &str) ->
             "registry and Charter disagree",
             &disagreement(side),
         )?;
+    }
+    if let Some((version, changes)) = &side.contract {
+        for change in changes {
+            render::github::annotation(
+                out,
+                "notice",
+                place,
+                &format!("data contract change from version {version}"),
+                &change.to_string(),
+            )?;
+        }
     }
     Ok(())
 }

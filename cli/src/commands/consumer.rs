@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::subject::{self, json_line};
 use crate::client::{Client, ConsumerRecord, NewSchema, Reader};
+use crate::contract::DataContract;
 use crate::exit::Exit;
 use crate::input::InputSettings;
 use crate::render::GOOD;
@@ -32,6 +33,7 @@ pub(crate) fn reader(client: &Client, choice: &ReaderChoice) -> Result<Reader> {
                 schema: local.text,
                 schema_type: local.schema_type,
                 references: file.references.clone(),
+                contract: DataContract::default(),
             })
         }
     })

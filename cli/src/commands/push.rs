@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 
 use super::subject::{self, Local, json_line};
 use crate::client::{Client, ConsumerRecord, NewSchema, Reader, code};
+use crate::contract::DataContract;
 use crate::exit::Exit;
 use crate::input::InputSettings;
 use crate::manifest::{Consumes, Contract, Manifest, ReaderSource, Reference};
@@ -223,6 +224,7 @@ fn check<'m>(
         schema: local.text.clone(),
         schema_type: local.schema_type,
         references: registered_refs,
+        contract: contract.data_contract.clone(),
     };
 
     let level_change = match contract.compatibility {
@@ -392,6 +394,7 @@ fn check_reader<'m>(
                 schema: local.text.clone(),
                 schema_type: local.schema_type,
                 references,
+                contract: DataContract::default(),
             });
             (reader, Some((local.schema, resolver)))
         }
@@ -535,6 +538,7 @@ fn register(client: &Client, entries: &mut [Entry<'_>], index: usize) -> Result<
         schema: entry.local.text.clone(),
         schema_type: entry.local.schema_type,
         references,
+        contract: entry.contract.data_contract.clone(),
     };
     match client.register(&subject, &schema) {
         Ok(done) => {

@@ -2,7 +2,10 @@
 //! and version.
 //!
 //! The file is parsed first (exit 2 when it is not a schema), with the
-//! registered schemas it references fetched to read it. A schema the subject
+//! registered schemas it references fetched to read it. `--metadata`,
+//! `--property` and `--rule-set` send its data contract with it (read and
+//! checked for shape first: exit 2); the same schema with another contract
+//! is another version. A schema the subject
 //! already holds is reported as such and not registered again. A schema the
 //! registry refuses as incompatible (HTTP 409) exits 1 with the registry's
 //! reasons.
@@ -15,6 +18,7 @@ use serde_json::json;
 
 use super::subject::{self, json_line};
 use crate::client::{Client, NewSchema};
+use crate::contract::DataContract;
 use crate::exit::Exit;
 use crate::input::InputSettings;
 use crate::render::{BAD, GOOD};
@@ -34,6 +38,7 @@ pub fn run(settings: RegisterSettings) -> Result<Exit> {
         schema: local.text,
         schema_type: local.schema_type,
         references: settings.references,
+        contract: DataContract::from_flags(&settings.contract)?,
     };
     let subject = settings.subject.as_str();
     let mut stdout = anstream::stdout().lock();

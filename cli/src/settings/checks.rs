@@ -8,6 +8,7 @@ use schemas::{CompatibilityMode, Policy};
 use super::{Error, input, registry};
 use crate::args::{CheckArgs, DiffArgs, ExpectArgs, ReportArgs};
 use crate::client::ClientSettings;
+use crate::contract::ContractFlags;
 use crate::input::InputSettings;
 use crate::values::{OutputFormat, SchemaReference, VersionSelection};
 
@@ -96,6 +97,8 @@ pub struct RegistryCheck {
     pub subject: String,
     /// Registered schemas the candidate references.
     pub references: Vec<SchemaReference>,
+    /// The candidate's data contract's files and properties.
+    pub contract: ContractFlags,
     /// The mode Charter judges under; `None`: the subject's level.
     pub mode: Option<CompatibilityMode>,
     /// The policy Charter judges under; `None`: the subject's policy, else
@@ -109,10 +112,15 @@ impl CheckSettings {
     pub(super) fn resolve(args: CheckArgs) -> Result<CheckSettings, Error> {
         let mode = args.judge.mode;
         let policy = args.judge.policy.policy;
+        let contract = ContractFlags::from(args.contract);
+        if args.subject.subject.is_none() && !contract.is_empty() {
+            return Err(Error::ContractWithoutSubject);
+        }
         let target = match args.subject.subject {
             Some(subject) => Against::Registry(Box::new(RegistryCheck {
                 subject,
                 references: args.registry_references,
+                contract,
                 mode,
                 policy,
                 client: registry::client(args.registry)?,

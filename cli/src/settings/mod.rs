@@ -101,6 +101,12 @@ impl Settings {
 /// value, except credentials, which are never repeated.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// `--metadata`, `--property` or `--rule-set` in `check` without
+    /// `--subject`: files alone have no data contract to compare.
+    #[error(
+        "--metadata, --property and --rule-set need --subject: a data contract is compared with the subject's latest version"
+    )]
+    ContractWithoutSubject,
     /// Neither `--registry` nor `CHARTER_REGISTRY_URL`.
     #[error("no registry given: pass --registry URL or set CHARTER_REGISTRY_URL")]
     NoRegistry,

@@ -12,6 +12,7 @@ use crate::args::{
     AuditArgs, GetArgs, PushArgs, RegisterArgs, RegistryArgs, SubjectsArgs, VersionsArgs,
 };
 use crate::client::{AuditFilter, ClientSettings, ClientTls};
+use crate::contract::ContractFlags;
 use crate::values::{Auth, DataFormat, SchemaReference, VersionRef};
 
 /// The wait before the first retry.
@@ -138,6 +139,8 @@ pub struct RegisterSettings {
     pub schema_type: Option<SchemaType>,
     /// The registered schemas it references.
     pub references: Vec<SchemaReference>,
+    /// Its data contract's files and properties.
+    pub contract: ContractFlags,
     /// Output format.
     pub output: DataFormat,
     /// The registry.
@@ -152,6 +155,7 @@ impl RegisterSettings {
             subject: args.subject,
             schema_type: args.schema_type.schema_type,
             references: args.references,
+            contract: args.contract.into(),
             output: args.output.output,
         })
     }

@@ -267,3 +267,65 @@ environment = "staging"
     );
     assert!(!registry.charter(&["subjects"]).stdout.contains("fresh"));
 }
+
+/// A contract's `metadata` and `rule_set` (inline or a JSON file) are sent
+/// with its schema; pushing the same manifest again registers nothing, and a
+/// changed property alone makes a new version.
+#[test]
+fn push_sends_each_contracts_metadata_and_rule_set() {
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = |major: &str| {
+        write(
+            dir.path(),
+            "contracts.toml",
+            &format!(
+                "[[contract]]\nsubject = \"orders-value\"\nfile = {:?}\n\
+                 metadata = {{ properties = {{ owner = \"orders-team\", major_version = \"{major}\" }} }}\n\
+                 rule_set = {:?}\n",
+                fixture(V1),
+                fixture("contracts/orders/order-placed.rules.json"),
+            ),
+        )
+        .display()
+        .to_string()
+    };
+    let first = registry.charter(&["push", &manifest("1"), "--output", "json"]);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    let (status, record) = http(
+        "GET",
+        &format!("{}subjects/orders-value/versions/latest", registry.url),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(record["version"], 1);
+    assert_eq!(
+        record["metadata"]["properties"],
+        json!({"owner": "orders-team", "major_version": "1"})
+    );
+    assert_eq!(
+        record["ruleSet"]["domainRules"][0]["name"],
+        "positiveVersion"
+    );
+    let again = registry.charter(&["push", &manifest("1")]);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    let (_, versions) = http(
+        "GET",
+        &format!("{}subjects/orders-value/versions", registry.url),
+        None,
+    );
+    assert_eq!(
+        versions,
+        json!([1]),
+        "the same contract is not registered again"
+    );
+    let major = registry.charter(&["push", &manifest("2")]);
+    assert_eq!(major.code, 0, "{}", major.transcript());
+    let (_, record) = http(
+        "GET",
+        &format!("{}subjects/orders-value/versions/latest", registry.url),
+        None,
+    );
+    assert_eq!(record["version"], 2);
+    assert_eq!(record["metadata"]["properties"]["major_version"], "2");
+}

@@ -179,3 +179,150 @@ fn references_are_fetched_from_the_registry_to_read_and_sent_along() {
     ]);
     assert_eq!(expect.code, 0, "{}", expect.transcript());
 }
+
+/// A data contract (`--metadata`, `--property`, `--rule-set`) goes with the
+/// schema: it is stored (`get --output json` shows it), it is part of the
+/// schema's identity (the same schema with another rule set is a new
+/// version), and `check` lists how a candidate's contract differs from the
+/// latest version's without calling it a break.
+#[test]
+fn a_data_contract_is_registered_shown_and_compared() {
+    let registry = Registry::start();
+    let metadata = fixture("contracts/orders/order-placed.metadata.json");
+    let rules = fixture("contracts/orders/order-placed.rules.json");
+    let v1 = fixture(V1);
+    let with_contract = |extra: &[&str]| {
+        let mut args = vec![
+            "register",
+            &v1,
+            "--subject",
+            SUBJECT,
+            "--metadata",
+            &metadata,
+            "--rule-set",
+            &rules,
+        ];
+        args.extend_from_slice(extra);
+        registry.charter(&args)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let first = with_contract(&[]);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    let get = registry.charter(&["get", "--subject", SUBJECT, "--output", "json"]);
+    assert_eq!(get.code, 0, "{}", get.transcript());
+    let record = get.json();
+    assert_eq!(record["metadata"]["properties"]["owner"], "orders-team");
+    assert_eq!(record["metadata"]["sensitive"][0], "customerEmail");
+    assert_eq!(
+        record["ruleSet"]["domainRules"][0]["name"],
+        "positiveVersion"
+    );
+    assert_eq!(
+        record["ruleSet"]["domainRules"][1]["params"]["encrypt.kek.name"],
+        "orders-kek"
+    );
+
+    // The same schema and contract: found, not registered again.
+    let again = with_contract(&["--output", "json"]);
+    assert_eq!(again.json()["registered"], false, "{}", again.transcript());
+    // The same schema with a property changed: a new version.
+    let major = with_contract(&["--property", "major_version=2", "--output", "json"]);
+    assert_eq!(major.json()["registered"], true, "{}", major.transcript());
+    assert_eq!(major.json()["version"], 2);
+    let get = registry.charter(&["get", "--subject", SUBJECT, "--output", "json"]);
+    assert_eq!(get.json()["metadata"]["properties"]["major_version"], "2");
+    assert_eq!(get.json()["metadata"]["properties"]["owner"], "orders-team");
+
+    // check lists the contract's changes from the latest version.
+    let stricter = file(
+        "rules.json",
+        r#"{"domainRules": [{"name": "positiveVersion", "kind": "CONDITION", "mode": "WRITE",
+                             "type": "CEL", "expr": "message.eventVersion >= 2", "onFailure": "DLQ"}]}"#,
+    );
+    let check = registry.charter(&[
+        "check",
+        &fixture(V1),
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=3",
+        "--property",
+        "tier=gold",
+        "--metadata",
+        &metadata,
+        "--rule-set",
+        &stricter,
+    ]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+    insta::assert_snapshot!(registry.transcript(&check));
+    let json = registry.charter(&[
+        "check",
+        &fixture(V1),
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=3",
+        "--output",
+        "json",
+    ]);
+    let changes = &json.json()["registry"]["contract_changes"];
+    assert_eq!(changes["against_version"], 2, "{}", json.stdout);
+    // The metadata given replaces the latest's whole (as in Confluent's
+    // registry); the rule set, not given, is the registry's to carry over,
+    // so no rule is listed.
+    let said: Vec<&str> = changes["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "metadata property `major_version` changed: \"2\" → \"3\"",
+            "metadata property `owner` removed (was \"orders-team\")",
+            "metadata tags of `$.payload.customerEmail` removed (was [\"PII\"])",
+            "sensitive name `customerEmail` removed",
+        ]
+    );
+    assert_eq!(changes["changes"][3]["old"], serde_json::Value::Null);
+
+    // A contract file of the wrong shape is an input error naming the place.
+    let bad = file("metadata.json", r#"{"properties": {"major_version": 2}}"#);
+    let refused = registry.charter(&[
+        "register",
+        &fixture(V1),
+        "--subject",
+        SUBJECT,
+        "--metadata",
+        &bad,
+    ]);
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    assert!(
+        refused
+            .stderr
+            .contains("`properties.major_version` must be a string"),
+        "{}",
+        refused.transcript()
+    );
+    // Offline, there is no latest version to compare a contract with.
+    let offline = registry.charter(&[
+        "check",
+        &fixture(V1),
+        "--against",
+        &fixture(V1),
+        "--property",
+        "a=b",
+    ]);
+    assert_eq!(offline.code, 2, "{}", offline.transcript());
+    assert!(
+        offline.stderr.contains("need --subject"),
+        "{}",
+        offline.transcript()
+    );
+}
