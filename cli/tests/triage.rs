@@ -644,3 +644,41 @@ fn r13_a_header_framed_dead_letter_record_is_read_with_its_writer() {
     assert_eq!(read["schema_id"], p1, "{report:#}");
     assert_eq!(read["framing"]["kind"], "confluent", "{report:#}");
 }
+
+/// Issue 13: a header naming the writer by its schema GUID (magic byte 1
+/// and the GUID's 16 bytes, as Confluent's serializers write by default
+/// with header framing) is resolved through the registry
+/// (`GET /schemas/guids/{guid}/ids`) to the writer's id; an unknown GUID
+/// leaves the payload unframed.
+#[test]
+fn r13_a_dead_letter_record_framed_by_schema_guid_is_read_with_its_writer() {
+    let (registry, ids) = registry();
+    let [p1, _] = ids.payments;
+    let (status, record) = http("GET", &format!("{}schemas/ids/{p1}", registry.url), None);
+    assert_eq!(status, 200);
+    let guid = record["guid"].as_str().expect("a GUID").replace('-', "");
+    let guid: Vec<u8> = (0..16)
+        .map(|i| u8::from_str_radix(&guid[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let framed = avro_message(
+        p1,
+        "payment.v1.avsc",
+        json!({"id": "p-1", "amount_cents": 1250}),
+    );
+    let payload = &framed[5..];
+    let line = |guid: &[u8]| {
+        json!({"value": STANDARD.encode(payload),
+               "headers": {"__value_schema_id": STANDARD.encode([&[1u8][..], guid].concat())}})
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dlq.ndjson");
+    std::fs::write(&file, format!("{}\n{}\n", line(&guid), line(&[7u8; 16]))).unwrap();
+    let report = triage_json(&registry, &[file.to_str().unwrap()], 1);
+    let read = &report["messages"][0];
+    assert_eq!(read["verdict"], "valid", "{report:#}");
+    assert_eq!(read["schema_id"], p1, "{report:#}");
+    assert_eq!(read["framing"]["kind"], "confluent", "{report:#}");
+    let unknown = &report["messages"][1];
+    assert_eq!(unknown["schema_id"], Value::Null, "{report:#}");
+    assert_ne!(unknown["framing"]["kind"], "confluent", "{report:#}");
+}

@@ -524,3 +524,37 @@ async fn r13_header_framed_records_are_read_with_their_writer() {
     assert_eq!(report(&answer, "valid")["schema_id"], v1, "{}", answer.text);
     assert_eq!(report(&answer, "invalid")["framing"]["kind"], "confluent");
 }
+
+/// Issue 13: a header naming the writer by its schema GUID (magic byte 1,
+/// the 16 bytes of the GUID the registry gave the schema) is resolved to
+/// the schema's id; an unknown GUID leaves the payload unframed.
+#[tokio::test]
+async fn r13_records_framed_by_schema_guid_are_read_with_their_writer() {
+    let server = Server::start();
+    let v1 = register(&server, "orders-value", &order_v1()).await;
+    let guid = server.get(&format!("/schemas/ids/{v1}")).await.body["guid"]
+        .as_str()
+        .expect("a GUID")
+        .replace('-', "");
+    let bytes: Vec<u8> = (0..16)
+        .map(|i| u8::from_str_radix(&guid[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let header = |guid: &[u8]| b64(&[&[1u8][..], guid].concat());
+    let body = json!({"subject": "orders-value", "messages": [
+        {"value": b64(br#"{"id": "o-1", "qty": 2}"#), "headers": {"__value_schema_id": header(&bytes)}, "label": "valid"},
+        {"value": b64(br#"{"id": "o-2", "qty": 0}"#), "headers": {"__value_schema_id": header(&bytes)}, "label": "invalid"},
+        {"value": b64(br#"{"id": "o-3", "qty": 1}"#), "headers": {"__value_schema_id": header(&[9u8; 16])}, "label": "unknown"},
+    ]});
+    let answer = triage(&server, &body).await;
+    verdicts(
+        &answer,
+        &[
+            ("valid", "valid"),
+            ("invalid", "producer_invalid"),
+            ("unknown", "unframed_match"),
+        ],
+    );
+    assert_eq!(report(&answer, "valid")["schema_id"], v1, "{}", answer.text);
+    assert_eq!(report(&answer, "invalid")["framing"]["kind"], "confluent");
+    assert_eq!(report(&answer, "unknown")["schema_id"], Value::Null);
+}

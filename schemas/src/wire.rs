@@ -135,6 +135,20 @@ impl HeaderSchema {
     }
 }
 
+/// A GUID as text, as registries write it: 32 lowercase hex digits in
+/// groups of 8-4-4-4-12.
+pub fn guid_text(guid: &[u8; 16]) -> String {
+    let hex: String = guid.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 /// Reads Protobuf message indexes from the start of `rest` (what follows the
 /// header): the indexes and the payload after them. An empty list (the
 /// single byte `0x00`) means `[0]`, the first message.

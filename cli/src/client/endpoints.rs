@@ -77,6 +77,27 @@ impl Client {
             .map_err(|reason| self.bad_body(format!("GET {path}"), reason))
     }
 
+    /// `GET /schemas/guids/{guid}/ids`: the id of the schema with that GUID
+    /// (in the default context when the registry answers several), `None`
+    /// when it has none.
+    pub fn schema_id_of_guid(&self, guid: &str) -> Result<Option<i64>, Error> {
+        #[derive(Deserialize)]
+        struct Placed {
+            context: Option<String>,
+            id: i64,
+        }
+        let path = format!("schemas/guids/{}/ids", segment(guid));
+        match self.call::<Vec<Placed>>(Method::GET, &path, &[], None) {
+            Ok(placed) => Ok(placed
+                .iter()
+                .find(|p| p.context.as_deref().is_none_or(|c| c == "."))
+                .or(placed.first())
+                .map(|p| p.id)),
+            Err(e) if e.is_not_found(&[code::SCHEMA_NOT_FOUND]) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `GET /schemas/ids/{id}`.
     pub fn schema_by_id(&self, id: i64) -> Result<SchemaById, Error> {
         let path = format!("schemas/ids/{id}");

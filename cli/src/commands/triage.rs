@@ -42,9 +42,15 @@ pub fn run(settings: TriageSettings) -> Result<Exit> {
         candidates,
     }));
     let fetching = client.clone();
-    let writers = Arc::new(Writers::new(Box::new(move |id| {
-        writer(&fetching, id, decode)
-    })));
+    let finding = client.clone();
+    let writers = Arc::new(Writers::new(
+        Box::new(move |id| writer(&fetching, id, decode)),
+        Box::new(move |guid| {
+            let id = finding.schema_id_of_guid(&schemas::wire::guid_text(guid))?;
+            // An id outside the wire format's 4 bytes cannot be a writer's.
+            Ok(id.and_then(|id| u32::try_from(id).ok()))
+        }),
+    ));
     let stdout = BufWriter::new(anstream::stdout().lock());
     let mut sink: Box<dyn Sink> = match settings.output {
         DataFormat::Text => Box::new(render::triage::Text::new(stdout)),

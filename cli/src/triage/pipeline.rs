@@ -10,7 +10,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use schemas::payload::{PayloadIssue, parse_json};
 use schemas::triage::{
-    Framing, FramingKind, Message, MessageReport, Summary, Triage, Verdict, Writer, schema_id,
+    Framing, FramingKind, Message, MessageReport, Record, Summary, Triage, Verdict, Writer,
+    schema_id,
 };
 
 use super::input::{self, Input, Layout};
@@ -107,7 +108,16 @@ impl Worker {
                     schema_path: String::new(),
                     message: broken.to_string(),
                 }),
-                (_, None) => parse_json(bytes).map(Message::from_record),
+                (_, None) => match parse_json(bytes).map(Record::read) {
+                    Ok(Record::Ready(message)) => Ok(message),
+                    Ok(Record::Guid(framed)) => {
+                        let id = self.writers.id_of_guid(&framed.guid).with_context(|| {
+                            format!("the schema id of GUID {}", framed.guid_text())
+                        })?;
+                        Ok(framed.with_id(id))
+                    }
+                    Err(issue) => Err(issue),
+                },
             };
             let report = match message {
                 Ok(message) => {

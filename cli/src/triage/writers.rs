@@ -1,7 +1,9 @@
 //! The writer schemas framed messages name, fetched once per schema id and
-//! shared by every worker.
+//! shared by every worker; and the schema ids of the GUIDs header-framed
+//! records name, asked once per GUID.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::anyhow;
@@ -14,16 +16,50 @@ use crate::exit::RegistryFailure;
 /// run's one error line, exit code 3).
 pub type Fetch = dyn Fn(u32) -> anyhow::Result<Option<Writer>> + Send + Sync;
 
-/// What one fetch found, kept for every later message naming the id.
-type Found = Result<Option<Arc<Writer>>, String>;
+/// Finds the schema id of a schema GUID (`GET /schemas/guids/{guid}/ids`):
+/// `Ok(None)` when the registry has no schema with that GUID.
+pub type FindGuid = dyn Fn(&[u8; 16]) -> anyhow::Result<Option<u32>> + Send + Sync;
 
-/// Writer schemas by id, each fetched at most once, even when several
-/// workers meet a new id at the same moment (the others wait for the
-/// first's answer). A failed fetch is not repeated either: every message
-/// naming that id gets the same error.
+/// Answers by key, each asked at most once, even when several workers meet
+/// a new key at the same moment (the others wait for the first's answer).
+/// A failed answer is not asked again either: every later ask gets the same
+/// error.
+struct Memo<K, V> {
+    cells: Mutex<HashMap<K, Arc<Answer<V>>>>,
+}
+
+/// One key's answer once asked: the value, or why it could not be had.
+type Answer<V> = OnceLock<Result<V, String>>;
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    fn new() -> Memo<K, V> {
+        Memo {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: K, ask: impl FnOnce() -> anyhow::Result<V>) -> anyhow::Result<V> {
+        let cell = self
+            .cells
+            .lock()
+            .expect("no panic while holding the lock")
+            .entry(key)
+            .or_default()
+            .clone();
+        // The map's lock is released: other keys are asked meanwhile.
+        cell.get_or_init(|| ask().map_err(|e| format!("{e:#}")))
+            .clone()
+            .map_err(|message| anyhow!(RegistryFailure(message)))
+    }
+}
+
+/// Writer schemas by id, and schema ids by GUID, each asked of the
+/// registry at most once.
 pub struct Writers {
     fetch: Box<Fetch>,
-    cells: Mutex<HashMap<u32, Arc<OnceLock<Found>>>>,
+    find_guid: Box<FindGuid>,
+    writers: Memo<u32, Option<Arc<Writer>>>,
+    guids: Memo<[u8; 16], Option<u32>>,
 }
 
 impl std::fmt::Debug for Writers {
@@ -33,32 +69,25 @@ impl std::fmt::Debug for Writers {
 }
 
 impl Writers {
-    /// A cache in front of `fetch`.
-    pub fn new(fetch: Box<Fetch>) -> Writers {
+    /// A cache in front of `fetch` and `find_guid`.
+    pub fn new(fetch: Box<Fetch>, find_guid: Box<FindGuid>) -> Writers {
         Writers {
             fetch,
-            cells: Mutex::new(HashMap::new()),
+            find_guid,
+            writers: Memo::new(),
+            guids: Memo::new(),
         }
     }
 
     /// The writer schema with id `id`, `None` when the registry has none.
     pub fn get(&self, id: u32) -> anyhow::Result<Option<Arc<Writer>>> {
-        let cell = self
-            .cells
-            .lock()
-            .expect("no panic while holding the lock")
-            .entry(id)
-            .or_default()
-            .clone();
-        // The map's lock is released: other ids are fetched meanwhile.
-        let found = cell.get_or_init(|| {
-            (self.fetch)(id)
-                .map(|writer| writer.map(Arc::new))
-                .map_err(|e| format!("{e:#}"))
-        });
-        found
-            .clone()
-            .map_err(|message| anyhow!(RegistryFailure(message)))
+        self.writers
+            .get(id, || (self.fetch)(id).map(|writer| writer.map(Arc::new)))
+    }
+
+    /// The schema id of GUID `guid`, `None` when the registry has none.
+    pub fn id_of_guid(&self, guid: &[u8; 16]) -> anyhow::Result<Option<u32>> {
+        self.guids.get(*guid, || (self.find_guid)(guid))
     }
 }
 
@@ -87,15 +116,18 @@ mod tests {
     fn counting() -> (Arc<Writers>, Arc<AtomicUsize>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let counted = calls.clone();
-        let writers = Writers::new(Box::new(move |id| {
-            counted.fetch_add(1, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(50));
-            match id {
-                404 => Ok(None),
-                500 => Err(anyhow!("registry answered 500")),
-                _ => Ok(Some(writer(id))),
-            }
-        }));
+        let writers = Writers::new(
+            Box::new(move |id| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(50));
+                match id {
+                    404 => Ok(None),
+                    500 => Err(anyhow!("registry answered 500")),
+                    _ => Ok(Some(writer(id))),
+                }
+            }),
+            Box::new(|guid| Ok(Some(u32::from(guid[0])))),
+        );
         (Arc::new(writers), calls)
     }
 

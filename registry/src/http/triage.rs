@@ -19,7 +19,7 @@ use axum::Router;
 use axum::extract::{FromRequest, Request, State};
 use axum::routing::post;
 use schemas::SchemaType;
-use schemas::triage::{Message, MessageReport, Summary, decode_base64, is_envelope};
+use schemas::triage::{Message, MessageReport, Record, Summary, decode_base64, is_envelope};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -328,7 +328,17 @@ impl MessageBody {
                     let keys = record.as_object().into_iter().flat_map(Map::keys);
                     return Err(shape(keys.map(String::as_str).collect()));
                 }
-                Message::from_record(record)
+                match Record::read(record) {
+                    Record::Ready(message) => message,
+                    // The service frames it once it found the GUID's id.
+                    Record::Guid(framed) => {
+                        return Ok(TriageMessage {
+                            label,
+                            message: framed.clone().with_id(None),
+                            guid: Some(framed),
+                        });
+                    }
+                }
             }
             (base64, json) => {
                 let mut keys: Vec<&str> = Vec::new();
@@ -338,7 +348,11 @@ impl MessageBody {
                 return Err(shape(keys));
             }
         };
-        Ok(TriageMessage { label, message })
+        Ok(TriageMessage {
+            label,
+            message,
+            guid: None,
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use schemas::Schema;
 use schemas::payload::PayloadValidator;
 use schemas::triage::{
-    self, Candidate, Context, Message, MessageReport, Reader, Summary, Triage, Writer,
+    self, Candidate, Context, GuidFramed, Message, MessageReport, Reader, Summary, Triage, Writer,
 };
 
 use super::{Error, InvalidTriage, PostedSchema, Registry, live};
@@ -27,8 +27,12 @@ use crate::model::{SchemaId, Subject, VersionSelector};
 pub struct TriageMessage {
     /// How reports name it (`messages[3]`, or the caller's label).
     pub label: String,
-    /// The message.
+    /// The message; for a record whose header names its schema by GUID,
+    /// its payload unframed until [`Registry::triage_for`] frames it with
+    /// the GUID's schema id.
     pub message: Message,
+    /// The record's header framing by schema GUID, when it has one.
+    pub guid: Option<GuidFramed>,
 }
 
 /// Where the consumer's reader schema comes from.
@@ -97,6 +101,18 @@ impl Registry {
         request: TriageRequest,
         caller: &Caller,
     ) -> Result<TriageOutcome, Error> {
+        let mut request = request;
+        for m in &mut request.messages {
+            if let Some(framed) = m.guid.take() {
+                // A GUID no schema has leaves the payload unframed.
+                let id = self
+                    .store
+                    .schema_id_by_guid(&framed.guid_text())
+                    .await?
+                    .and_then(|id| u32::try_from(id.0).ok());
+                m.message = framed.with_id(id);
+            }
+        }
         let reader = match &request.reader {
             Some(reader) => Some(self.triage_reader(reader).await?),
             None => None,
@@ -329,6 +345,7 @@ mod tests {
         TriageMessage {
             label: label.to_string(),
             message,
+            guid: None,
         }
     }
 

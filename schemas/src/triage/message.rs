@@ -56,23 +56,53 @@ impl Message {
         }
     }
 
+    /// The message of one exported record, as [`Record::read`] finds it,
+    /// with a schema GUID in its header left unresolved (the payload is
+    /// judged as unframed). Callers that can ask a registry resolve it:
+    /// [`Record::read`], then [`GuidFramed::with_id`].
+    pub fn from_record(record: Value) -> Message {
+        match Record::read(record) {
+            Record::Ready(message) => message,
+            Record::Guid(framed) => framed.with_id(None),
+        }
+    }
+
+    /// The message's bytes, if it arrived as bytes.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Message::Bytes(bytes) => Some(bytes),
+            Message::Json(_) => None,
+        }
+    }
+}
+
+/// One exported record, read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// Its message, ready to judge.
+    Ready(Message),
+    /// A record framed by a schema GUID in its header: the caller finds the
+    /// GUID's schema id, then [`GuidFramed::with_id`] gives the message.
+    Guid(GuidFramed),
+}
+
+impl Record {
     /// The message of one exported record: the `value` (or `payload`) of a
     /// dead-letter envelope (see [`is_envelope`]), or else the value itself,
     /// a JSON message.
     ///
     /// A record framed in its headers (Confluent's header framing: the
-    /// value's schema id in the `__value_schema_id` header, the payload
-    /// unframed) becomes the prefix-framed message the same serializer
-    /// would have written without it: the header's value (magic byte 0, the
-    /// id, for Protobuf the message indexes) before the payload. Headers
-    /// are read as an object (`{"__value_schema_id": "AAAAAAE="}`), a list
-    /// of `{"key", "value"}` objects, or `kcat -J`'s flat list of keys and
-    /// values; a header value is base64 (or a list of byte values). A header
-    /// naming a schema GUID (magic byte 1) is not resolved here: the
-    /// payload is judged as unframed.
-    pub fn from_record(record: Value) -> Message {
+    /// value's schema id or GUID in the `__value_schema_id` header, the
+    /// payload unframed) becomes the prefix-framed message the same
+    /// serializer would have written without it: the header's value (magic
+    /// byte 0, the id, for Protobuf the message indexes) before the payload.
+    /// A header naming a schema GUID (magic byte 1) is [`Record::Guid`].
+    /// Headers are read as an object (`{"__value_schema_id": "AAAAAAE="}`),
+    /// a list of `{"key", "value"}` objects, or `kcat -J`'s flat list of
+    /// keys and values; a header value is base64 (or a list of byte values).
+    pub fn read(record: Value) -> Record {
         if !is_envelope(&record) {
-            return Message::Json(record);
+            return Record::Ready(Message::Json(record));
         }
         let Value::Object(mut fields) = record else {
             unreachable!("an envelope is an object")
@@ -84,24 +114,53 @@ impl Message {
         let header = fields
             .get("headers")
             .and_then(|h| header_value(h, wire::VALUE_SCHEMA_ID_HEADER));
-        match (Message::from_value(value), header) {
-            (Message::Bytes(payload), Some(prefix))
-                if matches!(
-                    wire::HeaderSchema::parse(&prefix),
-                    Ok((wire::HeaderSchema::Id(_), _))
-                ) =>
-            {
-                Message::Bytes([prefix, payload].concat())
+        let (message, header) = match (Message::from_value(value), header) {
+            (Message::Bytes(payload), Some(header)) => (payload, header),
+            (message, _) => return Record::Ready(message),
+        };
+        match wire::HeaderSchema::parse(&header) {
+            Ok((wire::HeaderSchema::Id(_), _)) => {
+                Record::Ready(Message::Bytes([header, message].concat()))
             }
-            (message, _) => message,
+            Ok((wire::HeaderSchema::Guid(guid), rest)) => Record::Guid(GuidFramed {
+                guid,
+                indexes: rest.to_vec(),
+                payload: message,
+            }),
+            Err(_) => Record::Ready(Message::Bytes(message)),
         }
     }
+}
 
-    /// The message's bytes, if it arrived as bytes.
-    pub fn bytes(&self) -> Option<&[u8]> {
-        match self {
-            Message::Bytes(bytes) => Some(bytes),
-            Message::Json(_) => None,
+/// A record whose header names its schema by GUID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuidFramed {
+    /// The schema's GUID.
+    pub guid: [u8; 16],
+    /// What followed the GUID in the header (Protobuf message indexes).
+    indexes: Vec<u8>,
+    /// The unframed payload.
+    payload: Vec<u8>,
+}
+
+impl GuidFramed {
+    /// The GUID as the registry writes it (`GET /schemas/guids/{guid}`).
+    pub fn guid_text(&self) -> String {
+        wire::guid_text(&self.guid)
+    }
+
+    /// The message, framed with `id`, the schema id the GUID stands for;
+    /// with `None` (no schema has that GUID) the payload as it is,
+    /// unframed.
+    pub fn with_id(self, id: Option<u32>) -> Message {
+        match id {
+            Some(id) => {
+                let mut framed = wire::Header { schema_id: id }.to_bytes().to_vec();
+                framed.extend_from_slice(&self.indexes);
+                framed.extend_from_slice(&self.payload);
+                Message::Bytes(framed)
+            }
+            None => Message::Bytes(self.payload),
         }
     }
 }
@@ -227,8 +286,29 @@ mod tests {
         let encoded = base64::engine::general_purpose::STANDARD.encode(&guid);
         let by_guid = json!({"value": "e30=", "headers": {"__value_schema_id": encoded}});
         assert_eq!(
-            Message::from_record(by_guid),
+            Message::from_record(by_guid.clone()),
             Message::Bytes(b"{}".to_vec())
+        );
+        let Record::Guid(framed) = Record::read(by_guid) else {
+            panic!("a GUID header is left to the caller")
+        };
+        assert_eq!(framed.guid_text(), "07070707-0707-0707-0707-070707070707");
+        assert_eq!(
+            framed.with_id(Some(9)),
+            Message::Bytes(vec![0, 0, 0, 0, 9, b'{', b'}'])
+        );
+        // Protobuf: the message indexes after the GUID go after the id.
+        let mut header = vec![1u8];
+        header.extend([0xab; 16]);
+        header.push(0);
+        let record = json!({"value": "e30=", "headers": {"__value_schema_id": base64::engine::general_purpose::STANDARD.encode(&header)}});
+        let Record::Guid(framed) = Record::read(record) else {
+            panic!("a GUID header")
+        };
+        assert_eq!(framed.guid_text(), "abababab-abab-abab-abab-abababababab");
+        assert_eq!(
+            framed.with_id(Some(300)),
+            Message::Bytes(vec![0, 0, 0, 1, 44, 0, b'{', b'}'])
         );
     }
 

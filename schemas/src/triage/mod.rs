@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-pub use message::{ENVELOPE_KEYS, Message, decode_base64, is_envelope};
+pub use message::{ENVELOPE_KEYS, GuidFramed, Message, Record, decode_base64, is_envelope};
 pub use report::{
     Cause, Framing, FramingKind, MAX_CAUSES, Match, MessageReport, SchemaGroup, SubjectVersion,
     Summary, Verdict,
