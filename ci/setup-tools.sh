@@ -9,6 +9,9 @@
 # - Confluent's JavaScript client (@confluentinc/schemaregistry) pinned in
 #   ci/interop/js/package-lock.json, in target/ci-interop-js, for the Node
 #   interop scripts in ci/interop/js (registry/tests/interop.rs).
+# - schemathesis, pinned in ci/schemathesis/requirements.txt, in a virtualenv
+#   of its own, target/ci-schemathesis (registry/tests/openapi.rs and
+#   ci/schemathesis-long.sh run it against the real registry);
 # Prints the virtualenv's path on its last line; ci/test.sh passes it to the
 # tests as CHARTER_PY.
 set -euo pipefail
@@ -21,6 +24,13 @@ fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r ci/interop/requirements.txt >&2
 # The serdes the interop scripts use import fastavro, protobuf and googleapis-common-protos.
 "$venv/bin/python" -c "import importlib.metadata, confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.protobuf; print('confluent-kafka', importlib.metadata.version('confluent-kafka'))" >&2
+
+schemathesis_venv=target/ci-schemathesis
+if [ ! -x "$schemathesis_venv/bin/python" ]; then
+  python3 -m venv "$schemathesis_venv" >&2
+fi
+"$schemathesis_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r ci/schemathesis/requirements.txt >&2
+echo "schemathesis $("$schemathesis_venv/bin/schemathesis" --version 2>&1 | tail -n1)" >&2
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -8,23 +8,42 @@
 //! `admin` reads everything, `read` on a subject reads that subject's own
 //! history (`?subject=` it).
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::Params;
+use super::openapi::{BadQuery, Unavailable};
 use super::{ApiResult, AppState, ok};
 use crate::audit::{AuditEvent, AuditQuery, DEFAULT_LIMIT, MAX_LIMIT};
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/audit", get(events))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
+/// `GET /audit`: the audit trail, newest first.
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "audit",
+    params(
+        ("subject" = Option<String>, Query, description = "Only events on this subject"),
+        ("principal" = Option<String>, Query, description = "Only events by this principal"),
+        ("since" = Option<String>, Query, description = "From this time: RFC 3339 or milliseconds since the epoch"),
+        ("until" = Option<String>, Query, description = "Until this time: RFC 3339 or milliseconds since the epoch"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "The most events (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "The events", body = AuditView),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn events(State(state): State<AppState>, params: Params) -> ApiResult {
     let query = audit_query(&params)?;
     let events = state.registry().audit_events(&query).await?;
@@ -81,21 +100,36 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
-#[derive(Serialize)]
+/// The audit trail's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AuditEvents)]
 struct AuditView<'a> {
+    /// The events, newest first.
     events: Vec<EventView<'a>>,
 }
 
-#[derive(Serialize)]
+/// One event.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AuditEvent)]
 struct EventView<'a> {
+    /// When, RFC 3339 in UTC.
     time: String,
+    /// Who (null: an open registry or anonymous).
     principal: Option<&'a str>,
+    /// From which address.
     address: Option<&'a str>,
+    /// What was attempted (`register`, `set_config`, ...).
     action: &'static str,
+    /// On which subject.
     subject: Option<&'a str>,
+    /// Which version.
     version: Option<i32>,
+    /// Which schema id.
     id: Option<i64>,
+    /// `done`, `incompatible` or `forbidden`.
     outcome: &'static str,
+    /// The action's own details.
+    #[schema(value_type = serde_json::Value)]
     detail: &'a Value,
 }
 

@@ -102,6 +102,8 @@ pub enum Route {
     Health,
     /// `/metrics`
     Metrics,
+    /// `/openapi.json` (the API's description, no data)
+    OpenApi,
     /// `/ui`, `/ui/` and the web page's files (static: what the page shows
     /// comes from the API, which checks every call)
     Ui,
@@ -126,7 +128,7 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 48] = [
+    pub const ALL: [(&'static str, Route); 49] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
@@ -180,6 +182,7 @@ impl Route {
         ("/health/live", Route::Health),
         ("/health/ready", Route::Health),
         ("/metrics", Route::Metrics),
+        ("/openapi.json", Route::OpenApi),
         ("/ui", Route::Ui),
         ("/ui/", Route::Ui),
         ("/ui/{*path}", Route::Ui),
@@ -255,7 +258,7 @@ pub fn required(
     let permanent = || params().flag("permanent").unwrap_or(false);
     let changes = !matches!(*method, Method::GET | Method::HEAD);
     match route {
-        Route::Health | Route::Ui => Required::Nothing,
+        Route::Health | Route::Ui | Route::OpenApi => Required::Nothing,
         Route::Metrics => Required::Metrics,
         Route::Root
         | Route::MetadataId
@@ -598,8 +601,9 @@ pub fn require_read<'a>(
 mod tests {
     use super::*;
 
-    /// Every `.route("...")` pattern in the HTTP sources has a row in the
-    /// table, and every row is routed.
+    /// Every `.route("...")` pattern and every `#[utoipa::path(path = "...")]`
+    /// (routed by `routes!`) in the HTTP sources has a row in the table, and
+    /// every row is routed.
     #[test]
     fn the_table_knows_every_route() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
@@ -607,12 +611,15 @@ mod tests {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             // Routes of the API, not of unit tests.
-            let mut rest = text.split("#[cfg(test)]").next().unwrap();
-            while let Some(at) = rest.find(".route(") {
-                rest = &rest[at + ".route(".len()..];
-                let open = rest.find('"').unwrap();
-                let close = rest[open + 1..].find('"').unwrap();
-                routed.push(rest[open + 1..open + 1 + close].to_string());
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for marker in [".route(", "    path = "] {
+                let mut rest = code;
+                while let Some(at) = rest.find(marker) {
+                    rest = &rest[at + marker.len()..];
+                    let open = rest.find('"').unwrap();
+                    let close = rest[open + 1..].find('"').unwrap();
+                    routed.push(rest[open + 1..open + 1 + close].to_string());
+                }
             }
         }
         for pattern in &routed {

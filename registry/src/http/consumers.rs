@@ -15,16 +15,15 @@
 //! Bodies are decoded with serde into typed structs ([`super::body`]: 422
 //! naming the field), then into the service's inputs.
 
-use axum::Router;
 use axum::extract::{FromRequest, Request, State};
-use axum::routing::{get, put};
 use schemas::SchemaType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::body::{Array, FieldError, Integer, decode};
 use super::deploy::{MatrixRowView, ReaderView};
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::openapi::{BodyErrors, SubjectPath, Unavailable};
 use super::extract::{JsonBody, Params, Segments};
 use super::triage::{ReferenceBody, schema_type};
 use super::wire::InvalidReference;
@@ -32,25 +31,18 @@ use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::model::{Deployment, Name, NameKind, ReaderFilter, ReaderRecord, Version};
 use crate::service::{ConsumerStatus, Error, PostedSchema, ReaderInput, ReaderRecording};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/consumers", get(list))
-        .route("/consumers/{consumer}", get(of_consumer))
-        .route(
-            "/consumers/{consumer}/subjects/{subject}",
-            put(record).delete(forget),
-        )
-        .route("/subjects/{subject}/consumers", get(of_subject))
-        .route("/deployments/{environment}", get(deployments))
-        .route(
-            "/deployments/{environment}/subjects/{subject}",
-            put(deployed),
-        )
-        .route(
-            "/deployments/{environment}/subjects/{subject}/retention",
-            put(retention),
-        )
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(of_consumer))
+        .routes(routes!(record, forget))
+        .routes(routes!(of_subject))
+        .routes(routes!(deployments))
+        .routes(routes!(deployed))
+        .routes(routes!(retention))
 }
 
 /// Why a body of Charter's consumer endpoints cannot be used (422).
@@ -182,32 +174,51 @@ impl ReaderFields {
 }
 
 /// The body of `PUT /consumers/{consumer}/subjects/{subject}`.
-#[derive(Debug, Deserialize)]
+/// The reader is either `schema` (with `schemaType`, `references`) or a
+/// registered `version` of the subject.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "camelCase",
     expecting = "a JSON object"
 )]
+#[schema(as = ConsumerRecording)]
 struct RecordBody {
+    /// Where the consumer runs; absent: `default`.
     environment: Option<String>,
+    /// The consumer's own version, for people.
     consumer_version: Option<String>,
+    /// The reader schema's text.
     schema: Option<String>,
+    /// `AVRO` (when absent), `JSON` or `PROTOBUF`.
     #[serde(default, deserialize_with = "schema_type")]
+    #[schema(value_type = Option<String>)]
     schema_type: Option<SchemaType>,
+    /// The schemas the reader imports.
+    #[schema(value_type = Option<Vec<crate::http::wire::ReferenceBody>>)]
     references: Option<Array<ReferenceBody>>,
+    /// A registered version of the subject as the reader.
+    #[schema(value_type = Option<i64>)]
     version: Option<Integer>,
 }
 
 /// A recorded reader as answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ConsumerRecord)]
 struct RecordView<'a> {
+    /// The consumer.
     consumer: &'a str,
+    /// The subject it reads.
     subject: &'a str,
+    /// Where it runs.
     environment: &'a str,
+    /// Its own version.
     #[serde(skip_serializing_if = "Option::is_none")]
     consumer_version: Option<&'a str>,
+    /// The reader it runs with.
     reader: ReaderView<'a>,
+    /// When it was recorded, in milliseconds since the epoch.
     recorded_at: i64,
 }
 
@@ -224,6 +235,21 @@ impl<'a> RecordView<'a> {
     }
 }
 
+/// `PUT /consumers/{consumer}/subjects/{subject}`: records the reader a
+/// consumer runs with.
+#[utoipa::path(
+    put,
+    path = "/consumers/{consumer}/subjects/{subject}",
+    tag = "consumers",
+    params(("consumer" = String, Path, description = "The consumer's name"), SubjectPath),
+    request_body = RecordBody,
+    responses(
+        (status = 200, description = "The recorded reader", body = RecordView),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "422: a body field is missing, of the wrong kind or unknown (named by its path), or an invalid name; 42201: an invalid reader schema; 42208: an invalid subject name", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn record(
     State(state): State<AppState>,
     caller: Caller,
@@ -252,6 +278,15 @@ async fn record(
 
 /// The consumers with a reader of a subject the caller may read: a consumer
 /// that reads only subjects hidden from the caller is not named.
+#[utoipa::path(
+    get,
+    path = "/consumers",
+    tag = "consumers",
+    responses(
+        (status = 200, description = "Consumer names", body = Vec<String>),
+        Unavailable,
+    ),
+)]
 async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult {
     let mut records = state.registry().consumers(&ReaderFilter::default()).await?;
     records.retain(|r| caller.may_read(&r.subject));
@@ -262,6 +297,18 @@ async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult {
 
 /// A consumer's readers of the subjects the caller may read; an unknown
 /// consumer and one that reads only hidden subjects answer the same 404.
+#[utoipa::path(
+    get,
+    path = "/consumers/{consumer}",
+    tag = "consumers",
+    params(("consumer" = String, Path, description = "The consumer's name")),
+    responses(
+        (status = 200, description = "Its recorded readers", body = Vec<RecordView>),
+        (status = 404, description = "404: no such consumer", body = ErrorBody),
+        (status = 422, description = "422: an invalid consumer name", body = ErrorBody),
+        Unavailable,
+    ),
+)]
 async fn of_consumer(
     State(state): State<AppState>,
     caller: Caller,
@@ -286,6 +333,23 @@ async fn of_consumer(
     Ok(ok(&views))
 }
 
+/// `DELETE /consumers/{consumer}/subjects/{subject}`: forgets a reader.
+#[utoipa::path(
+    delete,
+    path = "/consumers/{consumer}/subjects/{subject}",
+    tag = "consumers",
+    params(
+        ("consumer" = String, Path, description = "The consumer's name"),
+        SubjectPath,
+        ("environment" = Option<String>, Query, description = "Where it runs; absent: `default`"),
+    ),
+    responses(
+        (status = 200, description = "What was forgotten", body = ForgottenView),
+        (status = 404, description = "404: no such reader", body = ErrorBody),
+        (status = 422, description = "422: an invalid consumer or environment name; 42208: an invalid subject name", body = ErrorBody),
+        Unavailable,
+    ),
+)]
 async fn forget(
     State(state): State<AppState>,
     caller: Caller,
@@ -299,24 +363,57 @@ async fn forget(
         .registry()
         .forget_consumer(&consumer, &subject, &environment, &caller.actor())
         .await?;
-    Ok(ok(&serde_json::json!({
-        "consumer": consumer.as_str(),
-        "subject": subject.as_str(),
-        "environment": environment.as_str(),
-    })))
+    Ok(ok(&ForgottenView {
+        consumer: consumer.as_str(),
+        subject: subject.as_str(),
+        environment: environment.as_str(),
+    }))
+}
+
+/// A reader forgotten.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ForgottenReader)]
+struct ForgottenView<'a> {
+    /// The consumer.
+    consumer: &'a str,
+    /// The subject.
+    subject: &'a str,
+    /// The environment.
+    environment: &'a str,
 }
 
 /// A consumer of a subject with what it can read.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ConsumerStatus)]
 struct StatusView<'a> {
     #[serde(flatten)]
     record: RecordView<'a>,
+    /// Whether it reads the subject's latest version.
     reads_latest: bool,
+    /// Whether it reads what its environment has deployed.
     reads_deployed: bool,
+    /// Each writer version it must read, and whether it can.
     matrix: Vec<MatrixRowView<'a>>,
 }
 
+/// `GET /subjects/{subject}/consumers`: who reads a subject, and whether
+/// they can.
+#[utoipa::path(
+    get,
+    path = "/subjects/{subject}/consumers",
+    tag = "consumers",
+    params(
+        SubjectPath,
+        ("environment" = Option<String>, Query, description = "Only this environment"),
+    ),
+    responses(
+        (status = 200, description = "Its consumers", body = Vec<StatusView>),
+        (status = 404, description = "40401: no such subject", body = ErrorBody),
+        (status = 422, description = "422: an invalid environment name; 42208: an invalid subject name", body = ErrorBody),
+        Unavailable,
+    ),
+)]
 async fn of_subject(
     State(state): State<AppState>,
     segments: Segments,
@@ -344,9 +441,12 @@ async fn of_subject(
 }
 
 /// The body of `PUT /deployments/{environment}/subjects/{subject}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, expecting = "a JSON object with `version`")]
+#[schema(as = DeploymentRecording)]
 struct DeployedBody {
+    /// The version the environment now produces with.
+    #[schema(value_type = i64)]
     version: Integer,
 }
 
@@ -357,17 +457,26 @@ struct DeployedBody {
     rename_all = "camelCase",
     expecting = "a JSON object with `retainedFromVersion`"
 )]
+#[derive(utoipa::ToSchema)]
+#[schema(as = RetentionRecording)]
 struct RetentionBody {
+    /// The oldest version whose data the environment still keeps.
+    #[schema(value_type = i64)]
     retained_from_version: Integer,
 }
 
 /// A deployment as answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Deployment)]
 struct DeploymentView<'a> {
+    /// The subject.
     subject: &'a str,
+    /// The environment.
     environment: &'a str,
+    /// The version deployed.
     version: i32,
+    /// When, in milliseconds since the epoch.
     deployed_at: i64,
 }
 
@@ -382,6 +491,21 @@ impl<'a> DeploymentView<'a> {
     }
 }
 
+/// `PUT /deployments/{environment}/subjects/{subject}`: records what an
+/// environment produces with.
+#[utoipa::path(
+    put,
+    path = "/deployments/{environment}/subjects/{subject}",
+    tag = "consumers",
+    params(("environment" = String, Path, description = "The environment's name"), SubjectPath),
+    request_body = DeployedBody,
+    responses(
+        (status = 200, description = "The deployment", body = DeploymentView),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "422: a body field is missing, of the wrong kind or unknown (named by its path), or an invalid name; 42201: an invalid reader schema; 42208: an invalid subject name", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn deployed(
     State(state): State<AppState>,
     caller: Caller,
@@ -399,6 +523,17 @@ async fn deployed(
 }
 
 /// What runs in an environment, of the subjects the caller may read.
+#[utoipa::path(
+    get,
+    path = "/deployments/{environment}",
+    tag = "consumers",
+    params(("environment" = String, Path, description = "The environment's name")),
+    responses(
+        (status = 200, description = "Its deployments", body = Vec<DeploymentView>),
+        (status = 422, description = "422: an invalid environment name", body = ErrorBody),
+        Unavailable,
+    ),
+)]
 async fn deployments(
     State(state): State<AppState>,
     caller: Caller,
@@ -411,6 +546,20 @@ async fn deployments(
     Ok(ok(&views))
 }
 
+/// `PUT .../retention`: from which version on an environment keeps data.
+#[utoipa::path(
+    put,
+    path = "/deployments/{environment}/subjects/{subject}/retention",
+    tag = "consumers",
+    params(("environment" = String, Path, description = "The environment's name"), SubjectPath),
+    request_body = RetentionBody,
+    responses(
+        (status = 200, description = "The retention", body = RetentionView),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "422: a body field is missing, of the wrong kind or unknown (named by its path), or an invalid name; 42201: an invalid reader schema; 42208: an invalid subject name", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn retention(
     State(state): State<AppState>,
     caller: Caller,
@@ -424,9 +573,22 @@ async fn retention(
         .registry()
         .set_retention(&environment, &subject, from, &caller.actor())
         .await?;
-    Ok(ok(&serde_json::json!({
-        "subject": subject.as_str(),
-        "environment": environment.as_str(),
-        "retainedFromVersion": from.0,
-    })))
+    Ok(ok(&RetentionView {
+        subject: subject.as_str(),
+        environment: environment.as_str(),
+        retained_from_version: from.0,
+    }))
+}
+
+/// A retention as answered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Retention)]
+struct RetentionView<'a> {
+    /// The subject.
+    subject: &'a str,
+    /// The environment.
+    environment: &'a str,
+    /// The oldest version whose data is kept.
+    retained_from_version: i32,
 }

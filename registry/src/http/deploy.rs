@@ -10,9 +10,7 @@
 //!      "writer": {"version": N} | {"candidate": true}, "compatible", "changes": [...]}]}
 //! ```
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::post;
 use schemas::{Change, SchemaType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -22,31 +20,50 @@ use super::body::Array;
 use super::consumers::{Body, InvalidConsumerBody, ReaderFields, environment, name};
 use super::triage::{ReferenceBody, schema_type, subject};
 use super::wire::{ReferenceView, references};
+use super::error::ErrorBody;
+use super::openapi::BodyErrors;
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::model::{NameKind, StoredReader};
 use crate::service::{DeployQuestion, MatrixRow, ReaderInput, WriterRef};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/can-i-deploy", post(can_i_deploy))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(can_i_deploy))
 }
 
-/// The body as sent: a producer's question or a consumer's.
-#[derive(Debug, Deserialize)]
+/// The body as sent: a producer's question (`subject`, `schema`,
+/// `schemaType`, `references`, `environment`) or a consumer's (`consumer`,
+/// `subject`, `reader`, `environment`, `consumerVersion`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(
     deny_unknown_fields,
     rename_all = "camelCase",
     expecting = "a JSON object"
 )]
+#[schema(as = DeployQuestion)]
 struct QuestionBody {
+    /// The subject.
     subject: String,
+    /// The environment; absent: `default`.
     environment: Option<String>,
+    /// A consumer's question: the consumer.
     consumer: Option<String>,
+    /// A consumer's question: its own version.
     consumer_version: Option<String>,
+    /// A producer's question: the schema it would write with.
     schema: Option<String>,
+    /// `AVRO` (when absent), `JSON` or `PROTOBUF`.
     #[serde(default, deserialize_with = "schema_type")]
+    #[schema(value_type = Option<String>)]
     schema_type: Option<SchemaType>,
+    /// The schemas `schema` imports.
+    #[schema(value_type = Option<Vec<crate::http::wire::ReferenceBody>>)]
     references: Option<Array<ReferenceBody>>,
+    /// A consumer's question: the reader, `{"schema", "schemaType",
+    /// "references"}` or `{"version"}`.
+    #[schema(value_type = Option<Object>)]
     reader: Option<ReaderFields>,
 }
 
@@ -93,6 +110,18 @@ impl QuestionBody {
 /// those its posted schema references (the matrix names consumers and
 /// versions); others are refused before anything is looked up, so the
 /// refusal says nothing of what exists.
+#[utoipa::path(
+    post,
+    path = "/can-i-deploy",
+    tag = "deploy",
+    request_body = QuestionBody,
+    responses(
+        (status = 200, description = "Whether every pair reads, and the matrix of pairs", body = AnswerView),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "422: a body field is missing, of the wrong kind or unknown, or an invalid name; 42201: an invalid schema; 42208: an invalid subject name", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn can_i_deploy(
     State(state): State<AppState>,
     caller: Caller,
@@ -123,25 +152,36 @@ async fn can_i_deploy(
     }))
 }
 
-#[derive(Debug, Serialize)]
+/// The answer of can-i-deploy.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = DeployAnswer)]
 struct AnswerView<'a> {
+    /// Whether every pair reads.
     ok: bool,
+    /// Each consumer and writer.
     matrix: Vec<MatrixRowView<'a>>,
 }
 
 /// A reader as answered: `{"schemaType", "schema", "references"}` or
 /// `{"version"}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
+#[schema(as = Reader)]
 pub(super) enum ReaderView<'a> {
+    /// A reader schema.
     Schema {
+        /// `AVRO`, `JSON` or `PROTOBUF`.
         #[serde(rename = "schemaType")]
         schema_type: &'static str,
+        /// Its text.
         schema: &'a str,
+        /// The schemas it imports.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         references: Vec<ReferenceView<'a>>,
     },
+    /// A registered version of the subject.
     Version {
+        /// The version.
         version: i32,
     },
 }
@@ -164,15 +204,23 @@ impl<'a> ReaderView<'a> {
 }
 
 /// One row of a matrix: a consumer reading one writer's data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MatrixRow)]
 pub(super) struct MatrixRowView<'a> {
+    /// The consumer.
     consumer: &'a str,
+    /// Where it runs.
     environment: &'a str,
+    /// Its own version.
     #[serde(skip_serializing_if = "Option::is_none")]
     consumer_version: Option<&'a str>,
+    /// The writer: `{"version": N}` or `{"candidate": true}`.
+    #[schema(value_type = Object)]
     writer: Value,
+    /// Whether it reads that writer's data.
     compatible: bool,
+    /// The changes that break it.
     changes: Vec<ChangeView<'a>>,
 }
 
@@ -193,12 +241,18 @@ impl<'a> MatrixRowView<'a> {
 }
 
 /// A change that breaks a reader, with its example document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BreakingChange)]
 pub(super) struct ChangeView<'a> {
+    /// The kind of change.
     kind: &'static str,
+    /// Where, as a JSON pointer into the schema.
     path: &'a str,
+    /// What changed, for people.
     message: &'a str,
+    /// A document the writer accepts and the reader rejects.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<serde_json::Value>)]
     example: Option<&'a Value>,
 }
 

@@ -112,7 +112,7 @@ pub enum ApiError {
 const RETRY_AFTER_SECONDS: &str = "1";
 
 /// The body of every error response.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// The stable code.
     pub error_code: u32,

@@ -21,6 +21,7 @@ mod health;
 mod metrics;
 mod mode;
 mod observe;
+mod openapi;
 mod permissions;
 mod schemas;
 mod serve;
@@ -43,10 +44,11 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use bytes::Bytes;
 use serde::Serialize;
 use tower::ServiceExt;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::Authenticator;
 use crate::metrics::Metrics;
@@ -226,12 +228,24 @@ fn without_trailing_slash(mut request: Request) -> Request {
 }
 
 fn routes(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(server::root).post(server::root))
-        .route("/v1/metadata/id", get(server::metadata_id))
-        .route("/v1/metadata/version", get(server::metadata_version))
-        .route("/v1/metadata/deployment", get(server::metadata_deployment))
-        .route("/contexts", get(server::contexts))
+    let (router, _) = documented(&state.0.ui_base_path).split_for_parts();
+    router
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(auth::AuthLayer::new(state.clone()))
+        .layer(observe::ObserveLayer::new(state.clone()))
+        .with_state(state)
+}
+
+/// Every route with its documentation: `routes!` routes a handler and adds
+/// its `#[utoipa::path]` to the document in one step.
+fn documented(ui_base_path: &UiBasePath) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(server::root))
+        .routes(routes!(server::metadata_id))
+        .routes(routes!(server::metadata_version))
+        .routes(routes!(server::metadata_deployment))
+        .routes(routes!(server::contexts))
         .merge(schemas::routes())
         .merge(subjects::routes())
         .merge(compatibility::routes())
@@ -243,15 +257,16 @@ fn routes(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(permissions::routes())
         .merge(associations::routes())
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
-        .route("/metrics", get(metrics::render))
-        .merge(ui::routes(&state.0.ui_base_path))
-        .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(auth::AuthLayer::new(state.clone()))
-        .layer(observe::ObserveLayer::new(state.clone()))
-        .with_state(state)
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
+        .routes(routes!(metrics::render))
+        .routes(routes!(openapi::document))
+        .merge(ui::routes(ui_base_path))
+}
+
+/// The API's OpenAPI 3.1 document, as `GET /openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi::finish(documented(&UiBasePath::default()).into_openapi())
 }
 
 /// A JSON response in the registry's media type.

@@ -1,40 +1,40 @@
 //! `/mode`: READWRITE, READONLY or IMPORT, globally and per subject, and
 //! FORWARD at the global context (`/mode/:.__GLOBAL:`).
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::auth::{forbidden, refusal};
+use super::error::ErrorBody;
 use super::extract::{JsonBody, Params, Segments};
+use super::openapi::{BadQuery, BodyErrors, SubjectPath, Unavailable};
 use super::{ApiResult, AppState, ok};
 use crate::audit::Action;
 use crate::auth::{Caller, Permission};
 use crate::model::{InvalidMode, Mode, Scope};
 use crate::service::Error;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/mode",
-            get(get_global).put(put_global).delete(delete_global),
-        )
-        .route(
-            "/mode/{subject}",
-            get(get_subject).put(put_subject).delete(delete_subject),
-        )
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_global, put_global, delete_global))
+        .routes(routes!(get_subject, put_subject, delete_subject))
 }
 
 /// `ModeUpdateRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ModeUpdate)]
 struct ModeBody {
+    /// `READWRITE`, `READONLY`, `READONLY_OVERRIDE`, `IMPORT` or `FORWARD`.
     mode: Option<String>,
 }
 
 /// `{"mode": ...}`, or `{}` when there is none.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Mode)]
 struct ModeView {
+    /// The mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     mode: Option<&'static str>,
 }
@@ -98,10 +98,35 @@ async fn delete_mode(
     Ok(ok(&view(previous)))
 }
 
+/// `GET /mode`.
+#[utoipa::path(
+    get,
+    path = "/mode",
+    tag = "mode",
+    params(("defaultToGlobal" = Option<bool>, Query, description = "Answer the global mode when the subject has none")),
+    responses(
+        (status = 200, description = "The global mode", body = ModeView),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn get_global(State(state): State<AppState>, params: Params) -> ApiResult {
     get_mode(&state, Scope::Global, &params).await
 }
 
+/// `PUT /mode`.
+#[utoipa::path(
+    put,
+    path = "/mode",
+    tag = "mode",
+    params(("force" = Option<bool>, Query, description = "IMPORT even where schemas exist")),
+    request_body = ModeBody,
+    responses(
+        (status = 200, description = "The new mode", body = ModeView),
+        (status = 422, description = "42204: an invalid mode; 42205: IMPORT where schemas exist (without `force`)", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn put_global(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,10 +136,36 @@ async fn put_global(
     put_mode(&state, &caller, Scope::Global, &params, body).await
 }
 
+/// `DELETE /mode`.
+#[utoipa::path(
+    delete,
+    path = "/mode",
+    tag = "mode",
+    params(("recursive" = Option<bool>, Query, description = "Also the subjects under a context")),
+    responses(
+        (status = 200, description = "The mode before", body = ModeView),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn delete_global(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
     delete_mode(&state, &caller, Scope::Global, &params).await
 }
 
+/// `GET /mode/{subject}`.
+#[utoipa::path(
+    get,
+    path = "/mode/{subject}",
+    tag = "mode",
+    params(SubjectPath, ("defaultToGlobal" = Option<bool>, Query, description = "Answer the global mode when the subject has none")),
+    responses(
+        (status = 200, description = "The subject's mode", body = ModeView),
+        (status = 404, description = "40409: the subject has no mode", body = ErrorBody),
+        (status = 422, description = "42208: invalid subject name", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn get_subject(
     State(state): State<AppState>,
     segments: Segments,
@@ -123,6 +174,19 @@ async fn get_subject(
     get_mode(&state, segments.settings_scope()?, &params).await
 }
 
+/// `PUT /mode/{subject}`.
+#[utoipa::path(
+    put,
+    path = "/mode/{subject}",
+    tag = "mode",
+    params(SubjectPath, ("force" = Option<bool>, Query, description = "IMPORT even where schemas exist")),
+    request_body = ModeBody,
+    responses(
+        (status = 200, description = "The new mode", body = ModeView),
+        (status = 422, description = "42204: an invalid mode; 42205: IMPORT where schemas exist; 42208: invalid subject name", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn put_subject(
     State(state): State<AppState>,
     caller: Caller,
@@ -134,6 +198,20 @@ async fn put_subject(
     put_mode(&state, &caller, scope, &params, body).await
 }
 
+/// `DELETE /mode/{subject}`.
+#[utoipa::path(
+    delete,
+    path = "/mode/{subject}",
+    tag = "mode",
+    params(SubjectPath, ("recursive" = Option<bool>, Query, description = "Also the subjects under a context")),
+    responses(
+        (status = 200, description = "The mode before", body = ModeView),
+        (status = 404, description = "40401: no such subject; 40409: the subject has no mode", body = ErrorBody),
+        (status = 422, description = "42208: invalid subject name", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn delete_subject(
     State(state): State<AppState>,
     caller: Caller,

@@ -8,25 +8,38 @@
 //! every permission is held and `principal` is null. The answer is advice
 //! for showing controls: every request is still checked on its own.
 
-use axum::Router;
-use axum::routing::get;
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Params;
 use super::{ApiResult, AppState, ok};
 use crate::auth::{Caller, Permission};
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/permissions", get(permissions))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(permissions))
 }
 
-#[derive(Serialize)]
+/// What the caller may do.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Permissions)]
 struct PermissionsView<'a> {
+    /// Who is asking (null: an open registry or anonymous).
     principal: Option<&'a str>,
+    /// The subject asked about.
     subject: Option<&'a str>,
+    /// The permissions held: `read`, `write`, `delete`, `configure`, `admin`.
     permissions: Vec<&'static str>,
 }
 
+/// `GET /permissions`.
+#[utoipa::path(
+    get,
+    path = "/permissions",
+    tag = "audit",
+    params(("subject" = Option<String>, Query, description = "The permissions held on this subject")),
+    responses((status = 200, description = "The permissions held", body = PermissionsView)),
+)]
 async fn permissions(caller: Caller, params: Params) -> ApiResult {
     let subject = params.text("subject").filter(|s| !s.is_empty());
     let held = Permission::ALL

@@ -3,36 +3,44 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use schemas::SchemaType;
 use serde::Serialize;
 
 use super::auth::require_read;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::openapi::{BadQuery, Deleted, Format, IdPath, Paging, Unavailable};
 use super::extract::{Params, Segments};
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
 use crate::model::{StoredSchema, VersionRecord};
 use crate::service::{CachedSchema, Error};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/schemas", get(list))
-        .route("/schemas/types", get(types))
-        .route("/schemas/ids/{id}", get(by_id))
-        .route("/schemas/ids/{id}/schema", get(raw))
-        .route("/schemas/ids/{id}/subjects", get(subjects))
-        .route("/schemas/ids/{id}/versions", get(versions))
-        .route("/schemas/guids/{guid}", get(by_guid))
-        .route("/schemas/guids/{guid}/ids", get(ids_by_guid))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(types))
+        .routes(routes!(by_id))
+        .routes(routes!(raw))
+        .routes(routes!(subjects))
+        .routes(routes!(versions))
+        .routes(routes!(by_guid))
+        .routes(routes!(ids_by_guid))
 }
 
+/// `GET /schemas/types`: the formats this registry knows.
+#[utoipa::path(
+    get,
+    path = "/schemas/types",
+    tag = "schemas",
+    responses((status = 200, description = "`[\"JSON\", \"AVRO\", \"PROTOBUF\"]`", body = Vec<String>)),
+)]
 async fn types() -> ApiResult {
     let names: Vec<&str> = SchemaType::ALL.iter().map(|t| t.as_str()).collect();
     Ok(ok(&names))
@@ -54,6 +62,25 @@ pub(super) fn check_resolved(
     Ok(())
 }
 
+/// `GET /schemas/ids/{id}`: a schema by its global id.
+#[utoipa::path(
+    get,
+    path = "/schemas/ids/{id}",
+    tag = "schemas",
+    params(
+        IdPath,
+        Format,
+        ("subject" = Option<String>, Query, description = "Also answer the version under this subject"),
+        ("fetchMaxId" = Option<bool>, Query, description = "Also answer the largest id"),
+    ),
+    responses(
+        (status = 200, description = "The schema", body = SchemaStringView),
+        (status = 404, description = "40403: no schema has this id", body = ErrorBody),
+        (status = 422, description = "42201: the schema has no such `format`", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn by_id(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,6 +135,19 @@ async fn readable_by_guid(
 
 /// `GET /schemas/guids/{guid}` (the peer's 8.0+): the schema as by id,
 /// without `subject` and `version`; `format` as by id.
+#[utoipa::path(
+    get,
+    path = "/schemas/guids/{guid}",
+    tag = "schemas",
+    params(("guid" = String, Path, description = "The schema's GUID"), Format),
+    responses(
+        (status = 200, description = "The schema", body = SchemaStringView),
+        (status = 404, description = "40403: no schema has this GUID", body = ErrorBody),
+        (status = 422, description = "42201: the schema has no such `format`", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn by_guid(
     State(state): State<AppState>,
     caller: Caller,
@@ -123,14 +163,29 @@ async fn by_guid(
     Ok(ok(&SchemaStringView::of(&entry.record, &text)))
 }
 
-#[derive(Serialize)]
+/// An id of a schema in a context.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ContextId)]
 struct ContextIdView {
+    /// The context (`.`: the default).
     context: &'static str,
+    /// The schema's id there.
     id: i64,
 }
 
 /// `GET /schemas/guids/{guid}/ids`: the ids the schema has, per context
 /// (Charter has only the default context, `.`).
+#[utoipa::path(
+    get,
+    path = "/schemas/guids/{guid}/ids",
+    tag = "schemas",
+    params(("guid" = String, Path, description = "The schema's GUID")),
+    responses(
+        (status = 200, description = "The schema's ids, per context", body = Vec<ContextIdView>),
+        (status = 404, description = "40403: no schema has this GUID", body = ErrorBody),
+        Unavailable,
+    ),
+)]
 async fn ids_by_guid(
     State(state): State<AppState>,
     caller: Caller,
@@ -143,6 +198,20 @@ async fn ids_by_guid(
     }]))
 }
 
+/// `GET /schemas/ids/{id}/schema`: the schema's text as the whole body.
+#[utoipa::path(
+    get,
+    path = "/schemas/ids/{id}/schema",
+    tag = "schemas",
+    params(IdPath, Format),
+    responses(
+        (status = 200, description = "The schema's text (JSON for Avro and JSON Schema, `.proto` text for Protobuf)", body = serde_json::Value),
+        (status = 404, description = "40403: no schema has this id", body = ErrorBody),
+        (status = 422, description = "42201: the schema has no such `format`", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn raw(
     State(state): State<AppState>,
     caller: Caller,
@@ -181,6 +250,24 @@ async fn usages(
     Ok(usages)
 }
 
+/// `GET /schemas/ids/{id}/subjects`: the subjects holding the schema.
+#[utoipa::path(
+    get,
+    path = "/schemas/ids/{id}/subjects",
+    tag = "schemas",
+    params(
+        IdPath,
+        ("subject" = Option<String>, Query, description = "Only this subject"),
+        Deleted,
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "Subject names", body = Vec<String>),
+        (status = 404, description = "40403: no schema has this id", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn subjects(
     State(state): State<AppState>,
     caller: Caller,
@@ -193,12 +280,34 @@ async fn subjects(
     Ok(ok(&params.page(names)?))
 }
 
-#[derive(Serialize)]
+/// A version of a subject.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SubjectVersion)]
 struct SubjectVersionView {
+    /// The subject.
     subject: String,
+    /// The version.
     version: i32,
 }
 
+/// `GET /schemas/ids/{id}/versions`: the versions holding the schema.
+#[utoipa::path(
+    get,
+    path = "/schemas/ids/{id}/versions",
+    tag = "schemas",
+    params(
+        IdPath,
+        ("subject" = Option<String>, Query, description = "Only this subject"),
+        Deleted,
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "Subject versions", body = Vec<SubjectVersionView>),
+        (status = 404, description = "40403: no schema has this id", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn versions(
     State(state): State<AppState>,
     caller: Caller,
@@ -230,6 +339,27 @@ fn unfiltered(params: &Params) -> bool {
     !by_association || lifecycles.iter().any(|l| l.eq_ignore_ascii_case("NONE"))
 }
 
+/// `GET /schemas`: every schema version, filtered.
+#[utoipa::path(
+    get,
+    path = "/schemas",
+    tag = "schemas",
+    params(
+        ("subjectPrefix" = Option<String>, Query, description = "Only subjects starting with this"),
+        Deleted,
+        ("latestOnly" = Option<bool>, Query, description = "Only each subject's latest version"),
+        ("ruleType" = Option<String>, Query, description = "Only schemas with a rule of this type"),
+        ("resourceType" = Option<String>, Query, description = "Association filter (none stored: no schema)"),
+        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Association filter (none stored: no schema)"),
+        ("lifecycle" = Option<Vec<String>>, Query, explode = true, description = "Association filter: only `NONE` leaves schemas"),
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "Schema versions", body = Vec<SchemaView>),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
     if !unfiltered(&params) {
         return Ok(ok(&params.page(Vec::<SchemaView>::new())?));

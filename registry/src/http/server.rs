@@ -6,6 +6,12 @@ use serde_json::{Map, Value, json};
 use super::{ApiResult, ok};
 
 /// `GET /` and `POST /`: `{}`.
+#[utoipa::path(
+    method(get, post),
+    path = "/",
+    tag = "server",
+    responses((status = 200, description = "An empty object", body = Object)),
+)]
 pub(super) async fn root() -> ApiResult {
     Ok(ok(&Map::<String, Value>::new()))
 }
@@ -13,6 +19,12 @@ pub(super) async fn root() -> ApiResult {
 /// `GET /v1/metadata/id`, as the peer's `ServerClusterId`: Charter is
 /// backed by no Kafka cluster (`null`), and its instances form the cluster
 /// the peer names by its default group id.
+#[utoipa::path(
+    get,
+    path = "/v1/metadata/id",
+    tag = "server",
+    responses((status = 200, description = "The cluster this server belongs to", body = Object)),
+)]
 pub(super) async fn metadata_id() -> ApiResult {
     Ok(ok(&json!({
         "id": "",
@@ -28,18 +40,36 @@ pub(super) async fn metadata_id() -> ApiResult {
 
 /// `GET /v1/metadata/deployment` (8.1+): the peer's deployment attributes,
 /// none unless its operator configured some; Charter has none.
+#[utoipa::path(
+    get,
+    path = "/v1/metadata/deployment",
+    tag = "server",
+    responses((
+        status = 200,
+        description = "Deployment attributes: `{\"attributes\": []}`",
+        body = Object,
+    )),
+)]
 pub(super) async fn metadata_deployment() -> ApiResult {
     Ok(ok(&json!({"attributes": []})))
 }
 
-#[derive(Serialize)]
+/// The server's version.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ServerVersion)]
 struct VersionView {
     version: &'static str,
     commit_id: &'static str,
 }
 
 /// `GET /v1/metadata/version`.
+#[utoipa::path(
+    get,
+    path = "/v1/metadata/version",
+    tag = "server",
+    responses((status = 200, description = "The server's version", body = VersionView)),
+)]
 pub(super) async fn metadata_version() -> ApiResult {
     Ok(ok(&VersionView {
         version: env!("CARGO_PKG_VERSION"),
@@ -48,6 +78,12 @@ pub(super) async fn metadata_version() -> ApiResult {
 }
 
 /// `GET /contexts`: only the default context exists.
+#[utoipa::path(
+    get,
+    path = "/contexts",
+    tag = "server",
+    responses((status = 200, description = "The contexts: `[\".\"]`", body = Vec<String>)),
+)]
 pub(super) async fn contexts() -> ApiResult {
     Ok(ok(&["."]))
 }

@@ -1,42 +1,55 @@
 //! `/subjects`: subjects, their versions, registration, lookup and deletion.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, post};
 
 use super::auth::require_read;
 use super::deploy::MatrixRowView;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::openapi::{
+    BadQuery, BodyErrors, Deleted, Format, Paging, SubjectPath, Unavailable, VersionPath,
+};
 use super::extract::{JsonBody, Params, Segments};
 use super::schemas::{check_resolved, raw_schema};
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::service::{DeletedFilter, SubjectVersion};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/subjects", get(list))
-        .route("/subjects/{subject}", post(lookup).delete(delete_subject))
-        .route("/subjects/{subject}/versions", get(versions).post(register))
-        .route(
-            "/subjects/{subject}/versions/{version}",
-            get(version).delete(delete_version),
-        )
-        .route(
-            "/subjects/{subject}/versions/{version}/schema",
-            get(version_schema),
-        )
-        .route(
-            "/subjects/{subject}/versions/{version}/referencedby",
-            get(referenced_by),
-        )
-        .route("/subjects/{subject}/metadata", get(latest_with_metadata))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(lookup, delete_subject))
+        .routes(routes!(versions, register))
+        .routes(routes!(version, delete_version))
+        .routes(routes!(version_schema))
+        .routes(routes!(referenced_by))
+        .routes(routes!(latest_with_metadata))
 }
 
 /// `GET /subjects/{s}/metadata?key=K&value=V[&key=..&value=..]`: the latest
 /// version whose metadata has all those properties (keys and values paired
 /// in order; the doubled `&&` some clients send is no pair).
+#[utoipa::path(
+    get,
+    path = "/subjects/{subject}/metadata",
+    tag = "subjects",
+    params(
+        SubjectPath,
+        ("key" = Option<Vec<String>>, Query, explode = true, description = "Metadata property names"),
+        ("value" = Option<Vec<String>>, Query, explode = true, description = "Their values, in the same order"),
+        Deleted,
+        Format,
+    ),
+    responses(
+        (status = 200, description = "The latest version with those properties", body = SchemaView),
+        (status = 404, description = "40401: no such subject; 40403: no version has those properties", body = ErrorBody),
+        (status = 422, description = "42201: the schema has no such `format`", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn latest_with_metadata(
     State(state): State<AppState>,
     caller: Caller,
@@ -76,6 +89,24 @@ fn deleted_filter(params: &Params) -> Result<DeletedFilter, ApiError> {
     ))
 }
 
+/// `GET /subjects`: subject names.
+#[utoipa::path(
+    get,
+    path = "/subjects",
+    tag = "subjects",
+    params(
+        ("subjectPrefix" = Option<String>, Query, description = "Only subjects starting with this"),
+        Deleted,
+        ("deletedOnly" = Option<bool>, Query, description = "Only soft-deleted subjects"),
+        ("deleted_only" = Option<bool>, Query, description = "`deletedOnly` as the Python client spells it"),
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "Subject names", body = Vec<String>),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
     let mut names = state
         .registry()
@@ -88,6 +119,25 @@ async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> 
     Ok(ok(&params.page(names)?))
 }
 
+/// `POST /subjects/{subject}`: the version holding a schema.
+#[utoipa::path(
+    post,
+    path = "/subjects/{subject}",
+    tag = "subjects",
+    params(
+        SubjectPath,
+        Deleted,
+        ("normalize" = Option<bool>, Query, description = "Normalize the schema before looking"),
+        Format,
+    ),
+    request_body = SchemaBody,
+    responses(
+        (status = 200, description = "The version holding the schema", body = SchemaView),
+        (status = 404, description = "40401: no such subject; 40403: the schema is not in it", body = ErrorBody),
+        (status = 422, description = "42201: the schema is invalid", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn lookup(
     State(state): State<AppState>,
     caller: Caller,
@@ -113,6 +163,23 @@ async fn lookup(
     Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
 }
 
+/// `DELETE /subjects/{subject}`: deletes every version.
+#[utoipa::path(
+    delete,
+    path = "/subjects/{subject}",
+    tag = "subjects",
+    params(
+        SubjectPath,
+        ("permanent" = Option<bool>, Query, description = "Hard-delete a soft-deleted subject"),
+    ),
+    responses(
+        (status = 200, description = "The deleted versions", body = Vec<i32>),
+        (status = 404, description = "40401: no such subject; 40404: soft-deleted already; 40405: not soft-deleted (permanent)", body = ErrorBody),
+        (status = 422, description = "42205: the subject's mode forbids it; 42206: other schemas reference it", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn delete_subject(
     State(state): State<AppState>,
     caller: Caller,
@@ -128,6 +195,26 @@ async fn delete_subject(
     Ok(ok(&numbers))
 }
 
+/// `GET /subjects/{subject}/versions`: version numbers.
+#[utoipa::path(
+    get,
+    path = "/subjects/{subject}/versions",
+    tag = "subjects",
+    params(
+        SubjectPath,
+        Deleted,
+        ("deletedOnly" = Option<bool>, Query, description = "Only soft-deleted versions"),
+        ("deleted_only" = Option<bool>, Query, description = "`deletedOnly` as the Python client spells it"),
+        ("deletedAsNegative" = Option<bool>, Query, description = "Soft-deleted versions as negative numbers"),
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "Version numbers", body = Vec<i32>),
+        (status = 404, description = "40401: no such subject", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn versions(State(state): State<AppState>, segments: Segments, params: Params) -> ApiResult {
     let subject = segments.subject()?;
     let negative = params.flag("deletedAsNegative")?;
@@ -144,6 +231,23 @@ async fn versions(State(state): State<AppState>, segments: Segments, params: Par
     Ok(ok(&params.page(numbers)?))
 }
 
+/// `POST /subjects/{subject}/versions`: registers a schema.
+#[utoipa::path(
+    post,
+    path = "/subjects/{subject}/versions",
+    tag = "subjects",
+    params(
+        SubjectPath,
+        ("normalize" = Option<bool>, Query, description = "Normalize the schema before registering"),
+    ),
+    request_body = SchemaBody,
+    responses(
+        (status = 200, description = "The registered (or already registered) version: `id`, `version`, ...; with `consumerWarnings` under consumerCompatibility WARN", body = SchemaView),
+        (status = 409, description = "40901: incompatible with the subject's history or its consumers", body = ErrorBody),
+        (status = 422, description = "42201: invalid schema; 42205: the mode forbids it; 42208: invalid subject name", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn register(
     State(state): State<AppState>,
     caller: Caller,
@@ -205,6 +309,20 @@ async fn find(
     Ok((found, text))
 }
 
+/// `GET /subjects/{subject}/versions/{version}`: one version.
+#[utoipa::path(
+    get,
+    path = "/subjects/{subject}/versions/{version}",
+    tag = "subjects",
+    params(VersionPath, Deleted, Format),
+    responses(
+        (status = 200, description = "The version", body = SchemaView),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "42202: not a version number", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn version(
     State(state): State<AppState>,
     caller: Caller,
@@ -215,6 +333,20 @@ async fn version(
     Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
 }
 
+/// `GET /subjects/{subject}/versions/{version}/schema`: its text.
+#[utoipa::path(
+    get,
+    path = "/subjects/{subject}/versions/{version}/schema",
+    tag = "subjects",
+    params(VersionPath, Deleted, Format),
+    responses(
+        (status = 200, description = "The schema's text (JSON for Avro and JSON Schema, `.proto` text for Protobuf)", body = serde_json::Value),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "42202: not a version number", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn version_schema(
     State(state): State<AppState>,
     caller: Caller,
@@ -225,6 +357,20 @@ async fn version_schema(
     Ok(raw_schema(text))
 }
 
+/// `GET .../referencedby`: ids of the schemas that reference a version.
+#[utoipa::path(
+    get,
+    path = "/subjects/{subject}/versions/{version}/referencedby",
+    tag = "subjects",
+    params(VersionPath, Deleted, Paging),
+    responses(
+        (status = 200, description = "Schema ids", body = Vec<i64>),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "42202: not a version number", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn referenced_by(
     State(state): State<AppState>,
     caller: Caller,
@@ -246,6 +392,23 @@ async fn referenced_by(
     Ok(ok(&params.page(ids)?))
 }
 
+/// `DELETE /subjects/{subject}/versions/{version}`.
+#[utoipa::path(
+    delete,
+    path = "/subjects/{subject}/versions/{version}",
+    tag = "subjects",
+    params(
+        VersionPath,
+        ("permanent" = Option<bool>, Query, description = "Hard-delete a soft-deleted version"),
+    ),
+    responses(
+        (status = 200, description = "The deleted version", body = i32),
+        (status = 404, description = "40401: no such subject; 40402: no such version; 40406: soft-deleted already; 40407: not soft-deleted (permanent)", body = ErrorBody),
+        (status = 422, description = "42202: not a version number; 42205: the mode forbids it; 42206: other schemas reference it", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
 async fn delete_version(
     State(state): State<AppState>,
     caller: Caller,

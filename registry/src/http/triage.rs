@@ -15,9 +15,7 @@
 //! 422 naming the field by its path, never quoting a payload), then into the
 //! service's [`TriageRequest`]; the service fetches schemas and judges.
 
-use axum::Router;
 use axum::extract::{FromRequest, Request, State};
-use axum::routing::post;
 use schemas::SchemaType;
 use schemas::triage::{Message, MessageReport, Record, Summary, decode_base64, is_envelope};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -25,7 +23,8 @@ use serde_json::{Map, Value};
 
 use super::auth::require_read;
 use super::body::{Array, FieldError, Integer, decode, nullable};
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::openapi::BodyErrors;
 use super::extract::{parse_json, read_body};
 use super::wire::{InvalidReference, posted_reference};
 use super::{ApiResult, AppState, ok};
@@ -34,11 +33,26 @@ use crate::model::{Subject, VersionSelector};
 use crate::service::{
     Error, PostedReference, PostedSchema, ReaderRequest, ReaderSource, TriageMessage, TriageRequest,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/triage", post(triage))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(triage))
 }
 
+/// `POST /triage`.
+#[utoipa::path(
+    post,
+    path = "/triage",
+    tag = "triage",
+    request_body = TriageBody,
+    responses(
+        (status = 200, description = "A report per message and the summary, as `charter triage --output json` prints them", body = TriageView),
+        (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
+        (status = 422, description = "422: a body field is missing, of the wrong kind or unknown (named by its path, never quoting a payload), too many messages, or an unusable reader; 42201: an invalid reader schema", body = ErrorBody),
+        BodyErrors,
+    ),
+)]
 async fn triage(
     State(state): State<AppState>,
     caller: Caller,
@@ -70,9 +84,15 @@ async fn triage(
 }
 
 /// The answer: the same document as `charter triage --output json`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = TriageReport)]
 struct TriageView<'a> {
+    /// One report per message, in order: its framing, writer, verdict and
+    /// the reason.
+    #[schema(value_type = Vec<Object>)]
     messages: &'a [MessageReport],
+    /// The counts by verdict, schema id and cause.
+    #[schema(value_type = Object)]
     summary: &'a Summary,
 }
 
@@ -153,12 +173,22 @@ impl FromRequest<AppState> for TriageInput {
 }
 
 /// The body as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, expecting = "a JSON object")]
+#[schema(as = TriageRequest)]
 struct TriageBody {
+    /// The failed messages: `{"base64": "..."}`, `{"json": ...}` or a
+    /// dead-letter record `{"key", "value", "headers"}`, each with an
+    /// optional `label`.
+    #[schema(value_type = Vec<Object>)]
     messages: Array<MessageBody>,
+    /// The subject the consumer reads.
     subject: Option<String>,
+    /// Try every subject's versions for unframed messages.
     all_subjects: Option<bool>,
+    /// The consumer's reader: `{"schema", "schemaType", "references",
+    /// "message"}` or `{"subject", "version", "message"}`.
+    #[schema(value_type = Option<Object>)]
     reader: Option<ReaderBody>,
 }
 

@@ -16,9 +16,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
-use axum::extract::Path;
+use axum::extract::{Extension, Path};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, LOCATION,
     REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -28,6 +27,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::AppState;
 use super::error::ApiError;
@@ -234,26 +235,50 @@ pub(super) fn is_page_path(path: &str) -> bool {
 }
 
 /// The page's routes: `/ui` (redirects to `/ui/`), `/ui/` and its files.
-pub(super) fn routes(base: &UiBasePath) -> Router<AppState> {
-    let page = Arc::new(Page::new(base));
-    let index = page.clone();
-    Router::new()
-        .route("/ui", get(to_index))
-        .route(
-            "/ui/",
-            get(move |headers: HeaderMap| async move { index.serve("index.html", &headers) }),
-        )
-        .route(
-            "/ui/{*path}",
-            get(
-                move |Path(path): Path<String>, headers: HeaderMap| async move {
-                    page.serve(&path, &headers)
-                },
-            ),
-        )
+pub(super) fn routes(base: &UiBasePath) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(to_index))
+        .routes(routes!(index))
+        // A catch-all, which OpenAPI cannot describe: the page's own files.
+        .route("/ui/{*path}", get(file))
+        .layer(Extension(Arc::new(Page::new(base))))
+}
+
+/// `/ui/`: the page.
+#[utoipa::path(
+    get,
+    path = "/ui/",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The web page", content_type = "text/html; charset=utf-8", body = String),
+        (status = 304, description = "Not modified (`If-None-Match` holds its `ETag`)"),
+    ),
+)]
+async fn index(Extension(page): Extension<Arc<Page>>, headers: HeaderMap) -> Response {
+    page.serve("index.html", &headers)
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `/ui/{path}`: one of the page's files, or 404.
+async fn file(
+    Extension(page): Extension<Arc<Page>>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    page.serve(&path, &headers)
 }
 
 /// `/ui` → `/ui/`, relative so that it holds behind any proxy prefix.
+#[utoipa::path(
+    get,
+    path = "/ui",
+    tag = "operations",
+    responses((
+        status = 308,
+        description = "To the page, `/ui/`",
+        headers(("Location" = String, description = "`ui/`, relative")),
+    )),
+)]
 async fn to_index(uri: Uri) -> Response {
     let target = match uri.query() {
         Some(query) => format!("ui/?{query}"),

@@ -21,24 +21,36 @@ use crate::service::{
 /// `metadata` and `ruleSet` (the data contract, part of a schema's identity)
 /// are decoded and checked in [`SchemaBody::into_schema`], so that a bad
 /// rule is named by its path.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaBody {
+    /// The schema's text; empty or absent: the subject's latest.
     schema: Option<String>,
+    /// `AVRO` (when absent), `JSON` or `PROTOBUF`.
     schema_type: Option<String>,
+    /// The other schemas this one imports.
     references: Option<Vec<ReferenceBody>>,
+    /// Under IMPORT mode, the version to register as; -1 or 0: the next.
     version: Option<i64>,
+    /// Under IMPORT mode, the id to register with; -1: any.
     id: Option<i64>,
+    /// The data contract's metadata (`properties`, `tags`, `sensitive`).
+    #[schema(value_type = Option<Object>)]
     metadata: Option<Value>,
+    /// The data contract's rules (`migrationRules`, `domainRules`, `encodingRules`).
     #[serde(alias = "ruleset")]
+    #[schema(value_type = Option<Object>)]
     rule_set: Option<Value>,
 }
 
 /// One element of `references`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ReferenceBody {
+    /// The name the schema imports it by.
     name: Option<String>,
+    /// The subject holding it.
     subject: Option<String>,
+    /// Its version in that subject; -1: the latest.
     version: Option<i64>,
 }
 
@@ -254,10 +266,14 @@ pub fn posted_reference(
 }
 
 /// A reference as answered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Reference)]
 pub struct ReferenceView<'a> {
+    /// The name the schema imports it by.
     name: &'a str,
+    /// The subject holding it.
     subject: &'a str,
+    /// Its version in that subject.
     version: i32,
 }
 
@@ -274,23 +290,37 @@ pub fn references(refs: &[Reference]) -> Vec<ReferenceView<'_>> {
 
 /// `Schema`: a subject version with its schema. Also the registration
 /// answer, which leaves `subject` out.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Schema)]
 pub struct SchemaView<'a> {
+    /// The subject (left out of the registration answer).
     #[serde(skip_serializing_if = "Option::is_none")]
     subject: Option<&'a str>,
+    /// The version in the subject.
     version: i32,
+    /// The schema's global id.
     id: i64,
+    /// `AVRO`, `JSON` or `PROTOBUF`.
     schema_type: &'static str,
+    /// The schemas it imports (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     references: Vec<ReferenceView<'a>>,
+    /// The schema's text.
     schema: &'a str,
+    /// The schema's GUID.
     guid: &'a str,
+    /// The data contract's metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     metadata: Option<&'a Metadata>,
+    /// The data contract's rules.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     rule_set: Option<&'a RuleSet>,
+    /// When the version was registered, in milliseconds since the epoch.
     ts: i64,
+    /// Whether the version is soft-deleted.
     deleted: bool,
 }
 
@@ -329,22 +359,34 @@ impl<'a> SchemaView<'a> {
 }
 
 /// `SchemaString`: a schema by id.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = SchemaString)]
 pub struct SchemaStringView<'a> {
+    /// The schema's text.
     schema: &'a str,
+    /// `AVRO`, `JSON` or `PROTOBUF`.
     schema_type: &'static str,
+    /// The schemas it imports (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     references: Vec<ReferenceView<'a>>,
+    /// The schema's GUID.
     guid: &'a str,
+    /// The data contract's metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     metadata: Option<&'a Metadata>,
+    /// The data contract's rules.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     rule_set: Option<&'a RuleSet>,
+    /// With `?subject=`: that subject, if the schema is registered under it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// With `?subject=`: the version there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
+    /// With `?fetchMaxId=true`: the largest id in the registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_id: Option<i64>,
 }
@@ -369,15 +411,20 @@ impl<'a> SchemaStringView<'a> {
 
 /// `Config` as `GET` answers it (`compatibilityLevel`), or as `PUT` echoes
 /// it (`compatibility`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Config)]
 pub struct ConfigView {
+    /// The compatibility level (`GET`, `DELETE`).
     #[serde(skip_serializing_if = "Option::is_none")]
     compatibility_level: Option<&'static str>,
+    /// The compatibility level (`PUT`'s echo).
     #[serde(skip_serializing_if = "Option::is_none")]
     compatibility: Option<&'static str>,
+    /// Charter's policy: `STRICT`, `LENIENT` or `CONFLUENT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     compatibility_policy: Option<&'static str>,
+    /// Whether schemas are normalized before they are compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     normalize: Option<bool>,
     /// Charter's own setting: only answered where set, so a client that
