@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The long schemathesis run against a real charter-registry (release build,
-# fresh SQLite database): every operation of GET /openapi.json, with many
+# The long schemathesis run against a real charter-registry (the debug build the tests use,
+# fresh SQLite database; schemathesis, not the server, is the bottleneck): every operation of GET /openapi.json, with many
 # more generated requests than the test suite's run
 # (registry/tests/openapi.rs), and the same checks: no 5xx, and every
 # status, content type and body is one the document describes.
@@ -15,9 +15,9 @@ source ci/bench-lib.sh
 examples=${1:-300}
 schemathesis=${CHARTER_SCHEMATHESIS:-target/ci-schemathesis/bin/schemathesis}
 [ -x "$schemathesis" ] || ci/setup-tools.sh >/dev/null
-cargo build --release -q -p registry --bin charter-registry
+cargo build -q -p registry --bin charter-registry
 
-start registry target/release/charter-registry --listen 127.0.0.1:0 \
+start registry target/debug/charter-registry --listen 127.0.0.1:0 \
   --database-url "sqlite://$work/charter.db"
 log "registry at $URL; schemathesis $("$schemathesis" --version | tail -n1), $examples examples per operation"
 log "load before: $(uptime)"

@@ -76,11 +76,13 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_answer() {
             "--phases",
             "examples,coverage,fuzzing,stateful",
             "--max-examples",
-            "25",
+            "50",
             "--seed",
             "20261207",
+            // One worker: hypothesis' lambda-source cache is not thread-safe
+            // on every Python ("AST constructor recursion depth mismatch").
             "--workers",
-            "2",
+            "1",
             "--generation-database",
             "none",
             "--request-timeout",
@@ -97,10 +99,12 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_answer() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     eprintln!("{stdout}");
+    let log = std::fs::read_to_string(server.dir.join("stderr.log")).unwrap_or_default();
+    let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
     assert!(
         output.status.success(),
-        "schemathesis found problems (exit {:?}):\n{stdout}\n{stderr}\nserver log:\n{}",
+        "schemathesis found problems (exit {:?}):\n{stdout}\n{stderr}\nserver errors:\n{}",
         output.status.code(),
-        std::fs::read_to_string(server.dir.join("stderr.log")).unwrap_or_default()
+        errors.join("\n")
     );
 }

@@ -30,7 +30,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// with 42203 unless null or false.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(as = ConfigUpdate)]
+#[schema(as = ConfigUpdate, example = json!({"compatibility": "BACKWARD"}))]
 struct ConfigBody {
     /// `NONE`, `BACKWARD`, `BACKWARD_TRANSITIVE`, `FORWARD`,
     /// `FORWARD_TRANSITIVE`, `FULL`, `FULL_TRANSITIVE`; null: unset.

@@ -182,7 +182,7 @@ impl ReaderFields {
     rename_all = "camelCase",
     expecting = "a JSON object"
 )]
-#[schema(as = ConsumerRecording)]
+#[schema(as = ConsumerRecording, example = json!({"environment": "prod", "version": 1}))]
 struct RecordBody {
     /// Where the consumer runs; absent: `default`.
     environment: Option<String>,
@@ -241,7 +241,7 @@ impl<'a> RecordView<'a> {
     put,
     path = "/consumers/{consumer}/subjects/{subject}",
     tag = "consumers",
-    params(("consumer" = String, Path, description = "The consumer's name"), SubjectPath),
+    params(("consumer" = String, Path, description = "The consumer's name", example = "fulfillment"), SubjectPath),
     request_body = RecordBody,
     responses(
         (status = 200, description = "The recorded reader", body = RecordView),
@@ -301,7 +301,7 @@ async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult {
     get,
     path = "/consumers/{consumer}",
     tag = "consumers",
-    params(("consumer" = String, Path, description = "The consumer's name")),
+    params(("consumer" = String, Path, description = "The consumer's name", example = "fulfillment")),
     responses(
         (status = 200, description = "Its recorded readers", body = Vec<RecordView>),
         (status = 404, description = "404: no such consumer", body = ErrorBody),
@@ -339,7 +339,7 @@ async fn of_consumer(
     path = "/consumers/{consumer}/subjects/{subject}",
     tag = "consumers",
     params(
-        ("consumer" = String, Path, description = "The consumer's name"),
+        ("consumer" = String, Path, description = "The consumer's name", example = "fulfillment"),
         SubjectPath,
         ("environment" = Option<String>, Query, description = "Where it runs; absent: `default`"),
     ),
@@ -443,7 +443,7 @@ async fn of_subject(
 /// The body of `PUT /deployments/{environment}/subjects/{subject}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, expecting = "a JSON object with `version`")]
-#[schema(as = DeploymentRecording)]
+#[schema(as = DeploymentRecording, example = json!({"version": 1}))]
 struct DeployedBody {
     /// The version the environment now produces with.
     #[schema(value_type = i64)]
@@ -458,7 +458,7 @@ struct DeployedBody {
     expecting = "a JSON object with `retainedFromVersion`"
 )]
 #[derive(utoipa::ToSchema)]
-#[schema(as = RetentionRecording)]
+#[schema(as = RetentionRecording, example = json!({"retainedFromVersion": 1}))]
 struct RetentionBody {
     /// The oldest version whose data the environment still keeps.
     #[schema(value_type = i64)]
@@ -497,7 +497,7 @@ impl<'a> DeploymentView<'a> {
     put,
     path = "/deployments/{environment}/subjects/{subject}",
     tag = "consumers",
-    params(("environment" = String, Path, description = "The environment's name"), SubjectPath),
+    params(("environment" = String, Path, description = "The environment's name", example = "prod"), SubjectPath),
     request_body = DeployedBody,
     responses(
         (status = 200, description = "The deployment", body = DeploymentView),
@@ -527,7 +527,7 @@ async fn deployed(
     get,
     path = "/deployments/{environment}",
     tag = "consumers",
-    params(("environment" = String, Path, description = "The environment's name")),
+    params(("environment" = String, Path, description = "The environment's name", example = "prod")),
     responses(
         (status = 200, description = "Its deployments", body = Vec<DeploymentView>),
         (status = 422, description = "422: an invalid environment name", body = ErrorBody),
@@ -551,7 +551,7 @@ async fn deployments(
     put,
     path = "/deployments/{environment}/subjects/{subject}/retention",
     tag = "consumers",
-    params(("environment" = String, Path, description = "The environment's name"), SubjectPath),
+    params(("environment" = String, Path, description = "The environment's name", example = "prod"), SubjectPath),
     request_body = RetentionBody,
     responses(
         (status = 200, description = "The retention", body = RetentionView),

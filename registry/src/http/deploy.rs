@@ -42,7 +42,12 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     rename_all = "camelCase",
     expecting = "a JSON object"
 )]
-#[schema(as = DeployQuestion)]
+#[schema(as = DeployQuestion, example = json!({
+    "consumer": "fulfillment",
+    "subject": "orders-value",
+    "reader": {"version": 1},
+    "environment": "prod"
+}))]
 struct QuestionBody {
     /// The subject.
     subject: String,

@@ -24,7 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 
 /// `ModeUpdateRequest`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[schema(as = ModeUpdate)]
+#[schema(as = ModeUpdate, example = json!({"mode": "READWRITE"}))]
 struct ModeBody {
     /// `READWRITE`, `READONLY`, `READONLY_OVERRIDE`, `IMPORT` or `FORWARD`.
     mode: Option<String>,

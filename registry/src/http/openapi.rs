@@ -181,14 +181,18 @@ fn qualify_operation_id(
 }
 
 /// JSON answers are in the registry's media type (as [`super::json`]
-/// writes them); the annotations say `application/json` for short.
+/// writes them); the annotations leave utoipa's defaults for short.
 fn in_registry_media_type(operation: &mut Operation) {
     for response in operation.responses.responses.values_mut() {
         if let RefOr::T(response) = response {
-            if let Some(content) = response.content.shift_remove("application/json") {
-                response
-                    .content
-                    .insert(super::SCHEMA_REGISTRY_V1.to_string(), content);
+            // utoipa gives a bare number `text/plain`; the API answers it
+            // as JSON like everything else.
+            for short in ["application/json", "text/plain"] {
+                if let Some(content) = response.content.shift_remove(short) {
+                    response
+                        .content
+                        .insert(super::SCHEMA_REGISTRY_V1.to_string(), content);
+                }
             }
         }
     }
@@ -327,6 +331,7 @@ pub(super) struct Paging {
 #[allow(dead_code)] // a description: never built
 pub(super) struct SubjectPath {
     /// The subject's name.
+    #[param(example = "orders-value")]
     subject: String,
 }
 
@@ -336,8 +341,10 @@ pub(super) struct SubjectPath {
 #[allow(dead_code)] // a description: never built
 pub(super) struct VersionPath {
     /// The subject's name.
+    #[param(example = "orders-value")]
     subject: String,
     /// A version number (1 to 2^31-1), `latest` or `-1` (the latest).
+    #[param(example = "1")]
     version: String,
 }
 
@@ -347,6 +354,7 @@ pub(super) struct VersionPath {
 #[allow(dead_code)] // a description: never built
 pub(super) struct IdPath {
     /// The schema's global id.
+    #[param(example = 1)]
     id: i64,
 }
 

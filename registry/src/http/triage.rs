@@ -175,7 +175,11 @@ impl FromRequest<AppState> for TriageInput {
 /// The body as sent.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, expecting = "a JSON object")]
-#[schema(as = TriageRequest)]
+#[schema(as = TriageRequest, example = json!({
+    "messages": [{"base64": "AAAAAAECYQ==", "label": "offset 12"}],
+    "subject": "orders-value",
+    "reader": {"subject": "orders-value", "version": "latest"}
+}))]
 struct TriageBody {
     /// The failed messages: `{"base64": "..."}`, `{"json": ...}` or a
     /// dead-letter record `{"key", "value", "headers"}`, each with an

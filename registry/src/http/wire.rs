@@ -23,6 +23,10 @@ use crate::service::{
 /// rule is named by its path.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "schemaType": "AVRO",
+    "schema": "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}"
+}))]
 pub struct SchemaBody {
     /// The schema's text; empty or absent: the subject's latest.
     schema: Option<String>,
