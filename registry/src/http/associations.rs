@@ -11,8 +11,8 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::error::{ApiError, ErrorBody};
-use super::openapi::{BadQuery, Paging, SubjectPath};
 use super::extract::Params;
+use super::openapi::{BadQuery, Paging, SubjectPath};
 use super::{ApiResult, AppState, ok};
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::body::nullable;
 use super::error::{ApiError, ErrorBody};
-use super::openapi::{BadQuery, BodyErrors, SubjectPath, Unavailable};
 use super::extract::{JsonBody, Params, Segments};
+use super::openapi::{BadQuery, BodyErrors, SubjectPath, Unavailable};
 use super::wire::{ConfigView, LevelKey};
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;

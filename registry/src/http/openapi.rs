@@ -60,7 +60,9 @@ pub(super) fn base() -> OpenApi {
 
 /// The document as served and checked in: pretty JSON with a final newline.
 pub fn render(doc: &OpenApi) -> String {
-    let mut text = doc.to_pretty_json().expect("an OpenAPI document serializes");
+    let mut text = doc
+        .to_pretty_json()
+        .expect("an OpenAPI document serializes");
     text.push('\n');
     text
 }
@@ -428,7 +430,10 @@ mod tests {
         for item in doc.paths.paths.values_mut() {
             for (method, operation) in operations(item) {
                 let id = operation.operation_id.clone().unwrap_or_default();
-                assert!(ids.insert(id.clone()), "operation id {id} ({method}) repeats");
+                assert!(
+                    ids.insert(id.clone()),
+                    "operation id {id} ({method}) repeats"
+                );
                 assert!(operation.tags.is_some(), "{id} has no tag");
             }
         }

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::auth::require_read;
 use super::error::{ApiError, ErrorBody};
-use super::openapi::{BadQuery, Deleted, Format, IdPath, Paging, Unavailable};
 use super::extract::{Params, Segments};
+use super::openapi::{BadQuery, Deleted, Format, IdPath, Paging, Unavailable};
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;

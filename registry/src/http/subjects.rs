@@ -5,10 +5,10 @@ use axum::extract::State;
 use super::auth::require_read;
 use super::deploy::MatrixRowView;
 use super::error::{ApiError, ErrorBody};
+use super::extract::{JsonBody, Params, Segments};
 use super::openapi::{
     BadQuery, BodyErrors, Deleted, Format, Paging, SubjectPath, Unavailable, VersionPath,
 };
-use super::extract::{JsonBody, Params, Segments};
 use super::schemas::{check_resolved, raw_schema};
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
