@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The long schemathesis run against a real charter-registry (the debug build the tests use,
-# fresh SQLite database; schemathesis, not the server, is the bottleneck): every operation of GET /openapi.json, with many
-# more generated requests than the test suite's run
+# The long schemathesis run against a real charter-registry (the debug
+# build the tests use, on a fresh SQLite database; schemathesis, not the
+# server, is the bottleneck): every operation of GET /openapi.json, with
+# many more generated requests than the test suite's run
 # (registry/tests/openapi.rs), and the same checks: no 5xx, and every
 # status, content type and body is one the document describes.
 #
@@ -13,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source ci/bench-lib.sh
 
 examples=${1:-300}
-schemathesis=${CHARTER_SCHEMATHESIS:-target/ci-schemathesis/bin/schemathesis}
+schemathesis=$(realpath -m "${CHARTER_SCHEMATHESIS:-target/ci-schemathesis/bin/schemathesis}")
 [ -x "$schemathesis" ] || ci/setup-tools.sh >/dev/null
 cargo build -q -p registry --bin charter-registry
 
@@ -24,7 +25,8 @@ log "load before: $(uptime)"
 
 began=$(date +%s)
 status=0
-"$schemathesis" run "$URL/openapi.json" \
+# In $work: schemathesis keeps a cache in its working directory.
+(cd "$work" && "$schemathesis" run "$URL/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "$examples" \
@@ -32,7 +34,7 @@ status=0
   --generation-database none \
   --request-timeout 30 \
   --no-color \
-  --report har --report-har-path "$work/requests.har" >"$work/schemathesis.out" 2>&1 || status=$?
+  --report har --report-har-path "$work/requests.har") >"$work/schemathesis.out" 2>&1 || status=$?
 ended=$(date +%s)
 
 tail -n 40 "$work/schemathesis.out"
