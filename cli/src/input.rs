@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use schemas::{Resolver, Schema, SchemaType};
+use schemas::{Resolver, Schema, SchemaLimits, SchemaType};
 
 use crate::values::FileReference;
 
@@ -20,6 +20,8 @@ pub struct InputSettings {
     /// Where `.proto` imports are looked up, in order, after the schema's
     /// own directory.
     pub proto_paths: Vec<PathBuf>,
+    /// The bounds schema files are parsed and checked within.
+    pub limits: SchemaLimits,
 }
 
 /// The format of a schema file: `--type` if given, else its extension.
@@ -103,5 +105,6 @@ pub fn read(path: &Path, schema_type: Option<SchemaType>) -> Result<(SchemaType,
 pub fn load(path: &Path, input: &InputSettings) -> Result<Schema> {
     let (schema_type, text) = read(path, input.schema_type)?;
     let resolver = FileResolver::beside(path, input);
-    Schema::parse(schema_type, &text, &resolver).with_context(|| path.display().to_string())
+    Schema::parse_within(schema_type, &text, &resolver, &input.limits)
+        .with_context(|| path.display().to_string())
 }

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::http::tls::TlsFiles;
 
+use schemas::SchemaLimits;
 use schemas::payload::DecodeLimits;
 
 use crate::http::HttpLimits;
@@ -88,6 +89,54 @@ pub struct Config {
     /// a message over it is judged undecodable, with the reason.
     #[arg(long, env = "CHARTER_MAX_DECODED_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_decoded_bytes: usize,
+
+    /// Longest schema text accepted, in bytes; a longer one answers 422.
+    #[arg(long, env = "CHARTER_MAX_SCHEMA_BYTES", value_name = "BYTES",
+        default_value_t = SchemaLimits::default().max_schema_bytes,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_schema_bytes: u64,
+
+    /// Deepest nesting of a schema (JSON arrays and objects; Protobuf
+    /// messages in messages), at most 128; deeper answers 422.
+    #[arg(long, env = "CHARTER_MAX_SCHEMA_DEPTH", value_name = "LEVELS",
+        default_value_t = SchemaLimits::default().max_depth,
+        value_parser = clap::value_parser!(u64).range(1..=SchemaLimits::DEPTH_CEILING))]
+    pub max_schema_depth: u64,
+
+    /// Most symbols of one enum (Avro symbols, Protobuf values, JSON Schema
+    /// `enum`); more answer 422.
+    #[arg(long, env = "CHARTER_MAX_ENUM_SYMBOLS", value_name = "N",
+        default_value_t = SchemaLimits::default().max_enum_symbols,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_enum_symbols: u64,
+
+    /// Most fields of one Avro record, Protobuf message or JSON Schema
+    /// `properties`; more answer 422.
+    #[arg(long, env = "CHARTER_MAX_FIELDS", value_name = "N",
+        default_value_t = SchemaLimits::default().max_fields,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_fields: u64,
+
+    /// Most schemas one schema references (directly or through its
+    /// references); more answer 422.
+    #[arg(long, env = "CHARTER_MAX_REFERENCES", value_name = "N",
+        default_value_t = SchemaLimits::default().max_references,
+        value_parser = clap::value_parser!(u64).range(0..))]
+    pub max_references: u64,
+
+    /// Most `$ref`s resolved compiling one JSON Schema (its referenced
+    /// documents included); more answer 422.
+    #[arg(long, env = "CHARTER_MAX_REF_EXPANSIONS", value_name = "N",
+        default_value_t = SchemaLimits::default().max_ref_expansions,
+        value_parser = clap::value_parser!(u64).range(0..))]
+    pub max_ref_expansions: u64,
+
+    /// Work budget of one compatibility check, in type pairs compared; a
+    /// check that needs more answers 422 (never a verdict).
+    #[arg(long, env = "CHARTER_MAX_COMPAT_WORK", value_name = "STEPS",
+        default_value_t = SchemaLimits::default().max_compat_work,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_compat_work: u64,
 
     /// Threads that do schema work (parse, compile, compatibility, triage)
     /// at once, off the threads that answer requests; default one per core.
@@ -238,6 +287,8 @@ pub struct Settings {
     pub work: WorkLimits,
     /// Bounds on decoding one message.
     pub decode: DecodeLimits,
+    /// Bounds on a posted schema and on one compatibility check.
+    pub schema_limits: SchemaLimits,
     /// Connection and timeout bounds of the HTTP server.
     pub http: HttpLimits,
     /// The auth file, if any.
@@ -424,6 +475,15 @@ impl Config {
             decode: DecodeLimits {
                 max_decoded_bytes: at_least_one("max-decoded-bytes", self.max_decoded_bytes)?,
             },
+            schema_limits: SchemaLimits {
+                max_schema_bytes: self.max_schema_bytes,
+                max_depth: self.max_schema_depth,
+                max_enum_symbols: self.max_enum_symbols,
+                max_fields: self.max_fields,
+                max_references: self.max_references,
+                max_ref_expansions: self.max_ref_expansions,
+                max_compat_work: self.max_compat_work,
+            },
             http,
             auth_file: self.auth_file,
             tls,
@@ -452,6 +512,18 @@ mod tests {
             Database::Sqlite("sqlite://charter.db".into())
         );
         assert_eq!(settings.log_format, LogFormat::Text);
+        assert_eq!(settings.schema_limits, SchemaLimits::default());
+    }
+
+    #[test]
+    fn schema_limits_from_flags() {
+        let settings = parse(&["--max-enum-symbols", "7", "--max-compat-work", "9"]).unwrap();
+        assert_eq!(settings.schema_limits.max_enum_symbols, 7);
+        assert_eq!(settings.schema_limits.max_compat_work, 9);
+        let argv = ["charter-registry", "--max-schema-depth", "129"];
+        assert!(Config::try_parse_from(argv).is_err());
+        let argv = ["charter-registry", "--max-fields", "0"];
+        assert!(Config::try_parse_from(argv).is_err());
     }
 
     #[test]

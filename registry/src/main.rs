@@ -82,6 +82,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             ui_base_path: settings.ui_base_path.clone(),
             work: settings.work,
             decode: settings.decode,
+            schema_limits: settings.schema_limits,
             http: settings.http,
         },
         auth.clone(),

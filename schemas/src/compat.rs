@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::change::{Breaks, Change};
 use crate::format::{Examples, SchemaKind};
+use crate::limits::{SchemaLimits, Work};
 use crate::schema::Schema;
 use crate::vocabulary::{CompatError, CompatibilityMode, Directions, Policy};
 
@@ -72,7 +73,19 @@ fn breaks_under(breaks: Breaks, mode: CompatibilityMode) -> bool {
 /// Every difference between `old` and `new`, each marked with the readers it
 /// breaks (both directions are always evaluated).
 pub fn diff(old: &Schema, new: &Schema, policy: Policy) -> Result<Vec<Change>, CompatError> {
-    pair_changes(old, new, policy, Directions::BOTH)
+    diff_within(old, new, policy, &SchemaLimits::default())
+}
+
+/// [`diff`] within the work budget of `limits`
+/// ([`SchemaLimits::max_compat_work`]): past it, [`CompatError::Limit`]
+/// instead of a list that would be incomplete.
+pub fn diff_within(
+    old: &Schema,
+    new: &Schema,
+    policy: Policy,
+    limits: &SchemaLimits,
+) -> Result<Vec<Change>, CompatError> {
+    pair_changes(old, new, policy, Directions::BOTH, &limits.work())
 }
 
 /// Judges `candidate` against `history` (oldest first) under `mode`.
@@ -87,6 +100,20 @@ pub fn check(
     mode: CompatibilityMode,
     policy: Policy,
 ) -> Result<CompatReport, CompatError> {
+    check_within(candidate, history, mode, policy, &SchemaLimits::default())
+}
+
+/// [`check`] within the work budget of `limits`
+/// ([`SchemaLimits::max_compat_work`], for the whole history): a check that
+/// needs more answers [`CompatError::Limit`], never a verdict.
+pub fn check_within(
+    candidate: &Schema,
+    history: &[&Schema],
+    mode: CompatibilityMode,
+    policy: Policy,
+    limits: &SchemaLimits,
+) -> Result<CompatReport, CompatError> {
+    let work = limits.work();
     let mut report = CompatReport {
         compatible: true,
         mode,
@@ -101,14 +128,14 @@ pub fn check(
         return Ok(report);
     }
     let directions = Directions::of(mode);
-    let mut changes = pair_changes(latest, candidate, policy, directions)?;
+    let mut changes = pair_changes(latest, candidate, policy, directions, &work)?;
     for change in &mut changes {
         change.against = Some(latest_index);
     }
     report.changes = changes;
     if mode.is_transitive() {
         for (index, old) in history[..latest_index].iter().enumerate().rev() {
-            let found = pair_changes(old, candidate, policy, directions)?;
+            let found = pair_changes(old, candidate, policy, directions, &work)?;
             report.changes.extend(
                 found
                     .into_iter()
@@ -135,12 +162,25 @@ pub fn note_accepting_policies(
     candidate: &Schema,
     history: &[&Schema],
 ) -> Result<(), CompatError> {
+    note_accepting_policies_within(report, candidate, history, &SchemaLimits::default())
+}
+
+/// [`note_accepting_policies`] with each check within the work budget of
+/// `limits`.
+pub fn note_accepting_policies_within(
+    report: &mut CompatReport,
+    candidate: &Schema,
+    history: &[&Schema],
+    limits: &SchemaLimits,
+) -> Result<(), CompatError> {
     report.accepted_by.clear();
     if report.compatible {
         return Ok(());
     }
     for policy in Policy::ALL {
-        if policy != report.policy && check(candidate, history, report.mode, policy)?.compatible {
+        if policy != report.policy
+            && check_within(candidate, history, report.mode, policy, limits)?.compatible
+        {
             report.accepted_by.push(policy);
         }
     }
@@ -152,8 +192,9 @@ fn pair_changes(
     new: &Schema,
     policy: Policy,
     directions: Directions,
+    work: &Work,
 ) -> Result<Vec<Change>, CompatError> {
-    SchemaKind::changes(old.kind(), new.kind(), policy, directions)
+    SchemaKind::changes(old.kind(), new.kind(), policy, directions, work)
 }
 
 /// Whether a consumer holding `reader` reads every document written with
@@ -174,14 +215,25 @@ pub struct Reading {
 /// keeping only what breaks the reader, each breaking change with its
 /// example (see [`attach_diff_examples`]).
 pub fn reads(writer: &Schema, reader: &Schema, policy: Policy) -> Result<Reading, CompatError> {
+    reads_within(writer, reader, policy, &SchemaLimits::default())
+}
+
+/// [`reads`] within the work budget of `limits`.
+pub fn reads_within(
+    writer: &Schema,
+    reader: &Schema,
+    policy: Policy,
+    limits: &SchemaLimits,
+) -> Result<Reading, CompatError> {
     let directions = Directions {
         backward: true,
         forward: false,
     };
-    let mut changes: Vec<Change> = pair_changes(writer, reader, policy, directions)?
-        .into_iter()
-        .filter(|c| c.breaks.backward)
-        .collect();
+    let mut changes: Vec<Change> =
+        pair_changes(writer, reader, policy, directions, &limits.work())?
+            .into_iter()
+            .filter(|c| c.breaks.backward)
+            .collect();
     attach_diff_examples(&mut changes, writer, reader);
     Ok(Reading {
         compatible: changes.is_empty(),

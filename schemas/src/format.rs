@@ -24,6 +24,7 @@ use crate::avro::{self, AvroError, AvroSchema};
 use crate::change::{Breaks, Change, ChangeKind};
 use crate::issue::{DecodeLimits, Decoded, PayloadIssue, parse_json};
 use crate::json::{self, JsonSchema};
+use crate::limits::{LimitExceeded, SchemaLimits, Work};
 use crate::protobuf::{self, PayloadError as ProtobufError, ProtobufSchema};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
@@ -41,6 +42,9 @@ pub enum SchemaError {
     /// A Protobuf schema that does not compile.
     #[error(transparent)]
     Protobuf(#[from] protobuf::ParseError),
+    /// A schema over one of the [`SchemaLimits`] it was parsed within.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
 }
 
 /// Why a schema cannot be prepared for payloads.
@@ -131,13 +135,16 @@ impl SchemaKind {
         schema_type: SchemaType,
         text: &str,
         resolver: &dyn Resolver,
+        limits: &SchemaLimits,
     ) -> Result<SchemaKind, SchemaError> {
         Ok(match schema_type {
-            SchemaType::Json => SchemaKind::Json(JsonSchema::parse(text, resolver)?),
-            SchemaType::Avro => SchemaKind::Avro(Arc::new(AvroSchema::parse(text, resolver)?)),
-            SchemaType::Protobuf => {
-                SchemaKind::Protobuf(Arc::new(ProtobufSchema::parse(text, resolver)?))
+            SchemaType::Json => SchemaKind::Json(JsonSchema::parse_within(text, resolver, limits)?),
+            SchemaType::Avro => {
+                SchemaKind::Avro(Arc::new(AvroSchema::parse_within(text, resolver, limits)?))
             }
+            SchemaType::Protobuf => SchemaKind::Protobuf(Arc::new(ProtobufSchema::parse_within(
+                text, resolver, limits,
+            )?)),
         })
     }
 
@@ -256,24 +263,26 @@ impl SchemaKind {
         new: &SchemaKind,
         policy: Policy,
         directions: Directions,
+        work: &Work,
     ) -> Result<Vec<Change>, CompatError> {
-        match (old, new) {
+        // A differ whose budget ran out stops descending; what it found is
+        // then incomplete and is never a verdict.
+        let changes = match (old, new) {
             (SchemaKind::Json(o), SchemaKind::Json(n)) => {
-                json::diff::changes(o, n, policy, directions)
+                json::diff::changes(o, n, policy, directions, work)?
             }
             (SchemaKind::Avro(o), SchemaKind::Avro(n)) => {
-                Ok(avro::changes(o, n, policy, directions))
+                avro::changes(o, n, policy, directions, work)
             }
             (SchemaKind::Protobuf(o), SchemaKind::Protobuf(n)) => {
-                Ok(protobuf::diff::changes(o, n, directions))
+                protobuf::diff::changes(o, n, directions, work)
             }
             (SchemaKind::Json(_) | SchemaKind::Avro(_) | SchemaKind::Protobuf(_), _) => {
-                Ok(vec![schema_type_change(
-                    old.schema_type(),
-                    new.schema_type(),
-                )])
+                vec![schema_type_change(old.schema_type(), new.schema_type())]
             }
-        }
+        };
+        work.verdict()?;
+        Ok(changes)
     }
 }
 

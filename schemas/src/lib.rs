@@ -33,6 +33,7 @@ pub mod fingerprint;
 pub mod format;
 mod issue;
 pub mod json;
+pub mod limits;
 pub mod payload;
 pub mod pointer;
 pub mod protobuf;
@@ -45,11 +46,12 @@ pub mod wire;
 
 pub use change::{Breaks, Change, ChangeKind};
 pub use compat::{
-    CompatReport, Reading, attach_diff_examples, attach_examples, check, diff,
-    note_accepting_policies, reads,
+    CompatReport, Reading, attach_diff_examples, attach_examples, check, check_within, diff,
+    diff_within, note_accepting_policies, note_accepting_policies_within, reads, reads_within,
 };
 pub use fingerprint::Fingerprint;
 pub use format::{Capabilities, Form, SchemaError, Submitted};
+pub use limits::{Limit, LimitExceeded, SchemaLimits, Work};
 pub use resolver::{MapResolver, NoReferences, Resolver};
 pub use schema::Schema;
 pub use schema_type::SchemaType;

@@ -3,6 +3,7 @@
 use crate::change::ChangeKind;
 use crate::fingerprint::Fingerprint;
 use crate::format::{Capabilities, Form, SchemaError, SchemaKind, Submitted};
+use crate::limits::{Limit, SchemaLimits};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
 
@@ -33,7 +34,23 @@ impl Schema {
         text: &str,
         resolver: &dyn Resolver,
     ) -> Result<Schema, SchemaError> {
-        let kind = SchemaKind::parse(schema_type, text, resolver)?;
+        Schema::parse_within(schema_type, text, resolver, &SchemaLimits::default())
+    }
+
+    /// [`Schema::parse`] within `limits`: a schema over one of them is
+    /// refused with [`SchemaError::Limit`], which names the limit, the value
+    /// seen and where it was met. The text's size and the number of
+    /// references are checked before anything is parsed.
+    pub fn parse_within(
+        schema_type: SchemaType,
+        text: &str,
+        resolver: &dyn Resolver,
+        limits: &SchemaLimits,
+    ) -> Result<Schema, SchemaError> {
+        limits.check(Limit::SchemaBytes, text.len(), || "#".into())?;
+        let references = resolver.reference_names().len();
+        limits.check(Limit::References, references, || "#".into())?;
+        let kind = SchemaKind::parse(schema_type, text, resolver, limits)?;
         let canonical = kind.canonical().to_string();
         Ok(Schema {
             fingerprint: Fingerprint::of(&canonical),

@@ -187,6 +187,10 @@ pub enum CompatError {
         /// Where the limit was reached.
         path: String,
     },
+    /// The check ran out of its work budget (or another named limit) before
+    /// it reached a verdict.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
 }
 
 /// Which reading directions a diff judges: the differs of every format take

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use schemas::{CompatibilityMode, Policy, SchemaType};
+use schemas::{CompatibilityMode, Policy, SchemaLimits, SchemaType};
 
 use super::values::{parse_mode, parse_policy, parse_type};
 use crate::values::{DataFormat, FileReference, OutputFormat, Property, VersionRef};
@@ -154,6 +154,86 @@ pub struct InputArgs {
     /// directory (repeatable, in order).
     #[arg(long = "proto-path", value_name = "DIR")]
     pub proto_paths: Vec<PathBuf>,
+    /// The bounds schema files are parsed and checked within.
+    #[command(flatten)]
+    pub limits: SchemaLimitArgs,
+}
+
+/// The schema limits, as `charter-registry` has them (same flags, same
+/// environment variables, same defaults): a schema file over one, or a
+/// check over its work budget, is an input error (exit 2).
+#[derive(Debug, Args, Clone, Copy)]
+#[command(next_help_heading = "Schema limits")]
+pub struct SchemaLimitArgs {
+    /// Longest schema file, in bytes.
+    #[arg(long, env = "CHARTER_MAX_SCHEMA_BYTES", value_name = "BYTES",
+        default_value_t = SchemaLimits::default().max_schema_bytes,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_schema_bytes: u64,
+    /// Deepest nesting (JSON arrays and objects; Protobuf messages in
+    /// messages), at most 128.
+    #[arg(long, env = "CHARTER_MAX_SCHEMA_DEPTH", value_name = "LEVELS",
+        default_value_t = SchemaLimits::default().max_depth,
+        value_parser = clap::value_parser!(u64).range(1..=SchemaLimits::DEPTH_CEILING))]
+    pub max_schema_depth: u64,
+    /// Most symbols of one enum.
+    #[arg(long, env = "CHARTER_MAX_ENUM_SYMBOLS", value_name = "N",
+        default_value_t = SchemaLimits::default().max_enum_symbols,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_enum_symbols: u64,
+    /// Most fields of one record, message or `properties`.
+    #[arg(long, env = "CHARTER_MAX_FIELDS", value_name = "N",
+        default_value_t = SchemaLimits::default().max_fields,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_fields: u64,
+    /// Most schemas one schema references.
+    #[arg(long, env = "CHARTER_MAX_REFERENCES", value_name = "N",
+        default_value_t = SchemaLimits::default().max_references)]
+    pub max_references: u64,
+    /// Most `$ref`s resolved compiling one JSON Schema.
+    #[arg(long, env = "CHARTER_MAX_REF_EXPANSIONS", value_name = "N",
+        default_value_t = SchemaLimits::default().max_ref_expansions)]
+    pub max_ref_expansions: u64,
+    /// Work budget of one compatibility check, in type pairs compared.
+    #[arg(long, env = "CHARTER_MAX_COMPAT_WORK", value_name = "STEPS",
+        default_value_t = SchemaLimits::default().max_compat_work,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_compat_work: u64,
+}
+
+impl Default for SchemaLimitArgs {
+    fn default() -> Self {
+        SchemaLimitArgs::from(SchemaLimits::default())
+    }
+}
+
+impl From<SchemaLimits> for SchemaLimitArgs {
+    fn from(limits: SchemaLimits) -> Self {
+        SchemaLimitArgs {
+            max_schema_bytes: limits.max_schema_bytes,
+            max_schema_depth: limits.max_depth,
+            max_enum_symbols: limits.max_enum_symbols,
+            max_fields: limits.max_fields,
+            max_references: limits.max_references,
+            max_ref_expansions: limits.max_ref_expansions,
+            max_compat_work: limits.max_compat_work,
+        }
+    }
+}
+
+impl SchemaLimitArgs {
+    /// The limits the core parses and checks within.
+    pub fn limits(self) -> SchemaLimits {
+        SchemaLimits {
+            max_schema_bytes: self.max_schema_bytes,
+            max_depth: self.max_schema_depth,
+            max_enum_symbols: self.max_enum_symbols,
+            max_fields: self.max_fields,
+            max_references: self.max_references,
+            max_ref_expansions: self.max_ref_expansions,
+            max_compat_work: self.max_compat_work,
+        }
+    }
 }
 
 /// Where the registry is and how to talk to it (environment variables

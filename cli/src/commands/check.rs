@@ -82,9 +82,10 @@ fn offline(files: &Files, mode: schemas::CompatibilityMode, policy: Policy) -> R
     let candidate = input::load(&files.schema, &files.input)?;
     let history = files.history()?;
     let refs: Vec<&Schema> = history.iter().collect();
-    let mut report = schemas::check(&candidate, &refs, mode, policy)?;
+    let limits = &files.input.limits;
+    let mut report = schemas::check_within(&candidate, &refs, mode, policy, limits)?;
     schemas::attach_examples(&mut report, &candidate, &refs);
-    schemas::note_accepting_policies(&mut report, &candidate, &refs)?;
+    schemas::note_accepting_policies_within(&mut report, &candidate, &refs, limits)?;
     super::report::finish(&report, files.report, &files.schema, &files.labels())
 }
 
@@ -145,9 +146,10 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
     history.extend(earlier.iter());
     let mut labels: Vec<String> = fetched.iter().map(Fetched::label).collect();
     labels.extend(files.labels());
-    let mut report = schemas::check(&candidate.schema, &history, mode, policy)?;
+    let limits = &files.input.limits;
+    let mut report = schemas::check_within(&candidate.schema, &history, mode, policy, limits)?;
     schemas::attach_examples(&mut report, &candidate.schema, &history);
-    schemas::note_accepting_policies(&mut report, &candidate.schema, &history)?;
+    schemas::note_accepting_policies_within(&mut report, &candidate.schema, &history, limits)?;
     let side = RegistrySide {
         client: &client,
         subject,

@@ -71,7 +71,7 @@ pub fn run(settings: ExpectSettings) -> Result<Exit> {
     } else {
         CompatibilityMode::Backward
     };
-    let mut report = schemas::check(&reader, &refs, mode, policy)?;
+    let mut report = schemas::check_within(&reader, &refs, mode, policy, &settings.input.limits)?;
     schemas::attach_examples(&mut report, &reader, &refs);
     let unreadable: Vec<usize> = (0..labels.len())
         .filter(|i| {

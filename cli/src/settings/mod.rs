@@ -180,6 +180,7 @@ fn input(args: InputArgs) -> Result<InputSettings, Error> {
         schema_type: args.schema_type.schema_type,
         references: args.references,
         proto_paths: args.proto_paths,
+        limits: args.limits.limits(),
     })
 }
 

@@ -51,11 +51,17 @@ pub fn charter(args: &[&str]) -> Run {
 
 /// Runs `charter` with `args` in `dir`.
 pub fn charter_in(dir: &Path, args: &[&str]) -> Run {
+    charter_with_env(dir, args, &[])
+}
+
+/// Runs `charter` with `args` in `dir`, with environment variables `env`.
+pub fn charter_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CHARTER_REGISTRY_URL")
+        .envs(env.iter().copied())
         .output()
         .expect("charter runs");
     Run {

@@ -37,6 +37,7 @@ pub use ui::UiBasePath;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use ::schemas::SchemaLimits;
 use ::schemas::payload::DecodeLimits;
 use axum::Router;
 use axum::extract::Request;
@@ -100,6 +101,8 @@ pub struct StateOptions {
     pub work: WorkLimits,
     /// Bounds on decoding one triage message.
     pub decode: DecodeLimits,
+    /// Bounds on a posted schema and on one compatibility check.
+    pub schema_limits: SchemaLimits,
     /// The HTTP server's connection and timeout bounds.
     pub http: HttpLimits,
 }
@@ -113,6 +116,7 @@ impl Default for StateOptions {
             ui_base_path: UiBasePath::default(),
             work: WorkLimits::default(),
             decode: DecodeLimits::default(),
+            schema_limits: SchemaLimits::default(),
             http: HttpLimits::default(),
         }
     }
@@ -138,6 +142,7 @@ impl AppState {
                     schema_cache_size: options.schema_cache_size,
                     work: options.work,
                     decode: options.decode,
+                    schema_limits: options.schema_limits,
                 },
                 metrics.clone(),
             ),

@@ -135,24 +135,21 @@ impl Registry {
         // The check and its examples are CPU work: on the schema work pool.
         let schema = Arc::clone(candidate);
         let explain = matches!(detail, Detail::Explained);
+        let limits = self.limits;
         let checked = self
             .work
             .run(move || {
                 let refs: Vec<&Schema> = parsed.iter().map(|s| s.as_ref()).collect();
-                let mut report = schemas::check(&schema, &refs, mode, policy)?;
+                let mut report = schemas::check_within(&schema, &refs, mode, policy, &limits)?;
                 if explain {
                     schemas::attach_examples(&mut report, &schema, &refs);
                 }
-                schemas::note_accepting_policies(&mut report, &schema, &refs)?;
+                schemas::note_accepting_policies_within(&mut report, &schema, &refs, &limits)?;
                 Ok::<_, CompatError>(report)
             })
             .await?;
-        let report = match checked {
-            Ok(report) => report,
-            Err(e @ CompatError::TooDeep { .. }) => {
-                return Err(InvalidSchema::TooDeep(e.to_string()).into());
-            }
-        };
+        // No verdict (too deep, over the work budget): the schema is refused.
+        let report = checked.map_err(InvalidSchema::from)?;
         let version_of = |c: &Change| c.against.and_then(|i| against.get(i)).map(|r| r.version);
         let other_changes = match detail {
             Detail::Verdict => Vec::new(),

@@ -269,7 +269,8 @@ impl Registry {
                     return Ok(schema);
                 }
                 let resolver = self.resolver(references).await?;
-                let schema = Schema::parse(*schema_type, text, &resolver)
+                let limits = self.limits.for_stored();
+                let schema = Schema::parse_within(*schema_type, text, &resolver, &limits)
                     .map(Arc::new)
                     .map_err(|error| Error::StoredReaderUnreadable {
                         reader: format!("{}'s of {}", record.consumer, record.subject),

@@ -151,6 +151,7 @@ impl Registry {
             }
         }
         let per_job = misses.len().div_ceil(self.work.threads()).max(1);
+        let limits = self.limits;
         let mut jobs = Vec::new();
         while !misses.is_empty() {
             let rest = misses.split_off(per_job.min(misses.len()));
@@ -160,7 +161,8 @@ impl Registry {
             self.work.run(move || {
                 job.into_iter()
                     .map(|(at, pair)| {
-                        let reading = schemas::reads(&pair.writer, &pair.reader, policy)?;
+                        let reading =
+                            schemas::reads_within(&pair.writer, &pair.reader, policy, &limits)?;
                         Ok((at, pair.row, pair.key, Arc::new(reading)))
                     })
                     .collect::<Result<Vec<_>, CompatError>>()
@@ -168,7 +170,7 @@ impl Registry {
         }))
         .await?;
         for batch in batches {
-            let batch = batch.map_err(|e| InvalidSchema::TooDeep(e.to_string()))?;
+            let batch = batch.map_err(InvalidSchema::from)?;
             for (at, row, key, reading) in batch {
                 rows[at] = Some(judged(row, &reading));
                 if let Some(key) = key {

@@ -1,8 +1,8 @@
 //! What the registry refuses, and why. `http::error` gives every variant its
 //! status and code; the `Display` text is the message clients see.
 
-use schemas::SchemaError;
 use schemas::payload::PrepareError;
+use schemas::{CompatError, LimitExceeded, SchemaError};
 
 use crate::model::{
     InvalidMode, InvalidName, InvalidSubject, InvalidVersion, SchemaId, Version, VersionSelector,
@@ -251,6 +251,20 @@ pub enum InvalidSchema {
     /// The schemas nest too deeply to compare.
     #[error("{0}")]
     TooDeep(String),
+    /// The schema, or its check, is over one of the schema limits
+    /// (`--max-schema-bytes`, `--max-compat-work`, ...).
+    #[error(transparent)]
+    Limit(LimitExceeded),
+}
+
+impl From<CompatError> for InvalidSchema {
+    /// A check that gave no verdict: the reason is the schema's.
+    fn from(error: CompatError) -> InvalidSchema {
+        match error {
+            CompatError::TooDeep { .. } => InvalidSchema::TooDeep(error.to_string()),
+            CompatError::Limit(e) => InvalidSchema::Limit(e),
+        }
+    }
 }
 
 /// Why a triage request's schemas cannot be used: the reader schema sent

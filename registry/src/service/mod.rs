@@ -60,6 +60,7 @@ use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
+use schemas::SchemaLimits;
 use schemas::payload::DecodeLimits;
 use schemas::{CompatibilityMode, MapResolver, Schema};
 use tokio::sync::{Mutex, MutexGuard};
@@ -117,6 +118,8 @@ pub struct RegistryOptions {
     pub work: WorkLimits,
     /// Bounds on decoding one triage message.
     pub decode: DecodeLimits,
+    /// Bounds on a posted schema and on one compatibility check.
+    pub schema_limits: SchemaLimits,
 }
 
 /// The registry: a store, a cache of schemas, and the rules.
@@ -125,6 +128,7 @@ pub struct Registry {
     cache: Arc<SchemaCache>,
     work: WorkPool,
     decode: DecodeLimits,
+    limits: SchemaLimits,
     locks: Vec<Mutex<()>>,
     hasher: RandomState,
     metrics: Arc<Metrics>,
@@ -158,6 +162,7 @@ impl Registry {
             cache,
             work: WorkPool::new(options.work),
             decode: options.decode,
+            limits: options.schema_limits,
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             hasher: RandomState::new(),
             metrics,
@@ -218,8 +223,9 @@ impl Registry {
             .parsed(async {
                 let resolver = self.resolver(&record.references).await?;
                 let (schema_type, text) = (record.schema_type, record.text.clone());
+                let limits = self.limits.for_stored();
                 self.work
-                    .run(move || Schema::parse(schema_type, &text, &resolver))
+                    .run(move || Schema::parse_within(schema_type, &text, &resolver, &limits))
                     .await?
                     .map(Arc::new)
                     .map_err(|error| Error::StoredSchemaUnreadable { id, error })

@@ -306,10 +306,11 @@ impl Registry {
         let references = self.pin_references(&posted.references).await?;
         let resolver = self.resolver(&references).await?;
         let (schema_type, text) = (posted.schema_type, posted.text.clone());
+        let limits = self.limits;
         let (schema, submitted) = self
             .work
             .run(move || {
-                Schema::parse(schema_type, &text, &resolver).map(|schema| {
+                Schema::parse_within(schema_type, &text, &resolver, &limits).map(|schema| {
                     let submitted = schema.as_submitted(&text);
                     (schema, submitted)
                 })

@@ -12,6 +12,9 @@ pub enum AvroError {
     /// The text is not JSON.
     #[error("invalid Avro schema: {0}")]
     Text(#[from] TextError),
+    /// Over one of the schema limits (enum symbols, record fields).
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
     /// A value where a schema is expected that is none of a type name, a
     /// type object or a union array.
     #[error(

@@ -59,6 +59,7 @@ use model::{Node, NodeId};
 
 use crate::fingerprint::Fingerprint;
 use crate::issue::DecodeLimits;
+use crate::limits::SchemaLimits;
 use crate::resolver::Resolver;
 
 /// A parsed Avro schema with the named types of the schemas it references.
@@ -77,7 +78,17 @@ impl AvroSchema {
     /// Parses a schema, resolving named types of other schemas through
     /// `resolver` (see the module documentation).
     pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<AvroSchema, AvroError> {
-        let parsed = parse::parse(text, resolver)?;
+        AvroSchema::parse_within(text, resolver, &SchemaLimits::default())
+    }
+
+    /// [`AvroSchema::parse`] within `limits` (nesting, enum symbols, record
+    /// fields).
+    pub fn parse_within(
+        text: &str,
+        resolver: &dyn Resolver,
+        limits: &SchemaLimits,
+    ) -> Result<AvroSchema, AvroError> {
+        let parsed = parse::parse(text, resolver, limits)?;
         let canonical = canonical::normalized(&parsed.nodes, parsed.root, false);
         let pcf = canonical::parsing_canonical_form(&parsed.nodes, parsed.root);
         Ok(AvroSchema {

@@ -13,6 +13,7 @@ use super::model::{
 };
 use super::value::check_default;
 use crate::json::{self, kind_of};
+use crate::limits::{Limit, SchemaLimits};
 use crate::resolver::Resolver;
 
 /// The parsed arena of one schema with every type it references.
@@ -26,9 +27,14 @@ pub(crate) struct Parsed {
 /// Parses `text`, first parsing every schema the resolver lists (so their
 /// named types are known), then looking up by full name any type still
 /// unknown.
-pub(crate) fn parse(text: &str, resolver: &dyn Resolver) -> Result<Parsed, AvroError> {
-    let value = json::parse_text(text)?;
+pub(crate) fn parse(
+    text: &str,
+    resolver: &dyn Resolver,
+    limits: &SchemaLimits,
+) -> Result<Parsed, AvroError> {
+    let value = json::parse_text(text, limits.max_depth)?;
     let mut parser = Parser {
+        limits: *limits,
         nodes: Vec::new(),
         names: HashMap::new(),
         resolver,
@@ -51,6 +57,7 @@ pub(crate) fn parse(text: &str, resolver: &dyn Resolver) -> Result<Parsed, AvroE
 }
 
 struct Parser<'r> {
+    limits: SchemaLimits,
     nodes: Vec<Node>,
     /// Full name → definition.
     names: HashMap<String, NodeId>,
@@ -103,7 +110,7 @@ impl Parser<'_> {
         let saved = self.origin;
         self.references.push(name.to_string());
         self.origin = self.references.len() - 1;
-        let result = json::parse_text(&text)
+        let result = json::parse_text(&text, self.limits.max_depth)
             .map_err(AvroError::from)
             .and_then(|value| self.parse_type(&value, "", "#"));
         self.origin = saved;
@@ -367,6 +374,8 @@ impl Parser<'_> {
                 });
             }
         };
+        self.limits
+            .check(Limit::Fields, list.len(), || format!("{pointer}/fields"))?;
         let placeholder = Kind::Record(Record {
             named: named.clone(),
             fields: Vec::new(),
@@ -488,6 +497,9 @@ impl Parser<'_> {
                 });
             }
         };
+        self.limits.check(Limit::EnumSymbols, list.len(), || {
+            format!("{pointer}/symbols")
+        })?;
         let mut symbols: Vec<String> = Vec::with_capacity(list.len());
         // Symbols seen, so that an enum of many symbols parses in linear time.
         let mut seen: HashSet<&str> = HashSet::with_capacity(list.len());

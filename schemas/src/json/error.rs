@@ -13,16 +13,9 @@ pub enum TextError {
         /// What the parser expected.
         message: String,
     },
-    /// Arrays and objects nested deeper than the parser accepts.
-    #[error("JSON nested deeper than {limit} levels at line {line}, column {column}")]
-    TooDeep {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// The nesting limit.
-        limit: usize,
-    },
+    /// Arrays and objects nested deeper than `--max-schema-depth`.
+    #[error(transparent)]
+    Limit(crate::limits::LimitExceeded),
 }
 
 /// A JSON Schema that cannot be used.
@@ -95,6 +88,10 @@ pub enum ParseError {
         /// The limit.
         limit: usize,
     },
+    /// Over one of the schema limits (`enum` values, `properties`, `$ref`
+    /// expansions).
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
     /// A referenced schema is itself invalid.
     #[error("referenced schema `{name}` is invalid: {error}")]
     InvalidReference {

@@ -19,6 +19,7 @@ use serde_json::Value;
 pub use draft::{Draft, LATER_DRAFT_FORMATS};
 pub use error::{ParseError, TextError};
 
+use crate::limits::{Limit, LimitExceeded, SchemaLimits};
 use crate::resolver::Resolver;
 use node::{Node, NodeId};
 
@@ -55,7 +56,17 @@ pub struct JsonSchema {
 impl JsonSchema {
     /// Parses a schema from text. See [`JsonSchema::from_value`].
     pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<JsonSchema, ParseError> {
-        JsonSchema::from_value(parse_text(text)?, resolver)
+        JsonSchema::parse_within(text, resolver, &SchemaLimits::default())
+    }
+
+    /// [`JsonSchema::parse`] within `limits` (nesting, `enum` values,
+    /// `properties`, `$ref` expansions).
+    pub fn parse_within(
+        text: &str,
+        resolver: &dyn Resolver,
+        limits: &SchemaLimits,
+    ) -> Result<JsonSchema, ParseError> {
+        JsonSchema::from_value_within(parse_text(text, limits.max_depth)?, resolver, limits)
     }
 
     /// Checks `value` against the meta-schema of its draft (from `$schema`,
@@ -63,10 +74,19 @@ impl JsonSchema {
     /// local pointers, `$id` and `$anchor` targets, and other documents through
     /// `resolver`. A remote URL is never fetched.
     pub fn from_value(value: Value, resolver: &dyn Resolver) -> Result<JsonSchema, ParseError> {
+        JsonSchema::from_value_within(value, resolver, &SchemaLimits::default())
+    }
+
+    /// [`JsonSchema::from_value`] within `limits`.
+    pub fn from_value_within(
+        value: Value,
+        resolver: &dyn Resolver,
+        limits: &SchemaLimits,
+    ) -> Result<JsonSchema, ParseError> {
         let draft = detect_draft(&value)?;
         check_meta(&value, draft)?;
         let canonical = canonical::to_canonical_string(&value);
-        let compiled = compile::compile(value, draft, resolver)?;
+        let compiled = compile::compile(value, draft, resolver, limits)?;
         Ok(JsonSchema {
             hashes: hash::structural_hashes(&compiled.nodes),
             nodes: compiled.nodes,
@@ -164,10 +184,11 @@ impl jsonschema::Retrieve for MemoryRetriever {
     }
 }
 
-/// Parses JSON text, refusing nesting deeper than [`MAX_TEXT_DEPTH`] with a
-/// clear error (instead of a stack overflow or a cryptic one).
-pub fn parse_text(text: &str) -> Result<Value, TextError> {
-    check_depth(text)?;
+/// Parses JSON text, refusing nesting deeper than `max_depth` (at most
+/// [`MAX_TEXT_DEPTH`]) with a clear error (instead of a stack overflow or a
+/// cryptic one).
+pub fn parse_text(text: &str, max_depth: u64) -> Result<Value, TextError> {
+    check_depth(text, max_depth.min(MAX_TEXT_DEPTH as u64))?;
     serde_json::from_str(text).map_err(|e| TextError::Syntax {
         line: e.line(),
         column: e.column(),
@@ -180,7 +201,7 @@ pub fn parse_text(text: &str) -> Result<Value, TextError> {
     })
 }
 
-fn check_depth(text: &str) -> Result<(), TextError> {
+fn check_depth(text: &str, max_depth: u64) -> Result<(), TextError> {
     let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
     let (mut in_string, mut escaped) = (false, false);
     for c in text.chars() {
@@ -198,12 +219,13 @@ fn check_depth(text: &str) -> Result<(), TextError> {
             '"' => in_string = true,
             '[' | '{' => {
                 depth += 1;
-                if depth > MAX_TEXT_DEPTH {
-                    return Err(TextError::TooDeep {
-                        line,
-                        column,
-                        limit: MAX_TEXT_DEPTH,
-                    });
+                if depth as u64 > max_depth {
+                    return Err(TextError::Limit(LimitExceeded {
+                        limit: Limit::Depth,
+                        max: max_depth,
+                        seen: None,
+                        path: format!("line {line}, column {column}"),
+                    }));
                 }
             }
             ']' | '}' => depth = depth.saturating_sub(1),

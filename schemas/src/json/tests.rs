@@ -52,9 +52,13 @@ fn deep_nesting_is_refused_not_overflowed() {
     let text = format!("{}{}", r#"{"items":"#.repeat(depth), "}".repeat(depth));
     let err = parse(&text).unwrap_err();
     assert!(
-        matches!(err, ParseError::Text(TextError::TooDeep { .. })),
+        matches!(
+            &err,
+            ParseError::Text(TextError::Limit(e)) if e.limit == crate::limits::Limit::Depth
+        ),
         "{err}"
     );
+    assert!(err.to_string().contains("--max-schema-depth"), "{err}");
 }
 
 #[test]

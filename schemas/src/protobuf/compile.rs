@@ -9,10 +9,11 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use prost_reflect::prost::Message;
-use prost_reflect::prost_types::FileDescriptorProto;
+use prost_reflect::prost_types::{DescriptorProto, FileDescriptorProto};
 use prost_reflect::{DescriptorError, DescriptorPool, FileDescriptor};
 
 use super::error::{Location, ParseError};
+use crate::limits::{Limit, LimitExceeded, SchemaLimits};
 use crate::resolver::Resolver;
 
 /// The file name given to a schema that arrives as `.proto` text (a
@@ -21,6 +22,41 @@ pub(crate) const SCHEMA_FILE: &str = "schema.proto";
 
 /// Nesting limit for imports, far beyond any real schema.
 const MAX_FILES: usize = 10_000;
+
+/// Checks the file's declarations against `limits`: messages nested in
+/// messages, fields per message, values per enum. Places are full names.
+fn within(file: &FileDescriptorProto, limits: &SchemaLimits) -> Result<(), LimitExceeded> {
+    let name = |scope: &str, local: &str| {
+        if scope.is_empty() {
+            local.to_string()
+        } else {
+            format!("{scope}.{local}")
+        }
+    };
+    let enums = |scope: &str, list: &[prost_reflect::prost_types::EnumDescriptorProto]| {
+        list.iter().try_for_each(|e| {
+            limits.check(Limit::EnumSymbols, e.value.len(), || name(scope, e.name()))
+        })
+    };
+    // Iterative, so that nesting is bounded by the limit and not the stack.
+    let mut todo: Vec<(String, &DescriptorProto, u64)> = file
+        .message_type
+        .iter()
+        .map(|m| (name(file.package(), m.name()), m, 1))
+        .collect();
+    enums(file.package(), &file.enum_type)?;
+    while let Some((full, message, depth)) = todo.pop() {
+        if depth > limits.max_depth {
+            return Err(limits.passed(Limit::Depth, full));
+        }
+        limits.check(Limit::Fields, message.field.len(), || full.clone())?;
+        enums(&full, &message.enum_type)?;
+        for nested in &message.nested_type {
+            todo.push((name(&full, nested.name()), nested, depth + 1));
+        }
+    }
+    Ok(())
+}
 
 /// One file before linking.
 struct Loaded {
@@ -38,11 +74,13 @@ struct Loaded {
 pub(crate) fn compile(
     text: &str,
     resolver: &dyn Resolver,
+    limits: &SchemaLimits,
 ) -> Result<(FileDescriptor, bool), ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
     let main = load(None, text)?;
+    within(&main.descriptor, limits)?;
     let is_source = main.source.is_some();
     let main_name = main.descriptor.name().to_string();
     let builtin = DescriptorPool::global();

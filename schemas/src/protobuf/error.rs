@@ -66,6 +66,9 @@ impl fmt::Display for Location {
 /// Why a Protobuf schema does not compile.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
+    /// Over one of the schema limits (nesting, fields, enum values).
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
     /// The text is empty.
     #[error("invalid Protobuf schema: the text is empty")]
     Empty,

@@ -31,6 +31,7 @@ use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor};
 pub use error::{Location, ParseError, PayloadError};
 pub use payload::MessageSelector;
 
+use crate::limits::SchemaLimits;
 use crate::resolver::Resolver;
 
 /// A compiled Protobuf schema: its file with every import linked.
@@ -54,7 +55,17 @@ impl ProtobufSchema {
     /// `FileDescriptorProto`), fetching imports through `resolver` by their
     /// import path.
     pub fn parse(text: &str, resolver: &dyn Resolver) -> Result<ProtobufSchema, ParseError> {
-        let (file, is_source) = compile::compile(text, resolver)?;
+        ProtobufSchema::parse_within(text, resolver, &SchemaLimits::default())
+    }
+
+    /// [`ProtobufSchema::parse`] within `limits` (nested messages, fields
+    /// per message, values per enum).
+    pub fn parse_within(
+        text: &str,
+        resolver: &dyn Resolver,
+        limits: &SchemaLimits,
+    ) -> Result<ProtobufSchema, ParseError> {
+        let (file, is_source) = compile::compile(text, resolver, limits)?;
         let canonical = print::print(&file, print::Style::Canonical);
         let digests = print::message_digests(&file);
         Ok(ProtobufSchema {

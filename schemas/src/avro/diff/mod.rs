@@ -39,6 +39,7 @@ use super::model::{Kind, NodeId};
 use super::report::{Finding, Findings};
 use super::resolution::{Judge, same_shape};
 use crate::change::{Change, ChangeKind};
+use crate::limits::Work;
 use crate::vocabulary::{Directions, Policy};
 
 /// Every change from `old` to `new`; judging `directions.backward`, those
@@ -49,11 +50,13 @@ pub(crate) fn changes(
     new: &AvroSchema,
     policy: Policy,
     directions: Directions,
+    work: &Work,
 ) -> Vec<Change> {
     let mut walk = Walk {
         old,
         new,
         policy,
+        work,
         seen: HashMap::new(),
         back: Judge::new(old, new),
         fwd: Judge::new(new, old),
@@ -68,6 +71,9 @@ struct Walk<'a> {
     old: &'a AvroSchema,
     new: &'a AvroSchema,
     policy: Policy,
+    /// The check's budget, one step per pair visited; once spent the walk
+    /// descends no further (and the caller gives no verdict).
+    work: &'a Work,
     /// Directions already visited per (old, new) pair.
     seen: HashMap<(NodeId, NodeId), Directions>,
     /// Old writes, new reads.
@@ -137,6 +143,9 @@ impl Walk<'_> {
             None => dirs,
         };
         if done.is_some() && !todo.any() {
+            return;
+        }
+        if !self.work.step(|| path.to_string()) {
             return;
         }
         let entry = self.seen.entry((o, n)).or_default();

@@ -20,6 +20,7 @@ use super::Document;
 use super::draft::Draft;
 use super::error::ParseError;
 use super::node::{Annotations, Node, NodeId, Shape};
+use crate::limits::SchemaLimits;
 use crate::resolver::Resolver;
 use resolve::strip_fragment;
 
@@ -44,6 +45,9 @@ struct PendingRef {
 
 struct Compiler<'r> {
     resolver: &'r dyn Resolver,
+    limits: SchemaLimits,
+    /// `$ref`s resolved so far, held to `limits.max_ref_expansions`.
+    expansions: u64,
     documents: Vec<Document>,
     nodes: Vec<Node>,
     by_location: HashMap<(usize, String), NodeId>,
@@ -71,9 +75,12 @@ pub(crate) fn compile(
     root: Value,
     draft: Draft,
     resolver: &dyn Resolver,
+    limits: &SchemaLimits,
 ) -> Result<Compiled, ParseError> {
     let mut compiler = Compiler {
         resolver,
+        limits: *limits,
+        expansions: 0,
         documents: Vec::new(),
         nodes: Vec::new(),
         by_location: HashMap::new(),

@@ -8,6 +8,7 @@ use super::{Compiler, PENDING, PendingRef, Place};
 use crate::json::draft::Draft;
 use crate::json::error::ParseError;
 use crate::json::node::{Annotations, Criterion, JsonType, NodeId, Shape};
+use crate::limits::Limit;
 use crate::pointer::escape;
 
 impl Compiler<'_> {
@@ -207,6 +208,9 @@ impl Compiler<'_> {
             let values = values
                 .as_array()
                 .ok_or_else(|| self.not_a_schema(at.doc, at.pointer, "`enum` must be an array"))?;
+            self.limits.check(Limit::EnumSymbols, values.len(), || {
+                self.display_pointer(at.doc, &format!("{}/enum", at.pointer))
+            })?;
             parts.push(Shape::Enum(values.clone()));
         }
         if let Some(value) = map.get("const") {

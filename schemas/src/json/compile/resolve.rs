@@ -8,10 +8,17 @@ use super::{Compiler, PendingRef};
 use crate::json::error::ParseError;
 use crate::json::node::{NodeId, Shape};
 use crate::json::{check_meta, detect_draft, parse_text};
+use crate::limits::Limit;
 
 impl Compiler<'_> {
     pub(super) fn resolve_pending(&mut self) -> Result<(), ParseError> {
         while let Some(pending) = self.pending.pop() {
+            self.expansions += 1;
+            if self.expansions > self.limits.max_ref_expansions {
+                let node = &self.nodes[pending.node];
+                let at = self.display_pointer(node.doc, &node.pointer);
+                return Err(self.limits.passed(Limit::RefExpansions, at).into());
+            }
             let target = self.resolve(&pending)?;
             self.nodes[pending.node].shape = Shape::Ref(target);
         }
@@ -109,7 +116,7 @@ impl Compiler<'_> {
             name: written.to_string(),
             error: Box::new(error),
         };
-        let value = parse_text(&text).map_err(|e| invalid(e.into()))?;
+        let value = parse_text(&text, self.limits.max_depth).map_err(|e| invalid(e.into()))?;
         let draft = detect_draft(&value).map_err(invalid)?;
         check_meta(&value, draft).map_err(invalid)?;
         let doc = self.documents.len();

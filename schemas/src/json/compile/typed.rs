@@ -7,6 +7,7 @@ use super::{Compiler, Place};
 use crate::json::draft::Draft;
 use crate::json::error::ParseError;
 use crate::json::node::{JsonType, Num, Typed};
+use crate::limits::Limit;
 use crate::pointer::escape;
 
 impl Compiler<'_> {
@@ -101,6 +102,9 @@ impl Compiler<'_> {
         t: &mut Typed,
     ) -> Result<(), ParseError> {
         if let Some(Value::Object(props)) = map.get("properties") {
+            self.limits.check(Limit::Fields, props.len(), || {
+                self.display_pointer(at.doc, &format!("{}/properties", at.pointer))
+            })?;
             for name in props.keys() {
                 let id = self.child(at, &format!("/properties/{}", escape(name)))?;
                 t.properties.push((name.clone(), id));

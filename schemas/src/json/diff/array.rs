@@ -142,7 +142,8 @@ impl Differ<'_> {
                 // against the cap: the new schema must match no item the old
                 // one did not.
                 if ut.max_contains.is_some() {
-                    let mut swapped = Differ::new(self.update, self.original, self.policy);
+                    let mut swapped =
+                        Differ::new(self.update, self.original, self.policy, self.work);
                     let back = swapped.compare(new, old)?;
                     if !swapped.compatible(&back) {
                         out.push(

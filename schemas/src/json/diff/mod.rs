@@ -33,6 +33,7 @@ use super::canonical::{json_equal, to_canonical_string};
 use super::draft::Draft;
 use super::node::{Criterion, Node, NodeId, Shape};
 use crate::change::ChangeKind;
+use crate::limits::Work;
 use crate::vocabulary::{CompatError, Policy};
 
 pub(crate) use report::changes;
@@ -56,6 +57,8 @@ pub(crate) struct Differ<'a> {
     pub(crate) original: &'a JsonSchema,
     pub(crate) update: &'a JsonSchema,
     pub(crate) policy: Policy,
+    /// The check's budget, one step per pair compared.
+    work: &'a Work,
     memo: HashMap<(NodeId, NodeId), Changes>,
     stack: Vec<(NodeId, NodeId)>,
     /// Lowest stack index whose pair was assumed compatible on a cycle.
@@ -101,11 +104,17 @@ impl Out {
 }
 
 impl<'a> Differ<'a> {
-    pub(crate) fn new(original: &'a JsonSchema, update: &'a JsonSchema, policy: Policy) -> Self {
+    pub(crate) fn new(
+        original: &'a JsonSchema,
+        update: &'a JsonSchema,
+        policy: Policy,
+        work: &'a Work,
+    ) -> Self {
         Differ {
             original,
             update,
             policy,
+            work,
             memo: HashMap::new(),
             stack: Vec::new(),
             assumed_floor: usize::MAX,
@@ -167,6 +176,9 @@ impl<'a> Differ<'a> {
                 limit: MAX_DEPTH,
                 path: format!("#{}", self.onode(o).pointer),
             });
+        }
+        if !self.work.step(|| format!("#{}", self.onode(o).pointer)) {
+            self.work.verdict()?;
         }
         self.stack.push((o, u));
         let mut out = Out::new();
@@ -436,7 +448,7 @@ impl<'a> Differ<'a> {
     /// `not`: the new `not` must exclude no more than the old one did, so the
     /// two subschemas are compared with their roles swapped.
     fn not(&mut self, o_not: NodeId, u_not: NodeId, out: &mut Out) -> Result<(), CompatError> {
-        let mut swapped = Differ::new(self.update, self.original, self.policy);
+        let mut swapped = Differ::new(self.update, self.original, self.policy, self.work);
         let changes = swapped.compare(u_not, o_not)?;
         if changes.is_empty() {
             return Ok(());
@@ -696,6 +708,7 @@ pub(crate) fn raw_changes(
     original: &JsonSchema,
     update: &JsonSchema,
     policy: Policy,
+    work: &Work,
 ) -> Result<Vec<RawChange>, CompatError> {
-    Differ::new(original, update, policy).run()
+    Differ::new(original, update, policy, work).run()
 }

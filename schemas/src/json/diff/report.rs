@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::{RawChange, raw_changes};
 use crate::change::{Breaks, Change, ChangeKind};
 use crate::json::JsonSchema;
+use crate::limits::Work;
 use crate::pointer;
 use crate::vocabulary::{CompatError, Directions, Policy};
 
@@ -18,11 +19,12 @@ pub(crate) fn changes(
     new: &JsonSchema,
     policy: Policy,
     directions: Directions,
+    work: &Work,
 ) -> Result<Vec<Change>, CompatError> {
     // Each change with the reverse-direction difference that breaks old readers.
     let mut list: Vec<(Change, Option<RawChange>)> = Vec::new();
     if directions.any() {
-        for raw in raw_changes(old, new, policy)? {
+        for raw in raw_changes(old, new, policy, work)? {
             let breaking = directions.backward && !raw.kind.is_compatible(policy);
             list.push((
                 Change {
@@ -43,7 +45,7 @@ pub(crate) fn changes(
         }
     }
     if directions.forward {
-        for raw in raw_changes(new, old, policy)? {
+        for raw in raw_changes(new, old, policy, work)? {
             if raw.kind.is_compatible(policy) {
                 continue;
             }

@@ -24,6 +24,7 @@ fn check(old: Value, new: Value, kind: &str) -> Value {
             backward: true,
             forward: false,
         },
+        &crate::limits::Work::new(u64::MAX),
     )
     .unwrap();
     let change = changes

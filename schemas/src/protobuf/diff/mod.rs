@@ -38,6 +38,7 @@ use prost_reflect::{EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor, Sy
 use super::ProtobufSchema;
 use super::print::field_type;
 use crate::change::ChangeKind;
+use crate::limits::Work;
 use crate::vocabulary::Policy;
 
 pub(crate) use report::changes;
@@ -244,10 +245,15 @@ pub(crate) fn local_name(message: &MessageDescriptor) -> &str {
 }
 
 /// Every difference from `original` (writer) to `update` (reader).
-pub(crate) fn raw_changes(original: &ProtobufSchema, update: &ProtobufSchema) -> Vec<RawChange> {
+pub(crate) fn raw_changes(
+    original: &ProtobufSchema,
+    update: &ProtobufSchema,
+    work: &Work,
+) -> Vec<RawChange> {
     let mut differ = Differ {
         original,
         update,
+        work,
         out: Vec::new(),
         referenced: HashMap::new(),
     };
@@ -278,6 +284,9 @@ pub(crate) fn raw_changes(original: &ProtobufSchema, update: &ProtobufSchema) ->
 struct Differ<'a> {
     original: &'a ProtobufSchema,
     update: &'a ProtobufSchema,
+    /// The check's budget, one step per message or enum pair compared; once
+    /// spent the differ descends no further (and the caller gives no verdict).
+    work: &'a Work,
     out: Vec<RawChange>,
     /// Pairs of referenced messages compared so far, with whether they were
     /// found incompatible (`None` while the comparison is under way).
@@ -317,13 +326,21 @@ impl Differ<'_> {
         update_messages: &[MessageDescriptor],
         update_enums: &[EnumDescriptor],
     ) {
+        // Looked up by name, so that a file of many messages compares in
+        // linear time.
+        let positions = |messages: &[MessageDescriptor]| -> HashMap<String, usize> {
+            let mut by_name = HashMap::with_capacity(messages.len());
+            for (index, m) in messages.iter().enumerate() {
+                by_name.entry(m.name().to_string()).or_insert(index);
+            }
+            by_name
+        };
+        let (original_positions, update_positions) =
+            (positions(original_messages), positions(update_messages));
         for (index, original) in original_messages.iter().enumerate() {
             let path = format!("{prefix}/{}", original.name());
             let key = format!("message:{path}");
-            match update_messages
-                .iter()
-                .position(|m| m.name() == original.name())
-            {
+            match update_positions.get(original.name()).copied() {
                 None => self.push(
                     ChangeKind::MessageRemoved,
                     path,
@@ -348,7 +365,7 @@ impl Differ<'_> {
             }
         }
         for update in update_messages {
-            if !original_messages.iter().any(|m| m.name() == update.name()) {
+            if !original_positions.contains_key(update.name()) {
                 let path = format!("{prefix}/{}", update.name());
                 self.push(
                     ChangeKind::MessageAdded,
@@ -359,9 +376,20 @@ impl Differ<'_> {
                 );
             }
         }
+        let names = |enums: &[EnumDescriptor]| -> HashMap<String, usize> {
+            let mut by_name = HashMap::with_capacity(enums.len());
+            for (index, e) in enums.iter().enumerate() {
+                by_name.entry(e.name().to_string()).or_insert(index);
+            }
+            by_name
+        };
+        let (original_enum_names, update_enum_names) = (names(original_enums), names(update_enums));
         for original in original_enums {
             let path = format!("{prefix}/{}", original.name());
-            match update_enums.iter().find(|e| e.name() == original.name()) {
+            match update_enum_names
+                .get(original.name())
+                .map(|&i| &update_enums[i])
+            {
                 None => self.push(
                     ChangeKind::EnumRemoved,
                     path.clone(),
@@ -373,7 +401,7 @@ impl Differ<'_> {
             }
         }
         for update in update_enums {
-            if !original_enums.iter().any(|e| e.name() == update.name()) {
+            if !original_enum_names.contains_key(update.name()) {
                 let path = format!("{prefix}/{}", update.name());
                 self.push(
                     ChangeKind::EnumAdded,
@@ -396,27 +424,25 @@ impl Differ<'_> {
                 return;
             }
         }
+        if !self.work.step(|| path.to_string()) {
+            return;
+        }
         let values = |e: &EnumDescriptor| {
-            let mut by_number: Vec<(i32, String)> = Vec::new();
+            let mut by_number: std::collections::BTreeMap<i32, String> = Default::default();
             // The first name declared for a number (aliases share numbers).
             for value in &e.enum_descriptor_proto().value {
-                if !by_number.iter().any(|(n, _)| *n == value.number()) {
-                    by_number.push((value.number(), value.name().to_string()));
-                }
+                by_number
+                    .entry(value.number())
+                    .or_insert_with(|| value.name().to_string());
             }
-            by_number.sort();
             by_number
         };
         let (old, new) = (values(original), values(update));
-        let mut numbers: Vec<i32> = old.iter().chain(&new).map(|(n, _)| *n).collect();
+        let mut numbers: Vec<i32> = old.keys().chain(new.keys()).copied().collect();
         numbers.sort();
         numbers.dedup();
         for number in numbers {
-            let find = |list: &[(i32, String)]| {
-                list.iter()
-                    .find(|(n, _)| *n == number)
-                    .map(|(_, name)| name.clone())
-            };
+            let find = |list: &std::collections::BTreeMap<i32, String>| list.get(&number).cloned();
             let value_path = format!("{path}/{number}");
             let key = format!("enumconst:{value_path}");
             match (find(&old), find(&new)) {
@@ -456,6 +482,9 @@ impl Differ<'_> {
             if a == b {
                 return;
             }
+        }
+        if !self.work.step(|| path.to_string()) {
+            return;
         }
         // Both lists are ordered by number: walk them side by side.
         let (mut olds, mut news) = (original.fields().peekable(), update.fields().peekable());

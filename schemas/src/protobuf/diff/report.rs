@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{FieldInfo, Group, RawChange, ShapeName, Side, raw_changes};
 use crate::change::{Breaks, Change, ChangeKind};
+use crate::limits::Work;
 use crate::protobuf::ProtobufSchema;
 use crate::vocabulary::{Directions, Policy};
 
@@ -28,10 +29,11 @@ pub(crate) fn changes(
     old: &ProtobufSchema,
     new: &ProtobufSchema,
     directions: Directions,
+    work: &Work,
 ) -> Vec<Change> {
     let mut list: Vec<Entry> = Vec::new();
     if directions.any() {
-        for raw in raw_changes(old, new) {
+        for raw in raw_changes(old, new, work) {
             let breaking = directions.backward && !raw.kind.is_compatible(Policy::Strict);
             list.push(Entry {
                 raw,
@@ -45,7 +47,7 @@ pub(crate) fn changes(
         }
     }
     if directions.forward {
-        for raw in raw_changes(new, old) {
+        for raw in raw_changes(new, old, work) {
             if raw.kind.is_compatible(Policy::Strict) {
                 continue;
             }
