@@ -70,6 +70,9 @@ pub(crate) struct Record {
     pub(crate) named: Named,
     pub(crate) fields: Vec<Field>,
     pub(crate) is_error: bool,
+    /// The index of each field by name, so that a reader finds its fields
+    /// in a writer in time proportional to their number.
+    pub(crate) by_name: std::collections::HashMap<String, usize>,
 }
 
 /// A record field.

@@ -380,12 +380,13 @@ impl Parser<'_> {
             named: named.clone(),
             fields: Vec::new(),
             is_error,
+            by_name: HashMap::new(),
         });
         let id = self.define(&named, placeholder);
         let inner_ns = namespace_of(&named.name).to_string();
         let mut fields: Vec<Field> = Vec::with_capacity(list.len());
         // Names seen, so that a record of many fields parses in linear time.
-        let mut seen: HashSet<String> = HashSet::with_capacity(list.len());
+        let mut by_name: HashMap<String, usize> = HashMap::with_capacity(list.len());
         for (i, field) in list.iter().enumerate() {
             let here = format!("{pointer}/fields/{i}");
             let Value::Object(field) = field else {
@@ -395,7 +396,7 @@ impl Parser<'_> {
                 });
             };
             let field = self.parse_field(field, &inner_ns, &here)?;
-            if !seen.insert(field.name.clone()) {
+            if by_name.insert(field.name.clone(), i).is_some() {
                 return Err(AvroError::DuplicateField {
                     pointer: format!("{here}/name"),
                     record: named.name.clone(),
@@ -412,6 +413,7 @@ impl Parser<'_> {
             named,
             fields,
             is_error,
+            by_name,
         };
         Ok(self.finish(id, Kind::Record(record), attrs))
     }
@@ -654,30 +656,49 @@ impl Parser<'_> {
 
 /// Which types have at least one finite value (a least fixpoint: arrays and
 /// maps always do, being possibly empty; a union when a branch does; a record
-/// when every field does).
+/// when every field does). Computed by propagation from the types known
+/// finite, each dependency followed once, so a chain of types of any length
+/// takes time proportional to it.
 pub(crate) fn finite_types(nodes: &[Node]) -> Vec<bool> {
     let mut finite = vec![false; nodes.len()];
-    loop {
-        let mut changed = false;
-        for (id, node) in nodes.iter().enumerate() {
-            if finite[id] {
-                continue;
+    // For each node, how many of its dependencies must still become finite
+    // (a union needs one, a record every field), and who depends on it.
+    let mut waiting = vec![0usize; nodes.len()];
+    let mut dependents: Vec<Vec<NodeId>> = vec![Vec::new(); nodes.len()];
+    let mut ready: Vec<NodeId> = Vec::new();
+    for (id, node) in nodes.iter().enumerate() {
+        let needs = match &node.kind {
+            Kind::Union(branches) => {
+                // One branch is enough: the first to become finite counts.
+                branches.iter().for_each(|&b| dependents[b].push(id));
+                if branches.is_empty() { usize::MAX } else { 1 }
             }
-            let now = match &node.kind {
-                Kind::Union(branches) => branches.iter().any(|&b| finite[b]),
-                Kind::Record(r) => r.fields.iter().all(|f| finite[f.ty]),
-                Kind::Enum(e) => !e.symbols.is_empty(),
-                _ => true,
-            };
-            if now {
-                finite[id] = true;
-                changed = true;
+            Kind::Record(r) => {
+                r.fields.iter().for_each(|f| dependents[f.ty].push(id));
+                r.fields.len()
             }
-        }
-        if !changed {
-            return finite;
+            Kind::Enum(e) if e.symbols.is_empty() => usize::MAX,
+            _ => 0,
+        };
+        waiting[id] = needs;
+        if needs == 0 {
+            finite[id] = true;
+            ready.push(id);
         }
     }
+    while let Some(id) = ready.pop() {
+        for &parent in &dependents[id] {
+            if finite[parent] || waiting[parent] == usize::MAX {
+                continue;
+            }
+            waiting[parent] -= 1;
+            if waiting[parent] == 0 {
+                finite[parent] = true;
+                ready.push(parent);
+            }
+        }
+    }
+    finite
 }
 
 fn bad(pointer: &str, attribute: &'static str, expected: &'static str) -> AvroError {

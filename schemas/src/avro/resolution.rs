@@ -8,7 +8,7 @@
 //! sound with respect to the datum form: when it says a pair reads, every
 //! datum resolves (the property tests hold it to that).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -44,13 +44,7 @@ pub(crate) fn same_shape(a: &Kind, b: &Kind) -> bool {
 /// The reader field's source in the writer record: by name, then by the
 /// reader field's aliases.
 pub(crate) fn writer_field<'w>(writer: &'w Record, reader: &Field) -> Option<(usize, &'w Field)> {
-    let by = |name: &str| {
-        writer
-            .fields
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.name == name)
-    };
+    let by = |name: &str| writer.by_name.get(name).map(|&i| (i, &writer.fields[i]));
     by(&reader.name).or_else(|| reader.aliases.iter().find_map(|a| by(a)))
 }
 
@@ -144,7 +138,10 @@ impl<'a> Judge<'a> {
             }
             (Kind::Enum(we), Kind::Enum(re)) => {
                 names_match(&we.named, &re.named)
-                    && (re.default.is_some() || we.symbols.iter().all(|s| re.symbols.contains(s)))
+                    && (re.default.is_some() || {
+                        let known: HashSet<&String> = re.symbols.iter().collect();
+                        we.symbols.iter().all(|s| known.contains(s))
+                    })
             }
             (Kind::Fixed(wf), Kind::Fixed(rf)) => {
                 names_match(&wf.named, &rf.named) && wf.size == rf.size

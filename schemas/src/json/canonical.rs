@@ -76,6 +76,63 @@ fn write_f64(f: f64, out: &mut String) {
     }
 }
 
+/// A set of JSON values under [`json_equal`], for membership tests in
+/// constant expected time (values are bucketed by a hash that equal values
+/// share, then compared).
+pub(crate) struct ValueSet<'v> {
+    buckets: std::collections::HashMap<u64, Vec<&'v Value>>,
+}
+
+impl<'v> ValueSet<'v> {
+    /// The set of `values`.
+    pub(crate) fn new(values: &'v [Value]) -> Self {
+        let mut buckets: std::collections::HashMap<u64, Vec<&'v Value>> =
+            std::collections::HashMap::with_capacity(values.len());
+        for v in values {
+            buckets.entry(json_hash(v)).or_default().push(v);
+        }
+        ValueSet { buckets }
+    }
+
+    /// Whether some value of the set is [`json_equal`] to `v`.
+    pub(crate) fn contains(&self, v: &Value) -> bool {
+        self.buckets
+            .get(&json_hash(v))
+            .is_some_and(|bucket| bucket.iter().any(|w| json_equal(v, w)))
+    }
+}
+
+/// A hash equal for values that [`json_equal`] calls equal: numbers by
+/// their `f64` value, objects independent of key order.
+fn json_hash(v: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match v {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Number(n) => {
+            // Equal numbers have equal f64 values; 0.0 and -0.0 are one.
+            let f = n.as_f64().unwrap_or_default();
+            (2u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(&mut h);
+        }
+        Value::String(s) => (3u8, s).hash(&mut h),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(&mut h);
+            items.iter().for_each(|i| json_hash(i).hash(&mut h));
+        }
+        Value::Object(map) => {
+            let mut sum = 0u64;
+            for (k, v) in map {
+                let mut e = std::collections::hash_map::DefaultHasher::new();
+                (k, json_hash(v)).hash(&mut e);
+                sum = sum.wrapping_add(e.finish());
+            }
+            (5u8, map.len(), sum).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 /// Whether two JSON values are equal as JSON Schema defines it (`1 == 1.0`).
 pub fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {

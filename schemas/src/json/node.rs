@@ -6,6 +6,8 @@
 //! *synthetic* `allOf` of one part per group, and a `type` list becomes a
 //! synthetic `anyOf` of one typed part per type.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Number, Value};
 
 /// Index of a node in [`super::JsonSchema`]'s arena.
@@ -111,7 +113,11 @@ pub(crate) struct Typed {
     pub(crate) multiple_of: Option<Num>,
     // object
     pub(crate) properties: Vec<(String, NodeId)>,
+    /// `properties` by name (filled by [`Typed::add_property`]).
+    pub(crate) property_index: HashMap<String, NodeId>,
     pub(crate) required: Vec<String>,
+    /// `required` as a set (filled by [`Typed::add_required`]).
+    pub(crate) required_set: HashSet<String>,
     pub(crate) additional_properties: Option<NodeId>,
     pub(crate) pattern_properties: Vec<(String, NodeId)>,
     pub(crate) unevaluated_properties: Option<NodeId>,
@@ -141,15 +147,28 @@ pub(crate) struct Typed {
 }
 
 impl Typed {
+    /// The schema of declared property `name` (looked up in constant time,
+    /// so that objects of many properties compare in linear time).
     pub(crate) fn property(&self, name: &str) -> Option<NodeId> {
-        self.properties
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
+        self.property_index.get(name).copied()
     }
 
     pub(crate) fn is_required(&self, name: &str) -> bool {
-        self.required.iter().any(|r| r == name)
+        self.required_set.contains(name)
+    }
+
+    /// Declares property `name` with schema `id` (the first declaration of a
+    /// name is the one looked up).
+    pub(crate) fn add_property(&mut self, name: String, id: NodeId) {
+        self.property_index.entry(name.clone()).or_insert(id);
+        self.properties.push((name, id));
+    }
+
+    /// Adds `name` to `required`, once.
+    pub(crate) fn add_required(&mut self, name: &str) {
+        if self.required_set.insert(name.to_string()) {
+            self.required.push(name.to_string());
+        }
     }
 }
 

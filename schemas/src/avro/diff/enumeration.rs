@@ -1,5 +1,7 @@
 //! Enums (symbols and the default symbol) and fixed types (size).
 
+use std::collections::HashSet;
+
 use serde_json::json;
 
 use super::Walk;
@@ -14,17 +16,21 @@ impl Walk<'_> {
         let (Kind::Enum(a), Kind::Enum(b)) = (&old.nodes[o].kind, &new.nodes[n].kind) else {
             return;
         };
+        let (olds, news): (HashSet<&str>, HashSet<&str>) = (
+            a.symbols.iter().map(String::as_str).collect(),
+            b.symbols.iter().map(String::as_str).collect(),
+        );
         let added: Vec<&str> = b
             .symbols
             .iter()
-            .filter(|s| !a.symbols.contains(s))
             .map(String::as_str)
+            .filter(|s| !olds.contains(s))
             .collect();
         let removed: Vec<&str> = a
             .symbols
             .iter()
-            .filter(|s| !b.symbols.contains(s))
             .map(String::as_str)
+            .filter(|s| !news.contains(s))
             .collect();
         let here = format!("{path}/symbols");
         if !added.is_empty() {

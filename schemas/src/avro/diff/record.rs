@@ -25,6 +25,21 @@ impl Walk<'_> {
             .iter()
             .map(|f| crate::avro::resolution::writer_field(b, f).map(|(i, _)| i))
             .collect();
+        // The inverses: the old fields whose forward reader is each new
+        // field, and the first new field whose backward reader is each old
+        // one (so that records of many fields pair in linear time).
+        let mut fwd_to: Vec<Vec<usize>> = vec![Vec::new(); b.fields.len()];
+        for (oi, ni) in fwd.iter().enumerate() {
+            if let Some(ni) = ni {
+                fwd_to[*ni].push(oi);
+            }
+        }
+        let mut back_from: Vec<Option<usize>> = vec![None; a.fields.len()];
+        for (ni, oi) in back.iter().enumerate() {
+            if let Some(oi) = oi {
+                back_from[*oi].get_or_insert(ni);
+            }
+        }
         let record = a.named.name.clone();
         for (ni, field) in b.fields.iter().enumerate() {
             if let Some(oi) = back[ni].filter(|&oi| fwd[oi] == Some(ni)) {
@@ -34,9 +49,7 @@ impl Walk<'_> {
             }
             let here = format!("{path}/fields/{}", field.name);
             let from_back = back[ni];
-            let from_fwd: Vec<usize> = (0..a.fields.len())
-                .filter(|&oi| fwd[oi] == Some(ni))
-                .collect();
+            let from_fwd = &fwd_to[ni];
             let mut pairs: Vec<(usize, Directions)> = Vec::new();
             if let Some(oi) = from_back {
                 pairs.push((
@@ -93,14 +106,14 @@ impl Walk<'_> {
             }
         }
         for (oi, field) in a.fields.iter().enumerate() {
-            let seen_back = back.contains(&Some(oi));
+            let seen_back = back_from[oi].is_some();
             if seen_back && fwd[oi].is_some() {
                 continue;
             }
             if seen_back {
                 // Renamed, with the alias only in the new schema: old
                 // readers look for the old name.
-                let ni = back.iter().position(|&m| m == Some(oi)).unwrap_or_default();
+                let ni = back_from[oi].unwrap_or_default();
                 let renamed = &b.fields[ni];
                 if dirs.forward && field.default.is_none() {
                     self.emit(

@@ -107,14 +107,12 @@ impl Compiler<'_> {
             })?;
             for name in props.keys() {
                 let id = self.child(at, &format!("/properties/{}", escape(name)))?;
-                t.properties.push((name.clone(), id));
+                t.add_property(name.clone(), id);
             }
         }
         if let Some(Value::Array(required)) = map.get("required") {
             for name in required.iter().filter_map(Value::as_str) {
-                if !t.required.iter().any(|r| r == name) {
-                    t.required.push(name.to_string());
-                }
+                t.add_required(name);
             }
         }
         if let Some(Value::Object(patterns)) = map.get("patternProperties") {

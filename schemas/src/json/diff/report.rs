@@ -2,6 +2,8 @@
 //! one list in old → new terms, each marked with the readers it breaks and a
 //! sentence that says what changed and why that breaks them.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::{RawChange, raw_changes};
@@ -45,18 +47,26 @@ pub(crate) fn changes(
         }
     }
     if directions.forward {
+        // The backward changes by path, so that pairing each forward change
+        // with one costs the changes at its path, not every change.
+        let mut at_path: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (c, _)) in list.iter().enumerate() {
+            at_path.entry(c.path.clone()).or_default().push(i);
+        }
         for raw in raw_changes(new, old, policy, work)? {
             if raw.kind.is_compatible(policy) {
                 continue;
             }
             let mirrored = mirror(raw.kind);
-            let pair = list
+            let here = at_path
+                .get(&raw.path)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let pair = here
                 .iter()
-                .position(|(c, fk)| fk.is_none() && c.path == raw.path && c.kind == mirrored)
-                .or_else(|| {
-                    list.iter()
-                        .position(|(c, fk)| fk.is_none() && c.path == raw.path)
-                });
+                .copied()
+                .find(|&i| list[i].1.is_none() && list[i].0.kind == mirrored)
+                .or_else(|| here.iter().copied().find(|&i| list[i].1.is_none()));
             match pair {
                 Some(i) => {
                     list[i].0.breaks.forward = true;
@@ -300,9 +310,10 @@ fn set_difference(a: &Option<Value>, b: &Option<Value>) -> String {
     let (Some(Value::Array(a)), Some(Value::Array(b))) = (a, b) else {
         return String::new();
     };
+    let others = crate::json::canonical::ValueSet::new(b);
     let only: Vec<String> = a
         .iter()
-        .filter(|v| !b.iter().any(|w| crate::json::canonical::json_equal(v, w)))
+        .filter(|v| !others.contains(v))
         .map(Value::to_string)
         .collect();
     only.join(", ")

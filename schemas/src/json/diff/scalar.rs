@@ -4,7 +4,7 @@ use serde_json::{Number, Value};
 
 use super::Out;
 use crate::change::ChangeKind;
-use crate::json::canonical::json_equal;
+use crate::json::canonical::ValueSet;
 use crate::json::node::{Num, Typed};
 
 /// The four kinds of one bound keyword: added, removed, raised, lowered.
@@ -398,9 +398,9 @@ pub(crate) fn is_multiple(a: &Number, b: &Number) -> bool {
 }
 
 pub(crate) fn enum_values(old: &[Value], new: &[Value], out: &mut Out) {
-    let contains = |set: &[Value], v: &Value| set.iter().any(|w| json_equal(v, w));
-    let old_in_new = old.iter().all(|v| contains(new, v));
-    let new_in_old = new.iter().all(|v| contains(old, v));
+    let (old_set, new_set) = (ValueSet::new(old), ValueSet::new(new));
+    let old_in_new = old.iter().all(|v| new_set.contains(v));
+    let new_in_old = new.iter().all(|v| old_set.contains(v));
     let kind = match (old_in_new, new_in_old) {
         (true, true) => return,
         (true, false) => ChangeKind::EnumArrayExtended,
