@@ -74,6 +74,12 @@ pub struct Config {
     #[arg(long, env = "CHARTER_SCHEMA_CACHE_SIZE", default_value_t = 20_000)]
     pub schema_cache_size: usize,
 
+    /// Most memory the schemas kept in memory may take, in bytes, as
+    /// estimated from their text (48 bytes per byte of text, parsed); past
+    /// it some are dropped, and a heavier schema is not kept.
+    #[arg(long, env = "CHARTER_SCHEMA_CACHE_BYTES", default_value_t = 2 << 30)]
+    pub schema_cache_bytes: usize,
+
     /// Most messages one `POST /triage` request may carry; more answer 422.
     #[arg(long, env = "CHARTER_MAX_TRIAGE_MESSAGES", default_value_t = 10_000)]
     pub max_triage_messages: usize,
@@ -279,6 +285,8 @@ pub struct Settings {
     pub log_filter: String,
     /// Most schemas kept in memory.
     pub schema_cache_size: usize,
+    /// Most bytes the schemas kept in memory may take, estimated.
+    pub schema_cache_bytes: usize,
     /// Most messages per triage request.
     pub max_triage_messages: usize,
     /// Where the web page finds the API.
@@ -469,6 +477,7 @@ impl Config {
             log_format: self.log_format,
             log_filter: self.log_level,
             schema_cache_size: self.schema_cache_size,
+            schema_cache_bytes: self.schema_cache_bytes,
             max_triage_messages: self.max_triage_messages,
             ui_base_path,
             work,

@@ -77,6 +77,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         store.clone(),
         StateOptions {
             schema_cache_size: settings.schema_cache_size,
+            schema_cache_bytes: settings.schema_cache_bytes,
             max_body_bytes: settings.max_body_bytes,
             max_triage_messages: settings.max_triage_messages,
             ui_base_path: settings.ui_base_path.clone(),

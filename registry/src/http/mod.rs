@@ -91,6 +91,8 @@ impl std::fmt::Debug for AppState {
 pub struct StateOptions {
     /// The most schemas kept in memory.
     pub schema_cache_size: usize,
+    /// The most the schemas kept in memory may weigh, estimated.
+    pub schema_cache_bytes: usize,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// The most messages one `POST /triage` may carry.
@@ -111,6 +113,7 @@ impl Default for StateOptions {
     fn default() -> Self {
         StateOptions {
             schema_cache_size: 20_000,
+            schema_cache_bytes: 2 << 30,
             max_body_bytes: 16 * 1024 * 1024,
             max_triage_messages: 10_000,
             ui_base_path: UiBasePath::default(),
@@ -140,6 +143,7 @@ impl AppState {
                 store.clone(),
                 RegistryOptions {
                     schema_cache_size: options.schema_cache_size,
+                    schema_cache_bytes: options.schema_cache_bytes,
                     work: options.work,
                     decode: options.decode,
                     schema_limits: options.schema_limits,

@@ -12,6 +12,11 @@
 //!
 //! Nothing is loaded at start-up: entries arrive on first use, and the cache
 //! stays under its capacity by dropping a slice of a shard when it is full.
+//! It is also bounded by an estimate of the memory its entries take
+//! ([`weight`]: proportional to the schema text, which is what a parsed schema
+//! grows with): past it, entries are dropped from the inserting shard, then
+//! from the others, and an entry heavier than the whole bound is served
+//! without being kept.
 //!
 //! Reads by id are the registry's hottest path, so the map is split into
 //! shards (readers on different ids rarely touch the same lock) and hashed
@@ -20,7 +25,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
@@ -133,7 +138,18 @@ type Shard = RwLock<HashMap<SchemaId, Arc<CachedSchema>, BuildHasherDefault<IdHa
 pub struct SchemaCache {
     shards: Vec<Shard>,
     shard_capacity: usize,
+    /// The most the entries may weigh together (see [`weight`]).
+    max_bytes: usize,
+    /// What the entries weigh now.
+    bytes: AtomicUsize,
     epoch: AtomicU64,
+}
+
+/// What one entry is estimated to take in memory, in bytes: its text once
+/// as stored and about 48 times over once parsed (measured: a 3 MB schema's
+/// parsed form held ~138 MB), plus a fixed part for the entry itself.
+pub fn weight(record: &StoredSchema) -> usize {
+    1024 + 48 * record.text.len()
 }
 
 /// How many evictions the cache had seen when a caller started reading the
@@ -143,13 +159,26 @@ pub struct Epoch(u64);
 
 impl SchemaCache {
     /// An empty cache holding at most about `capacity` schemas (at least 16
-    /// per shard).
+    /// per shard), with no bound on their weight.
     pub fn new(capacity: usize) -> SchemaCache {
+        SchemaCache::bounded(capacity, usize::MAX)
+    }
+
+    /// An empty cache holding at most about `capacity` schemas (at least 16
+    /// per shard) weighing at most `max_bytes` together (see [`weight`]).
+    pub fn bounded(capacity: usize, max_bytes: usize) -> SchemaCache {
         SchemaCache {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             shard_capacity: (capacity / SHARDS).max(16),
+            max_bytes,
+            bytes: AtomicUsize::new(0),
             epoch: AtomicU64::new(0),
         }
+    }
+
+    /// What the cached entries weigh together (see [`weight`]).
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::SeqCst)
     }
 
     /// The current epoch: note it before reading the store, pass it to
@@ -173,6 +202,11 @@ impl SchemaCache {
     /// returns `entry` without caching it (it may be what was evicted).
     pub fn insert(&self, entry: CachedSchema, read_at: Epoch) -> Arc<CachedSchema> {
         let id = entry.record.id;
+        let heavy = weight(&entry.record);
+        if heavy > self.max_bytes {
+            // Kept, it would push out everything else and still not fit.
+            return Arc::new(entry);
+        }
         let mut entries = write(self.shard(id));
         if let Some(existing) = entries.get(&id) {
             return existing.clone();
@@ -191,25 +225,55 @@ impl SchemaCache {
                 .copied()
                 .collect();
             for victim in victims {
-                entries.remove(&victim);
+                if let Some(gone) = entries.remove(&victim) {
+                    self.bytes.fetch_sub(weight(&gone.record), Ordering::SeqCst);
+                }
             }
         }
         let entry = Arc::new(entry);
         entries.insert(id, entry.clone());
+        self.bytes.fetch_add(heavy, Ordering::SeqCst);
+        drop(entries);
+        if self.bytes() > self.max_bytes {
+            self.shed(id);
+        }
         entry
+    }
+
+    /// Drops entries other than `keep` until the weight is within bound:
+    /// from `keep`'s shard first, then the others (one lock at a time).
+    fn shed(&self, keep: SchemaId) {
+        let first = keep.0.rem_euclid(SHARDS as i64) as usize;
+        for shard in (0..SHARDS).map(|i| &self.shards[(first + i) % SHARDS]) {
+            let mut entries = write(shard);
+            let victims: Vec<SchemaId> = entries.keys().filter(|&&v| v != keep).copied().collect();
+            for victim in victims {
+                if self.bytes() <= self.max_bytes {
+                    return;
+                }
+                if let Some(gone) = entries.remove(&victim) {
+                    self.bytes.fetch_sub(weight(&gone.record), Ordering::SeqCst);
+                }
+            }
+        }
     }
 
     /// Forgets `id`.
     pub fn evict(&self, id: SchemaId) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
-        write(self.shard(id)).remove(&id);
+        if let Some(gone) = write(self.shard(id)).remove(&id) {
+            self.bytes.fetch_sub(weight(&gone.record), Ordering::SeqCst);
+        }
     }
 
     /// Forgets everything.
     pub fn clear(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         for shard in &self.shards {
-            write(shard).clear();
+            let mut entries = write(shard);
+            let freed: usize = entries.values().map(|e| weight(&e.record)).sum();
+            entries.clear();
+            self.bytes.fetch_sub(freed, Ordering::SeqCst);
         }
     }
 
@@ -275,6 +339,36 @@ mod tests {
             assert!(cache.len() <= cache.capacity());
         }
         assert!(cache.get(SchemaId(1999)).is_some());
+    }
+
+    fn record_of(id: i64, text_len: usize) -> StoredSchema {
+        StoredSchema {
+            text: format!("\"{}\"", "x".repeat(text_len - 2)),
+            ..record(id)
+        }
+    }
+
+    /// Entries of 100 bytes of text weigh 5,824 each: 3 fit in 20,000.
+    #[test]
+    fn stays_under_its_weight() {
+        let cache = SchemaCache::bounded(1000, 20_000);
+        assert_eq!(weight(&record_of(1, 100)), 5_824);
+        for id in 0..50 {
+            cache.insert(CachedSchema::new(record_of(id, 100)), cache.epoch());
+            assert!(cache.bytes() <= 20_000, "{} bytes", cache.bytes());
+            assert!(cache.get(SchemaId(id)).is_some(), "the newest is kept");
+        }
+        assert_eq!(cache.len(), 3);
+        assert_eq!(cache.bytes(), 3 * 5_824);
+        // Heavier than the whole bound: served, not kept, nothing dropped.
+        let served = cache.insert(CachedSchema::new(record_of(99, 1000)), cache.epoch());
+        assert_eq!(served.record.id, SchemaId(99));
+        assert!(cache.get(SchemaId(99)).is_none());
+        assert_eq!(cache.len(), 3);
+        cache.evict(SchemaId(49));
+        assert_eq!(cache.bytes(), 2 * 5_824);
+        cache.clear();
+        assert_eq!(cache.bytes(), 0);
     }
 
     #[test]

@@ -114,6 +114,8 @@ pub struct SubjectVersion {
 pub struct RegistryOptions {
     /// The most schemas kept in memory.
     pub schema_cache_size: usize,
+    /// The most the schemas kept in memory may weigh (see [`cache::weight`]).
+    pub schema_cache_bytes: usize,
     /// The pool schema work runs on.
     pub work: WorkLimits,
     /// Bounds on decoding one triage message.
@@ -148,7 +150,10 @@ impl Registry {
     /// A registry over `store`, bounded as `options` says. The cache hears
     /// from the store what other processes deleted for good.
     pub fn new(store: Arc<dyn Store>, options: RegistryOptions, metrics: Arc<Metrics>) -> Registry {
-        let cache = Arc::new(SchemaCache::new(options.schema_cache_size));
+        let cache = Arc::new(SchemaCache::bounded(
+            options.schema_cache_size,
+            options.schema_cache_bytes,
+        ));
         let weak = Arc::downgrade(&cache);
         store.on_invalidation(Arc::new(move |event| {
             let Some(cache) = weak.upgrade() else { return };
