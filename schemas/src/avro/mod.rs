@@ -38,6 +38,7 @@ pub mod canonical;
 mod diff;
 mod error;
 pub(crate) mod example;
+mod finite;
 mod hash;
 mod model;
 mod parse;

@@ -28,6 +28,7 @@
 //! label is implicit (a proto3 field without `optional`), which the peer
 //! does not compare although the encodings differ the same way.
 
+mod enumeration;
 mod report;
 
 use std::collections::HashMap;
@@ -328,15 +329,10 @@ impl Differ<'_> {
     ) {
         // Looked up by name, so that a file of many messages compares in
         // linear time.
-        let positions = |messages: &[MessageDescriptor]| -> HashMap<String, usize> {
-            let mut by_name = HashMap::with_capacity(messages.len());
-            for (index, m) in messages.iter().enumerate() {
-                by_name.entry(m.name().to_string()).or_insert(index);
-            }
-            by_name
-        };
-        let (original_positions, update_positions) =
-            (positions(original_messages), positions(update_messages));
+        let (original_positions, update_positions) = (
+            by_name(original_messages, MessageDescriptor::name),
+            by_name(update_messages, MessageDescriptor::name),
+        );
         for (index, original) in original_messages.iter().enumerate() {
             let path = format!("{prefix}/{}", original.name());
             let key = format!("message:{path}");
@@ -376,14 +372,10 @@ impl Differ<'_> {
                 );
             }
         }
-        let names = |enums: &[EnumDescriptor]| -> HashMap<String, usize> {
-            let mut by_name = HashMap::with_capacity(enums.len());
-            for (index, e) in enums.iter().enumerate() {
-                by_name.entry(e.name().to_string()).or_insert(index);
-            }
-            by_name
-        };
-        let (original_enum_names, update_enum_names) = (names(original_enums), names(update_enums));
+        let (original_enum_names, update_enum_names) = (
+            by_name(original_enums, EnumDescriptor::name),
+            by_name(update_enums, EnumDescriptor::name),
+        );
         for original in original_enums {
             let path = format!("{prefix}/{}", original.name());
             match update_enum_names
@@ -410,64 +402,6 @@ impl Differ<'_> {
                     Side::Nothing,
                     Side::Enum(update.full_name().into()),
                 );
-            }
-        }
-    }
-
-    fn enumeration(&mut self, path: &str, original: &EnumDescriptor, update: &EnumDescriptor) {
-        let digests = (
-            self.original.digest(original.full_name()),
-            self.update.digest(update.full_name()),
-        );
-        if let (Some(a), Some(b)) = digests {
-            if a == b {
-                return;
-            }
-        }
-        if !self.work.step(|| path.to_string()) {
-            return;
-        }
-        let values = |e: &EnumDescriptor| {
-            let mut by_number: std::collections::BTreeMap<i32, String> = Default::default();
-            // The first name declared for a number (aliases share numbers).
-            for value in &e.enum_descriptor_proto().value {
-                by_number
-                    .entry(value.number())
-                    .or_insert_with(|| value.name().to_string());
-            }
-            by_number
-        };
-        let (old, new) = (values(original), values(update));
-        let mut numbers: Vec<i32> = old.keys().chain(new.keys()).copied().collect();
-        numbers.sort();
-        numbers.dedup();
-        for number in numbers {
-            let find = |list: &std::collections::BTreeMap<i32, String>| list.get(&number).cloned();
-            let value_path = format!("{path}/{number}");
-            let key = format!("enumconst:{value_path}");
-            match (find(&old), find(&new)) {
-                (Some(o), None) => self.push(
-                    ChangeKind::EnumConstRemoved,
-                    value_path,
-                    key,
-                    Side::EnumValue(o),
-                    Side::Nothing,
-                ),
-                (None, Some(n)) => self.push(
-                    ChangeKind::EnumConstAdded,
-                    value_path,
-                    key,
-                    Side::Nothing,
-                    Side::EnumValue(n),
-                ),
-                (Some(o), Some(n)) if o != n => self.push(
-                    ChangeKind::EnumConstChanged,
-                    value_path,
-                    key,
-                    Side::EnumValue(o),
-                    Side::EnumValue(n),
-                ),
-                _ => {}
             }
         }
     }
@@ -799,6 +733,15 @@ impl FieldAt<'_> {
 }
 
 /// `#/Message/3`, or `#/Message/oneof/3` for a oneof member.
+/// The position of the first item of each name.
+fn by_name<T>(items: &[T], name: impl Fn(&T) -> &str) -> HashMap<&str, usize> {
+    let mut positions = HashMap::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        positions.entry(name(item)).or_insert(index);
+    }
+    positions
+}
+
 fn member_path(message: &str, oneof: Option<&str>, number: u32) -> String {
     match oneof {
         Some(oneof) => format!("{message}/{oneof}/{number}"),
