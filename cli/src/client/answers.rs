@@ -144,13 +144,16 @@ impl fmt::Display for RegistryChange {
 }
 
 /// A subject's compatibility settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubjectConfig {
     /// The level.
     pub level: CompatibilityMode,
     /// The policy, when the registry has one (Charter's, Confluent's
     /// `compatibilityPolicy`).
     pub policy: Option<Policy>,
+    /// The metadata property whose value splits the subject's versions
+    /// into lines judged apart (Confluent's `compatibilityGroup`).
+    pub group: Option<String>,
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ pub(super) struct WireConfig {
     compatibility_level: Option<String>,
     compatibility: Option<String>,
     compatibility_policy: Option<String>,
+    compatibility_group: Option<String>,
 }
 
 impl WireConfig {
@@ -92,6 +93,7 @@ impl WireConfig {
             // A policy Charter does not know (Confluent's LOGICAL) judges as
             // strict does for JSON Schema.
             policy: self.compatibility_policy.and_then(|p| p.parse().ok()),
+            group: self.compatibility_group.filter(|g| !g.is_empty()),
         })
     }
 }

@@ -101,9 +101,65 @@ struct RegistrySide<'a> {
     /// The engine's verdict on the registry's question (its versions, level
     /// and policy).
     engine: bool,
+    /// The compatibility group the candidate is judged in, when the subject
+    /// has one.
+    group: Option<Group>,
     /// How the candidate's data contract differs from the latest version's,
     /// and that version's number.
     contract: Option<(i32, Vec<ContractChange>)>,
+}
+
+/// A subject's `compatibilityGroup`: versions whose metadata property of
+/// that name differs from the candidate's are another line, not judged
+/// against (an absent property is a value too, as in Confluent's
+/// registry).
+struct Group {
+    /// The metadata property.
+    property: String,
+    /// The candidate's value of it: from its own metadata, or when it sends
+    /// none, from the latest version's, which the registry carries over.
+    value: Option<String>,
+}
+
+impl Group {
+    fn of(property: &str, candidate: &DataContract, latest: Option<&Fetched>) -> Group {
+        let metadata = match (&candidate.metadata, latest) {
+            (Some(own), _) => Some(own.clone()),
+            (None, Some(latest)) => latest.record.metadata.clone(),
+            (None, None) => None,
+        };
+        Group {
+            property: property.to_string(),
+            value: metadata.as_ref().and_then(|m| value_of(m, property)),
+        }
+    }
+
+    /// Whether version `f` is in the candidate's line.
+    fn holds(&self, f: &Fetched) -> bool {
+        let theirs = f
+            .record
+            .metadata
+            .as_ref()
+            .and_then(|m| value_of(m, &self.property));
+        theirs == self.value
+    }
+
+    /// `major_version = "2"`, or `major_version unset`.
+    fn describe(&self) -> String {
+        match &self.value {
+            Some(value) => format!("`{}` = {value:?}", self.property),
+            None => format!("`{}` unset", self.property),
+        }
+    }
+}
+
+/// Property `name` of a `metadata` object.
+fn value_of(metadata: &Value, name: &str) -> Option<String> {
+    metadata
+        .get("properties")?
+        .get(name)?
+        .as_str()
+        .map(str::to_string)
 }
 
 impl RegistrySide<'_> {
@@ -124,11 +180,23 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
     let mode = check.mode.unwrap_or(config.level);
     let policy = check.policy.or(config.policy).unwrap_or_default();
     let versions = client.versions_or_none(subject)?;
-    let wanted = subject::needed(
-        &versions,
-        mode.is_transitive() || config.level.is_transitive(),
-    );
-    let fetched = subject::fetch(&client, subject, &wanted)?;
+    let transitive = mode.is_transitive() || config.level.is_transitive();
+    // With a compatibility group, the latest version of the candidate's
+    // line may be any version: all are read.
+    let wanted = subject::needed(&versions, transitive || config.group.is_some());
+    let all = subject::fetch(&client, subject, &wanted)?;
+    let group = config
+        .group
+        .as_deref()
+        .map(|property| Group::of(property, &data_contract, all.last()));
+    let fetched: Vec<&Fetched> = match &group {
+        None => all.iter().collect(),
+        Some(group) => {
+            let line: Vec<&Fetched> = all.iter().filter(|f| group.holds(f)).collect();
+            let keep = if transitive { line.len() } else { 1 };
+            line[line.len().saturating_sub(keep)..].to_vec()
+        }
+    };
     let verdict = client.check(
         subject,
         &NewSchema {
@@ -140,11 +208,11 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
     )?;
 
     // The engine on the registry's own question, to compare verdicts.
-    let registered = judge_registered(&candidate.schema, &fetched, config)?;
+    let registered = judge_registered(&candidate.schema, &fetched, &config)?;
     // The engine on this run's question: registry versions, then files.
     let mut history: Vec<&Schema> = fetched.iter().map(|f| &f.schema).collect();
     history.extend(earlier.iter());
-    let mut labels: Vec<String> = fetched.iter().map(Fetched::label).collect();
+    let mut labels: Vec<String> = fetched.iter().map(|f| f.label()).collect();
     labels.extend(files.labels());
     let limits = &files.input.limits;
     let mut report = schemas::check_within(&candidate.schema, &history, mode, policy, limits)?;
@@ -157,7 +225,8 @@ fn against_registry(files: &Files, check: RegistryCheck) -> Result<Exit> {
         versions,
         verdict,
         engine: registered,
-        contract: fetched
+        group,
+        contract: all
             .last()
             .filter(|_| !data_contract.is_empty())
             .map(|latest| {
@@ -213,7 +282,7 @@ fn contract_changes(candidate: &DataContract, latest: &Fetched) -> Vec<ContractC
     contract::changes(&old, candidate)
 }
 
-fn wanted_numbers(fetched: &[Fetched]) -> Vec<i32> {
+fn wanted_numbers(fetched: &[&Fetched]) -> Vec<i32> {
     fetched.iter().map(|f| f.record.version).collect()
 }
 
@@ -221,8 +290,8 @@ fn wanted_numbers(fetched: &[Fetched]) -> Vec<i32> {
 /// for a transitive level) under the subject's level and policy.
 fn judge_registered(
     candidate: &Schema,
-    fetched: &[Fetched],
-    config: SubjectConfig,
+    fetched: &[&Fetched],
+    config: &SubjectConfig,
 ) -> Result<bool> {
     let against: Vec<&Schema> = if config.level.is_transitive() {
         fetched.iter().map(|f| &f.schema).collect()
@@ -243,6 +312,11 @@ fn registry_json(side: &RegistrySide<'_>, fetched: &[i32]) -> Value {
         "is_compatible": side.verdict.is_compatible,
         "messages": side.verdict.messages,
         "engine_agrees": side.agrees(),
+        "compatibility_group": side.group.as_ref().map(|g| json!({
+            "property": g.property,
+            "value": g.value,
+            "judged_against": fetched,
+        })),
         "contract_changes": side.contract.as_ref().map(|(version, changes)| json!({
             "against_version": version,
             "changes": changes.iter().map(ContractChange::to_json).collect::<Vec<_>>(),
@@ -281,6 +355,13 @@ fn registry_text(out: &mut impl Write, side: &RegistrySide<'_>) -> Result<()> {
     }
     if !side.agrees() {
         writeln!(out, "{}", disagreement(side))?;
+    }
+    if let Some(group) = &side.group {
+        writeln!(
+            out,
+            "compatibility group {}: judged against the versions of that line only",
+            group.describe()
+        )?;
     }
     if let Some((version, changes)) = &side.contract {
         if changes.is_empty() {
@@ -349,4 +430,67 @@ fn registry_github(out: &mut impl Write, side: &RegistrySide<'_>, file: &str) ->
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use schemas::{NoReferences, SchemaType};
+
+    use super::*;
+    use crate::client::RegisteredSchema;
+
+    fn version(number: i32, major: Option<&str>) -> Fetched {
+        let metadata = major.map(|m| json!({"properties": {"major_version": m, "owner": "o"}}));
+        Fetched {
+            record: RegisteredSchema {
+                subject: "s".into(),
+                version: number,
+                id: i64::from(number),
+                schema_type: SchemaType::Json,
+                references: Vec::new(),
+                schema: "{}".into(),
+                metadata,
+                rule_set: None,
+            },
+            schema: Schema::parse(SchemaType::Json, "{}", &NoReferences).unwrap(),
+        }
+    }
+
+    fn line(group: &Group, versions: &[Fetched]) -> Vec<i32> {
+        versions
+            .iter()
+            .filter(|f| group.holds(f))
+            .map(|f| f.record.version)
+            .collect()
+    }
+
+    #[test]
+    fn a_compatibility_group_keeps_the_candidates_line() {
+        let versions = [
+            version(1, None),
+            version(2, Some("1")),
+            version(3, Some("2")),
+            version(4, Some("1")),
+        ];
+        let sent = |major: &str| DataContract {
+            metadata: Some(json!({"properties": {"major_version": major}})),
+            rule_set: None,
+        };
+        let group = Group::of("major_version", &sent("1"), versions.last());
+        assert_eq!(line(&group, &versions), [2, 4]);
+        assert_eq!(group.describe(), "`major_version` = \"1\"");
+        let group = Group::of("major_version", &sent("2"), versions.last());
+        assert_eq!(line(&group, &versions), [3]);
+        // Metadata without the property: the line of versions without it.
+        let other = DataContract {
+            metadata: Some(json!({"properties": {"owner": "o"}})),
+            rule_set: None,
+        };
+        let group = Group::of("major_version", &other, versions.last());
+        assert_eq!(line(&group, &versions), [1]);
+        assert_eq!(group.describe(), "`major_version` unset");
+        // No metadata sent: the latest version's is carried over.
+        let group = Group::of("major_version", &DataContract::default(), versions.last());
+        assert_eq!(line(&group, &versions), [2, 4]);
+    }
 }
