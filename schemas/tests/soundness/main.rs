@@ -195,3 +195,29 @@ proptest! {
         prop_assert_eq!(plain.fingerprint(), other.fingerprint());
     }
 }
+
+/// Found by `compatible_verdicts_have_no_counterexample` (a clean-clone run
+/// of the test command): removing `items` beside `unevaluatedItems: false`
+/// hands every item to `unevaluatedItems`, which rejects them, so the
+/// removal narrows instead of widening.
+#[test]
+fn regression_items_removed_beside_unevaluated_items_false() {
+    let old = serde_json::json!({"type": "array", "items": {"type": "object"}, "unevaluatedItems": false,
+        "$schema": "https://json-schema.org/draft/2020-12/schema"});
+    let new = serde_json::json!({"type": "array", "unevaluatedItems": false,
+        "$schema": "https://json-schema.org/draft/2020-12/schema"});
+    soundness_case(
+        &old,
+        &new,
+        &[serde_json::json!([{}]), serde_json::json!([])],
+    )
+    .unwrap();
+    let report = schemas::check(
+        &parse(&new).unwrap(),
+        &[&parse(&old).unwrap()],
+        CompatibilityMode::Backward,
+        Policy::Strict,
+    )
+    .unwrap();
+    assert!(!report.compatible, "{:?}", report.changes);
+}

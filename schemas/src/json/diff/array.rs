@@ -60,6 +60,13 @@ impl Differ<'_> {
                 None,
                 Some(self.raw_u(new)),
             ),
+            // Without `items`, the reader's `unevaluatedItems` judges the
+            // items the writer's `items` did: compare with it.
+            (Some(old), None) if ut.unevaluated_items.is_some() => {
+                let unevaluated = ut.unevaluated_items.expect("checked just above");
+                let changes = self.compare(old, unevaluated)?;
+                out.extend("/items", &changes);
+            }
             (Some(old), None) => out.push(
                 ChangeKind::SchemaRemoved,
                 "/items",
