@@ -44,5 +44,5 @@ cargo test --workspace --doc
 
 step "the registry's HTTP suites once more, each test on a fresh PostgreSQL database"
 CHARTER_TEST_STORE=postgres cargo test -p registry --no-fail-fast \
-  --test api --test concurrency --test triage --test interop \
+  --test api --test concurrency --test triage --test interop --test config_contracts \
   --test auth_matrix --test auth_credentials --test auth_jwt --test tls --test audit

@@ -1,15 +1,17 @@
 //! The registry's domain types: identifiers, references, settings and the
 //! records the store keeps. No wire format here: `http` maps these by hand,
-//! except [`Metadata`] and [`RuleSet`], whose serde shape is Confluent's (the
-//! store keeps them as that JSON, and `http` answers it as it is).
+//! except [`Metadata`] and [`RuleSet`] (in `contract.rs`, with how config
+//! defaults and overrides merge with them), whose serde shape is Confluent's
+//! (the store keeps them as that JSON, and `http` answers it as it is).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Deserialize as _;
-
 use schemas::{CompatibilityMode, Policy, SchemaType};
+
+mod contract;
+
+pub use contract::{ContractDefaults, Metadata, Rule, RuleKind, RuleMode, RuleSet};
 
 /// A subject name that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,192 +184,6 @@ pub fn guid_of(content_key: &str) -> String {
     )
 }
 
-/// A schema's metadata, as Confluent's data contracts define it: tags by
-/// field path, free properties (e.g. `major_version`) and the names of
-/// sensitive properties. Kept sorted, as the peer keeps it, so that equal
-/// metadata is one identity whatever order it was sent in.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Metadata {
-    /// Tags by path (`Order.customer`, `**` for every field).
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub tags: BTreeMap<String, BTreeSet<String>>,
-    /// Properties by name.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub properties: BTreeMap<String, String>,
-    /// Names of properties whose values are secret.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeSet::is_empty"
-    )]
-    pub sensitive: BTreeSet<String>,
-}
-
-/// A collection (or flag) that may be sent as `null` for empty.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Default + serde::Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// A schema's rule set: rules that client serializers run on migration
-/// between versions, on every record (domain rules), and on the encoded
-/// bytes. Order is kept: rules run in order.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RuleSet {
-    /// Rules run when reading data of another version (modes `UPGRADE`,
-    /// `DOWNGRADE`, `UPDOWN`).
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub migration_rules: Vec<Rule>,
-    /// Rules run on every record (modes `WRITE`, `READ`, `WRITEREAD`).
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub domain_rules: Vec<Rule>,
-    /// Rules run on the encoded bytes (modes `WRITE`, `READ`, `WRITEREAD`).
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub encoding_rules: Vec<Rule>,
-}
-
-/// One rule of a [`RuleSet`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Rule {
-    /// Its name, unique in the rule set.
-    pub name: String,
-    /// What it is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc: Option<String>,
-    /// `TRANSFORM` or `CONDITION`.
-    pub kind: RuleKind,
-    /// When it runs.
-    pub mode: RuleMode,
-    /// The executor (`CEL`, `CEL_FIELD`, `JSONATA`, `ENCRYPT`, ...).
-    #[serde(rename = "type")]
-    pub rule_type: String,
-    /// The tags of the fields it applies to.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeSet::is_empty"
-    )]
-    pub tags: BTreeSet<String>,
-    /// Executor parameters.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub params: BTreeMap<String, String>,
-    /// The expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expr: Option<String>,
-    /// The action on success (`NONE`, `ERROR`, `DLQ`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_success: Option<String>,
-    /// The action on failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_failure: Option<String>,
-    /// Whether the rule is switched off.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub disabled: bool,
-}
-
-/// What a rule does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE", try_from = "String")]
-pub enum RuleKind {
-    /// Changes the data.
-    Transform,
-    /// Checks the data.
-    Condition,
-}
-
-/// When a rule runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE", try_from = "String")]
-pub enum RuleMode {
-    /// Migrating data to a newer version.
-    Upgrade,
-    /// Migrating data to an older version.
-    Downgrade,
-    /// Both migrations.
-    Updown,
-    /// Writing.
-    Write,
-    /// Reading.
-    Read,
-    /// Writing and reading.
-    Writeread,
-}
-
-impl TryFrom<String> for RuleKind {
-    type Error = String;
-
-    fn try_from(name: String) -> Result<RuleKind, String> {
-        match name.as_str() {
-            "TRANSFORM" => Ok(RuleKind::Transform),
-            "CONDITION" => Ok(RuleKind::Condition),
-            _ => Err(format!(
-                "unknown rule kind `{name}`: expected TRANSFORM or CONDITION"
-            )),
-        }
-    }
-}
-
-impl TryFrom<String> for RuleMode {
-    type Error = String;
-
-    fn try_from(name: String) -> Result<RuleMode, String> {
-        Ok(match name.as_str() {
-            "UPGRADE" => RuleMode::Upgrade,
-            "DOWNGRADE" => RuleMode::Downgrade,
-            "UPDOWN" => RuleMode::Updown,
-            "WRITE" => RuleMode::Write,
-            "READ" => RuleMode::Read,
-            "WRITEREAD" => RuleMode::Writeread,
-            _ => {
-                return Err(format!(
-                    "unknown rule mode `{name}`: expected UPGRADE, DOWNGRADE, UPDOWN, WRITE, READ or WRITEREAD"
-                ));
-            }
-        })
-    }
-}
-
-impl RuleMode {
-    /// Whether the mode is one of a migration rule (else of a domain or
-    /// encoding rule).
-    pub fn is_migration(self) -> bool {
-        matches!(
-            self,
-            RuleMode::Upgrade | RuleMode::Downgrade | RuleMode::Updown
-        )
-    }
-}
-
 /// One version of one subject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRecord {
@@ -403,7 +219,7 @@ impl Scope {
 }
 
 /// Compatibility settings of one scope; `None` fields are unset there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConfigRecord {
     /// The compatibility level.
     pub compatibility: Option<CompatibilityMode>,
@@ -414,11 +230,26 @@ pub struct ConfigRecord {
     pub normalize: Option<bool>,
     /// Whether registrations are judged against the recorded consumers.
     pub consumer_compatibility: Option<ConsumerCompatibility>,
+    /// The metadata property whose value splits a subject into lines that
+    /// are judged apart (the peer's `compatibilityGroup`, e.g.
+    /// `major_version`).
+    pub compatibility_group: Option<String>,
+    /// Whether registrations validate field names and reserved fields
+    /// (the peer's `validateFields`).
+    pub validate_fields: Option<bool>,
+    /// The peer's `validateRules`, kept and reported.
+    pub validate_rules: Option<bool>,
+    /// The subject that reads of this one resolve to (the peer's `alias`).
+    pub alias: Option<String>,
+    /// The data contract merged under a registered schema's own, and the
+    /// one merged over it (see [`ConfigRecord::contract_defaults`]).
+    pub contract_defaults: ContractDefaults,
 }
 
 impl ConfigRecord {
     /// This record's fields where set, `fallback`'s elsewhere.
     pub fn over(self, fallback: ConfigRecord) -> ConfigRecord {
+        let (own, other) = (self.contract_defaults, fallback.contract_defaults);
         ConfigRecord {
             compatibility: self.compatibility.or(fallback.compatibility),
             policy: self.policy.or(fallback.policy),
@@ -426,6 +257,30 @@ impl ConfigRecord {
             consumer_compatibility: self
                 .consumer_compatibility
                 .or(fallback.consumer_compatibility),
+            compatibility_group: self.compatibility_group.or(fallback.compatibility_group),
+            validate_fields: self.validate_fields.or(fallback.validate_fields),
+            validate_rules: self.validate_rules.or(fallback.validate_rules),
+            alias: self.alias.or(fallback.alias),
+            contract_defaults: ContractDefaults {
+                default_metadata: own.default_metadata.or(other.default_metadata),
+                override_metadata: own.override_metadata.or(other.override_metadata),
+                default_rule_set: own.default_rule_set.or(other.default_rule_set),
+                override_rule_set: own.override_rule_set.or(other.override_rule_set),
+            },
+        }
+    }
+
+    /// A subject's own config over what applies above it, as the peer's
+    /// `Config.mergeConfigs` resolves it: settings field by field, but the
+    /// alias and the data-contract defaults and overrides are the subject's
+    /// alone (a subject config without them has none, whatever the
+    /// registry's say).
+    pub fn over_global(self, global: ConfigRecord) -> ConfigRecord {
+        let (alias, contract_defaults) = (self.alias.clone(), self.contract_defaults.clone());
+        ConfigRecord {
+            alias,
+            contract_defaults,
+            ..self.over(global)
         }
     }
 }
@@ -735,6 +590,7 @@ mod tests {
             policy: Some(Policy::Lenient),
             normalize: None,
             consumer_compatibility: Some(ConsumerCompatibility::Warn),
+            ..ConfigRecord::default()
         };
         let merged = subject.over(global);
         assert_eq!(merged.compatibility, Some(CompatibilityMode::Full));
@@ -743,6 +599,34 @@ mod tests {
             merged.consumer_compatibility,
             Some(ConsumerCompatibility::Warn)
         );
+    }
+
+    #[test]
+    fn a_subject_config_keeps_its_own_contract_defaults_and_alias() {
+        let global = ConfigRecord {
+            compatibility_group: Some("major_version".into()),
+            alias: Some("other".into()),
+            contract_defaults: ContractDefaults {
+                default_metadata: Some(Metadata {
+                    properties: [("owner".to_string(), "platform".to_string())].into(),
+                    ..Metadata::default()
+                }),
+                ..ContractDefaults::default()
+            },
+            ..ConfigRecord::default()
+        };
+        let subject = ConfigRecord {
+            validate_fields: Some(true),
+            ..ConfigRecord::default()
+        };
+        let merged = subject.over_global(global.clone());
+        assert_eq!(merged.compatibility_group.as_deref(), Some("major_version"));
+        assert_eq!(merged.validate_fields, Some(true));
+        assert_eq!(merged.alias, None);
+        assert!(merged.contract_defaults.is_empty());
+        // Field by field, as the registry over the global context.
+        let merged = ConfigRecord::default().over(global.clone());
+        assert_eq!(merged, global);
     }
 
     #[test]

@@ -315,7 +315,7 @@ async fn config_is_global_and_per_subject() {
         PUT "/config", json!({"compatibility": "full"}) => 200 is(json!({"compatibility": "FULL"}));
         GET "/config" => 200 is(json!({"compatibilityLevel": "FULL"}));
         PUT "/config", json!({"compatibility": "SIDEWAYS"}) => 422 code(42203);
-        PUT "/config", json!({"compatibilityGroup": "major"}) => 422 code(42203);
+        PUT "/config", json!({"compatibilityGroup": ""}) => 422 code(42203);
         PUT "/config", json!({"compatibilityPolicy": "LOOSE"}) => 422 code(42203);
 
         GET "/config/s" => 404 code(40408);

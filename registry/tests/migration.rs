@@ -1,3 +1,5 @@
+//! Databases of earlier releases opened by this binary.
+//!
 //! A database written by the release before Charter kept submitted schema
 //! text (main at 9ea9e15: migrations 0001 to 0003, every schema row holding
 //! Charter's canonical text under a key over that text) opened by this
@@ -7,6 +9,10 @@
 //! The old database is made as that release made it: its migrations, then
 //! the rows its registrations wrote (canonical text, its content key). Runs
 //! on SQLite, and on PostgreSQL when the test server is there.
+//!
+//! A database of the release before migration 0006 (the config
+//! data-contract fields): its configs, and a schema with metadata and a rule
+//! set, are served as before, and the new fields apply to them.
 
 mod common;
 
@@ -152,16 +158,25 @@ fn old_rows(canonical: &[String]) -> String {
 
 /// The old release's migrations (0001 to 0003) from `directory`.
 async fn old_migrator(directory: &str) -> sqlx::migrate::Migrator {
+    migrator_through(directory, 3).await
+}
+
+/// The migrations of `directory` up to and including `last`.
+async fn migrator_through(directory: &str, last: i64) -> sqlx::migrate::Migrator {
     let mut migrator = sqlx::migrate::Migrator::new(Path::new(directory))
         .await
         .expect("the migrations read");
     let old: Vec<_> = migrator
         .migrations
         .iter()
-        .filter(|m| m.version <= 3)
+        .filter(|m| m.version <= last)
         .cloned()
         .collect();
-    assert_eq!(old.len(), 3, "the old release had three migrations");
+    assert_eq!(
+        old.len() as i64,
+        last,
+        "one migration per number up to {last}"
+    );
     migrator.migrations = Cow::Owned(old);
     migrator
 }
@@ -288,4 +303,158 @@ async fn a_postgres_database_of_the_old_release_keeps_ids_versions_and_texts() {
     }
     let server = Server::start_at(&database.url, &[]);
     check_upgraded(&server, &canonical).await;
+}
+
+/// A schema with a data contract as the release before migration 0006
+/// (config data-contract fields) stored it: its text as submitted, its
+/// metadata and rule set as JSON.
+const CONTRACT_SCHEMA: &str =
+    r#"{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}"#;
+const CONTRACT_METADATA: &str = r#"{"properties":{"major_version":"1"}}"#;
+const CONTRACT_RULES: &str = r#"{"domainRules":[{"name":"idSet","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"message.id != ''","disabled":false}]}"#;
+
+/// The content key that release computed: over type, text, metadata and
+/// rule set.
+fn contract_key(text: &str) -> String {
+    let mut material = format!("AVRO\n{}\n{text}", text.len());
+    for (label, part) in [("metadata", CONTRACT_METADATA), ("ruleSet", CONTRACT_RULES)] {
+        material.push_str(&format!("\n{label}:{}:{part}", part.len()));
+    }
+    Fingerprint::of(&material).to_hex()
+}
+
+/// The rows that release wrote: the schema above as version 1 of
+/// `orders-value`, a global config with every field it had, and a subject
+/// config.
+fn release_0005_rows() -> String {
+    let canonical = Schema::parse(SchemaType::Avro, CONTRACT_SCHEMA, &NoReferences)
+        .unwrap()
+        .canonical()
+        .to_string();
+    format!(
+        "INSERT INTO schemas (content_key, canonical_key, normalized, schema_type, schema, \
+         metadata, rule_set) VALUES ({}, {}, FALSE, 'AVRO', {}, {}, {});\n\
+         INSERT INTO subjects (name, generation) VALUES ('orders-value', 1);\n\
+         INSERT INTO versions (subject, version, schema_id, deleted, registered_at) \
+         VALUES ('orders-value', 1, 1, FALSE, 1700000000000);\n\
+         INSERT INTO configs (scope, compatibility, policy, normalize, consumer_compatibility) \
+         VALUES ('__GLOBAL', 'FULL', 'LENIENT', TRUE, 'WARN');\n\
+         INSERT INTO configs (scope, compatibility) VALUES ('orders-value', 'BACKWARD');\n",
+        quoted(&contract_key(CONTRACT_SCHEMA)),
+        quoted(&contract_key(&canonical)),
+        quoted(CONTRACT_SCHEMA),
+        quoted(CONTRACT_METADATA),
+        quoted(CONTRACT_RULES),
+    )
+}
+
+/// Makes the 0005 release's database on `pool` and closes the pool.
+macro_rules! write_release_0005 {
+    ($pool:expr, $directory:expr) => {{
+        let pool = $pool;
+        migrator_through($directory, 5)
+            .await
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(&release_0005_rows())
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }};
+}
+
+/// What the new binary must serve from the 0005 release's rows, and that
+/// the new config fields apply to them.
+async fn check_upgraded_0005(server: &Server) {
+    assert_eq!(
+        server.get("/config").await.text,
+        r#"{"normalize":true,"compatibilityLevel":"FULL","compatibilityPolicy":"LENIENT","consumerCompatibility":"WARN"}"#
+    );
+    assert_eq!(
+        server.get("/config/orders-value").await.text,
+        r#"{"compatibilityLevel":"BACKWARD"}"#
+    );
+    let v1 = json_of(server, "/subjects/orders-value/versions/1").await;
+    assert_eq!(
+        (&v1["id"], &v1["schema"]),
+        (&json!(1), &json!(CONTRACT_SCHEMA))
+    );
+    assert_eq!(v1["metadata"].to_string(), CONTRACT_METADATA);
+    assert_eq!(v1["ruleSet"].to_string(), CONTRACT_RULES);
+    // Registering it again (its contract carried from version 1) is version 1.
+    let again = server
+        .post(
+            "/subjects/orders-value/versions",
+            &json!({"schema": CONTRACT_SCHEMA}),
+        )
+        .await;
+    assert_eq!(
+        (&again.body["id"], &again.body["version"]),
+        (&json!(1), &json!(1)),
+        "{}",
+        again.text
+    );
+    // The new fields go onto the old row and keep what it held.
+    let set = server
+        .put(
+            "/config/orders-value",
+            &json!({"compatibilityGroup": "major_version",
+                    "defaultMetadata": {"properties": {"owner": "payments"}}}),
+        )
+        .await;
+    assert_eq!(
+        set.text,
+        r#"{"compatibility":"BACKWARD","compatibilityGroup":"major_version","defaultMetadata":{"properties":{"owner":"payments"}}}"#
+    );
+    // An incompatible line 2 is now accepted beside line 1.
+    let line2 = server
+        .post(
+            "/subjects/orders-value/versions",
+            &json!({"schema": CONTRACT_SCHEMA.replace("string", "boolean"),
+                    "metadata": {"properties": {"major_version": "2"}}}),
+        )
+        .await;
+    assert_eq!(
+        (&line2.body["id"], &line2.body["version"]),
+        (&json!(2), &json!(2)),
+        "{}",
+        line2.text
+    );
+    let stored = json_of(server, "/subjects/orders-value/versions/2").await;
+    assert_eq!(
+        stored["metadata"],
+        json!({"properties": {"major_version": "2", "owner": "payments"}})
+    );
+}
+
+#[tokio::test]
+async fn an_sqlite_database_of_release_0005_keeps_configs_and_contracts() {
+    let dir = common::temp_dir();
+    let url = format!("sqlite://{}", dir.path().join("charter.db").display());
+    {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+        use std::str::FromStr;
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        write_release_0005!(pool, "migrations/sqlite");
+    }
+    let server = Server::start_on(&url, dir.path(), &[]);
+    check_upgraded_0005(&server).await;
+}
+
+#[tokio::test]
+async fn a_postgres_database_of_release_0005_keeps_configs_and_contracts() {
+    let Some(database) = TestDatabase::create("migration_0006").await else {
+        return;
+    };
+    {
+        let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
+        write_release_0005!(pool, "migrations/postgres");
+    }
+    let server = Server::start_at(&database.url, &[]);
+    check_upgraded_0005(&server).await;
 }

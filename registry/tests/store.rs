@@ -12,8 +12,9 @@ use std::time::Duration;
 use common::postgres::TestDatabase;
 use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
-    ConfigRecord, ConsumerCompatibility, Deployment, Mode, ReaderFilter, ReaderRecord, Reference,
-    SchemaId, Scope, StoredReader, Subject, Version, guid_of,
+    ConfigRecord, ConsumerCompatibility, ContractDefaults, Deployment, Metadata, Mode,
+    ReaderFilter, ReaderRecord, Reference, RuleSet, SchemaId, Scope, StoredReader, Subject,
+    Version, guid_of,
 };
 use registry::store::{
     Invalidation, NewSchema, NewVersion, PostgresOptions, PostgresStore, SqliteStore, Store,
@@ -221,7 +222,7 @@ async fn references_and_settings(db: Db) {
         consumer_compatibility: Some(ConsumerCompatibility::Enforce),
         ..ConfigRecord::default()
     };
-    store.set_config(&scope, config, &audit()).await.unwrap();
+    store.set_config(&scope, &config, &audit()).await.unwrap();
     store
         .set_mode(&scope, Mode::ReadOnly, &audit())
         .await
@@ -230,7 +231,7 @@ async fn references_and_settings(db: Db) {
         .set_mode(&Scope::Global, Mode::Import, &audit())
         .await
         .unwrap();
-    assert_eq!(store.config(&scope).await.unwrap(), Some(config));
+    assert_eq!(store.config(&scope).await.unwrap(), Some(config.clone()));
     assert_eq!(store.mode(&scope).await.unwrap(), Some(Mode::ReadOnly));
     // Not recursive: the subject's mode stays.
     assert_eq!(
@@ -428,7 +429,7 @@ async fn audits_changes_in_their_transaction(db: Db) {
         ..AuditEvent::new(&Actor::default(), Action::SetConfig, None)
     };
     store
-        .set_config(&Scope::Global, ConfigRecord::default(), &open)
+        .set_config(&Scope::Global, &ConfigRecord::default(), &open)
         .await
         .unwrap();
 
@@ -497,6 +498,69 @@ async fn guids_follow_the_content_key(db: Db) {
             .await
             .unwrap(),
         None
+    );
+}
+
+/// The data-contract config fields (issue #13) are kept per scope as set,
+/// replaced whole by a later set, cleared one by one, and handed back by a
+/// delete.
+async fn data_contract_config_fields(db: Db) {
+    let store = db.open().await;
+    let metadata: Metadata = serde_json::from_value(serde_json::json!({
+        "properties": {"owner": "payments", "major_version": "1"},
+        "tags": {"Order.total": ["PII"]}, "sensitive": ["owner"]
+    }))
+    .unwrap();
+    let rules: RuleSet = serde_json::from_value(serde_json::json!({
+        "domainRules": [{"name": "positive", "kind": "CONDITION", "mode": "WRITE",
+                         "type": "CEL", "expr": "message.total > 0.0"}]
+    }))
+    .unwrap();
+    let full = ConfigRecord {
+        compatibility: Some(CompatibilityMode::Backward),
+        compatibility_group: Some("major_version".into()),
+        validate_fields: Some(true),
+        validate_rules: Some(false),
+        alias: Some("orders-v2".into()),
+        contract_defaults: ContractDefaults {
+            default_metadata: Some(metadata.clone()),
+            override_metadata: Some(Metadata::default()),
+            default_rule_set: Some(rules.clone()),
+            override_rule_set: Some(rules.clone()),
+        },
+        ..ConfigRecord::default()
+    };
+    let orders = Scope::Subject(Subject::parse("orders").unwrap());
+    for scope in [&Scope::Global, &orders] {
+        store.set_config(scope, &full, &audit()).await.unwrap();
+        assert_eq!(store.config(scope).await.unwrap().as_ref(), Some(&full));
+    }
+    // Another store on the same database reads the same.
+    let other = db.open().await;
+    assert_eq!(other.config(&orders).await.unwrap().as_ref(), Some(&full));
+    let fewer = ConfigRecord {
+        alias: None,
+        validate_rules: None,
+        contract_defaults: ContractDefaults {
+            default_metadata: Some(metadata),
+            ..ContractDefaults::default()
+        },
+        ..full.clone()
+    };
+    store.set_config(&orders, &fewer, &audit()).await.unwrap();
+    assert_eq!(store.config(&orders).await.unwrap().as_ref(), Some(&fewer));
+    assert_eq!(
+        store
+            .delete_config(&orders, &audit())
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&fewer)
+    );
+    assert_eq!(store.config(&orders).await.unwrap(), None);
+    assert_eq!(
+        store.config(&Scope::Global).await.unwrap().as_ref(),
+        Some(&full)
     );
 }
 
@@ -728,6 +792,7 @@ contract!(
     consumers_deployments_and_retention,
     audits_changes_in_their_transaction,
     guids_follow_the_content_key,
+    data_contract_config_fields,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

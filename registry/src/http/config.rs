@@ -2,20 +2,23 @@
 //!
 //! `GET` and `DELETE` answer the level as `compatibilityLevel`; `PUT` takes
 //! and echoes it as `compatibility` (the peer's `ConfigUpdateRequest`), and
-//! also takes `compatibilityLevel`.
+//! also takes `compatibilityLevel`. The data-contract fields
+//! (`compatibilityGroup`, `defaultMetadata`, `overrideMetadata`,
+//! `defaultRuleSet`, `overrideRuleSet`, `validateFields`, `validateRules`,
+//! `alias`) are taken, stored and answered in the peer's shapes.
 
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::body::nullable;
+use super::body::{decode, nullable};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Params, Segments};
 use super::openapi::{BadQuery, BodyErrors, SubjectPath, Unavailable};
-use super::wire::{ConfigView, LevelKey};
+use super::wire::{ConfigView, InvalidSchemaBody, LevelKey, check_rules};
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
-use crate::model::Scope;
+use crate::model::{Metadata, RuleSet, Scope};
 use crate::service::{ConfigUpdate, Error};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,8 +29,8 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_subject, put_subject, delete_subject))
 }
 
-/// `ConfigUpdateRequest`. Settings Charter does not implement are refused
-/// with 42203 unless null or false.
+/// `ConfigUpdateRequest`. Each field may be absent (left as it is), `null`
+/// (cleared) or set, as the peer's `Optional` fields.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = ConfigUpdate, example = json!({"compatibility": "BACKWARD"}))]
@@ -53,47 +56,97 @@ struct ConfigBody {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     consumer_compatibility: Option<Option<String>>,
+    /// The metadata property whose value splits the subject into lines.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    compatibility_group: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<bool>)]
+    validate_fields: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<bool>)]
+    validate_rules: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    alias: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Object>)]
-    compatibility_group: Option<Value>,
+    default_metadata: Option<Option<Value>>,
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Object>)]
-    validate_fields: Option<Value>,
+    override_metadata: Option<Option<Value>>,
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Object>)]
-    validate_rules: Option<Value>,
+    default_rule_set: Option<Option<Value>>,
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Object>)]
-    alias: Option<Value>,
-    #[schema(value_type = Option<Object>)]
-    default_metadata: Option<Value>,
-    #[schema(value_type = Option<Object>)]
-    override_metadata: Option<Value>,
-    #[schema(value_type = Option<Object>)]
-    default_rule_set: Option<Value>,
-    #[schema(value_type = Option<Object>)]
-    override_rule_set: Option<Value>,
+    override_rule_set: Option<Option<Value>>,
+}
+
+/// The data-contract fields of a config body, decoded together so that an
+/// error names its place (`defaultRuleSet.domainRules[0].kind`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContractFields {
+    default_metadata: Option<Metadata>,
+    override_metadata: Option<Metadata>,
+    default_rule_set: Option<RuleSet>,
+    override_rule_set: Option<RuleSet>,
+}
+
+/// A field as the update takes it: absent, cleared, or `present`'s value.
+fn field<T>(sent: &Option<Option<Value>>, present: Option<T>) -> Option<Option<T>> {
+    sent.as_ref().map(|value| value.as_ref().and(present))
 }
 
 impl ConfigBody {
-    /// The update, or 42203 naming a setting Charter does not implement
-    /// (accepting it silently would promise a behaviour that never happens).
+    /// The update. Metadata that cannot be decoded answers 42203; a rule set
+    /// that cannot be used 42210 (the peer's `RestInvalidRuleSetException`),
+    /// both naming where.
     fn into_update(self) -> Result<ConfigUpdate, ApiError> {
-        let unsupported = [
-            ("compatibilityGroup", &self.compatibility_group),
-            ("validateFields", &self.validate_fields),
-            ("validateRules", &self.validate_rules),
-            ("alias", &self.alias),
+        for (name, value) in [
+            (
+                "validateFields",
+                self.validate_fields.is_some_and(|v| v.is_some_and(|v| v)),
+            ),
+            (
+                "alias",
+                self.alias
+                    .as_ref()
+                    .is_some_and(|v| v.as_ref().is_some_and(|a| !a.is_empty())),
+            ),
+        ] {
+            if value {
+                return Err(Error::InvalidConfig(format!(
+                    "`{name}` is not supported by Charter yet; the other config fields of Confluent are"
+                ))
+                .into());
+            }
+        }
+        let mut sent = serde_json::Map::new();
+        for (name, value) in [
             ("defaultMetadata", &self.default_metadata),
             ("overrideMetadata", &self.override_metadata),
             ("defaultRuleSet", &self.default_rule_set),
             ("overrideRuleSet", &self.override_rule_set),
-        ];
-        for (name, value) in unsupported {
-            if value
-                .as_ref()
-                .is_some_and(|v| !v.is_null() && *v != Value::Bool(false))
-            {
-                return Err(Error::InvalidConfig(format!(
-                    "`{name}` is not supported by Charter; supported settings are compatibility, compatibilityPolicy, normalize and consumerCompatibility"
-                ))
-                .into());
+        ] {
+            if let Some(Some(value)) = value {
+                sent.insert(name.to_string(), value.clone());
+            }
+        }
+        let decoded: ContractFields = decode(Value::Object(sent)).map_err(|e| -> ApiError {
+            if e.path().contains("RuleSet") {
+                InvalidSchemaBody::RuleSet(e.to_string()).into()
+            } else {
+                Error::InvalidConfig(e.to_string()).into()
+            }
+        })?;
+        for (name, rules) in [
+            ("defaultRuleSet", &decoded.default_rule_set),
+            ("overrideRuleSet", &decoded.override_rule_set),
+        ] {
+            if let Some(rules) = rules {
+                check_rules(name, rules).map_err(InvalidSchemaBody::RuleSet)?;
             }
         }
         Ok(ConfigUpdate {
@@ -101,6 +154,14 @@ impl ConfigBody {
             policy: self.compatibility_policy,
             normalize: self.normalize,
             consumer_compatibility: self.consumer_compatibility,
+            compatibility_group: self.compatibility_group,
+            validate_fields: self.validate_fields,
+            validate_rules: self.validate_rules,
+            alias: self.alias,
+            default_metadata: field(&self.default_metadata, decoded.default_metadata),
+            override_metadata: field(&self.override_metadata, decoded.override_metadata),
+            default_rule_set: field(&self.default_rule_set, decoded.default_rule_set),
+            override_rule_set: field(&self.override_rule_set, decoded.override_rule_set),
         })
     }
 }

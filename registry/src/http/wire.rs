@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use super::body::{FieldError, decode};
 use crate::model::{
-    ConfigRecord, Metadata, Reference, RuleSet, SchemaId, StoredSchema, Version, VersionSelector,
+    ConfigRecord, Metadata, Reference, RuleMode, RuleSet, SchemaId, StoredSchema, Version,
+    VersionSelector,
 };
 use crate::service::{
     Contract, PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion,
@@ -135,7 +136,7 @@ pub fn contract(
         }
     })?;
     if let Some(rules) = &decoded.rule_set {
-        check_rules(rules).map_err(InvalidSchemaBody::RuleSet)?;
+        check_rules("ruleSet", rules).map_err(InvalidSchemaBody::RuleSet)?;
     }
     Ok(Contract {
         metadata: decoded.metadata.filter(|m| *m != Metadata::default()),
@@ -143,8 +144,9 @@ pub fn contract(
     })
 }
 
-/// Checks what decoding cannot: names, types and each list's modes.
-fn check_rules(rules: &RuleSet) -> Result<(), String> {
+/// Checks what decoding cannot in the rule set sent as `field`: names,
+/// types and each list's modes.
+pub fn check_rules(field: &str, rules: &RuleSet) -> Result<(), String> {
     let mut names = std::collections::HashSet::new();
     let lists = [
         ("migrationRules", &rules.migration_rules, true),
@@ -153,9 +155,12 @@ fn check_rules(rules: &RuleSet) -> Result<(), String> {
     ];
     for (list, rules, migration) in lists {
         for (index, rule) in rules.iter().enumerate() {
-            let at = format!("`ruleSet.{list}[{index}]");
+            let at = format!("`{field}.{list}[{index}]");
             if rule.name.trim().is_empty() {
                 return Err(format!("{at}.name` must not be empty"));
+            }
+            if let Some(problem) = rule_name_problem(&rule.name) {
+                return Err(format!("{at}.name` `{}` {problem}", rule.name));
             }
             if !names.insert(rule.name.as_str()) {
                 return Err(format!(
@@ -165,6 +170,17 @@ fn check_rules(rules: &RuleSet) -> Result<(), String> {
             }
             if rule.rule_type.trim().is_empty() {
                 return Err(format!("{at}.type` must not be empty"));
+            }
+            let one_way = !matches!(rule.mode, RuleMode::Writeread | RuleMode::Updown);
+            for (field, action) in [
+                ("onSuccess", &rule.on_success),
+                ("onFailure", &rule.on_failure),
+            ] {
+                if one_way && action.as_deref().is_some_and(|a| a.contains(',')) {
+                    return Err(format!(
+                        "{at}.{field}` lists several actions, which only a WRITEREAD or UPDOWN rule takes (one per direction)"
+                    ));
+                }
             }
             if rule.mode.is_migration() != migration {
                 let allowed = if migration {
@@ -178,6 +194,23 @@ fn check_rules(rules: &RuleSet) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What is wrong with a rule name, as the peer's `Rule.validateName` judges
+/// it: at most 256 characters, a letter or `_` first, then letters,
+/// digits, `_` and `-`.
+fn rule_name_problem(name: &str) -> Option<&'static str> {
+    let mut chars = name.chars();
+    if name.chars().count() > 256 {
+        return Some("is longer than 256 characters");
+    }
+    if !chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') {
+        return Some("must start with a letter or `_`");
+    }
+    if !chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+        return Some("may hold only letters, digits, `_` and `-`");
+    }
+    None
 }
 
 /// A positive 32-bit number, as versions and ids are.
@@ -414,11 +447,24 @@ impl<'a> SchemaStringView<'a> {
 }
 
 /// `Config` as `GET` answers it (`compatibilityLevel`), or as `PUT` echoes
-/// it (`compatibility`).
+/// it (`compatibility`): the peer's fields in the peer's order, each only
+/// where set (the peer's `NON_EMPTY`/`NON_NULL`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = Config)]
 pub struct ConfigView {
+    /// The subject reads of this one resolve to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alias: Option<String>,
+    /// Whether schemas are normalized before they are compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalize: Option<bool>,
+    /// Whether reserved fields are checked at registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validate_fields: Option<bool>,
+    /// The peer's `validateRules`, kept and answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validate_rules: Option<bool>,
     /// The compatibility level (`GET`, `DELETE`).
     #[serde(skip_serializing_if = "Option::is_none")]
     compatibility_level: Option<&'static str>,
@@ -428,9 +474,25 @@ pub struct ConfigView {
     /// Charter's policy: `STRICT`, `LENIENT` or `CONFLUENT`.
     #[serde(skip_serializing_if = "Option::is_none")]
     compatibility_policy: Option<&'static str>,
-    /// Whether schemas are normalized before they are compared.
+    /// The metadata property whose value splits a subject into lines.
     #[serde(skip_serializing_if = "Option::is_none")]
-    normalize: Option<bool>,
+    compatibility_group: Option<String>,
+    /// Metadata merged under a registered schema's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    default_metadata: Option<Metadata>,
+    /// Metadata merged over a registered schema's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    override_metadata: Option<Metadata>,
+    /// Rules merged under a registered schema's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    default_rule_set: Option<RuleSet>,
+    /// Rules merged over a registered schema's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    override_rule_set: Option<RuleSet>,
     /// Charter's own setting: only answered where set, so a client that
     /// never sets it gets the peer's answers unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -450,7 +512,12 @@ impl ConfigView {
     /// The view of a config record.
     pub fn of(config: ConfigRecord, key: LevelKey) -> ConfigView {
         let level = config.compatibility.map(|c| c.as_str());
+        let contracts = config.contract_defaults;
         ConfigView {
+            alias: config.alias,
+            normalize: config.normalize,
+            validate_fields: config.validate_fields,
+            validate_rules: config.validate_rules,
             compatibility_level: if key == LevelKey::Level { level } else { None },
             compatibility: if key == LevelKey::Update { level } else { None },
             compatibility_policy: config.policy.map(|p| match p {
@@ -458,7 +525,11 @@ impl ConfigView {
                 schemas::Policy::Lenient => "LENIENT",
                 schemas::Policy::Confluent => "CONFLUENT",
             }),
-            normalize: config.normalize,
+            compatibility_group: config.compatibility_group,
+            default_metadata: contracts.default_metadata,
+            override_metadata: contracts.override_metadata,
+            default_rule_set: contracts.default_rule_set,
+            override_rule_set: contracts.override_rule_set,
             consumer_compatibility: config.consumer_compatibility.map(|c| c.as_str()),
         }
     }

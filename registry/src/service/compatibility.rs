@@ -6,7 +6,7 @@ use schemas::{Breaks, Change, ChangeKind, CompatError, CompatibilityMode, Policy
 use serde_json::Value;
 
 use super::{Error, InvalidSchema, Registry, SchemaInput, live};
-use crate::model::{ConfigRecord, Subject, Version, VersionRecord, VersionSelector};
+use crate::model::{ConfigRecord, Metadata, Subject, Version, VersionRecord, VersionSelector};
 use crate::store::History;
 
 /// What a candidate is checked against.
@@ -92,37 +92,71 @@ impl CompatibilityOutcome {
 const QUOTE_LIMIT: usize = 10 * 1024;
 
 impl Registry {
-    /// Judges `candidate` against the part of `history` that `target` names,
-    /// under the level and policy of `config`, explaining as much as `detail`
-    /// asks.
+    /// The live versions of `history` in the line of a candidate with
+    /// `metadata`: all of them, or with a `compatibilityGroup` those whose
+    /// metadata has the candidate's value of that property (both absent
+    /// counts as the same), as the peer judges.
+    async fn in_line<'h>(
+        &self,
+        history: &'h History,
+        config: &ConfigRecord,
+        metadata: Option<&Metadata>,
+    ) -> Result<Vec<&'h VersionRecord>, Error> {
+        let Some(group) = &config.compatibility_group else {
+            return Ok(live(history).collect());
+        };
+        let value = metadata.and_then(|m| m.property(group));
+        let mut line = Vec::new();
+        for record in live(history) {
+            let held = self.held(record.schema_id).await?;
+            if held
+                .record
+                .metadata
+                .as_ref()
+                .and_then(|m| m.property(group))
+                == value
+            {
+                line.push(record);
+            }
+        }
+        Ok(line)
+    }
+
+    /// Judges `candidate` (with `metadata`) against the part of `history`
+    /// that `target` names, within its line when `config` has a
+    /// `compatibilityGroup`, under the level and policy of `config`,
+    /// explaining as much as `detail` asks.
     pub(super) async fn judge(
         &self,
-        candidate: &Arc<Schema>,
+        (candidate, metadata): (&Arc<Schema>, Option<&Metadata>),
         history: &History,
         target: CheckTarget,
-        config: ConfigRecord,
+        config: &ConfigRecord,
         detail: Detail,
     ) -> Result<CompatibilityOutcome, Error> {
         let mode = config.compatibility.unwrap_or(super::DEFAULT_COMPATIBILITY);
         let policy = config.policy.unwrap_or(Policy::Strict);
+        let line = self.in_line(history, config, metadata).await?;
+        let in_line = |record: &VersionRecord| line.iter().any(|r| r.version == record.version);
         let against: Vec<&VersionRecord> = match target {
-            CheckTarget::Registration if mode.is_transitive() => live(history).collect(),
-            CheckTarget::Registration => live(history).next_back().into_iter().collect(),
-            CheckTarget::Version(VersionSelector::Latest) => {
-                live(history).next_back().into_iter().collect()
-            }
+            CheckTarget::Registration if mode.is_transitive() => line.clone(),
+            CheckTarget::Registration => line.last().copied().into_iter().collect(),
+            CheckTarget::Version(VersionSelector::Latest) => live(history)
+                .next_back()
+                .filter(|r| in_line(r))
+                .into_iter()
+                .collect(),
             CheckTarget::Version(VersionSelector::Number(v)) => {
                 let found = live(history).find(|r| r.version == v);
-                vec![found.ok_or_else(|| {
-                    Error::VersionNotFound {
-                        subject: history
-                            .versions
-                            .first()
-                            .map(|r| r.subject.clone())
-                            .unwrap_or_default(),
-                        version: v.to_string(),
-                    }
-                })?]
+                let found = found.ok_or_else(|| Error::VersionNotFound {
+                    subject: history
+                        .versions
+                        .first()
+                        .map(|r| r.subject.clone())
+                        .unwrap_or_default(),
+                    version: v.to_string(),
+                })?;
+                [found].into_iter().filter(|r| in_line(r)).collect()
             }
         };
         if against.is_empty() || mode == CompatibilityMode::None {
@@ -183,7 +217,8 @@ impl Registry {
             messages.push(format!("{{oldSchema: '{}'}}", quote(text)));
         }
         messages.push(format!(
-            "{{validateFields: 'false', compatibility: '{}'}}",
+            "{{validateFields: '{}', compatibility: '{}'}}",
+            config.validate_fields.unwrap_or(false),
             mode.as_str()
         ));
         if let Some(note) = accepted_note(policy, &report.accepted_by) {
@@ -235,8 +270,14 @@ impl Registry {
         } else {
             Detail::Verdict
         };
-        self.judge(&candidate.schema, &history, target, config, detail)
-            .await
+        self.judge(
+            (&candidate.schema, candidate.metadata.as_ref()),
+            &history,
+            target,
+            &config,
+            detail,
+        )
+        .await
     }
 }
 

@@ -5,7 +5,9 @@ use serde_json::{Value, json};
 
 use super::{DEFAULT_COMPATIBILITY, Error, NotPermitted, Registry};
 use crate::audit::{Action, Actor, AuditEvent};
-use crate::model::{ConfigRecord, ConsumerCompatibility, GLOBAL_CONTEXT, Mode, Scope, Subject};
+use crate::model::{
+    ConfigRecord, ConsumerCompatibility, GLOBAL_CONTEXT, Metadata, Mode, RuleSet, Scope, Subject,
+};
 
 /// Whether `scope` is the peer's global context, `:.__GLOBAL:`.
 fn is_global_context(scope: &Scope) -> bool {
@@ -25,6 +27,32 @@ pub struct ConfigUpdate {
     /// Whether registrations are judged against the recorded consumers
     /// (`NONE`, `WARN` or `ENFORCE`).
     pub consumer_compatibility: Option<Option<String>>,
+    /// The metadata property that splits a subject into lines.
+    pub compatibility_group: Option<Option<String>>,
+    /// Whether registrations validate field names and reserved fields.
+    pub validate_fields: Option<Option<bool>>,
+    /// The peer's `validateRules`.
+    pub validate_rules: Option<Option<bool>>,
+    /// The subject reads of this one resolve to.
+    pub alias: Option<Option<String>>,
+    /// Metadata merged under a registered schema's own.
+    pub default_metadata: Option<Option<Metadata>>,
+    /// Metadata merged over a registered schema's own.
+    pub override_metadata: Option<Option<Metadata>>,
+    /// Rules merged under a registered schema's own (checked by the caller).
+    pub default_rule_set: Option<Option<RuleSet>>,
+    /// Rules merged over a registered schema's own (checked by the caller).
+    pub override_rule_set: Option<Option<RuleSet>>,
+}
+
+/// `field` set to `update`'s value where it names one.
+fn apply<T>(field: &mut Option<T>, update: &Option<Option<T>>)
+where
+    T: Clone,
+{
+    if let Some(value) = update {
+        field.clone_from(value);
+    }
 }
 
 fn subject_of(scope: &Scope) -> Option<&Subject> {
@@ -39,16 +67,50 @@ fn audit(actor: &Actor, action: Action, scope: &Scope) -> AuditEvent {
     AuditEvent::new(actor, action, subject_of(scope).map(Subject::as_str))
 }
 
-/// A config as the audit trail records it (`null` when none is set).
-fn config_detail(config: Option<ConfigRecord>) -> Value {
-    match config {
-        None => Value::Null,
-        Some(c) => json!({
-            "compatibility": c.compatibility.map(CompatibilityMode::as_str),
-            "compatibilityPolicy": c.policy.map(Policy::as_str),
-            "normalize": c.normalize,
-        }),
+/// A config as the audit trail records it (`null` when none is set); the
+/// data-contract fields only where set.
+fn config_detail(config: Option<&ConfigRecord>) -> Value {
+    let Some(c) = config else {
+        return Value::Null;
+    };
+    let mut detail = json!({
+        "compatibility": c.compatibility.map(CompatibilityMode::as_str),
+        "compatibilityPolicy": c.policy.map(Policy::as_str),
+        "normalize": c.normalize,
+    });
+    let contracts = &c.contract_defaults;
+    let json = |v: Option<Value>| v.unwrap_or(Value::Null);
+    let set = [
+        (
+            "compatibilityGroup",
+            c.compatibility_group.clone().map(Value::from),
+        ),
+        ("validateFields", c.validate_fields.map(Value::from)),
+        ("validateRules", c.validate_rules.map(Value::from)),
+        ("alias", c.alias.clone().map(Value::from)),
+        (
+            "defaultMetadata",
+            contracts.default_metadata.as_ref().map(|m| json!(m)),
+        ),
+        (
+            "overrideMetadata",
+            contracts.override_metadata.as_ref().map(|m| json!(m)),
+        ),
+        (
+            "defaultRuleSet",
+            contracts.default_rule_set.as_ref().map(|r| json!(r)),
+        ),
+        (
+            "overrideRuleSet",
+            contracts.override_rule_set.as_ref().map(|r| json!(r)),
+        ),
+    ];
+    for (name, value) in set {
+        if value.is_some() {
+            detail[name] = json(value);
+        }
     }
+    detail
 }
 
 /// A mode as the audit trail records it.
@@ -103,7 +165,7 @@ impl Registry {
     ) -> Result<ConfigRecord, Error> {
         self.ensure_writable(subject_of(scope)).await?;
         let old = self.store.config(scope).await?;
-        let mut config = old.unwrap_or_default();
+        let mut config = old.clone().unwrap_or_default();
         if let Some(level) = &update.compatibility {
             config.compatibility = level
                 .as_deref()
@@ -137,10 +199,32 @@ impl Registry {
                 })
                 .transpose()?;
         }
+        if let Some(Some(alias)) = &update.alias {
+            if !alias.is_empty() {
+                Subject::parse(alias)
+                    .map_err(|e| Error::InvalidConfig(format!("`alias` names no subject: {e}")))?;
+            }
+        }
+        if let Some(Some(group)) = &update.compatibility_group {
+            if group.trim().is_empty() {
+                return Err(Error::InvalidConfig(
+                    "`compatibilityGroup` must name a metadata property (e.g. major_version), not be empty".into(),
+                ));
+            }
+        }
+        apply(&mut config.compatibility_group, &update.compatibility_group);
+        apply(&mut config.validate_fields, &update.validate_fields);
+        apply(&mut config.validate_rules, &update.validate_rules);
+        apply(&mut config.alias, &update.alias);
+        let contracts = &mut config.contract_defaults;
+        apply(&mut contracts.default_metadata, &update.default_metadata);
+        apply(&mut contracts.override_metadata, &update.override_metadata);
+        apply(&mut contracts.default_rule_set, &update.default_rule_set);
+        apply(&mut contracts.override_rule_set, &update.override_rule_set);
         let audit = audit(actor, Action::SetConfig, scope)
-            .with("old", config_detail(old))
-            .with("new", config_detail(Some(config)));
-        self.store.set_config(scope, config, &audit).await?;
+            .with("old", config_detail(old.as_ref()))
+            .with("new", config_detail(Some(&config)));
+        self.store.set_config(scope, &config, &audit).await?;
         tracing::info!(scope = scope.key(), "config set");
         audit.log();
         Ok(config)
@@ -152,7 +236,8 @@ impl Registry {
     pub async fn delete_config(&self, scope: &Scope, actor: &Actor) -> Result<ConfigRecord, Error> {
         self.ensure_writable(subject_of(scope)).await?;
         let old = self.store.config(scope).await?;
-        let audit = audit(actor, Action::DeleteConfig, scope).with("old", config_detail(old));
+        let audit =
+            audit(actor, Action::DeleteConfig, scope).with("old", config_detail(old.as_ref()));
         let previous = self.store.delete_config(scope, &audit).await?;
         if previous.is_some() {
             audit.log();

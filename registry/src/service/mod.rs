@@ -266,7 +266,9 @@ impl Registry {
     }
 
     /// The config that applies to a subject: its own fields over the global
-    /// ones over the global context's ([`GLOBAL_CONTEXT`]) over the defaults.
+    /// ones over the global context's ([`GLOBAL_CONTEXT`]) over the defaults;
+    /// a subject config's alias and data-contract defaults are its own alone
+    /// (see [`ConfigRecord::over_global`]).
     async fn effective_config(&self, subject: Option<&Subject>) -> Result<ConfigRecord, Error> {
         let global_context = Scope::Subject(Subject::parse(GLOBAL_CONTEXT)?);
         let global = self
@@ -281,14 +283,14 @@ impl Registry {
                     .unwrap_or_default(),
             );
         let own = match subject {
-            Some(s) => self
-                .store
-                .config(&Scope::Subject(s.clone()))
-                .await?
-                .unwrap_or_default(),
-            None => ConfigRecord::default(),
+            Some(s) => self.store.config(&Scope::Subject(s.clone())).await?,
+            None => None,
         };
-        Ok(own.over(global).over(ConfigRecord {
+        let applying = match own {
+            Some(own) => own.over_global(global),
+            None => global,
+        };
+        Ok(applying.over(ConfigRecord {
             compatibility: Some(DEFAULT_COMPATIBILITY),
             ..ConfigRecord::default()
         }))

@@ -12,8 +12,8 @@ use super::{
 };
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
-    ConsumerCompatibility, Metadata, Reference, RuleSet, SchemaId, StoredSchema, Subject, Version,
-    VersionRecord, VersionSelector, guid_of,
+    ConsumerCompatibility, ContractDefaults, Metadata, Reference, RuleSet, SchemaId, StoredSchema,
+    Subject, Version, VersionRecord, VersionSelector, guid_of,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
 
@@ -214,6 +214,15 @@ impl Contract {
         }
     }
 
+    /// This contract between a config's defaults and overrides
+    /// (`default < this < override`), as a registration stores it.
+    pub fn between(self, defaults: &ContractDefaults) -> Contract {
+        Contract {
+            metadata: defaults.metadata(self.metadata),
+            rule_set: defaults.rule_set(self.rule_set),
+        }
+    }
+
     /// Whether neither part is given.
     pub fn is_empty(&self) -> bool {
         self.metadata.is_none() && self.rule_set.is_none()
@@ -404,13 +413,20 @@ impl Registry {
     ) -> Result<Registered, Error> {
         let history = self.history(subject).await?;
         let config = self.effective_config(Some(subject)).await?;
+        let mode = self.effective_mode(Some(subject)).await?;
+        let importing = mode.imports();
         let mut candidate = self.candidate(&registration.schema, &history).await?;
-        // What is not sent carries on from the latest version, as in the peer.
+        // What is not sent carries on from the latest version, and the
+        // config's defaults and overrides are merged around it, as in the
+        // peer (which copies an imported schema as it is).
         let own = Contract {
             metadata: candidate.metadata.clone(),
             rule_set: candidate.rule_set.clone(),
         };
-        let inherited = own.clone().or(&self.latest_contract(&history).await?);
+        let mut inherited = own.clone().or(&self.latest_contract(&history).await?);
+        if !importing {
+            inherited = inherited.between(&config.contract_defaults);
+        }
         if inherited != own {
             candidate = candidate.with_contract(inherited);
         }
@@ -435,7 +451,6 @@ impl Registry {
             }
         }
 
-        let mode = self.effective_mode(Some(subject)).await?;
         if mode.is_read_only() {
             return Err(NotPermitted::ReadOnly {
                 scope: format!("subject '{subject}'"),
@@ -444,7 +459,6 @@ impl Registry {
             .into());
         }
         let next = next_version(&history);
-        let importing = mode.imports();
         let version = match (importing, explicit_id, explicit_version) {
             (true, None, _) => return Err(NotPermitted::ImportNeedsId.into()),
             (true, Some(_), Some(v)) => {
@@ -472,10 +486,10 @@ impl Registry {
         if !importing {
             let outcome = self
                 .judge(
-                    &candidate.schema,
+                    (&candidate.schema, candidate.metadata.as_ref()),
                     &history,
                     CheckTarget::Registration,
-                    config,
+                    &config,
                     Detail::Verdict,
                 )
                 .await?;
@@ -581,17 +595,22 @@ impl Registry {
         let history = self.history(subject).await?;
         let visible = visible(&history, subject, include_deleted)?;
         let mut candidate = self.candidate(schema, &history).await?;
-        if normalize || self.effective_config(Some(subject)).await?.normalize == Some(true) {
+        let config = self.effective_config(Some(subject)).await?;
+        if normalize || config.normalize == Some(true) {
             candidate = candidate.normalized();
         }
         let mut found = self.holding(&candidate, &visible).await?;
         // A schema sent without metadata or rule set is also the one a
-        // registration of it would have found: with the latest's.
+        // registration of it would have found: with the latest's, between
+        // the config's defaults and overrides.
         let own = Contract {
             metadata: candidate.metadata.clone(),
             rule_set: candidate.rule_set.clone(),
         };
-        let inherited = own.clone().or(&self.latest_contract(&history).await?);
+        let inherited = own
+            .clone()
+            .or(&self.latest_contract(&history).await?)
+            .between(&config.contract_defaults);
         if found.is_none() && inherited != own {
             candidate = candidate.with_contract(inherited);
             found = self.holding(&candidate, &visible).await?;

@@ -353,7 +353,7 @@ pub trait Store: Send + Sync + 'static {
     async fn set_config(
         &self,
         scope: &Scope,
-        config: ConfigRecord,
+        config: &ConfigRecord,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 

@@ -429,7 +429,7 @@ impl Store for PostgresStore {
     async fn set_config(
         &self,
         scope: &Scope,
-        config: ConfigRecord,
+        config: &ConfigRecord,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;

@@ -10,8 +10,8 @@ use schemas::SchemaType;
 use super::ReaderEvent;
 use super::{StoreError, SubjectSummary};
 use crate::model::{
-    ConfigRecord, Deployment, ReaderRecord, Reference, SchemaId, StoredReader, StoredSchema,
-    Version, VersionRecord,
+    ConfigRecord, ContractDefaults, Deployment, ReaderRecord, Reference, SchemaId, StoredReader,
+    StoredSchema, Version, VersionRecord,
 };
 
 pub(super) fn parse_column<T: FromStr>(column: &str, value: &str) -> Result<T, StoreError> {
@@ -124,12 +124,25 @@ pub(super) struct JoinedRow {
     pub(super) content: ContentRow,
 }
 
+/// The columns of `configs` a config is read from (`scope` aside).
+pub(super) const CONFIG_COLUMNS: &str = "compatibility, policy, normalize, consumer_compatibility, \
+     compatibility_group, validate_fields, validate_rules, alias, \
+     default_metadata, override_metadata, default_rule_set, override_rule_set";
+
 #[derive(sqlx::FromRow)]
 pub(super) struct ConfigRow {
     pub(super) compatibility: Option<String>,
     pub(super) policy: Option<String>,
     pub(super) normalize: Option<bool>,
     pub(super) consumer_compatibility: Option<String>,
+    pub(super) compatibility_group: Option<String>,
+    pub(super) validate_fields: Option<bool>,
+    pub(super) validate_rules: Option<bool>,
+    pub(super) alias: Option<String>,
+    pub(super) default_metadata: Option<String>,
+    pub(super) override_metadata: Option<String>,
+    pub(super) default_rule_set: Option<String>,
+    pub(super) override_rule_set: Option<String>,
 }
 
 impl ConfigRow {
@@ -148,6 +161,22 @@ impl ConfigRow {
                 .consumer_compatibility
                 .map(|c| parse_column("configs.consumer_compatibility", &c))
                 .transpose()?,
+            compatibility_group: self.compatibility_group,
+            validate_fields: self.validate_fields,
+            validate_rules: self.validate_rules,
+            alias: self.alias,
+            contract_defaults: ContractDefaults {
+                default_metadata: json_column("configs.default_metadata", self.default_metadata)?,
+                override_metadata: json_column(
+                    "configs.override_metadata",
+                    self.override_metadata,
+                )?,
+                default_rule_set: json_column("configs.default_rule_set", self.default_rule_set)?,
+                override_rule_set: json_column(
+                    "configs.override_rule_set",
+                    self.override_rule_set,
+                )?,
+            },
         })
     }
 }

@@ -17,7 +17,8 @@ macro_rules! shared_queries {
         };
         use crate::audit::{AuditEvent, AuditQuery};
         use crate::store::rows::{
-            self, AuditRow, ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow, parse_column,
+            self, AuditRow, CONFIG_COLUMNS, ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow,
+            parse_column, to_json_column,
         };
         use crate::store::{History, Referrer, StoreError, SubjectSummary};
 
@@ -332,9 +333,9 @@ macro_rules! shared_queries {
             pool: &Pool<$db>,
             scope: &Scope,
         ) -> Result<Option<ConfigRecord>, StoreError> {
-            let row: Option<ConfigRow> = sqlx::query_as(
-                "SELECT compatibility, policy, normalize, consumer_compatibility FROM configs WHERE scope = $1",
-            )
+            let row: Option<ConfigRow> = sqlx::query_as(&format!(
+                "SELECT {CONFIG_COLUMNS} FROM configs WHERE scope = $1"
+            ))
             .bind(scope.key())
             .fetch_optional(pool)
             .await?;
@@ -345,21 +346,37 @@ macro_rules! shared_queries {
         pub(in crate::store) async fn set_config(
             tx: &mut Transaction<'static, $db>,
             scope: &Scope,
-            config: ConfigRecord,
+            config: &ConfigRecord,
             audit: &AuditEvent,
         ) -> Result<(), StoreError> {
-            sqlx::query(
-                "INSERT INTO configs (scope, compatibility, policy, normalize, consumer_compatibility) \
-                 VALUES ($1, $2, $3, $4, $5) \
+            let contracts = &config.contract_defaults;
+            sqlx::query(&format!(
+                "INSERT INTO configs (scope, {CONFIG_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                  ON CONFLICT (scope) DO UPDATE SET compatibility = excluded.compatibility, \
                  policy = excluded.policy, normalize = excluded.normalize, \
-                 consumer_compatibility = excluded.consumer_compatibility",
-            )
+                 consumer_compatibility = excluded.consumer_compatibility, \
+                 compatibility_group = excluded.compatibility_group, \
+                 validate_fields = excluded.validate_fields, \
+                 validate_rules = excluded.validate_rules, alias = excluded.alias, \
+                 default_metadata = excluded.default_metadata, \
+                 override_metadata = excluded.override_metadata, \
+                 default_rule_set = excluded.default_rule_set, \
+                 override_rule_set = excluded.override_rule_set"
+            ))
             .bind(scope.key())
             .bind(config.compatibility.map(CompatibilityMode::as_str))
             .bind(config.policy.map(Policy::as_str))
             .bind(config.normalize)
             .bind(config.consumer_compatibility.map(|c| c.as_str()))
+            .bind(config.compatibility_group.as_deref())
+            .bind(config.validate_fields)
+            .bind(config.validate_rules)
+            .bind(config.alias.as_deref())
+            .bind(to_json_column(&contracts.default_metadata))
+            .bind(to_json_column(&contracts.override_metadata))
+            .bind(to_json_column(&contracts.default_rule_set))
+            .bind(to_json_column(&contracts.override_rule_set))
             .execute(&mut **tx)
             .await?;
             insert_audit(&mut **tx, audit, None).await
@@ -371,10 +388,9 @@ macro_rules! shared_queries {
             scope: &Scope,
             audit: &AuditEvent,
         ) -> Result<Option<ConfigRecord>, StoreError> {
-            let row: Option<ConfigRow> = sqlx::query_as(
-                "DELETE FROM configs WHERE scope = $1 \
-                 RETURNING compatibility, policy, normalize, consumer_compatibility",
-            )
+            let row: Option<ConfigRow> = sqlx::query_as(&format!(
+                "DELETE FROM configs WHERE scope = $1 RETURNING {CONFIG_COLUMNS}"
+            ))
             .bind(scope.key())
             .fetch_optional(&mut **tx)
             .await?;

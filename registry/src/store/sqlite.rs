@@ -290,7 +290,7 @@ impl Store for SqliteStore {
     async fn set_config(
         &self,
         scope: &Scope,
-        config: ConfigRecord,
+        config: &ConfigRecord,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
