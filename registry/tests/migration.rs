@@ -195,6 +195,18 @@ macro_rules! write_old_release {
     }};
 }
 
+/// A new SQLite database in `dir`: its URL and a pool on it.
+async fn new_sqlite(dir: &tempfile::TempDir) -> (String, sqlx::SqlitePool) {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+    use std::str::FromStr;
+    let url = format!("sqlite://{}", dir.path().join("charter.db").display());
+    let options = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true);
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    (url, pool)
+}
+
 async fn json_of(server: &Server, path: &str) -> Value {
     let answer = server.get(path).await;
     assert_eq!(answer.status, 200, "GET {path}: {}", answer.text);
@@ -277,16 +289,8 @@ async fn check_upgraded(server: &Server, canonical: &[String]) {
 async fn an_sqlite_database_of_the_old_release_keeps_ids_versions_and_texts() {
     let canonical = canonical_texts();
     let dir = common::temp_dir();
-    let url = format!("sqlite://{}", dir.path().join("charter.db").display());
-    {
-        use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-        use std::str::FromStr;
-        let options = SqliteConnectOptions::from_str(&url)
-            .unwrap()
-            .create_if_missing(true);
-        let pool = SqlitePool::connect_with(options).await.unwrap();
-        write_old_release!(pool, "migrations/sqlite", &canonical);
-    }
+    let (url, pool) = new_sqlite(&dir).await;
+    write_old_release!(pool, "migrations/sqlite", &canonical);
     let server = Server::start_on(&url, dir.path(), &[]);
     check_upgraded(&server, &canonical).await;
 }
@@ -432,16 +436,8 @@ async fn check_upgraded_0005(server: &Server) {
 #[tokio::test]
 async fn an_sqlite_database_of_release_0005_keeps_configs_and_contracts() {
     let dir = common::temp_dir();
-    let url = format!("sqlite://{}", dir.path().join("charter.db").display());
-    {
-        use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-        use std::str::FromStr;
-        let options = SqliteConnectOptions::from_str(&url)
-            .unwrap()
-            .create_if_missing(true);
-        let pool = SqlitePool::connect_with(options).await.unwrap();
-        write_release_0005!(pool, "migrations/sqlite");
-    }
+    let (url, pool) = new_sqlite(&dir).await;
+    write_release_0005!(pool, "migrations/sqlite");
     let server = Server::start_on(&url, dir.path(), &[]);
     check_upgraded_0005(&server).await;
 }
