@@ -11,7 +11,9 @@ use schemas::{CompatibilityMode, Policy, SchemaType};
 
 mod contract;
 
-pub use contract::{ContractDefaults, Metadata, Rule, RuleKind, RuleMode, RuleSet};
+pub use contract::{
+    ContractDefaults, Metadata, RESERVED_PROPERTY, Rule, RuleKind, RuleMode, RuleSet,
+};
 
 /// A subject name that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -45,7 +45,9 @@ async fn config_fields_round_trip_in_the_peers_names_and_order() {
         "defaultRuleSet": {"domainRules": [rule("positive", "message.total > 0.0")]},
         "overrideRuleSet": {"migrationRules": [{"name": "up", "kind": "TRANSFORM",
             "mode": "UPGRADE", "type": "JSONATA", "expr": "$"}]},
+        "validateFields": true,
         "validateRules": false,
+        "alias": "orders-v2",
     });
     let set = server.put("/config/orders", &all).await;
     assert_eq!(set.status, 200, "{}", set.text);
@@ -65,21 +67,23 @@ async fn config_fields_round_trip_in_the_peers_names_and_order() {
     assert_eq!(merged.body["compatibilityLevel"], "BACKWARD");
     assert_eq!(merged.body["normalize"], true);
     assert_eq!(merged.body["validateRules"], false);
+    assert_eq!(merged.body["alias"], "orders-v2");
     assert_eq!(merged.body["defaultMetadata"], got.body["defaultMetadata"]);
 
     // Absent fields stay; null clears one; unset fields are left out.
     let cleared = server
         .put(
             "/config/orders",
-            &json!({"overrideRuleSet": null, "validateRules": null}),
+            &json!({"alias": null, "overrideRuleSet": null, "validateRules": null}),
         )
         .await;
     assert_eq!(cleared.status, 200, "{}", cleared.text);
-    for gone in ["overrideRuleSet", "validateRules"] {
+    for gone in ["alias", "overrideRuleSet", "validateRules"] {
         assert!(cleared.body.get(gone).is_none(), "{gone}: {}", cleared.text);
     }
     assert_eq!(cleared.body["compatibilityGroup"], "major_version");
     assert_eq!(cleared.body["overrideMetadata"], all["overrideMetadata"]);
+    assert_eq!(cleared.body["validateFields"], true);
 
     // DELETE answers what was set and removes every field.
     let deleted = server.delete("/config/orders").await;
@@ -139,8 +143,7 @@ async fn bad_config_contracts_are_refused_naming_where() {
             42203,
             "defaultMetadata.properties.owner",
         ),
-        (json!({"alias": "orders-v2"}), 42203, "alias"),
-        (json!({"validateFields": true}), 42203, "validateFields"),
+        (json!({"alias": "__GLOBAL"}), 42203, "alias"),
         (
             json!({"compatibilityGroup": " "}),
             42203,
@@ -361,4 +364,135 @@ async fn compatibility_groups_judge_each_major_line_apart() {
             .body["is_compatible"],
         false
     );
+}
+
+/// `alias`: a subject whose config names another stands for it in
+/// `/subjects/{subject}/...` (every method) and in `/schemas/ids/{id}`'s
+/// `subject`, as the peer's `AliasFilter` rewrites them; its config is
+/// not rewritten, so the alias can be read and removed.
+#[tokio::test]
+async fn an_alias_reads_and_writes_through_to_the_aliased_subject() {
+    let server = Server::start();
+    let set = server
+        .put("/config/orders", &json!({"alias": "orders-v2"}))
+        .await;
+    assert_eq!(set.text, r#"{"alias":"orders-v2"}"#);
+    let registered = server
+        .post(
+            "/subjects/orders/versions",
+            &json!({"schema": order("string")}),
+        )
+        .await;
+    assert_eq!(registered.status, 200, "{}", registered.text);
+    // Registered under the aliased subject.
+    assert_eq!(server.get("/subjects").await.body, json!(["orders-v2"]));
+    let latest = server.get("/subjects/orders/versions/latest").await;
+    assert_eq!(
+        (&latest.body["subject"], &latest.body["version"]),
+        (&json!("orders-v2"), &json!(1)),
+        "{}",
+        latest.text
+    );
+    let found = server
+        .post("/subjects/orders", &json!({"schema": order("string")}))
+        .await;
+    assert_eq!(found.body["subject"], "orders-v2", "{}", found.text);
+    let checked = server
+        .post(
+            "/compatibility/subjects/orders/versions/latest",
+            &json!({"schema": order("int")}),
+        )
+        .await;
+    assert_eq!(checked.body["is_compatible"], false, "{}", checked.text);
+    let id = registered.body["id"].as_i64().unwrap();
+    let by_id = server
+        .get(&format!("/schemas/ids/{id}?subject=orders&format="))
+        .await;
+    assert_eq!(by_id.status, 200, "{}", by_id.text);
+    // Percent-encoded names and one trailing slash are aliased too.
+    server
+        .put("/config/a%2Fb", &json!({"alias": "orders-v2"}))
+        .await;
+    let slashed = server.get("/subjects/a%2Fb/versions/").await;
+    assert_eq!(slashed.body, json!([1]), "{}", slashed.text);
+    // The config is the alias's own; removing the alias ends it.
+    assert_eq!(
+        server.get("/config/orders").await.text,
+        r#"{"alias":"orders-v2"}"#
+    );
+    server.delete("/config/orders").await;
+    let gone = server.get("/subjects/orders/versions").await;
+    assert_eq!((gone.status, gone.code()), (404, 40401), "{}", gone.text);
+}
+
+/// `validateFields`: a schema's reserved fields (`confluent:reserved` in
+/// its metadata) may not be dropped by the next version nor be fields of
+/// it, as the peer checks; without the setting they are not checked.
+#[tokio::test]
+async fn validate_fields_keeps_reserved_fields_reserved() {
+    let server = Server::start();
+    let reserved = |fields: &str| json!({"properties": {"confluent:reserved": fields}});
+    let widened = |extra: &str| {
+        record(json!([{"name": "id", "type": "string"},
+                      {"name": extra, "type": "string", "default": ""}]))
+    };
+    for subject in ["checked", "unchecked"] {
+        let first = server
+            .post(
+                &format!("/subjects/{subject}/versions"),
+                &json!({"schema": order("string"), "metadata": reserved("legacy, note")}),
+            )
+            .await;
+        assert_eq!(first.status, 200, "{}", first.text);
+    }
+    let set = server
+        .put("/config/checked", &json!({"validateFields": true}))
+        .await;
+    assert_eq!(set.text, r#"{"validateFields":true}"#);
+    let register = async |subject: &str, body: Value| {
+        server
+            .post(&format!("/subjects/{subject}/versions"), &body)
+            .await
+    };
+    // A field named as reserved.
+    let clash = json!({"schema": widened("note"), "metadata": reserved("legacy,note")});
+    let refused = register("checked", clash.clone()).await;
+    assert_eq!(
+        (refused.status, refused.code()),
+        (409, 40901),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused
+            .message()
+            .contains("The new schema has field that conflicts with the reserved field note."),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused
+            .message()
+            .contains("{validateFields: 'true', compatibility: 'BACKWARD'}")
+    );
+    // A reserved field dropped from the metadata.
+    let dropped = json!({"schema": widened("other"), "metadata": reserved("legacy")});
+    let refused = register("checked", dropped.clone()).await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert!(
+        refused.message().contains(
+            "The new schema has reserved field note removed from its metadata which is present in the old schema's metadata."
+        ),
+        "{}",
+        refused.text
+    );
+    // The same through POST /compatibility.
+    let checked = server
+        .post("/compatibility/subjects/checked/versions/latest", &dropped)
+        .await;
+    assert_eq!(checked.body["is_compatible"], false, "{}", checked.text);
+    // Keeping them is accepted; without validateFields nothing is checked.
+    let kept = json!({"schema": widened("other"), "metadata": reserved("legacy,note")});
+    assert_eq!(register("checked", kept).await.body["version"], 2);
+    assert_eq!(register("unchecked", clash).await.body["version"], 2);
 }

@@ -170,6 +170,22 @@ fn confluent_python_client_reads_back_what_it_registered() {
     );
 }
 
+/// The data-contract config fields through the Python client (issue #13):
+/// `set_config` with `compatibilityGroup` and default and override metadata
+/// and rule sets round-trips, globally and per subject; a grouped subject
+/// accepts an incompatible `major_version: 2` and still refuses an
+/// incompatible change inside line 1; the config's metadata and rules are
+/// merged into what is registered; `use.latest.with.metadata` serializers
+/// pick each line.
+#[test]
+fn confluent_python_client_sets_data_contract_config() {
+    run(
+        "confluent_python_client_sets_data_contract_config",
+        "confluent_config.py",
+        6,
+    );
+}
+
 /// The auth file of the authenticated interop runs: `py` by password or
 /// token, and `py-cert` by client certificate, each writing `orders-*`.
 fn auth_file() -> String {

@@ -189,6 +189,25 @@ impl SchemaKind {
         }
     }
 
+    /// Whether the schema has a top-level field named `name`, as the
+    /// Confluent Schema Registry's `hasTopLevelField` judges reserved
+    /// fields: a property of the root object (JSON Schema), a field of the
+    /// root record (Avro), a field of the first message (Protobuf).
+    pub(crate) fn has_top_level_field(&self, name: &str) -> bool {
+        match self {
+            SchemaKind::Json(s) => s
+                .value()
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|properties| properties.contains_key(name)),
+            SchemaKind::Avro(s) => s.has_field(name),
+            SchemaKind::Protobuf(s) => s
+                .top_messages()
+                .first()
+                .is_some_and(|message| message.get_field_by_name(name).is_some()),
+        }
+    }
+
     /// The CRC-64-AVRO fingerprint of the Parsing Canonical Form, which the
     /// Avro single-object encoding puts before a datum; `None` for formats
     /// without that encoding.

@@ -102,6 +102,14 @@ impl Schema {
         self.kind.message_names()
     }
 
+    /// Whether the schema has a top-level field named `name` (a property
+    /// of the root object, a field of the root record or of the first
+    /// Protobuf message), which a registry's reserved fields
+    /// (`confluent:reserved`) must not be.
+    pub fn has_top_level_field(&self, name: &str) -> bool {
+        self.kind.has_top_level_field(name)
+    }
+
     /// The CRC-64-AVRO (Rabin) fingerprint of the Parsing Canonical Form,
     /// which Avro's single-object encoding writes before a datum; `None`
     /// for formats without that encoding.
@@ -139,6 +147,29 @@ mod tests {
 
     fn json(text: &str) -> Schema {
         Schema::parse(SchemaType::Json, text, &NoReferences).unwrap()
+    }
+
+    fn has_field(schema_type: SchemaType, text: &str, name: &str) -> bool {
+        Schema::parse(schema_type, text, &NoReferences)
+            .unwrap()
+            .has_top_level_field(name)
+    }
+
+    #[test]
+    fn top_level_fields_are_the_roots() {
+        let object =
+            r#"{"type":"object","properties":{"id":{"type":"object","properties":{"x":{}}}}}"#;
+        assert!(has_field(SchemaType::Json, object, "id"));
+        assert!(!has_field(SchemaType::Json, object, "x"));
+        let record = r#"{"type":"record","name":"R","fields":[{"name":"id","type":
+            {"type":"record","name":"Inner","fields":[{"name":"x","type":"int"}]}}]}"#;
+        assert!(has_field(SchemaType::Avro, record, "id"));
+        assert!(!has_field(SchemaType::Avro, record, "x"));
+        assert!(!has_field(SchemaType::Avro, r#""string""#, "id"));
+        let proto =
+            "syntax = \"proto3\";\nmessage A { string id = 1; }\nmessage B { string x = 1; }\n";
+        assert!(has_field(SchemaType::Protobuf, proto, "id"));
+        assert!(!has_field(SchemaType::Protobuf, proto, "x"));
     }
 
     #[test]

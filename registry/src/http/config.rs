@@ -104,25 +104,6 @@ impl ConfigBody {
     /// that cannot be used 42210 (the peer's `RestInvalidRuleSetException`),
     /// both naming where.
     fn into_update(self) -> Result<ConfigUpdate, ApiError> {
-        for (name, value) in [
-            (
-                "validateFields",
-                self.validate_fields.is_some_and(|v| v.is_some_and(|v| v)),
-            ),
-            (
-                "alias",
-                self.alias
-                    .as_ref()
-                    .is_some_and(|v| v.as_ref().is_some_and(|a| !a.is_empty())),
-            ),
-        ] {
-            if value {
-                return Err(Error::InvalidConfig(format!(
-                    "`{name}` is not supported by Charter yet; the other config fields of Confluent are"
-                ))
-                .into());
-            }
-        }
         let mut sent = serde_json::Map::new();
         for (name, value) in [
             ("defaultMetadata", &self.default_metadata),

@@ -7,6 +7,7 @@
 //! module's ([`error`]). Handlers are thin: extract, call
 //! [`crate::service`], map.
 
+mod alias;
 mod associations;
 mod audit;
 pub mod auth;
@@ -47,7 +48,6 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::Serialize;
-use tower::ServiceExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -204,9 +204,14 @@ impl AppState {
 
 /// The API's router. A path with one trailing slash is routed as the same
 /// path without it (`PUT /config/`, `GET /subjects/`), as the peer's
-/// JAX-RS resources match; see [`without_trailing_slash`].
+/// JAX-RS resources match; see [`without_trailing_slash`]. Then a subject
+/// with an alias stands for the aliased one (see [`alias`]).
 pub fn app(state: AppState) -> Router {
-    Router::new().fallback_service(routes(state).map_request(without_trailing_slash))
+    let aliases = axum::middleware::from_fn_with_state(state.clone(), alias::resolve);
+    Router::new()
+        .fallback_service(routes(state))
+        .layer(aliases)
+        .layer(tower::util::MapRequestLayer::new(without_trailing_slash))
 }
 
 /// Drops one trailing slash from a request's path before it is routed,

@@ -54,11 +54,31 @@ impl Metadata {
         }
     }
 
+    /// The fields named reserved by the property `confluent:reserved`
+    /// (comma-separated, blanks ignored), which a registry with
+    /// `validateFields` keeps out of the schema and from being dropped.
+    pub fn reserved_fields(&self) -> BTreeSet<String> {
+        self.property(RESERVED_PROPERTY)
+            .map(|value| {
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|field| !field.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The value of property `name`, when set.
     pub fn property(&self, name: &str) -> Option<&str> {
         self.properties.get(name).map(String::as_str)
     }
 }
+
+/// The metadata property naming a schema's reserved fields (the peer's
+/// `ParsedSchema.RESERVED`).
+pub const RESERVED_PROPERTY: &str = "confluent:reserved";
 
 /// A collection (or flag) that may be sent as `null` for empty.
 fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>

@@ -125,8 +125,62 @@ impl Registry {
     /// Judges `candidate` (with `metadata`) against the part of `history`
     /// that `target` names, within its line when `config` has a
     /// `compatibilityGroup`, under the level and policy of `config`,
-    /// explaining as much as `detail` asks.
+    /// explaining as much as `detail` asks. With `validateFields`, also as
+    /// the peer does: the candidate must keep the reserved fields
+    /// (`confluent:reserved`) of the version it follows and have no field
+    /// of that name; each breach is a message before the others.
     pub(super) async fn judge(
+        &self,
+        (candidate, metadata): (&Arc<Schema>, Option<&Metadata>),
+        history: &History,
+        target: CheckTarget,
+        config: &ConfigRecord,
+        detail: Detail,
+    ) -> Result<CompatibilityOutcome, Error> {
+        let mut outcome = self
+            .judge_changes((candidate, metadata), history, target, config, detail)
+            .await?;
+        if config.validate_fields != Some(true) {
+            return Ok(outcome);
+        }
+        let previous = match target {
+            CheckTarget::Registration | CheckTarget::Version(VersionSelector::Latest) => {
+                live(history).next_back()
+            }
+            CheckTarget::Version(VersionSelector::Number(v)) => {
+                live(history).find(|r| r.version == v)
+            }
+        };
+        let mut breaches = Vec::new();
+        let reserved = metadata.map(Metadata::reserved_fields).unwrap_or_default();
+        if let Some(previous) = previous {
+            let held = self.held(previous.schema_id).await?;
+            let before = held.record.metadata.as_ref().map(Metadata::reserved_fields);
+            for field in before.unwrap_or_default().difference(&reserved) {
+                breaches.push(format!(
+                    "The new schema has reserved field {field} removed from its metadata which is present in the old schema's metadata."
+                ));
+            }
+        }
+        for field in reserved.iter().filter(|f| candidate.has_top_level_field(f)) {
+            breaches.push(format!(
+                "The new schema has field that conflicts with the reserved field {field}."
+            ));
+        }
+        if breaches.is_empty() {
+            return Ok(outcome);
+        }
+        if outcome.compatible {
+            let mode = config.compatibility.unwrap_or(super::DEFAULT_COMPATIBILITY);
+            outcome.messages.push(context_line(true, mode));
+        }
+        outcome.compatible = false;
+        outcome.messages.splice(0..0, breaches);
+        Ok(outcome)
+    }
+
+    /// [`Registry::judge`] without the reserved fields: the changes.
+    async fn judge_changes(
         &self,
         (candidate, metadata): (&Arc<Schema>, Option<&Metadata>),
         history: &History,
@@ -216,11 +270,7 @@ impl Registry {
             let text = &self.held(old.schema_id).await?.record.text;
             messages.push(format!("{{oldSchema: '{}'}}", quote(text)));
         }
-        messages.push(format!(
-            "{{validateFields: '{}', compatibility: '{}'}}",
-            config.validate_fields.unwrap_or(false),
-            mode.as_str()
-        ));
+        messages.push(context_line(config.validate_fields.unwrap_or(false), mode));
         if let Some(note) = accepted_note(policy, &report.accepted_by) {
             messages.push(note);
         }
@@ -279,6 +329,14 @@ impl Registry {
         )
         .await
     }
+}
+
+/// The peer's closing line of a refusal.
+fn context_line(validate_fields: bool, mode: CompatibilityMode) -> String {
+    format!(
+        "{{validateFields: '{validate_fields}', compatibility: '{}'}}",
+        mode.as_str()
+    )
 }
 
 /// The message of one change: its kind, where, why, and against what.

@@ -155,6 +155,16 @@ impl Registry {
         }
     }
 
+    /// The subject `name`'s alias: its own config's `alias`, when set and
+    /// not empty; `None` for a name that is no subject.
+    pub async fn alias_of(&self, name: &str) -> Result<Option<String>, Error> {
+        let Ok(subject) = Subject::parse(name) else {
+            return Ok(None);
+        };
+        let config = self.store.config(&Scope::Subject(subject)).await?;
+        Ok(config.and_then(|c| c.alias).filter(|a| !a.is_empty()))
+    }
+
     /// Applies `update` to a scope's config and returns the config now set.
     #[tracing::instrument(skip(self))]
     pub async fn set_config(

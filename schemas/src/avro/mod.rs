@@ -142,6 +142,14 @@ impl AvroSchema {
             .map(|named| named.name.as_str())
     }
 
+    /// Whether the top-level type is a record with a field named `name`.
+    pub fn has_field(&self, name: &str) -> bool {
+        match &self.nodes[self.root].kind {
+            model::Kind::Record(record) => record.fields.iter().any(|f| f.name == name),
+            _ => false,
+        }
+    }
+
     /// The names of the referenced schemas that were parsed, in order.
     pub fn references(&self) -> &[String] {
         &self.references
