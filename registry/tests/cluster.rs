@@ -366,9 +366,12 @@ async fn instances_starting_together_migrate_once() {
     let applied = db
         .query("SELECT version::text || ':' || success::text FROM _sqlx_migrations")
         .await;
-    // Each migration (registry, consumers, audit, schema text, schema GUIDs)
-    // applied once.
-    assert_eq!(applied, ["1:true", "2:true", "3:true", "4:true", "5:true"]);
+    // Each migration (registry, consumers, audit, schema text, schema GUIDs,
+    // config data contracts) applied once.
+    assert_eq!(
+        applied,
+        ["1:true", "2:true", "3:true", "4:true", "5:true", "6:true"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
