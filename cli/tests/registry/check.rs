@@ -192,3 +192,94 @@ fn check_github_and_junit_reports_carry_the_registry_verdict() {
         junit.stderr
     );
 }
+
+/// A subject with a `compatibilityGroup`: `check` judges a candidate only
+/// against the versions of its own line (the metadata property's value),
+/// as the registry does, so both say a new major line is accepted and an
+/// incompatible change inside line 1 is refused; the report names the line.
+#[test]
+fn check_honours_the_compatibility_group() {
+    let registry = Registry::start();
+    let (status, answer) = crate::server::http(
+        "PUT",
+        &format!("{}config/{SUBJECT}", registry.url),
+        Some(json!({"compatibility": "BACKWARD", "compatibilityGroup": "major_version"})),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let v1 = fixture(V1);
+    let first = registry.charter(&[
+        "register",
+        &v1,
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=1",
+    ]);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    let v3 = fixture(V3);
+    // V3 breaks V1: refused in line 1 ...
+    let inside = registry.charter(&[
+        "check",
+        &v3,
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=1",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(inside.code, 1, "{}", inside.transcript());
+    let side = &inside.json()["registry"];
+    assert_eq!(side["is_compatible"], false, "{side}");
+    assert_eq!(side["engine_agrees"], true, "{side}");
+    assert_eq!(
+        side["compatibility_group"]["judged_against"],
+        json!([1]),
+        "{side}"
+    );
+    // ... and accepted as the first version of line 2, by both.
+    let apart = registry.charter(&[
+        "check",
+        &v3,
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=2",
+    ]);
+    assert_eq!(apart.code, 0, "{}", apart.transcript());
+    assert!(
+        apart.stdout.contains("compatibility group `major_version` = \"2\": judged against the versions of that line only"),
+        "{}",
+        apart.transcript()
+    );
+    let json = registry.charter(&[
+        "check",
+        &v3,
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=2",
+        "--output",
+        "json",
+    ]);
+    let side = &json.json()["registry"];
+    assert_eq!(
+        (side["is_compatible"].clone(), side["engine_agrees"].clone()),
+        (json!(true), json!(true)),
+        "{side}"
+    );
+    assert_eq!(
+        side["compatibility_group"]["judged_against"],
+        json!([]),
+        "{side}"
+    );
+    let second = registry.charter(&[
+        "register",
+        &v3,
+        "--subject",
+        SUBJECT,
+        "--property",
+        "major_version=2",
+    ]);
+    assert_eq!(second.code, 0, "{}", second.transcript());
+}
