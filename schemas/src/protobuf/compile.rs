@@ -200,6 +200,19 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
         .map_err(|e| bad(format!("bad base64: {e}")))?;
     let mut descriptor =
         FileDescriptorProto::decode(bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
+    // The pool knows proto2 and proto3 only, and cannot report another
+    // syntax (prost-reflect 0.16 panics labelling the error with a file it
+    // has not added yet), so any other is refused here. `.proto` text never
+    // gets this far with one: its parser knows the same two.
+    if let Some(syntax) = descriptor
+        .syntax
+        .as_deref()
+        .filter(|s| !matches!(*s, "proto2" | "proto3"))
+    {
+        return Err(bad(format!(
+            "its syntax is {syntax:?}, not \"proto2\" or \"proto3\""
+        )));
+    }
     // An import must carry the name it is imported by, and the schema a name;
     // a later occurrence of field 1 overrides the earlier one on the wire,
     // which keeps every other byte (custom options included) as it was.

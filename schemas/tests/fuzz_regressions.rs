@@ -1,0 +1,46 @@
+//! Findings of the fuzz targets (`fuzz/`, see FUZZING.md), one test each,
+//! named after what was found. The inputs libFuzzer wrote are kept in
+//! `fuzz/artifacts-regressions/<target>/`; each test feeds its input the
+//! way the target did and asserts the clear answer the core now gives.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use prost_reflect::prost::Message;
+use prost_reflect::prost_types::FileDescriptorProto;
+use schemas::{NoReferences, Schema, SchemaType};
+
+/// `protobuf_descriptor`: a serialized `FileDescriptorProto` whose `syntax`
+/// is neither proto2 nor proto3 (here `proto1`, one mutated byte of a real
+/// descriptor) panicked in prost-reflect while the registry parsed it.
+#[test]
+fn fuzz_protobuf_descriptor_unknown_syntax() {
+    let found =
+        include_bytes!("../../fuzz/artifacts-regressions/protobuf_descriptor/unknown-syntax");
+    let mut descriptor = FileDescriptorProto::decode(&found[..]).unwrap();
+    assert_eq!(descriptor.syntax(), "proto1");
+    let mut inputs = vec![found.to_vec()];
+    for syntax in ["editions", ""] {
+        descriptor.syntax = Some(syntax.to_string());
+        inputs.push(descriptor.encode_to_vec());
+    }
+    for (input, syntax) in inputs.iter().zip(["proto1", "editions", ""]) {
+        let err = Schema::parse(SchemaType::Protobuf, &STANDARD.encode(input), &NoReferences)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "invalid Protobuf schema: schema.proto is not a base64 serialized \
+                 FileDescriptorProto: its syntax is {syntax:?}, not \"proto2\" or \"proto3\""
+            )
+        );
+    }
+    // The same descriptor with its syntax put right is a schema.
+    descriptor.syntax = Some("proto3".to_string());
+    let schema = Schema::parse(
+        SchemaType::Protobuf,
+        &STANDARD.encode(descriptor.encode_to_vec()),
+        &NoReferences,
+    )
+    .unwrap();
+    assert_eq!(schema.message_names(), ["shop.v1.Order"]);
+}
