@@ -44,3 +44,44 @@ fn fuzz_protobuf_descriptor_unknown_syntax() {
     .unwrap();
     assert_eq!(schema.message_names(), ["shop.v1.Order"]);
 }
+
+/// `protobuf_descriptor`: a serialized descriptor may carry names `.proto`
+/// text cannot (here the field `` i` ``); prost-reflect links it, and the
+/// schema's canonical form, its `.proto` text, then did not parse again, so
+/// a registry would have stored a schema it cannot read back.
+#[test]
+fn fuzz_protobuf_descriptor_name_not_an_identifier() {
+    let found = include_bytes!(
+        "../../fuzz/artifacts-regressions/protobuf_descriptor/field-name-not-an-identifier"
+    );
+    let parse = |descriptor: &FileDescriptorProto| {
+        Schema::parse(
+            SchemaType::Protobuf,
+            &STANDARD.encode(descriptor.encode_to_vec()),
+            &NoReferences,
+        )
+    };
+    let mut descriptor = FileDescriptorProto::decode(&found[..]).unwrap();
+    assert_eq!(descriptor.message_type[0].field[0].name(), "i`");
+    let refused = |descriptor: &FileDescriptorProto, name: &str| {
+        assert_eq!(
+            parse(descriptor).unwrap_err().to_string(),
+            format!(
+                "invalid Protobuf schema: schema.proto is not a base64 serialized \
+                 FileDescriptorProto: {name:?} is not a Protobuf identifier"
+            )
+        );
+    };
+    refused(&descriptor, "i`");
+    descriptor.message_type[0].field[0].name = Some("id".into());
+    let schema = parse(&descriptor).unwrap();
+    let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
+    assert_eq!(again.canonical(), schema.canonical());
+    // Other names the text prints are held to the same rule.
+    let mut package = descriptor.clone();
+    package.package = Some("shop..v1".into());
+    refused(&package, "shop..v1");
+    let mut message = descriptor.clone();
+    message.message_type[1].name = Some("1Cancelled".into());
+    refused(&message, "1Cancelled");
+}

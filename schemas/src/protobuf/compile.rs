@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use prost_reflect::prost::Message;
-use prost_reflect::prost_types::{DescriptorProto, FileDescriptorProto};
+use prost_reflect::prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
 use prost_reflect::{DescriptorError, DescriptorPool, FileDescriptor};
 
 use super::error::{Location, ParseError};
@@ -33,7 +33,7 @@ fn within(file: &FileDescriptorProto, limits: &SchemaLimits) -> Result<(), Limit
             format!("{scope}.{local}")
         }
     };
-    let enums = |scope: &str, list: &[prost_reflect::prost_types::EnumDescriptorProto]| {
+    let enums = |scope: &str, list: &[EnumDescriptorProto]| {
         list.iter().try_for_each(|e| {
             limits.check(Limit::EnumSymbols, e.value.len(), || name(scope, e.name()))
         })
@@ -213,6 +213,11 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
             "its syntax is {syntax:?}, not \"proto2\" or \"proto3\""
         )));
     }
+    // The pool does not check that names are identifiers, and the schema's
+    // `.proto` text (its canonical form) must parse again.
+    if let Some(name) = bad_name(&descriptor) {
+        return Err(bad(format!("{name:?} is not a Protobuf identifier")));
+    }
     // An import must carry the name it is imported by, and the schema a name;
     // a later occurrence of field 1 overrides the earlier one on the wire,
     // which keeps every other byte (custom options included) as it was.
@@ -235,6 +240,60 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
         encoded: Some(bytes),
         source: None,
     })
+}
+
+/// The first name a serialized descriptor declares that `.proto` text could
+/// not: packages, messages, fields, oneofs, enums, enum values, extensions,
+/// services and methods must be identifiers (`[A-Za-z_][A-Za-z0-9_]*`,
+/// packages dot-separated ones). Type references are the pool's business:
+/// they must name a declared type.
+fn bad_name(file: &FileDescriptorProto) -> Option<String> {
+    fn identifier(name: &str) -> bool {
+        let mut chars = name.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+    fn first_bad<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+        names
+            .into_iter()
+            .find(|n| !identifier(n))
+            .map(str::to_string)
+    }
+    fn enums(list: &[EnumDescriptorProto]) -> Option<String> {
+        first_bad(
+            list.iter()
+                .flat_map(|e| std::iter::once(e.name()).chain(e.value.iter().map(|v| v.name()))),
+        )
+    }
+    if !file.package().is_empty() && !file.package().split('.').all(identifier) {
+        return Some(file.package().to_string());
+    }
+    let services = file
+        .service
+        .iter()
+        .flat_map(|s| std::iter::once(s.name()).chain(s.method.iter().map(|m| m.name())));
+    let found = enums(&file.enum_type)
+        .or_else(|| first_bad(file.extension.iter().map(|f| f.name())))
+        .or_else(|| first_bad(services));
+    if found.is_some() {
+        return found;
+    }
+    // Iterative, so that nesting is bounded by the heap and not the stack.
+    let mut todo: Vec<&DescriptorProto> = file.message_type.iter().collect();
+    while let Some(message) = todo.pop() {
+        let names = std::iter::once(message.name())
+            .chain(message.field.iter().map(|f| f.name()))
+            .chain(message.extension.iter().map(|f| f.name()))
+            .chain(message.oneof_decl.iter().map(|o| o.name()));
+        let found = first_bad(names).or_else(|| enums(&message.enum_type));
+        if found.is_some() {
+            return found;
+        }
+        todo.extend(&message.nested_type);
+    }
+    None
 }
 
 /// Appends the files `name` needs, then `name`, to `order` (dependencies
