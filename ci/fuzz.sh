@@ -21,7 +21,8 @@
 #
 # Environment: FUZZ_TIMEOUT (seconds per input before it counts as a hang,
 # default 1), FUZZ_RSS_MB (memory before it counts as out-of-memory,
-# default 2048), FUZZ_ARGS (more libFuzzer flags).
+# default 2048), FUZZ_RUNS (the folder of found inputs and logs, default
+# fuzz/corpus-run), FUZZ_ARGS (more libFuzzer flags).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -37,6 +38,7 @@ shift || true
 CARGO_FUZZ_VERSION=0.13.2
 timeout="${FUZZ_TIMEOUT:-1}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
+runs="${FUZZ_RUNS:-fuzz/corpus-run}"
 
 if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
   export PATH="$PWD/target/tools/bin:$PATH"
@@ -53,19 +55,27 @@ fi
 
 echo "fuzz: building ${#targets[@]} targets ($profile, --sanitizer none)" >&2
 cargo fuzz build "${build[@]}"
+triple=$(rustc -vV | sed -n 's/^host: //p')
+if [ "$profile" = dev ]; then
+  bin="fuzz/target/$triple/debug"
+else
+  bin="fuzz/target/$triple/release"
+fi
 
 results=()
 found=0
 for target in "${targets[@]}"; do
-  work="fuzz/corpus-run/$target"
+  work="$runs/$target"
   artifacts="fuzz/artifacts/$target"
-  log="fuzz/corpus-run/$target.log"
+  log="$runs/$target.log"
   mkdir -p "$work" "$artifacts" "fuzz/corpus/$target"
   before=$(find "$artifacts" -type f | sort)
   echo "fuzz: $target for ${seconds}s" >&2
   status=0
+  # The binary cargo-fuzz built above, run as `cargo fuzz run` would, so
+  # that sources edited meanwhile do not change what is being fuzzed.
   # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
-  cargo fuzz run "${build[@]}" "$target" "$work" "fuzz/corpus/$target" -- \
+  "$bin/$target" "$work" "fuzz/corpus/$target" \
     -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_mb" \
     -malloc_limit_mb="$rss_mb" -print_final_stats=1 -artifact_prefix="$artifacts/" \
     ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
@@ -89,7 +99,7 @@ for target in "${targets[@]}"; do
     found=$((found + findings))
     grep -E '^(==[0-9]+== ERROR|thread .* panicked|.*deadly signal|.*Test unit written)' "$log" >&2 || tail -n 30 "$log" >&2
     for input in $new_inputs; do
-      echo "  replay: cargo fuzz run ${build[*]} $target $input" >&2
+      echo "  replay: $bin/$target $input   (or: cargo fuzz run ${build[*]} $target $input)" >&2
     done
   fi
 done

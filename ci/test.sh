@@ -47,8 +47,9 @@ CHARTER_TEST_STORE=postgres cargo test -p registry --no-fail-fast \
   --test api --test concurrency --test triage --test interop --test config_contracts \
   --test auth_matrix --test auth_credentials --test auth_jwt --test tls --test audit
 
-step "fuzz targets: built (dev profile, stable toolchain) and run 3 seconds each (FUZZING.md)"
-# A smoke run, so that the targets keep building and the seeds still pass;
-# ci/fuzz.sh with more seconds is the real fuzzing. Hangs are the long
-# run's business: an unoptimized build gets 10 seconds per input here.
-FUZZ_TIMEOUT=10 ci/fuzz.sh --dev 3
+step "fuzz targets: built (dev profile, stable toolchain) and run 300 inputs each (FUZZING.md)"
+# A smoke run, so that the targets keep building and the seeds still pass:
+# a fixed seed and number of runs make it the same inputs on every machine.
+# ci/fuzz.sh with more seconds is the real fuzzing; hangs are its business
+# (an unoptimized build gets 10 seconds per input here).
+FUZZ_TIMEOUT=10 FUZZ_RUNS=target/fuzz-smoke FUZZ_ARGS="-seed=1 -runs=300" ci/fuzz.sh --dev 120
