@@ -76,6 +76,7 @@ fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersio
             references: vec![],
             metadata: None,
             rule_set: None,
+            seen_absent: false,
         },
         registered_at_ms: 1,
     }

@@ -271,21 +271,18 @@ impl Registry {
     /// (see [`ConfigRecord::over_global`]).
     async fn effective_config(&self, subject: Option<&Subject>) -> Result<ConfigRecord, Error> {
         let global_context = Scope::Subject(Subject::parse(GLOBAL_CONTEXT)?);
-        let global = self
+        let mut scopes = vec![Scope::Global, global_context];
+        scopes.extend(subject.map(|s| Scope::Subject(s.clone())));
+        // One read for every scope consulted.
+        let mut configs = self
             .store
-            .config(&Scope::Global)
+            .configs(&scopes)
             .await?
-            .unwrap_or_default()
-            .over(
-                self.store
-                    .config(&global_context)
-                    .await?
-                    .unwrap_or_default(),
-            );
-        let own = match subject {
-            Some(s) => self.store.config(&Scope::Subject(s.clone())).await?,
-            None => None,
-        };
+            .into_iter();
+        let global = configs.next().flatten().unwrap_or_default();
+        let global_context = configs.next().flatten().unwrap_or_default();
+        let own = configs.next().flatten();
+        let global = global.over(global_context);
         let applying = match own {
             Some(own) => own.over_global(global),
             None => global,
@@ -300,16 +297,21 @@ impl Registry {
     /// its own, else the registry's, else the global context's
     /// ([`GLOBAL_CONTEXT`]), else READWRITE.
     async fn effective_mode(&self, subject: Option<&Subject>) -> Result<Mode, Error> {
-        if let Some(s) = subject {
-            if let Some(mode) = self.store.mode(&Scope::Subject(s.clone())).await? {
-                return Ok(mode);
-            }
-        }
-        if let Some(mode) = self.store.mode(&Scope::Global).await? {
-            return Ok(mode);
-        }
         let global_context = Scope::Subject(Subject::parse(GLOBAL_CONTEXT)?);
-        Ok(self.store.mode(&global_context).await?.unwrap_or_default())
+        let mut scopes: Vec<Scope> = subject
+            .map(|s| Scope::Subject(s.clone()))
+            .into_iter()
+            .collect();
+        scopes.extend([Scope::Global, global_context]);
+        // One read for every scope consulted; the first one set applies.
+        Ok(self
+            .store
+            .modes(&scopes)
+            .await?
+            .into_iter()
+            .flatten()
+            .next()
+            .unwrap_or_default())
     }
 
     /// Refuses with 42205 when the scope is read-only.

@@ -196,6 +196,14 @@ impl Candidate {
     }
 }
 
+/// What [`Registry::holding`] finds.
+struct Holding<'h> {
+    /// The newest version holding the schema.
+    version: Option<&'h VersionRecord>,
+    /// Whether some stored schema has the candidate's content key.
+    content_stored: bool,
+}
+
 /// A schema's data contract: its metadata and rule set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contract {
@@ -338,33 +346,33 @@ impl Registry {
 
     /// The newest of `versions` holding `candidate`'s schema: the same
     /// content, or a formatting variant of it that counts as the same
-    /// (see [`Candidate::same_as`]).
+    /// (see [`Candidate::same_as`]); and whether any stored schema has the
+    /// candidate's content. One read of the store.
     async fn holding<'h>(
         &self,
         candidate: &Candidate,
         versions: &[&'h VersionRecord],
-    ) -> Result<Option<&'h VersionRecord>, Error> {
+    ) -> Result<Holding<'h>, Error> {
         let newest = |held: &dyn Fn(SchemaId) -> bool| {
             versions.iter().rev().find(|v| held(v.schema_id)).copied()
         };
-        if let Some(id) = self
+        let found = self
             .store
-            .schema_id_by_content(&candidate.content_key)
-            .await?
-        {
-            if let Some(found) = newest(&|held| held == id) {
-                return Ok(Some(found));
-            }
-        }
-        let variants = self
-            .store
-            .schemas_by_canonical_key(&candidate.canonical_key)
+            .schemas_by_keys(&candidate.content_key, &candidate.canonical_key)
             .await?;
-        Ok(newest(&|held| {
-            variants
-                .iter()
-                .any(|v| v.id == held && candidate.same_as(v))
-        }))
+        let same_content = found.content.and_then(|id| newest(&|held| held == id));
+        let version = same_content.or_else(|| {
+            newest(&|held| {
+                found
+                    .variants
+                    .iter()
+                    .any(|v| v.id == held && candidate.same_as(v))
+            })
+        });
+        Ok(Holding {
+            version,
+            content_stored: found.content.is_some(),
+        })
     }
 
     /// Pins each reference to a version that exists (`latest` to the latest
@@ -438,7 +446,8 @@ impl Registry {
 
         // The same schema already a live version here: answer it, write nothing.
         let versions: Vec<&VersionRecord> = live(&history).collect();
-        if let Some(existing) = self.holding(&candidate, &versions).await? {
+        let held = self.holding(&candidate, &versions).await?;
+        if let Some(existing) = held.version {
             let same_version = explicit_version.is_none_or(|v| v == existing.version);
             if same_version && explicit_id.is_none_or(|wanted| wanted == existing.schema_id) {
                 return Ok(Registered {
@@ -540,6 +549,7 @@ impl Registry {
                         references: candidate.references.clone(),
                         metadata: candidate.metadata.clone(),
                         rule_set: candidate.rule_set.clone(),
+                        seen_absent: !held.content_stored,
                     },
                     registered_at_ms,
                 },
@@ -599,7 +609,7 @@ impl Registry {
         if normalize || config.normalize == Some(true) {
             candidate = candidate.normalized();
         }
-        let mut found = self.holding(&candidate, &visible).await?;
+        let mut found = self.holding(&candidate, &visible).await?.version;
         // A schema sent without metadata or rule set is also the one a
         // registration of it would have found: with the latest's, between
         // the config's defaults and overrides.
@@ -613,7 +623,7 @@ impl Registry {
             .between(&config.contract_defaults);
         if found.is_none() && inherited != own {
             candidate = candidate.with_contract(inherited);
-            found = self.holding(&candidate, &visible).await?;
+            found = self.holding(&candidate, &visible).await?.version;
         }
         let record = found.ok_or_else(|| Error::SchemaNotInSubject {
             subject: subject.to_string(),

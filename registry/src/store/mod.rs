@@ -207,6 +207,22 @@ pub struct NewSchema {
     pub metadata: Option<Metadata>,
     /// Its rule set.
     pub rule_set: Option<RuleSet>,
+    /// Whether the caller looked `content_key` up just before (outside the
+    /// write's transaction) and found no schema. A store may then insert at
+    /// once instead of looking again first: content stored meanwhile by
+    /// another writer makes the insert conflict, and the store reads its id
+    /// then.
+    pub seen_absent: bool,
+}
+
+/// What a posted schema's two keys find among the stored schemas (see
+/// [`Store::schemas_by_keys`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyMatches {
+    /// The schema with the same content key.
+    pub content: Option<SchemaId>,
+    /// The schemas with the same canonical key (formatting variants), by id.
+    pub variants: Vec<Variant>,
 }
 
 /// A stored schema that shares a canonical key with another (see
@@ -285,6 +301,14 @@ pub trait Store: Send + Sync + 'static {
         canonical_key: &str,
     ) -> Result<Vec<Variant>, StoreError>;
 
+    /// [`Store::schema_id_by_content`] and [`Store::schemas_by_canonical_key`]
+    /// in one read.
+    async fn schemas_by_keys(
+        &self,
+        content_key: &str,
+        canonical_key: &str,
+    ) -> Result<KeyMatches, StoreError>;
+
     /// The highest id ever allocated.
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError>;
 
@@ -349,6 +373,10 @@ pub trait Store: Send + Sync + 'static {
     /// The config set on a scope.
     async fn config(&self, scope: &Scope) -> Result<Option<ConfigRecord>, StoreError>;
 
+    /// The configs set on each of `scopes`, in their order, in one read (a
+    /// decision consults several scopes).
+    async fn configs(&self, scopes: &[Scope]) -> Result<Vec<Option<ConfigRecord>>, StoreError>;
+
     /// Replaces the config of a scope, recording `audit` with the change.
     async fn set_config(
         &self,
@@ -367,6 +395,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The mode set on a scope.
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError>;
+
+    /// The modes set on each of `scopes`, in their order, in one read.
+    async fn modes(&self, scopes: &[Scope]) -> Result<Vec<Option<Mode>>, StoreError>;
 
     /// Sets the mode of a scope, recording `audit` with the change.
     async fn set_mode(

@@ -150,17 +150,25 @@ async fn store_schema(
     tx: &mut Transaction<'static, Postgres>,
     schema: &NewSchema,
 ) -> Result<i64, StoreError> {
+    // Look first: inserting content that exists would still draw (and
+    // waste) a number from the sequence. When the caller has just seen that
+    // no schema has this content (the common case of a registration), the
+    // first round skips the look, a round trip in the write's transaction:
+    // content stored since by another writer makes the insert conflict (at
+    // the cost of one skipped number) and the next round reads its id.
+    let mut look = !(schema.seen_absent && schema.id.is_none());
     loop {
-        // Look first: inserting content that exists would still draw (and
-        // waste) a number from the sequence.
-        if let Some(found) = content_id(tx, &schema.content_key).await? {
-            return match schema.id {
-                Some(wanted) if wanted.0 != found => Err(StoreError::ContentTaken {
-                    existing: SchemaId(found),
-                }),
-                _ => Ok(found),
-            };
+        if look {
+            if let Some(found) = content_id(tx, &schema.content_key).await? {
+                return match schema.id {
+                    Some(wanted) if wanted.0 != found => Err(StoreError::ContentTaken {
+                        existing: SchemaId(found),
+                    }),
+                    _ => Ok(found),
+                };
+            }
         }
+        look = true;
         let inserted: Option<i64> = match schema.id {
             Some(wanted) => sqlx::query_scalar(
                 "INSERT INTO schemas (id, content_key, canonical_key, normalized, schema_type, \
@@ -309,6 +317,14 @@ impl Store for PostgresStore {
         shared::schemas_by_canonical_key(&self.pool, canonical_key).await
     }
 
+    async fn schemas_by_keys(
+        &self,
+        content_key: &str,
+        canonical_key: &str,
+    ) -> Result<super::KeyMatches, StoreError> {
+        shared::schemas_by_keys(&self.pool, content_key, canonical_key).await
+    }
+
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
         shared::max_schema_id(&self.pool).await
     }
@@ -426,6 +442,10 @@ impl Store for PostgresStore {
         shared::config(&self.pool, scope).await
     }
 
+    async fn configs(&self, scopes: &[Scope]) -> Result<Vec<Option<ConfigRecord>>, StoreError> {
+        shared::configs(&self.pool, scopes).await
+    }
+
     async fn set_config(
         &self,
         scope: &Scope,
@@ -450,6 +470,10 @@ impl Store for PostgresStore {
 
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
         shared::mode(&self.pool, scope).await
+    }
+
+    async fn modes(&self, scopes: &[Scope]) -> Result<Vec<Option<Mode>>, StoreError> {
+        shared::modes(&self.pool, scopes).await
     }
 
     async fn set_mode(

@@ -8,10 +8,10 @@ use std::str::FromStr;
 use schemas::SchemaType;
 
 use super::ReaderEvent;
-use super::{StoreError, SubjectSummary};
+use super::{History, KeyMatches, StoreError, SubjectSummary, Variant};
 use crate::model::{
-    ConfigRecord, ContractDefaults, Deployment, ReaderRecord, Reference, SchemaId, StoredReader,
-    StoredSchema, Version, VersionRecord,
+    ConfigRecord, ContractDefaults, Deployment, ReaderRecord, Reference, SchemaId, Scope,
+    StoredReader, StoredSchema, Version, VersionRecord,
 };
 
 pub(super) fn parse_column<T: FromStr>(column: &str, value: &str) -> Result<T, StoreError> {
@@ -182,6 +182,104 @@ impl ConfigRow {
 }
 
 /// Subject summaries from `(subject, live versions, all versions)` rows.
+/// A row of a subject's history (see `shared::history`): the generation on
+/// every row, and a version unless the subject has none (the one row of
+/// the outer join then has only the generation, itself `NULL` for a subject
+/// never written).
+#[derive(sqlx::FromRow)]
+pub(super) struct HistoryRow {
+    generation: Option<i64>,
+    subject: Option<String>,
+    version: Option<i32>,
+    schema_id: Option<i64>,
+    deleted: Option<bool>,
+    registered_at: Option<i64>,
+}
+
+/// The history the rows of `shared::history` describe.
+pub(super) fn history(rows: Vec<HistoryRow>) -> History {
+    let generation = rows.first().and_then(|r| r.generation).unwrap_or(0);
+    let mut versions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (Some(subject), Some(version), Some(schema_id), Some(deleted), Some(registered_at)) = (
+            row.subject,
+            row.version,
+            row.schema_id,
+            row.deleted,
+            row.registered_at,
+        ) else {
+            continue;
+        };
+        versions.push(
+            VersionRow {
+                subject,
+                version,
+                schema_id,
+                deleted,
+                registered_at,
+            }
+            .into_record(),
+        );
+    }
+    History {
+        generation,
+        versions,
+    }
+}
+
+/// A schema one of a posted schema's keys finds (see `shared::schemas_by_keys`).
+#[derive(sqlx::FromRow)]
+pub(super) struct KeyRow {
+    id: i64,
+    normalized: bool,
+    same_content: bool,
+    same_canonical: bool,
+}
+
+/// What the rows of `shared::schemas_by_keys` (ordered by id) find.
+pub(super) fn key_matches(rows: Vec<KeyRow>) -> KeyMatches {
+    KeyMatches {
+        content: rows.iter().find(|r| r.same_content).map(|r| SchemaId(r.id)),
+        variants: rows
+            .iter()
+            .filter(|r| r.same_canonical)
+            .map(|r| Variant {
+                id: SchemaId(r.id),
+                normalized: r.normalized,
+            })
+            .collect(),
+    }
+}
+
+/// A config with the scope it is set on.
+#[derive(sqlx::FromRow)]
+pub(super) struct ScopedConfigRow {
+    pub(super) scope: String,
+    #[sqlx(flatten)]
+    pub(super) config: ConfigRow,
+}
+
+/// `$1, $2, ... $n`: the parameters of an `IN (...)` list of `n` values.
+pub(super) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The setting `found` holds for each of `scopes`, in their order.
+pub(super) fn by_scope<T: Clone>(scopes: &[Scope], found: Vec<(String, T)>) -> Vec<Option<T>> {
+    scopes
+        .iter()
+        .map(|scope| {
+            found
+                .iter()
+                .find(|(key, _)| key == scope.key())
+                .map(|(_, value)| value.clone())
+        })
+        .collect()
+}
+
 pub(super) fn summaries(rows: Vec<(String, i64, i64)>) -> Vec<SubjectSummary> {
     rows.into_iter()
         .map(|(name, live, total)| SubjectSummary {

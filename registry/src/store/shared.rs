@@ -17,10 +17,10 @@ macro_rules! shared_queries {
         };
         use crate::audit::{AuditEvent, AuditQuery};
         use crate::store::rows::{
-            self, AuditRow, CONFIG_COLUMNS, ConfigRow, JoinedRow, ReferenceRow, SchemaRow, VersionRow,
-            parse_column, to_json_column,
+            self, AuditRow, CONFIG_COLUMNS, ConfigRow, HistoryRow, JoinedRow, KeyRow, ReferenceRow,
+            ScopedConfigRow, SchemaRow, VersionRow, parse_column, to_json_column,
         };
-        use crate::store::{History, Referrer, StoreError, SubjectSummary};
+        use crate::store::{History, KeyMatches, Referrer, StoreError, SubjectSummary};
 
         /// Whether the database answers.
         pub(in crate::store) async fn ping(pool: &Pool<$db>) -> Result<(), StoreError> {
@@ -202,6 +202,24 @@ macro_rules! shared_queries {
                 .collect())
         }
 
+        /// See [`crate::store::Store::schemas_by_keys`].
+        pub(in crate::store) async fn schemas_by_keys(
+            pool: &Pool<$db>,
+            content_key: &str,
+            canonical_key: &str,
+        ) -> Result<KeyMatches, StoreError> {
+            let rows: Vec<KeyRow> = sqlx::query_as(
+                "SELECT id, normalized, content_key = $1 AS same_content, \
+                 canonical_key = $2 AS same_canonical FROM schemas \
+                 WHERE content_key = $1 OR canonical_key = $2 ORDER BY id",
+            )
+            .bind(content_key)
+            .bind(canonical_key)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows::key_matches(rows))
+        }
+
         /// See [`crate::store::Store::max_schema_id`].
         pub(in crate::store) async fn max_schema_id(
             pool: &Pool<$db>,
@@ -251,31 +269,24 @@ macro_rules! shared_queries {
             Ok(rows::summaries(rows))
         }
 
-        /// See [`crate::store::Store::history`].
+        /// See [`crate::store::Store::history`]. One statement, so the
+        /// generation and the versions come from one snapshot (a write that
+        /// raced in after it makes the later insert conflict); the outer join
+        /// answers one row even for a subject without versions, so the
+        /// generation is always read.
         pub(in crate::store) async fn history(
             pool: &Pool<$db>,
             subject: &str,
         ) -> Result<History, StoreError> {
-            let mut conn = pool.acquire().await?;
-            // The generation first: versions read after it are at least as
-            // new, so a write that raced in between makes the later insert
-            // conflict.
-            let generation: Option<i64> =
-                sqlx::query_scalar("SELECT generation FROM subjects WHERE name = $1")
-                    .bind(subject)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            let rows: Vec<VersionRow> = sqlx::query_as(
-                "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
-                 WHERE subject = $1 ORDER BY version",
+            let rows: Vec<HistoryRow> = sqlx::query_as(
+                "SELECT g.generation, v.subject, v.version, v.schema_id, v.deleted, v.registered_at \
+                 FROM (SELECT (SELECT generation FROM subjects WHERE name = $1) AS generation) AS g \
+                 LEFT JOIN versions v ON v.subject = $1 ORDER BY v.version",
             )
             .bind(subject)
-            .fetch_all(&mut *conn)
+            .fetch_all(pool)
             .await?;
-            Ok(History {
-                generation: generation.unwrap_or(0),
-                versions: rows.into_iter().map(VersionRow::into_record).collect(),
-            })
+            Ok(rows::history(rows))
         }
 
         /// See [`crate::store::Store::versions_with_schemas`].
@@ -340,6 +351,30 @@ macro_rules! shared_queries {
             .fetch_optional(pool)
             .await?;
             row.map(ConfigRow::into_record).transpose()
+        }
+
+        /// See [`crate::store::Store::configs`].
+        pub(in crate::store) async fn configs(
+            pool: &Pool<$db>,
+            scopes: &[Scope],
+        ) -> Result<Vec<Option<ConfigRecord>>, StoreError> {
+            if scopes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let sql = format!(
+                "SELECT scope, {CONFIG_COLUMNS} FROM configs WHERE scope IN ({})",
+                rows::placeholders(scopes.len())
+            );
+            let mut query = sqlx::query_as::<_, ScopedConfigRow>(&sql);
+            for scope in scopes {
+                query = query.bind(scope.key());
+            }
+            let rows = query.fetch_all(pool).await?;
+            let mut found = Vec::with_capacity(rows.len());
+            for row in rows {
+                found.push((row.scope, row.config.into_record()?));
+            }
+            Ok(rows::by_scope(scopes, found))
         }
 
         /// See [`crate::store::Store::set_config`].
@@ -412,6 +447,30 @@ macro_rules! shared_queries {
                     .await?;
             mode.map(|m| parse_column::<Mode>("modes.mode", &m))
                 .transpose()
+        }
+
+        /// See [`crate::store::Store::modes`].
+        pub(in crate::store) async fn modes(
+            pool: &Pool<$db>,
+            scopes: &[Scope],
+        ) -> Result<Vec<Option<Mode>>, StoreError> {
+            if scopes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let sql = format!(
+                "SELECT scope, mode FROM modes WHERE scope IN ({})",
+                rows::placeholders(scopes.len())
+            );
+            let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+            for scope in scopes {
+                query = query.bind(scope.key());
+            }
+            let rows = query.fetch_all(pool).await?;
+            let mut found = Vec::with_capacity(rows.len());
+            for (scope, mode) in rows {
+                found.push((scope, parse_column::<Mode>("modes.mode", &mode)?));
+            }
+            Ok(rows::by_scope(scopes, found))
         }
 
         /// See [`crate::store::Store::set_mode`].

@@ -139,6 +139,14 @@ impl Store for SqliteStore {
         shared::schemas_by_canonical_key(&self.readers, canonical_key).await
     }
 
+    async fn schemas_by_keys(
+        &self,
+        content_key: &str,
+        canonical_key: &str,
+    ) -> Result<super::KeyMatches, StoreError> {
+        shared::schemas_by_keys(&self.readers, content_key, canonical_key).await
+    }
+
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
         shared::max_schema_id(&self.readers).await
     }
@@ -287,6 +295,10 @@ impl Store for SqliteStore {
         shared::config(&self.readers, scope).await
     }
 
+    async fn configs(&self, scopes: &[Scope]) -> Result<Vec<Option<ConfigRecord>>, StoreError> {
+        shared::configs(&self.readers, scopes).await
+    }
+
     async fn set_config(
         &self,
         scope: &Scope,
@@ -311,6 +323,10 @@ impl Store for SqliteStore {
 
     async fn mode(&self, scope: &Scope) -> Result<Option<Mode>, StoreError> {
         shared::mode(&self.readers, scope).await
+    }
+
+    async fn modes(&self, scopes: &[Scope]) -> Result<Vec<Option<Mode>>, StoreError> {
+        shared::modes(&self.readers, scopes).await
     }
 
     async fn set_mode(
