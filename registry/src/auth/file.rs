@@ -178,7 +178,7 @@ pub struct Policy {
     /// JWT verification, when configured.
     pub(super) jwt: Option<JwtVerifier>,
     /// Credentials verified under this file.
-    pub(super) verified: VerifiedCache<Arc<Identity>>,
+    pub(super) verified: VerifiedCache<(Arc<Identity>, super::Method)>,
     /// What unknown Basic users are verified against.
     pub(super) decoy: String,
 }

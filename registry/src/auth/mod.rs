@@ -16,8 +16,8 @@
 //!
 //! Invariant: no secret is logged, formatted or kept. Credentials are
 //! compared through argon2 (constant-time on the hash output), the cache
-//! is keyed by an HMAC of the credential, and failures are described by
-//! their reason only.
+//! is keyed by an HMAC of the `Authorization` header that carried the
+//! credential, and failures are described by their reason only.
 
 pub mod backoff;
 pub mod certificate;
@@ -394,6 +394,17 @@ impl Authenticator {
         policy: &Policy,
         presented: Presented<'_>,
     ) -> Result<Principal, Failure> {
+        let named = |identity, method| Principal::Named { identity, method };
+        // A header verified before answers from the cache before anything
+        // is decoded: the key is a keyed hash of the header's exact bytes
+        // (see `secret`), so only those bytes find what they proved.
+        let header = presented
+            .authorization
+            .filter(|h| h.len() <= credentials::MAX_AUTHORIZATION_BYTES);
+        let key = header.map(|h| policy.verified.key(&[b"authorization", h.as_bytes()]));
+        if let Some((identity, method)) = key.as_ref().and_then(|k| policy.verified.get(k)) {
+            return Ok(named(identity, method));
+        }
         let credential = match presented.authorization.map(credentials::parse) {
             Some(Ok(credential)) => credential,
             Some(Err(Malformed::Oversized)) => return Err(Failure::Oversized),
@@ -409,14 +420,13 @@ impl Authenticator {
                 };
             }
         };
-        let named = |identity, method| Principal::Named { identity, method };
+        // A well-formed header was within the size bound, so it has a key.
+        let Some(key) = key else {
+            return Err(Failure::Oversized);
+        };
         match credential {
             Credential::Basic(basic) => {
                 let (user, password) = (basic.user(), basic.password());
-                let key = policy.verified.key(&[b"basic", user.as_bytes(), password]);
-                if let Some(identity) = policy.verified.get(&key) {
-                    return Ok(named(identity, Method::Password));
-                }
                 self.wait_if_failing(presented.address).await;
                 let known = policy
                     .principals
@@ -431,10 +441,13 @@ impl Authenticator {
                 if !self.hash_matches(password.to_vec(), hash).await {
                     return Err(Failure::WrongPassword);
                 }
-                policy.verified.insert(key, identity.clone());
+                policy
+                    .verified
+                    .insert(key, (identity.clone(), Method::Password));
                 Ok(named(identity, Method::Password))
             }
             Credential::Bearer(token) => {
+                // A JWT is verified every time (it expires), never cached.
                 if let (Some(jwt), true) = (&policy.jwt, jwt::looks_like_jwt(&token)) {
                     self.wait_if_failing(presented.address).await;
                     let claims = jwt.verify(&token).map_err(Failure::Jwt)?;
@@ -443,15 +456,13 @@ impl Authenticator {
                         Method::Jwt,
                     ));
                 }
-                let key = policy.verified.key(&[b"token", token.as_bytes()]);
-                if let Some(identity) = policy.verified.get(&key) {
-                    return Ok(named(identity, Method::Token));
-                }
                 self.wait_if_failing(presented.address).await;
                 let secret = token.into_bytes();
                 for (hash, identity) in &policy.tokens {
                     if self.hash_matches(secret.clone(), hash.clone()).await {
-                        policy.verified.insert(key, identity.clone());
+                        policy
+                            .verified
+                            .insert(key, (identity.clone(), Method::Token));
                         return Ok(named(identity.clone(), Method::Token));
                     }
                 }

@@ -23,6 +23,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, RawPathParams, Request};
@@ -38,7 +39,7 @@ use super::extract::Params;
 use crate::audit::{Action, AuditEvent, Outcome};
 use crate::auth::{Authenticator, Caller, CertifiedName, Failure, Permission, Presented};
 use crate::model::{SchemaId, Version};
-use crate::service::Error;
+use crate::service::{CachedSchema, Error};
 
 /// Every route the API serves, by its pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,15 +444,19 @@ async fn check(
             caller.may(Permission::Admin, "")
                 || subject.as_deref().is_some_and(|s| caller.may_read(s))
         }
+        Required::Schema(_) if caller.reads_everything() => true,
         Required::Schema(id) => {
             let readable = state
                 .registry()
-                .schema_readable(*id, &caller)
+                .readable_schema(*id, &caller)
                 .await
                 .map_err(|e| ApiError::from(e).into_response())?;
-            if !readable {
+            let Some(entry) = readable else {
                 return Err(ApiError::from(Error::SchemaNotFound { id: *id }).into_response());
-            }
+            };
+            // The decision read the schema: its handler serves that entry
+            // instead of looking the id up again.
+            parts.extensions.insert(Preread(entry));
             true
         }
     };
@@ -579,6 +584,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .get::<Caller>()
             .cloned()
             .ok_or(ApiError::NoCaller)
+    }
+}
+
+/// The schema the layer read to decide that a read by id is allowed.
+#[derive(Clone)]
+struct Preread(Arc<CachedSchema>);
+
+/// What a handler serving a schema by id gets from the layer: the entry the
+/// permission check read, when it read one (a caller reading everything,
+/// or an open registry, has no check that reads it).
+pub struct PrereadSchema(Option<Arc<CachedSchema>>);
+
+impl PrereadSchema {
+    /// The entry, if the check read schema `id`.
+    pub fn of(self, id: SchemaId) -> Option<Arc<CachedSchema>> {
+        self.0.filter(|entry| entry.record.id == id)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PrereadSchema {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PrereadSchema(
+            parts.extensions.remove::<Preread>().map(|p| p.0),
+        ))
     }
 }
 

@@ -10,15 +10,15 @@ use axum::response::IntoResponse;
 use schemas::SchemaType;
 use serde::Serialize;
 
-use super::auth::require_read;
+use super::auth::{PrereadSchema, require_read};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Params, Segments};
 use super::openapi::{BadQuery, Deleted, Format, IdPath, Paging, Unavailable};
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
-use crate::model::{StoredSchema, VersionRecord};
-use crate::service::{CachedSchema, Error};
+use crate::model::{SchemaId, StoredSchema, VersionRecord};
+use crate::service::{CachedSchema, Error, Registry};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -62,6 +62,19 @@ pub(super) fn check_resolved(
     Ok(())
 }
 
+/// Schema `id`: the entry the auth layer read to allow the request, or
+/// else the registry's.
+async fn preread_or_lookup(
+    registry: &Registry,
+    preread: PrereadSchema,
+    id: SchemaId,
+) -> Result<Arc<CachedSchema>, Error> {
+    match preread.of(id) {
+        Some(entry) => Ok(entry),
+        None => registry.schema_by_id(id).await,
+    }
+}
+
 /// `GET /schemas/ids/{id}`: a schema by its global id.
 #[utoipa::path(
     get,
@@ -84,12 +97,13 @@ pub(super) fn check_resolved(
 async fn by_id(
     State(state): State<AppState>,
     caller: Caller,
+    preread: PrereadSchema,
     segments: Segments,
     params: Params,
 ) -> ApiResult {
     let id = segments.schema_id()?;
     let registry = state.registry();
-    let entry = registry.schema_by_id(id).await?;
+    let entry = preread_or_lookup(registry, preread, id).await?;
     check_resolved(&caller, &entry.record, &params)?;
     let format = params.text("format");
     if format.is_none() && params.text("subject").is_none() && !params.flag("fetchMaxId")? {
@@ -216,10 +230,12 @@ async fn raw(
     State(state): State<AppState>,
     caller: Caller,
     segments: Segments,
+    preread: PrereadSchema,
     params: Params,
 ) -> ApiResult {
+    let id = segments.schema_id()?;
     let registry = state.registry();
-    let entry = registry.schema_by_id(segments.schema_id()?).await?;
+    let entry = preread_or_lookup(registry, preread, id).await?;
     check_resolved(&caller, &entry.record, &params)?;
     let text = registry.schema_text(&entry, params.text("format")).await?;
     Ok(raw_schema(text.into_owned()))

@@ -13,9 +13,10 @@
 //! within [`HOLDERS_TTL`] (the schema cache keeps serving such an id's
 //! content until eviction anyway).
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Error, Registry};
+use super::{CachedSchema, Error, Registry};
 use crate::auth::Caller;
 use crate::model::SchemaId;
 
@@ -29,13 +30,25 @@ impl Registry {
         if caller.reads_everything() {
             return Ok(true);
         }
+        Ok(self.readable_schema(id, caller).await?.is_some())
+    }
+
+    /// Schema `id` when `caller` may read it (as [`Registry::schema_readable`]
+    /// decides, though it looks the id up even for a caller who reads
+    /// everything): the entry the decision read, so that serving the id
+    /// needs no second lookup.
+    pub async fn readable_schema(
+        &self,
+        id: SchemaId,
+        caller: &Caller,
+    ) -> Result<Option<Arc<CachedSchema>>, Error> {
         let entry = match self.schema_by_id(id).await {
             Ok(entry) => entry,
-            Err(Error::SchemaNotFound { .. }) => return Ok(false),
+            Err(Error::SchemaNotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        if entry.some_holder(HOLDERS_TTL, |s| caller.may_read(s)) {
-            return Ok(true);
+        if caller.reads_everything() || entry.some_holder(HOLDERS_TTL, |s| caller.may_read(s)) {
+            return Ok(Some(entry));
         }
         let mut subjects: Vec<String> = self
             .store
@@ -47,6 +60,6 @@ impl Registry {
         subjects.dedup();
         let readable = subjects.iter().any(|s| caller.may_read(s));
         entry.remember_holders(subjects.into());
-        Ok(readable)
+        Ok(readable.then_some(entry))
     }
 }
