@@ -12,6 +12,13 @@
 # with argon2id at its default cost: each request re-hashing it would cap the
 # registry at a few dozen requests per second, so the figure also shows the
 # verification cache at work (the verification counter is reported).
+#
+# With OLD_BIN (a directory holding a `charter-registry` built from an
+# earlier commit) two more registries of that binary, open and with the same
+# auth file, serve the same database and take their turns in every round, so
+# old and new are compared side by side.
+#
+# Usage: [OLD_BIN=DIR] ci/bench-auth.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,9 +36,9 @@ cargo build --release -q -p registry --bin charter-registry --example register_l
 release="$CARGO_TARGET_DIR/release"
 
 
-registry() { # registry NAME [FLAGS...]
+registry() { # registry NAME [FLAGS...]; BIN_DIR chooses the binary's directory
   local name=$1; shift
-  start "$name" "$release/charter-registry" --listen 127.0.0.1:0 \
+  start "$name" "${BIN_DIR:-$release}/charter-registry" --listen 127.0.0.1:0 \
     --database-url "sqlite://$work/charter.db" --log-level warn "$@"
 }
 
@@ -53,6 +60,10 @@ registry open; OPEN=$PID; OPEN_URL=$URL
 log "registering 10,000 schemas"
 "$release/examples/register_load" "$OPEN_URL" 10000 8 100 >&2
 registry auth --auth-file "$work/auth.toml"; AUTH=$PID; AUTH_URL=$URL
+if [ -n "${OLD_BIN:-}" ]; then
+  BIN_DIR=$OLD_BIN registry old_open; OLD_OPEN=$PID; OLD_OPEN_URL=$URL
+  BIN_DIR=$OLD_BIN registry old_auth --auth-file "$work/auth.toml"; OLD_AUTH=$PID; OLD_AUTH_URL=$URL
+fi
 
 status=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: $authorization" "$AUTH_URL/schemas/ids/1")
 [ "$status" = 200 ] || { log "the benchmark principal cannot read: HTTP $status"; exit 1; }
@@ -62,19 +73,28 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "$AUTH_URL/schemas/ids/1")
 log "warming up"
 wrk_ids "$OPEN_URL" 5 >/dev/null
 wrk_ids "$AUTH_URL" 5 "Authorization: $authorization" >/dev/null
+if [ -n "${OLD_BIN:-}" ]; then
+  wrk_ids "$OLD_OPEN_URL" 5 >/dev/null
+  wrk_ids "$OLD_AUTH_URL" 5 "Authorization: $authorization" >/dev/null
+fi
 log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per registry"
-open_rounds=(); auth_rounds=()
+open_rounds=(); auth_rounds=(); old_open_rounds=(); old_auth_rounds=()
 for _ in $(seq 1 "$ROUNDS"); do
+  if [ -n "${OLD_BIN:-}" ]; then
+    old_open_rounds+=("$(wrk_ids "$OLD_OPEN_URL" "$DURATION")")
+    old_auth_rounds+=("$(wrk_ids "$OLD_AUTH_URL" "$DURATION" "Authorization: $authorization")")
+  fi
   open_rounds+=("$(wrk_ids "$OPEN_URL" "$DURATION")")
   auth_rounds+=("$(wrk_ids "$AUTH_URL" "$DURATION" "Authorization: $authorization")")
 done
 verifications=$(curl -s -H "Authorization: $authorization" "$AUTH_URL/metrics" |
   awk '$1 == "charter_auth_secret_verifications_total" {print $2}')
 stop "$AUTH"; stop "$OPEN"
+if [ -n "${OLD_BIN:-}" ]; then stop "$OLD_AUTH"; stop "$OLD_OPEN"; fi
 
 open_rps=$(median 1 "${open_rounds[@]}"); open_p99=$(median 2 "${open_rounds[@]}")
 auth_rps=$(median 1 "${auth_rounds[@]}"); auth_p99=$(median 2 "${auth_rounds[@]}")
-non2xx=$(printf '%s\n' "${open_rounds[@]}" "${auth_rounds[@]}" | awk '{s += $3} END {print s + 0}')
+non2xx=$(printf '%s\n' "${open_rounds[@]}" "${auth_rounds[@]}" "${old_open_rounds[@]}" "${old_auth_rounds[@]}" | awk '{s += $3} END {print s + 0}')
 ratio=$(awk -v a="$auth_rps" -v b="$open_rps" 'BEGIN {printf "%.0f", 100 * a / b}')
 rounds_line=$(for i in $(seq 0 $((ROUNDS - 1))); do
   printf 'round %d: open %s req/s p99 %s ms, authenticated %s req/s p99 %s ms; ' $((i + 1)) \
@@ -104,4 +124,12 @@ Non-2xx answers in all rounds: $non2xx. Argon2 verifications during the
 whole run (warm-up included): $verifications.
 
 Rounds: $rounds_line
+$(if [ -n "${OLD_BIN:-}" ]; then
+  old_open_rps=$(median 1 "${old_open_rounds[@]}"); old_auth_rps=$(median 1 "${old_auth_rounds[@]}")
+  printf '\nThe registries of OLD_BIN (%s), in the same rounds (each round: old open, old authenticated, open, authenticated): open %s req/s (p99 %s ms), authenticated %s req/s (p99 %s ms), **%s %%**; rounds: %s\n' \
+    "$OLD_BIN" "$old_open_rps" "$(median 2 "${old_open_rounds[@]}")" "$old_auth_rps" "$(median 2 "${old_auth_rounds[@]}")" \
+    "$(awk -v a="$old_auth_rps" -v b="$old_open_rps" 'BEGIN {printf "%.0f", 100 * a / b}')" \
+    "$(for i in $(seq 0 $((ROUNDS - 1))); do printf 'open %s, authenticated %s req/s; ' \
+      "$(echo "${old_open_rounds[$i]}" | awk '{print $1}')" "$(echo "${old_auth_rounds[$i]}" | awk '{print $1}')"; done)"
+fi)
 MD

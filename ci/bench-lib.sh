@@ -59,3 +59,23 @@ LUA
   errors=$(echo "$out" | awk '/Non-2xx/ {print $5} /Socket errors/ {print "socket:" $0}' | tr '\n' ' ')
   echo "$rps $p99 ${errors:-0}"
 }
+
+# cpu_seconds PID: the CPU time (user + system) a process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+
+# cluster_cpu_seconds DATA_DIR: the CPU time of a PostgreSQL cluster so far:
+# its postmaster, the backends it has reaped and those still running.
+cluster_cpu_seconds() {
+  local postmaster child
+  postmaster=$(head -n 1 "$1/postmaster.pid")
+  {
+    awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster/stat"
+    for child in $(ps --ppid "$postmaster" -o pid=); do
+      awk '{print $14 + $15}' "/proc/$child/stat" 2>/dev/null || true
+    done
+  } | awk -v hz="$(getconf CLK_TCK)" '{s += $1} END {printf "%.2f", s / hz}'
+}
+
+# share SECONDS_BEFORE SECONDS_AFTER WALL: CPU used over WALL seconds, in
+# per cent of one core.
+share() { awk -v a="$1" -v b="$2" -v w="$3" 'BEGIN {printf "%.0f", 100 * (b - a) / w}'; }
