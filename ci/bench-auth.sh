@@ -79,13 +79,24 @@ if [ -n "${OLD_BIN:-}" ]; then
 fi
 log "measuring GET /schemas/ids/{id}: $ROUNDS interleaved rounds of ${DURATION}s per registry"
 open_rounds=(); auth_rounds=(); old_open_rounds=(); old_auth_rounds=()
-for _ in $(seq 1 "$ROUNDS"); do
-  if [ -n "${OLD_BIN:-}" ]; then
-    old_open_rounds+=("$(wrk_ids "$OLD_OPEN_URL" "$DURATION")")
-    old_auth_rounds+=("$(wrk_ids "$OLD_AUTH_URL" "$DURATION" "Authorization: $authorization")")
+# Each round runs the registries one after the other, and every other round
+# in the opposite order, so that load other work adds or removes during the
+# run weighs on each registry alike instead of always on the later ones.
+measure() { # measure KIND: one turn of one registry
+  case $1 in
+    old_open) old_open_rounds+=("$(wrk_ids "$OLD_OPEN_URL" "$DURATION")") ;;
+    old_auth) old_auth_rounds+=("$(wrk_ids "$OLD_AUTH_URL" "$DURATION" "Authorization: $authorization")") ;;
+    open) open_rounds+=("$(wrk_ids "$OPEN_URL" "$DURATION")") ;;
+    auth) auth_rounds+=("$(wrk_ids "$AUTH_URL" "$DURATION" "Authorization: $authorization")") ;;
+  esac
+}
+turns=(open auth)
+[ -n "${OLD_BIN:-}" ] && turns=(old_open old_auth open auth)
+for round in $(seq 1 "$ROUNDS"); do
+  if [ $((round % 2)) = 1 ]; then order=("${turns[@]}"); else
+    order=(); for ((i = ${#turns[@]} - 1; i >= 0; i--)); do order+=("${turns[$i]}"); done
   fi
-  open_rounds+=("$(wrk_ids "$OPEN_URL" "$DURATION")")
-  auth_rounds+=("$(wrk_ids "$AUTH_URL" "$DURATION" "Authorization: $authorization")")
+  for kind in "${order[@]}"; do measure "$kind"; done
 done
 verifications=$(curl -s -H "Authorization: $authorization" "$AUTH_URL/metrics" |
   awk '$1 == "charter_auth_secret_verifications_total" {print $2}')
@@ -111,7 +122,7 @@ release build, one SQLite database of 10,000 schemas served by two registries
 at once: one open, one with an auth file (principal \`bench\`, HTTP Basic,
 \`read\` on \`bench-*\`). wrk (2 threads, 64 connections, random ids) on the
 same machine over loopback, $ROUNDS interleaved rounds of ${DURATION} s per
-registry, medians. Load average when the run ended: $load (at the start:
+registry (every other round in reverse order), medians. Load average when the run ended: $load (at the start:
 $load_start).
 
 | \`GET /schemas/ids/{id}\` | req/s | p99 |
@@ -126,7 +137,7 @@ whole run (warm-up included): $verifications.
 Rounds: $rounds_line
 $(if [ -n "${OLD_BIN:-}" ]; then
   old_open_rps=$(median 1 "${old_open_rounds[@]}"); old_auth_rps=$(median 1 "${old_auth_rounds[@]}")
-  printf '\nThe registries of OLD_BIN (%s), in the same rounds (each round: old open, old authenticated, open, authenticated): open %s req/s (p99 %s ms), authenticated %s req/s (p99 %s ms), **%s %%**; rounds: %s\n' \
+  printf '\nThe registries of OLD_BIN (%s), in the same rounds (old open, old authenticated, open, authenticated, and the reverse in every other round): open %s req/s (p99 %s ms), authenticated %s req/s (p99 %s ms), **%s %%**; rounds: %s\n' \
     "$OLD_BIN" "$old_open_rps" "$(median 2 "${old_open_rounds[@]}")" "$old_auth_rps" "$(median 2 "${old_auth_rounds[@]}")" \
     "$(awk -v a="$old_auth_rps" -v b="$old_open_rps" 'BEGIN {printf "%.0f", 100 * a / b}')" \
     "$(for i in $(seq 0 $((ROUNDS - 1))); do printf 'open %s, authenticated %s req/s; ' \
