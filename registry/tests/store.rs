@@ -7,12 +7,15 @@
 mod common;
 #[path = "store/config.rs"]
 mod config;
+#[path = "store/reads.rs"]
+mod reads;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::postgres::TestDatabase;
 use config::data_contract_config_fields;
+use reads::several_things_in_one_read;
 use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
     ConfigRecord, ConsumerCompatibility, Deployment, Mode, ReaderFilter, ReaderRecord, Reference,
@@ -733,6 +736,7 @@ contract!(
     audits_changes_in_their_transaction,
     guids_follow_the_content_key,
     data_contract_config_fields,
+    several_things_in_one_read,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

@@ -274,11 +274,7 @@ impl Registry {
         let mut scopes = vec![Scope::Global, global_context];
         scopes.extend(subject.map(|s| Scope::Subject(s.clone())));
         // One read for every scope consulted.
-        let mut configs = self
-            .store
-            .configs(&scopes)
-            .await?
-            .into_iter();
+        let mut configs = self.store.configs(&scopes).await?.into_iter();
         let global = configs.next().flatten().unwrap_or_default();
         let global_context = configs.next().flatten().unwrap_or_default();
         let own = configs.next().flatten();
