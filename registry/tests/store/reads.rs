@@ -66,10 +66,7 @@ pub(crate) async fn several_things_in_one_read(db: Db) {
         compatibility: Some(CompatibilityMode::Forward),
         ..ConfigRecord::default()
     };
-    store
-        .set_config(&a, config.clone(), &audit())
-        .await
-        .unwrap();
+    store.set_config(&a, &config, &audit()).await.unwrap();
     store
         .set_mode(&Scope::Global, Mode::ReadOnly, &audit())
         .await
