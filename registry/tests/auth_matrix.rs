@@ -230,6 +230,8 @@ fn cases() -> Vec<Case> {
         case("GET", "/audit", Admin),
         case("GET", "/permissions?subject={s}", Caller),
         case("GET", "/permissions", Caller),
+        case("GET", "/grants", Admin),
+        case("GET", "/grants?principal=read", Admin),
         case("GET", "/audit?subject={s}&limit=5", On("read")),
         // Consumers and deployments: listings across subjects are for any
         // principal, narrowed to what it may read (see

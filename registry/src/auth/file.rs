@@ -163,6 +163,17 @@ pub(super) struct FilePrincipal {
     pub(super) password_hash: Option<String>,
 }
 
+/// What [`Policy::grants_of`] finds.
+#[derive(Debug)]
+pub struct GrantsInForce<'a> {
+    /// For one principal: whether the file defines it.
+    pub defined: Option<bool>,
+    /// For one principal: the roles the file gives it.
+    pub roles: Vec<String>,
+    /// The grants, in the file's order.
+    pub grants: Vec<&'a Grant>,
+}
+
 /// A loaded auth file: everything a request is checked against.
 pub struct Policy {
     /// Access for requests without credentials, when the file allows any.
@@ -291,6 +302,33 @@ impl Policy {
                 Arc::new(Identity::new(&self.grants, name.to_string(), roles))
             }
             None => Arc::new(Identity::new(&self.grants, name.to_string(), extra_roles)),
+        }
+    }
+
+    /// The grants in force: every one, or with `principal` those given to
+    /// that principal by name or through a role the file gives it, with
+    /// those roles. A principal the file does not define (one named by a
+    /// certificate or a token's claims) has no file roles; roles a token
+    /// carries are not known here.
+    pub fn grants_of(&self, principal: Option<&str>) -> GrantsInForce<'_> {
+        let Some(name) = principal else {
+            return GrantsInForce {
+                defined: None,
+                roles: Vec::new(),
+                grants: self.grants.iter().collect(),
+            };
+        };
+        let file = self.principals.get(name);
+        let roles = file.map(|p| p.identity.roles.clone()).unwrap_or_default();
+        let grants = self
+            .grants
+            .iter()
+            .filter(|g| g.applies_to(name, &roles))
+            .collect();
+        GrantsInForce {
+            defined: Some(file.is_some()),
+            roles,
+            grants,
         }
     }
 

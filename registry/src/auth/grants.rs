@@ -220,19 +220,24 @@ impl Grant {
             Grantee::Principal(p) => format!("principal {p}"),
             Grantee::Role(r) => format!("role {r}"),
         };
-        let permissions: Vec<&str> = Permission::ALL
-            .into_iter()
-            .filter(|p| self.permissions.contains(*p))
-            .map(Permission::as_str)
-            .collect();
         format!(
             "{who}: {} on {}",
-            permissions.join(", "),
+            self.permission_names().join(", "),
             self.subjects.patterns().join(", ")
         )
     }
 
-    fn applies_to(&self, name: &str, roles: &[String]) -> bool {
+    /// The names of its permissions, in the documentation's order.
+    pub fn permission_names(&self) -> Vec<&'static str> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.permissions.contains(*p))
+            .map(Permission::as_str)
+            .collect()
+    }
+
+    /// Whether it is given to the principal `name` holding `roles`.
+    pub fn applies_to(&self, name: &str, roles: &[String]) -> bool {
         match &self.grantee {
             Grantee::Principal(p) => p == name,
             Grantee::Role(r) => roles.iter().any(|role| role == r),

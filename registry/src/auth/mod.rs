@@ -39,8 +39,8 @@ use axum::http::HeaderValue;
 use tokio::sync::Semaphore;
 
 pub use certificate::CertifiedName;
-pub use file::{AuthFileError, Policy};
-pub use grants::{Access, Permission};
+pub use file::{AuthFileError, GrantsInForce, Policy};
+pub use grants::{Access, Grant, Grantee, Permission};
 pub use jwt::JwtFailure;
 
 use credentials::{Credential, Malformed};

@@ -112,6 +112,8 @@ pub enum Route {
     Audit,
     /// `/permissions`
     Permissions,
+    /// `/grants`
+    Grants,
     /// `/consumers`, `/consumers/{consumer}`, `/deployments/{environment}`:
     /// listings across subjects
     ConsumerListings,
@@ -129,7 +131,7 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 49] = [
+    pub const ALL: [(&'static str, Route); 50] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
@@ -189,6 +191,7 @@ impl Route {
         ("/ui/{*path}", Route::Ui),
         ("/audit", Route::Audit),
         ("/permissions", Route::Permissions),
+        ("/grants", Route::Grants),
         ("/consumers", Route::ConsumerListings),
         ("/consumers/{consumer}", Route::ConsumerListings),
         ("/deployments/{environment}", Route::ConsumerListings),
@@ -272,7 +275,7 @@ pub fn required(
         | Route::Subjects
         | Route::Permissions
         | Route::Triage => Required::Caller,
-        Route::Contexts => Required::Admin,
+        Route::Contexts | Route::Grants => Required::Admin,
         // Listings across subjects show only what the caller may read;
         // can-i-deploy needs `read` on the subject its body names, which
         // its handler checks.
@@ -755,6 +758,7 @@ mod tests {
             (Method::PUT, "/config/a", "", s(Configure, "a")),
             (Method::DELETE, "/mode/a", "", s(Configure, "a")),
             (Method::GET, "/contexts", "", Required::Admin),
+            (Method::GET, "/grants", "principal=a", Required::Admin),
             (Method::POST, "/triage", "", Required::Caller),
             (Method::GET, "/audit", "", Required::Audit(None)),
             (
