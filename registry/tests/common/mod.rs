@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authority;
+pub mod hostile;
 pub mod postgres;
 pub mod steps;
 pub mod storm;
