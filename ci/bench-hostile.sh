@@ -12,6 +12,16 @@
 #   avro-chain      10,000 named Avro records, each referencing the next
 #                   (T0 -> T1 -> ... -> T9999) through a nullable field;
 #                   v2 adds a field with a default to the last
+#   avro-10mb       ~10 MB Avro: a record of 29 records of 10,000 int fields
+#                   each (within the default --max-fields); v2 as avro-record
+#   json-10mb       ~10 MB JSON Schema: an object of 20 objects of 10,000
+#                   properties each; v2 as json-object
+#   proto-10mb      ~10 MB Protobuf: 110,000 messages; v2 as proto-messages
+#   json-14mb       ~14 MB JSON Schema (28 objects of 10,000 properties) and
+#   proto-14mb      ~14 MB Protobuf (160,000 messages): the sizes of the
+#                   issue's first list, within every default limit (every
+#                   registry here runs with --max-body-bytes 32 MiB: a 14 MB
+#                   text quoted in a JSON body is over the default 16 MiB)
 #
 # For each: `charter diff v1 v2` (both parsed, diffed in both directions,
 # examples attached) with its wall time and peak RSS (GNU time), and a
@@ -25,7 +35,7 @@
 # side by side. Prints a Markdown table for BENCHMARKS.md on stdout, with
 # `uptime` before and after.
 #
-# Usage: [OLD_BIN=DIR] [TIMEOUT=SECONDS] ci/bench-hostile.sh
+# Usage: [OLD_BIN=DIR] [TIMEOUT=SECONDS] [CASES="avro-enum ..."] ci/bench-hostile.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -70,10 +80,10 @@ props2["property_10000"]["maxLength"] = 200
 props2["added"] = {"type": "integer"}
 write("json-object", "v2", json.dumps({"type": "object", "properties": props2}), "JSON")
 
-def proto(extra):
+def proto(extra, n=11_000):
     lines = ['syntax = "proto3";', "package bench;"]
-    for i in range(11_000):
-        body = f"string a = 1; int64 b = 2; repeated string c = 3; M{(i + 1) % 11000} d = 4;"
+    for i in range(n):
+        body = f"string a = 1; int64 b = 2; repeated string c = 3; M{(i + 1) % n} d = 4;"
         if extra and i % 100 == 0:
             body += " bool added = 5;"
         lines.append(f"message M{i} {{ {body} }}")
@@ -94,6 +104,39 @@ def chain(extra):
     return json.dumps({"type": "record", "name": "Chain", "fields": defs})
 write("avro-chain", "v1", chain(False), "AVRO")
 write("avro-chain", "v2", chain(True), "AVRO")
+
+# The 10 MB cases: parts of 10,000 fields or properties (the default
+# --max-fields is 100,000 per record or object).
+def avro_parts(parts, extra):
+    defs = []
+    for p in range(parts):
+        fields = [{"name": f"field_{i}", "type": "int"} for i in range(10_000)]
+        if extra and p == 0:
+            fields[5_000]["type"] = "long"
+            fields.append({"name": "added", "type": "int", "default": 0})
+        defs.append({"name": f"part_{p}", "type": {"type": "record", "name": f"Part{p}", "fields": fields}})
+    return json.dumps({"type": "record", "name": "Large", "fields": defs})
+write("avro-10mb", "v1", avro_parts(29, False), "AVRO")
+write("avro-10mb", "v2", avro_parts(29, True), "AVRO")
+
+def json_parts(parts, extra):
+    outer = {}
+    for p in range(parts):
+        props = {f"property_{i}": {"type": "string", "maxLength": 100} for i in range(10_000)}
+        if extra and p == 0:
+            props["property_5000"]["maxLength"] = 200
+            props["added"] = {"type": "integer"}
+        outer[f"part_{p}"] = {"type": "object", "properties": props}
+    return json.dumps({"type": "object", "properties": outer})
+write("json-10mb", "v1", json_parts(20, False), "JSON")
+write("json-10mb", "v2", json_parts(20, True), "JSON")
+
+write("proto-10mb", "v1", proto(False, 110_000), "PROTOBUF")
+write("proto-10mb", "v2", proto(True, 110_000), "PROTOBUF")
+write("json-14mb", "v1", json_parts(28, False), "JSON")
+write("json-14mb", "v2", json_parts(28, True), "JSON")
+write("proto-14mb", "v1", proto(False, 160_000), "PROTOBUF")
+write("proto-14mb", "v2", proto(True, 160_000), "PROTOBUF")
 PY
 
 ext_of() { case "$1" in avro-*) echo avsc ;; json-*) echo json ;; proto-*) echo proto ;; esac; }
@@ -118,7 +161,7 @@ registry_run() {
     local bin=$1 case=$2 dir v1 v2 peak
     dir=$(mktemp -d -p "$work")
     start "registry-$case" "$bin/charter-registry" --listen 127.0.0.1:0 \
-        --database-url "sqlite://$dir/bench.db" --log-level warn
+        --database-url "sqlite://$dir/bench.db" --log-level warn --max-body-bytes 33554432
     local pid=$PID
     v1=$(curl -s -o "$dir/v1.out" -w '%{time_total} %{http_code}' --max-time "$TIMEOUT" \
         -H 'Content-Type: application/json' --data-binary "@$work/$case.v1.body" \
@@ -154,7 +197,7 @@ echo "Machine: $(nproc) cores; load before: $(uptime | sed 's/.*load average: //
 echo
 echo '| Case | Build | v1 size | `charter diff v1 v2` (wall, peak RSS) | Registry: POST v1 | Registry: POST v2 (check + register) | Registry peak RSS |'
 echo '| --- | --- | --- | --- | --- | --- | --- |'
-for case in avro-enum avro-record json-object proto-messages avro-chain; do
+for case in ${CASES:-avro-enum avro-record json-object proto-messages avro-chain avro-10mb json-10mb proto-10mb json-14mb proto-14mb}; do
     if [ -n "${OLD_BIN:-}" ]; then row old "$OLD_BIN" "$case"; fi
     row new "$NEW_BIN" "$case"
 done
