@@ -112,30 +112,35 @@ pub(crate) fn compile(
         }
     }
     topological(&main_name, &files, &mut Vec::new(), &mut order)?;
-    // A fresh pool with only the well-known files this schema imports:
-    // cheaper than a copy of the whole built-in set.
-    let mut pool = DescriptorPool::new();
     let mut needed: Vec<String> = Vec::new();
     for name in &order {
         for dependency in &files[name].descriptor.dependency {
             builtin_closure(&builtin, dependency, &mut needed);
         }
     }
-    for name in &needed {
-        let file = builtin
-            .get_file_by_name(name)
-            .expect("listed by the closure");
-        pool.add_file_descriptor_proto(file.file_descriptor_proto().clone())
-            .map_err(|e| invalid(name, e))?;
+    // Source positions (a location for every element: as much memory as the
+    // descriptor itself, and more again once linked) only place an error.
+    // Link without them; only a file that fails to link is linked again
+    // with them, to say where.
+    let mut positions = HashMap::new();
+    for (name, file) in files.iter_mut() {
+        if let Some(info) = file.descriptor.source_code_info.take() {
+            positions.insert(name.clone(), info);
+        }
     }
-    for name in &order {
-        let file = &files[name];
-        let added = match &file.encoded {
-            Some(bytes) => pool.decode_file_descriptor_proto(bytes.as_slice()),
-            None => pool.add_file_descriptor_proto(file.descriptor.clone()),
-        };
-        added.map_err(|e| invalid(name, e))?;
-    }
+    let pool = match link(&builtin, &needed, &order, &files) {
+        Ok(pool) => pool,
+        Err(unplaced) => {
+            for (name, info) in positions {
+                if let Some(file) = files.get_mut(&name) {
+                    file.descriptor.source_code_info = Some(info);
+                }
+            }
+            return Err(link(&builtin, &needed, &order, &files)
+                .err()
+                .unwrap_or(unplaced));
+        }
+    };
     let file = pool
         .get_file_by_name(&main_name)
         .expect("the main file was just added");
@@ -143,6 +148,33 @@ pub(crate) fn compile(
 }
 
 /// Reads one file: `name` is the import path, or `None` for the schema itself.
+/// A fresh pool of the well-known files `needed` (cheaper than a copy of
+/// the whole built-in set) and `files` in `order`, each after its imports.
+fn link(
+    builtin: &DescriptorPool,
+    needed: &[String],
+    order: &[String],
+    files: &HashMap<String, Loaded>,
+) -> Result<DescriptorPool, ParseError> {
+    let mut pool = DescriptorPool::new();
+    for name in needed {
+        let file = builtin
+            .get_file_by_name(name)
+            .expect("listed by the closure");
+        pool.add_file_descriptor_proto(file.file_descriptor_proto().clone())
+            .map_err(|e| invalid(name, e))?;
+    }
+    for name in order {
+        let file = &files[name];
+        let added = match &file.encoded {
+            Some(bytes) => pool.decode_file_descriptor_proto(bytes.as_slice()),
+            None => pool.add_file_descriptor_proto(file.descriptor.clone()),
+        };
+        added.map_err(|e| invalid(name, e))?;
+    }
+    Ok(pool)
+}
+
 fn load(name: Option<&str>, text: &str) -> Result<Loaded, ParseError> {
     let trimmed = text.trim();
     if looks_like_base64(trimmed) {
