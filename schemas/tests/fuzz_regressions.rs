@@ -85,3 +85,34 @@ fn fuzz_protobuf_descriptor_name_not_an_identifier() {
     message.message_type[1].name = Some("1Cancelled".into());
     refused(&message, "1Cancelled");
 }
+
+/// `protobuf_descriptor`: a reserved name of a serialized descriptor (here
+/// the bytes of a field moved into `reserved_name`) is printed as a string
+/// in the canonical `.proto` text, whose parser wants an identifier there,
+/// so the canonical form did not parse again.
+#[test]
+fn fuzz_protobuf_descriptor_reserved_name_not_an_identifier() {
+    let found = include_bytes!(
+        "../../fuzz/artifacts-regressions/protobuf_descriptor/reserved-name-not-an-identifier"
+    );
+    let mut descriptor = FileDescriptorProto::decode(&found[..]).unwrap();
+    let reserved = descriptor.message_type[0].reserved_name[0].clone();
+    let err =
+        Schema::parse(SchemaType::Protobuf, &STANDARD.encode(found), &NoReferences).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "invalid Protobuf schema: schema.proto is not a base64 serialized \
+             FileDescriptorProto: {reserved:?} is not a Protobuf identifier"
+        )
+    );
+    descriptor.message_type[0].reserved_name = vec!["status".into()];
+    let schema = Schema::parse(
+        SchemaType::Protobuf,
+        &STANDARD.encode(descriptor.encode_to_vec()),
+        &NoReferences,
+    )
+    .unwrap();
+    let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
+    assert_eq!(again.canonical(), schema.canonical());
+}

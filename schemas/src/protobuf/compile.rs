@@ -277,8 +277,9 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
 /// The first name a serialized descriptor declares that `.proto` text could
 /// not: packages, messages, fields, oneofs, enums, enum values, extensions,
 /// services and methods must be identifiers (`[A-Za-z_][A-Za-z0-9_]*`,
-/// packages dot-separated ones). Type references are the pool's business:
-/// they must name a declared type.
+/// packages dot-separated ones), and so must reserved names, which the text
+/// writes as strings but its parser holds to the same rule. Type references
+/// are the pool's business: they must name a declared type.
 fn bad_name(file: &FileDescriptorProto) -> Option<String> {
     fn identifier(name: &str) -> bool {
         let mut chars = name.chars();
@@ -294,10 +295,11 @@ fn bad_name(file: &FileDescriptorProto) -> Option<String> {
             .map(str::to_string)
     }
     fn enums(list: &[EnumDescriptorProto]) -> Option<String> {
-        first_bad(
-            list.iter()
-                .flat_map(|e| std::iter::once(e.name()).chain(e.value.iter().map(|v| v.name()))),
-        )
+        first_bad(list.iter().flat_map(|e| {
+            std::iter::once(e.name())
+                .chain(e.value.iter().map(|v| v.name()))
+                .chain(e.reserved_name.iter().map(String::as_str))
+        }))
     }
     if !file.package().is_empty() && !file.package().split('.').all(identifier) {
         return Some(file.package().to_string());
@@ -318,7 +320,8 @@ fn bad_name(file: &FileDescriptorProto) -> Option<String> {
         let names = std::iter::once(message.name())
             .chain(message.field.iter().map(|f| f.name()))
             .chain(message.extension.iter().map(|f| f.name()))
-            .chain(message.oneof_decl.iter().map(|o| o.name()));
+            .chain(message.oneof_decl.iter().map(|o| o.name()))
+            .chain(message.reserved_name.iter().map(String::as_str));
         let found = first_bad(names).or_else(|| enums(&message.enum_type));
         if found.is_some() {
             return found;
