@@ -22,8 +22,7 @@ impl Canned {
             for (n, stream) in listener.incoming().enumerate() {
                 let Ok(stream) = stream else { return };
                 let (status, body) = answers[n.min(answers.len() - 1)];
-                let head = answer(stream, status, body);
-                seen.lock().unwrap().push(head);
+                answer(stream, status, body, &seen);
             }
         });
         Canned { url, requests }
@@ -34,8 +33,10 @@ impl Canned {
     }
 }
 
-/// Reads one request head, answers, closes; returns the head.
-fn answer(mut stream: TcpStream, status: u16, body: &str) -> String {
+/// Reads one request head, records it, answers, closes. The head is
+/// recorded before the answer is written: once the client has its answer,
+/// the test may read the record.
+fn answer(mut stream: TcpStream, status: u16, body: &str, seen: &Mutex<Vec<String>>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut head = String::new();
     let mut length = 0;
@@ -51,10 +52,10 @@ fn answer(mut stream: TcpStream, status: u16, body: &str) -> String {
     }
     let mut request_body = vec![0; length];
     let _ = reader.read_exact(&mut request_body);
+    seen.lock().unwrap().push(head);
     let _ = write!(
         stream,
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    head
 }
