@@ -13,19 +13,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::Server;
 use common::hostile::{Known, peak_under};
-use common::{Answer, Server};
 use serde_json::{Value, json};
-
-/// Posts `text` as a new version of `subject`.
-async fn post(server: &Server, subject: &str, schema_type: &str, text: &str) -> Answer {
-    server
-        .post(
-            &format!("/subjects/{subject}/versions"),
-            &json!({"schemaType": schema_type, "schema": text}),
-        )
-        .await
-}
 
 /// Runs `call`, asserting it answered within `bound`.
 async fn within<T>(bound: Duration, what: &str, call: impl std::future::Future<Output = T>) -> T {
@@ -128,14 +118,14 @@ async fn a_one_megabyte_schema_of_each_format_registers_and_is_checked_in_bounde
         let first = within(
             bound,
             schema_type,
-            post(&server, &subject, schema_type, &v1),
+            server.register_text(&subject, schema_type, &v1),
         )
         .await;
         assert_eq!(first.status, 200, "{schema_type}: {}", first.text);
         let second = within(
             bound,
             schema_type,
-            post(&server, &subject, schema_type, &v2),
+            server.register_text(&subject, schema_type, &v2),
         )
         .await;
         assert_eq!(second.status, 200, "{schema_type}: {}", second.text);
@@ -163,7 +153,7 @@ async fn a_fourteen_megabyte_avro_record_is_refused_at_once_naming_the_limit() {
     let refused = within(
         Duration::from_secs(30),
         "AVRO",
-        post(&server, "huge-avro-value", "AVRO", &avro),
+        server.register_text("huge-avro-value", "AVRO", &avro),
     )
     .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
@@ -190,14 +180,19 @@ async fn an_enum_of_a_hundred_thousand_symbols_is_registered_and_judged_in_bound
     more.push("ADDED".into());
     let v2 = json!({"type": "enum", "name": "E", "symbols": more}).to_string();
     let bound = Duration::from_secs(30);
-    let first = within(bound, "v1", post(&server, "enum-value", "AVRO", &v1)).await;
+    let first = within(bound, "v1", server.register_text("enum-value", "AVRO", &v1)).await;
     assert_eq!(first.status, 200, "{}", first.text);
-    let second = within(bound, "v2", post(&server, "enum-value", "AVRO", &v2)).await;
+    let second = within(bound, "v2", server.register_text("enum-value", "AVRO", &v2)).await;
     assert_eq!(second.status, 200, "{}", second.text);
     // One symbol more than the limit is refused, naming it.
     more.push("ONE_TOO_MANY".into());
     let over = json!({"type": "enum", "name": "E", "symbols": more}).to_string();
-    let refused = within(bound, "v3", post(&server, "enum-value", "AVRO", &over)).await;
+    let refused = within(
+        bound,
+        "v3",
+        server.register_text("enum-value", "AVRO", &over),
+    )
+    .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert!(
         refused.message().contains("--max-enum-symbols"),
@@ -291,7 +286,7 @@ async fn distinct_large_schemas_are_held_within_the_cache_bytes() {
         let answer = within(
             Duration::from_secs(60),
             "register",
-            post(&server, &format!("large-{n}-value"), "JSON", &text),
+            server.register_text(&format!("large-{n}-value"), "JSON", &text),
         )
         .await;
         assert_eq!(answer.status, 200, "{}", answer.text);

@@ -6,7 +6,8 @@
 
 mod common;
 
-use common::{Answer, Server, closed};
+use common::hostile::Known;
+use common::{Answer, Server};
 use serde_json::{Value, json};
 
 /// Every limit set low, so that small schemas reach them.
@@ -26,10 +27,6 @@ const TIGHT: &[&str] = &[
     "--max-compat-work",
     "8",
 ];
-
-async fn post(server: &Server, subject: &str, schema_type: &str, text: &str) -> Answer {
-    post_with(server, subject, schema_type, text, json!([])).await
-}
 
 async fn post_with(
     server: &Server,
@@ -70,14 +67,11 @@ fn avro_record(name: &str, prefix: &str, count: usize) -> Value {
 #[tokio::test]
 async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
     let server = Server::start_with(TIGHT);
-    let known = closed(json!({"id": {"type": "string"}}));
-    let answer = server.register("known-value", &known).await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    let id = answer.body["id"].as_u64().expect("an id");
+    let known = Known::register(&server).await;
 
     // Size: checked before anything is parsed.
     let big = avro_record("Big", &"f".repeat(400), 10).to_string();
-    let answer = post(&server, "big-value", "AVRO", &big).await;
+    let answer = server.register_text("big-value", "AVRO", &big).await;
     refused(
         &answer,
         &[
@@ -94,7 +88,7 @@ async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
         r#"{"items":"#.repeat(9),
         "true".to_string() + &"}".repeat(9)
     );
-    let answer = post(&server, "deep-value", "JSON", &deep).await;
+    let answer = server.register_text("deep-value", "JSON", &deep).await;
     refused(
         &answer,
         &[
@@ -109,7 +103,9 @@ async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
     let symbols: Vec<String> = (0..11).map(|i| format!("S{i}")).collect();
     let avro = json!({"type": "record", "name": "R", "fields": [
         {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": symbols}}]});
-    let answer = post(&server, "enum-value", "AVRO", &avro.to_string()).await;
+    let answer = server
+        .register_text("enum-value", "AVRO", &avro.to_string())
+        .await;
     refused(
         &answer,
         &[
@@ -123,7 +119,9 @@ async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
     // Fields (Protobuf), named by the message's full name.
     let fields: String = (1..=11).map(|i| format!("int32 f{i} = {i}; ")).collect();
     let proto = format!("syntax = \"proto3\";\npackage shop;\nmessage Order {{ {fields}}}\n");
-    let answer = post(&server, "fields-value", "PROTOBUF", &proto).await;
+    let answer = server
+        .register_text("fields-value", "PROTOBUF", &proto)
+        .await;
     refused(
         &answer,
         &["too many fields", "shop.Order", "11 fields", "--max-fields"],
@@ -157,7 +155,9 @@ async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
         .map(|i| (format!("p{i}"), json!({"$ref": "#/$defs/s"})))
         .collect();
     let expanding = json!({"$defs": {"s": {"type": "string"}}, "properties": properties});
-    let answer = post(&server, "expanding-value", "JSON", &expanding.to_string()).await;
+    let answer = server
+        .register_text("expanding-value", "JSON", &expanding.to_string())
+        .await;
     refused(
         &answer,
         &[
@@ -180,7 +180,7 @@ async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
         let answer = server.get(&format!("/subjects/{subject}/versions")).await;
         assert_eq!(answer.status, 404, "{subject}: {}", answer.text);
     }
-    still_served(&server, id, &known).await;
+    known.still_served(&server).await;
 }
 
 /// A check over its work budget answers 422 on registration and on the
@@ -189,10 +189,7 @@ async fn each_schema_limit_answers_422_naming_the_limit_value_flag_and_place() {
 #[tokio::test]
 async fn a_check_over_its_work_budget_answers_422_never_a_verdict() {
     let server = Server::start_with(TIGHT);
-    let known = closed(json!({"id": {"type": "string"}}));
-    let id = server.register("known-value", &known).await.body["id"]
-        .as_u64()
-        .expect("an id");
+    let known = Known::register(&server).await;
     // Ten records of nine fields: within every parse limit, but comparing
     // two versions visits more than 8 type pairs (the outer record and each
     // inner one that changed).
@@ -212,7 +209,7 @@ async fn a_check_over_its_work_budget_answers_422_never_a_verdict() {
         json!({"type": "record", "name": "Outer", "fields": fields}).to_string()
     };
     let v1 = outer(false);
-    let answer = post(&server, "work-value", "AVRO", &v1).await;
+    let answer = server.register_text("work-value", "AVRO", &v1).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     let v2 = outer(true);
     // A compatible change (fields added with defaults) and a breaking one
@@ -223,7 +220,7 @@ async fn a_check_over_its_work_budget_answers_422_never_a_verdict() {
     );
     assert_ne!(breaking, v1);
     for text in [&v2, &breaking] {
-        let answer = post(&server, "work-value", "AVRO", text).await;
+        let answer = server.register_text("work-value", "AVRO", text).await;
         refused(
             &answer,
             &[
@@ -253,23 +250,15 @@ async fn a_check_over_its_work_budget_answers_422_never_a_verdict() {
     }
     let versions = server.get("/subjects/work-value/versions").await;
     assert_eq!(versions.body, json!([1]), "{}", versions.text);
-    still_served(&server, id, &known).await;
+    known.still_served(&server).await;
 
     // The same checks with the budget raised: their verdicts.
     drop(server);
     let server = Server::start_with(&["--max-compat-work", "100000"]);
-    let answer = post(&server, "work-value", "AVRO", &v1).await;
+    let answer = server.register_text("work-value", "AVRO", &v1).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
-    let answer = post(&server, "work-value", "AVRO", &breaking).await;
+    let answer = server.register_text("work-value", "AVRO", &breaking).await;
     assert_eq!(answer.status, 409, "{}", answer.text);
-    let answer = post(&server, "work-value", "AVRO", &v2).await;
+    let answer = server.register_text("work-value", "AVRO", &v2).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
-}
-
-async fn still_served(server: &Server, id: u64, schema: &Value) {
-    let answer = server.get(&format!("/schemas/ids/{id}")).await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    let text = answer.body["schema"].as_str().expect("schema text");
-    let served: Value = serde_json::from_str(text).expect("JSON");
-    assert_eq!(&served, schema);
 }

@@ -264,6 +264,15 @@ impl Server {
         .await
     }
 
+    /// Registers `text`, a schema of `schema_type`, and returns the answer.
+    pub async fn register_text(&self, subject: &str, schema_type: &str, text: &str) -> Answer {
+        self.post(
+            &format!("/subjects/{subject}/versions"),
+            &json!({"schemaType": schema_type, "schema": text}),
+        )
+        .await
+    }
+
     /// Sends SIGKILL and waits for the process to end.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
