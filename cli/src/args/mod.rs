@@ -354,6 +354,14 @@ pub struct ValidateArgs {
     /// or Avro single-object header is detected and read.
     #[arg(long, conflicts_with_all = ["format", "array"])]
     pub binary: bool,
+    /// With `--binary`, for records written with Confluent's header framing:
+    /// the value of their `__value_schema_id` (or `__key_schema_id`) Kafka
+    /// header, base64 as Kafka tools print it. Each PAYLOAD file is then an
+    /// unframed payload, read as the header says: magic byte 0 and a schema
+    /// id, or magic byte 1 and a schema GUID, then for Protobuf the message
+    /// indexes.
+    #[arg(long, value_name = "BASE64", requires = "binary")]
+    pub schema_id_header: Option<String>,
     /// The Protobuf message records are: a full name or one relative to the
     /// package. Default: the first top-level message (framed binary records
     /// name theirs).

@@ -7,6 +7,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use schemas::wire::{self, HeaderSchema};
 
 use crate::client::Client;
 use crate::exit::Exit;
@@ -20,12 +21,13 @@ use crate::values::OutputFormat;
 pub fn run(settings: ValidateSettings) -> Result<Exit> {
     let message = settings.message.as_deref();
     let limits = settings.options.decode;
-    let validator = match &settings.schema {
+    let (validator, client) = match &settings.schema {
         SchemaSource::File { path, input } => {
             let schema = input::load(path, input)?;
-            Validator::new(Arc::new(schema), message)
+            let validator = Validator::new(Arc::new(schema), message)
                 .with_context(|| path.display().to_string())?
-                .within(limits)
+                .within(limits);
+            (validator, None)
         }
         SchemaSource::Registered {
             subject,
@@ -37,13 +39,38 @@ pub fn run(settings: ValidateSettings) -> Result<Exit> {
                 .pop()
                 .context("the registry answered no version")?;
             let label = fetched.label();
-            Validator::new(Arc::new(fetched.schema), message)
+            let validator = Validator::new(Arc::new(fetched.schema), message)
                 .with_context(|| label.clone())?
                 .within(limits)
-                .registered(fetched.record.id, label)
+                .registered(fetched.record.id, label);
+            (validator, Some(client))
         }
     };
+    let validator = match &settings.header {
+        Some((schema, rest)) => {
+            let id = header_schema_id(schema, client.as_ref())?;
+            validator.framed_by_header(*schema, id, rest)?
+        }
+        None => validator,
+    };
     validate_with(Arc::new(validator), &settings)
+}
+
+/// The registry id of the schema a `--schema-id-header` names: its own id,
+/// or for a GUID the id the registry gives it (none without a registry, or
+/// when the registry knows no such GUID).
+fn header_schema_id(schema: &HeaderSchema, client: Option<&Client>) -> Result<Option<u32>> {
+    match (schema, client) {
+        (HeaderSchema::Id(id), _) => Ok(Some(*id)),
+        (HeaderSchema::Guid(_), None) => Ok(None),
+        (HeaderSchema::Guid(guid), Some(client)) => {
+            let guid = wire::guid_text(guid);
+            let id = client.schema_id_of_guid(&guid).with_context(|| {
+                format!("looking up the schema GUID {guid} of --schema-id-header")
+            })?;
+            Ok(id.and_then(|id| u32::try_from(id).ok()))
+        }
+    }
 }
 
 /// Validates the payloads of `settings` with `validator`, whatever the

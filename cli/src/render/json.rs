@@ -48,10 +48,10 @@ pub fn deploy(
 /// streams however many there are; that is why `errors` comes first.
 ///
 /// A binary record (`--binary`) has no `line`; its errors carry the
-/// `schema_id` its Confluent framing names, and its `files` entry says how it
-/// was framed: `"framing": "confluent" | "single-object" | "none"`,
-/// `schema_id`, `message_indexes`, `fingerprint` (hex), `message` (Protobuf)
-/// and `notes` when there are any.
+/// `schema_id` its framing names, and its `files` entry says how it was
+/// framed: `"framing": "confluent" | "header" | "single-object" | "none"`,
+/// `schema_id`, `schema_guid` (header framing by GUID), `message_indexes`,
+/// `fingerprint` (hex), `message` (Protobuf) and `notes` when there are any.
 pub struct Validation<W> {
     out: W,
     opened: bool,
@@ -89,6 +89,8 @@ struct BinaryEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     schema_id: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    schema_guid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     message_indexes: Option<Vec<usize>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<String>,
@@ -102,12 +104,14 @@ impl From<BinaryRecord> for BinaryEntry {
     fn from(binary: BinaryRecord) -> Self {
         let (message_indexes, fingerprint) = match &binary.framing {
             Framing::Confluent { indexes, .. } => (indexes.clone(), None),
+            Framing::Header(header) => (header.indexes.clone(), None),
             Framing::SingleObject { fingerprint } => (None, Some(format!("{fingerprint:016x}"))),
             Framing::Unframed => (None, None),
         };
         BinaryEntry {
             framing: binary.framing.name(),
             schema_id: binary.framing.schema_id(),
+            schema_guid: binary.framing.schema_guid(),
             message_indexes,
             fingerprint,
             message: binary.message,

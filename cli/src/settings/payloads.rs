@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use schemas::triage::decode_base64;
+use schemas::wire;
 
 use super::{Error, Report, input, jobs, registry};
 use crate::args::{TriageArgs, ValidateArgs};
@@ -21,6 +23,9 @@ pub struct ValidateSettings {
     pub schema: SchemaSource,
     /// The Protobuf message records are, when `--message` names one.
     pub message: Option<String>,
+    /// With `--schema-id-header`: the header that frames every binary
+    /// record, its schema and the bytes after it (Protobuf message indexes).
+    pub header: Option<(wire::HeaderSchema, Vec<u8>)>,
     /// The payload inputs, in order.
     pub payloads: Vec<Payload>,
     /// How to run.
@@ -78,9 +83,15 @@ impl ValidateSettings {
             },
             (None, None) => bail!("give the schema with --schema FILE or --subject S"),
         };
+        let header = args
+            .schema_id_header
+            .as_deref()
+            .map(schema_id_header)
+            .transpose()?;
         Ok(ValidateSettings {
             schema,
             message: args.message,
+            header,
             payloads,
             options: validate::Options {
                 jobs: jobs(args.jobs),
@@ -90,6 +101,20 @@ impl ValidateSettings {
             report: args.report.into(),
         })
     }
+}
+
+/// Reads `--schema-id-header`: base64, then the header's schema and what
+/// follows it.
+fn schema_id_header(encoded: &str) -> Result<(wire::HeaderSchema, Vec<u8>)> {
+    let bytes = decode_base64(encoded).with_context(|| {
+        format!("--schema-id-header {encoded:?}: not base64 (give the header's value as Kafka tools print it, e.g. AAAAAAc= for schema id 7)")
+    })?;
+    let (schema, rest) = wire::HeaderSchema::parse(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "--schema-id-header {encoded:?}: not a schema-id header ({e}); it is magic byte 0 and a 4-byte schema id, or magic byte 1 and a 16-byte schema GUID"
+        )
+    })?;
+    Ok((schema, rest.to_vec()))
 }
 
 fn is_stdin(path: &Path) -> bool {

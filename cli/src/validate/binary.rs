@@ -11,6 +11,10 @@
 //!   little-endian CRC-64-AVRO fingerprint (Avro schemas only);
 //! - anything else is the payload as it is.
 //!
+//! Records written with Confluent's header framing carry the schema in a
+//! Kafka header instead; `--schema-id-header` gives that header's value,
+//! and each record is then the unframed payload ([`HeaderFraming`]).
+//!
 //! What the framing says about the writer (a schema id other than the one
 //! validated against, a fingerprint that does not match) is a note on the
 //! record: the payload is still decoded with the schema given, and that
@@ -43,6 +47,31 @@ pub enum Framing {
         /// The writer schema's CRC-64-AVRO fingerprint.
         fingerprint: u64,
     },
+    /// Confluent's header framing: the schema in a Kafka header, the bytes
+    /// the payload.
+    Header(HeaderFraming),
+}
+
+/// The schema-id header that frames every record (`--schema-id-header`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderFraming {
+    /// The schema the header names.
+    pub schema: wire::HeaderSchema,
+    /// Its registry id: the header's own, or the id the registry gave for
+    /// its GUID (none when no registry was asked or it knows no such GUID).
+    pub schema_id: Option<u32>,
+    /// For Protobuf, the message indexes after the id or GUID.
+    pub indexes: Option<Vec<usize>>,
+}
+
+impl HeaderFraming {
+    /// The header's schema GUID as text, when it names one.
+    pub fn guid(&self) -> Option<String> {
+        match &self.schema {
+            wire::HeaderSchema::Guid(guid) => Some(wire::guid_text(guid)),
+            wire::HeaderSchema::Id(_) => None,
+        }
+    }
 }
 
 impl Framing {
@@ -50,17 +79,27 @@ impl Framing {
     pub fn schema_id(&self) -> Option<u32> {
         match self {
             Framing::Confluent { schema_id, .. } => Some(*schema_id),
-            _ => None,
+            Framing::Header(header) => header.schema_id,
+            Framing::Unframed | Framing::SingleObject { .. } => None,
         }
     }
 
-    /// Its name in machine-readable reports: `confluent`, `single-object`,
-    /// `none`.
+    /// The schema GUID the framing names, as text, if it names one.
+    pub fn schema_guid(&self) -> Option<String> {
+        match self {
+            Framing::Header(header) => header.guid(),
+            Framing::Unframed | Framing::Confluent { .. } | Framing::SingleObject { .. } => None,
+        }
+    }
+
+    /// Its name in machine-readable reports: `confluent`, `header`,
+    /// `single-object`, `none`.
     pub fn name(&self) -> &'static str {
         match self {
             Framing::Unframed => "none",
             Framing::Confluent { .. } => "confluent",
             Framing::SingleObject { .. } => "single-object",
+            Framing::Header(_) => "header",
         }
     }
 }
@@ -85,6 +124,22 @@ impl std::fmt::Display for Framing {
                     f,
                     "Avro single-object encoding, fingerprint {fingerprint:#018x}"
                 )
+            }
+            Framing::Header(header) => {
+                write!(f, "header framing, ")?;
+                match (&header.schema, header.schema_id) {
+                    (wire::HeaderSchema::Id(id), _) => write!(f, "schema id {id}")?,
+                    (wire::HeaderSchema::Guid(guid), Some(id)) => {
+                        write!(f, "schema GUID {} (id {id})", wire::guid_text(guid))?
+                    }
+                    (wire::HeaderSchema::Guid(guid), None) => {
+                        write!(f, "schema GUID {}", wire::guid_text(guid))?
+                    }
+                }
+                match &header.indexes {
+                    Some(indexes) => write!(f, ", message indexes {indexes:?}"),
+                    None => Ok(()),
+                }
             }
         }
     }
@@ -134,6 +189,25 @@ fn unframe<'a>(
     binary: &mut BinaryRecord,
 ) -> Result<(&'a [u8], Option<Vec<usize>>), Issue> {
     let schema = validator.inner.schema();
+    if let Some(header) = &validator.header {
+        binary.framing = Framing::Header(header.clone());
+        if let Some(indexes) = &header.indexes {
+            binary.message = validator.inner.message_at(indexes);
+        }
+        match (header.schema_id, &header.schema) {
+            (Some(id), _) => note_other_id(validator, id, binary),
+            (None, wire::HeaderSchema::Guid(guid)) => {
+                if let Some((id, label)) = &validator.registered {
+                    binary.notes.push(format!(
+                        "the header names schema GUID {}, which the registry does not know; decoded with {label} (id {id})",
+                        wire::guid_text(guid)
+                    ));
+                }
+            }
+            (None, wire::HeaderSchema::Id(_)) => {}
+        }
+        return Ok((bytes, header.indexes.clone()));
+    }
     if bytes.first() == Some(&MAGIC) && bytes.len() >= HEADER_LEN {
         let unreadable = |e: wire::FramingError| framing_issue(e.to_string());
         let (header, rest) = Header::parse(bytes).map_err(unreadable)?;
@@ -150,14 +224,7 @@ fn unframe<'a>(
             indexes: indexes.clone(),
         };
         binary.payload_offset = bytes.len() - payload.len();
-        if let Some((id, label)) = &validator.registered {
-            if i64::from(header.schema_id) != *id {
-                binary.notes.push(format!(
-                    "written with schema id {}, but {label} has id {id}; decoded with id {id}",
-                    header.schema_id
-                ));
-            }
-        }
+        note_other_id(validator, header.schema_id, binary);
         return Ok((payload, indexes));
     }
     if let Some(expected) = schema.single_object_fingerprint() {
@@ -180,6 +247,18 @@ fn unframe<'a>(
         }
     }
     Ok((bytes, None))
+}
+
+/// Notes a framing's schema id other than the registered one validated
+/// against.
+fn note_other_id(validator: &Validator, written: u32, binary: &mut BinaryRecord) {
+    if let Some((id, label)) = &validator.registered {
+        if i64::from(written) != *id {
+            binary.notes.push(format!(
+                "written with schema id {written}, but {label} has id {id}; decoded with id {id}"
+            ));
+        }
+    }
 }
 
 /// Decodes the payload (and for JSON Schema checks the instance).

@@ -36,14 +36,15 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use schemas::Schema;
 use schemas::payload::{
     BINARY_KEYWORD, Decoded, JSON_KEYWORD, PayloadIssue, PayloadValidator, PrepareError,
 };
 use schemas::protobuf::PayloadError;
+use schemas::wire;
 
-pub use binary::{BinaryRecord, Framing};
+pub use binary::{BinaryRecord, Framing, HeaderFraming};
 pub use pipeline::run;
 pub use progress::Progress;
 pub(crate) use progress::thousands;
@@ -64,6 +65,9 @@ pub struct Validator {
     /// The schema's registry id and how reports name it, when it came from a
     /// registry: a framed record naming another id is told so.
     registered: Option<(i64, String)>,
+    /// The schema-id header that frames every binary record
+    /// (`--schema-id-header`).
+    header: Option<HeaderFraming>,
 }
 
 impl Validator {
@@ -90,6 +94,7 @@ impl Validator {
             inner,
             fast,
             registered: None,
+            header: None,
         })
     }
 
@@ -104,6 +109,47 @@ impl Validator {
     pub fn registered(mut self, id: i64, label: String) -> Validator {
         self.registered = Some((id, label));
         self
+    }
+
+    /// Reads every binary record as framed by a schema-id header: `schema`
+    /// (with `schema_id`, its registry id when known) and `rest`, the bytes
+    /// after the id or GUID, which are the message indexes for Protobuf and
+    /// nothing for the other formats.
+    pub fn framed_by_header(
+        mut self,
+        schema: wire::HeaderSchema,
+        schema_id: Option<u32>,
+        rest: &[u8],
+    ) -> Result<Validator> {
+        let indexes = if self.inner.schema().capabilities().message_indexes {
+            let (indexes, after) = wire::message_indexes(rest)
+                .map_err(|e| anyhow!("--schema-id-header: {e}, after the schema id or GUID"))?;
+            if !after.is_empty() {
+                bail!(
+                    "--schema-id-header: {} bytes after the Protobuf message indexes; the header ends with them",
+                    after.len()
+                );
+            }
+            if self.inner.message_at(&indexes).is_none() {
+                bail!(
+                    "--schema-id-header: the message indexes {indexes:?} name no message of the schema"
+                );
+            }
+            Some(indexes)
+        } else if !rest.is_empty() {
+            bail!(
+                "--schema-id-header: {} bytes after the schema id or GUID; only a Protobuf schema's header has more (its message indexes)",
+                rest.len()
+            );
+        } else {
+            None
+        };
+        self.header = Some(HeaderFraming {
+            schema,
+            schema_id,
+            indexes,
+        });
+        Ok(self)
     }
 
     /// The issues of a JSON record (a JSON Schema instance, an Avro datum in
