@@ -419,6 +419,13 @@ fn files(server: &Server) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The files holding the database's data: the database and its write-ahead
+/// log. SQLite's `-shm` file is the WAL's shared-memory index, whose read
+/// marks change when a request only reads (a lookup by GUID does).
+fn stored_data(name: &str) -> bool {
+    name.starts_with("charter.db") && !name.ends_with("-shm")
+}
+
 fn holds(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -557,4 +564,131 @@ async fn r13_records_framed_by_schema_guid_are_read_with_their_writer() {
     assert_eq!(report(&answer, "valid")["schema_id"], v1, "{}", answer.text);
     assert_eq!(report(&answer, "invalid")["framing"]["kind"], "confluent");
     assert_eq!(report(&answer, "unknown")["schema_id"], Value::Null);
+}
+
+/// The paths triage gained since the test above (issues 13 and 15): records
+/// framed in their headers by schema id and by GUID (known and unknown),
+/// values that make a pattern backtrack, an Avro message whose declared
+/// items would decode past the limit, and a request over the message
+/// limit. Their payloads reach no log line at trace level and no file, and
+/// the refusal quotes none of them.
+#[tokio::test]
+async fn payloads_on_the_newer_triage_paths_are_never_stored_nor_logged() {
+    const MARKER: &str = "MARKER-3c9e41b7-newer-triage-paths";
+    let mut server = Server::start_with(&["--log-level", "trace", "--max-triage-messages", "8"]);
+    let enumerated = closed(json!({"status": {"enum": ["open", "closed"]}}));
+    let id = register(&server, "orders-value", &enumerated).await;
+    let guid = server.get(&format!("/schemas/ids/{id}")).await.body["guid"]
+        .as_str()
+        .expect("a GUID")
+        .replace('-', "");
+    let guid: Vec<u8> = (0..16)
+        .map(|i| u8::from_str_radix(&guid[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    let patterns = register(
+        &server,
+        "patterns-value",
+        &json!({"type": "object", "properties": {"p": {"type": "string", "pattern": "^(a|aa)*\\1c$"}}}),
+    )
+    .await;
+    let nulls = register_as(
+        &server,
+        "nulls-value",
+        "AVRO",
+        r#"{"type": "array", "items": "null"}"#,
+    )
+    .await;
+    let database: Vec<(String, Vec<u8>)> = files(&server)
+        .into_iter()
+        .filter(|(name, _)| stored_data(name))
+        .collect();
+
+    let payload = b64(json!({"status": MARKER}).to_string().as_bytes());
+    let header = |value: Vec<u8>, label: &str| json!({"value": payload, "headers": {"__value_schema_id": b64(&value)}, "label": label});
+    let answer = triage(
+        &server,
+        &json!({"subject": "orders-value", "messages": [
+            header(frame(id as u32, None, b""), "by-id"),
+            header([&[1u8][..], &guid].concat(), "by-guid"),
+            header([&[1u8][..], &[9u8; 16]].concat(), "unknown-guid"),
+        ]}),
+    )
+    .await;
+    verdicts(
+        &answer,
+        &[
+            ("by-id", "producer_invalid"),
+            ("by-guid", "producer_invalid"),
+        ],
+    );
+    assert_ne!(
+        report(&answer, "unknown-guid")["verdict"],
+        "valid",
+        "{}",
+        answer.text
+    );
+
+    let backtracking = json!({"p": format!("{}{MARKER}", "a".repeat(25))});
+    let answer = triage(
+        &server,
+        &json!({"messages": [framed_json(patterns, &backtracking, "backtracking")]}),
+    )
+    .await;
+    verdicts(&answer, &[("backtracking", "producer_invalid")]);
+
+    // Ten million `null` items (zero bytes each) in one block, then the
+    // marker: the count is refused against the decoding limit.
+    let mut avro = vec![0x80, 0xda, 0xc4, 0x09, 0x00]; // zig-zag varint of 10,000,000, then the end of the blocks
+    avro.extend_from_slice(MARKER.as_bytes());
+    let answer = triage(
+        &server,
+        &json!({"messages": [{"base64": b64(&frame(nulls as u32, None, &avro)), "label": "nulls"}]}),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_ne!(
+        report(&answer, "nulls")["verdict"],
+        "valid",
+        "{}",
+        answer.text
+    );
+
+    let over: Vec<Value> = (0..9)
+        .map(|i| json!({"json": {"status": MARKER}, "label": format!("m{i}")}))
+        .collect();
+    let refused = triage(
+        &server,
+        &json!({"subject": "orders-value", "messages": over}),
+    )
+    .await;
+    assert!(
+        (400..500).contains(&refused.status),
+        "over the message limit: {}",
+        refused.text
+    );
+    assert!(!refused.text.contains(MARKER), "{}", refused.text);
+
+    let after: Vec<(String, Vec<u8>)> = files(&server)
+        .into_iter()
+        .filter(|(name, _)| stored_data(name))
+        .collect();
+    assert!(database == after, "the database files changed");
+    assert!(server.terminate(), "the registry stops cleanly");
+    let stderr = server.stderr();
+    let stdout = server.stdout_after_exit();
+    assert!(
+        stderr.contains("/triage") && stderr.contains("TRACE"),
+        "the log is at trace level and saw the requests:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains(MARKER),
+        "stderr holds a payload:\n{stderr}"
+    );
+    assert!(
+        !stdout.contains(MARKER),
+        "stdout holds a payload:\n{stdout}"
+    );
+    for (name, content) in files(&server) {
+        assert!(!holds(&content, MARKER), "{name} holds a payload");
+    }
 }
