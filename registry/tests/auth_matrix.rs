@@ -188,6 +188,10 @@ fn cases() -> Vec<Case> {
         case("GET", "/subjects/{s}/versions/latest/schema", On("read")),
         case("GET", "/subjects/{s}/versions/1/referencedby", On("read")),
         case("DELETE", "/subjects/{s}/versions/1", On("write")).fresh(Prepare::Register),
+        // Tags make a new version: a registration.
+        case("POST", "/subjects/{s}/versions/1/tags", On("write"))
+            .body(json!({"tagsToAdd": [{"schemaEntity": {"entityPath": "object.f9", "entityType": "sr_field"}, "tags": ["PII"]}]}))
+            .fresh(Prepare::Register),
         case(
             "DELETE",
             "/subjects/{s}/versions/1?permanent=true",

@@ -28,6 +28,7 @@ use crate::limits::{LimitExceeded, SchemaLimits, Work};
 use crate::protobuf::{self, PayloadError as ProtobufError, ProtobufSchema};
 use crate::resolver::Resolver;
 use crate::schema_type::SchemaType;
+use crate::tags::{EntityTags, TagEdit, TagError};
 use crate::vocabulary::{CompatError, Directions, Policy};
 
 /// Why a schema text could not be parsed.
@@ -100,6 +101,28 @@ impl Form {
             (Form::Resolved, SchemaType::Json | SchemaType::Protobuf)
             | (Form::Serialized, SchemaType::Json | SchemaType::Avro) => false,
         }
+    }
+}
+
+/// The schema `text` of format `schema_type` with `edit`'s tags added to
+/// and removed from its records and fields, every other byte as it was
+/// (see [`crate::tags`]). The text is what a registry keeps; the result is
+/// parsed again by the caller like any submitted text.
+pub fn edit_tags(schema_type: SchemaType, text: &str, edit: &TagEdit) -> Result<String, TagError> {
+    match schema_type {
+        SchemaType::Avro => avro::tags::edit_tags(text, edit),
+        SchemaType::Json => json::tags::edit_tags(text, edit),
+        SchemaType::Protobuf => Err(TagError::UnsupportedFormat { schema_type }),
+    }
+}
+
+/// The tagged records and fields of the schema `text` of format
+/// `schema_type`, in Confluent's order and with its paths.
+pub fn tagged_entities(schema_type: SchemaType, text: &str) -> Result<Vec<EntityTags>, TagError> {
+    match schema_type {
+        SchemaType::Avro => avro::tags::tagged_entities(text),
+        SchemaType::Json => json::tags::tagged_entities(text),
+        SchemaType::Protobuf => Err(TagError::UnsupportedFormat { schema_type }),
     }
 }
 

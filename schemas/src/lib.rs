@@ -40,6 +40,7 @@ pub mod protobuf;
 pub mod resolver;
 pub mod schema;
 pub mod schema_type;
+pub mod tags;
 pub mod triage;
 pub mod vocabulary;
 pub mod wire;
@@ -50,7 +51,7 @@ pub use compat::{
     diff_within, note_accepting_policies, note_accepting_policies_within, reads, reads_within,
 };
 pub use fingerprint::Fingerprint;
-pub use format::{Capabilities, Form, SchemaError, Submitted};
+pub use format::{Capabilities, Form, SchemaError, Submitted, edit_tags, tagged_entities};
 pub use limits::{Limit, LimitExceeded, SchemaLimits, Work};
 pub use resolver::{MapResolver, NoReferences, Resolver};
 pub use schema::Schema;

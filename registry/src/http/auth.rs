@@ -81,6 +81,8 @@ pub enum Route {
     SubjectVersionSchema,
     /// `/subjects/{subject}/versions/{version}/referencedby`
     ReferencedBy,
+    /// `/subjects/{subject}/versions/{version}/tags`
+    SubjectVersionTags,
     /// `/subjects/{subject}/metadata`
     SubjectMetadata,
     /// `/compatibility/subjects/{subject}/versions`
@@ -131,7 +133,7 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 50] = [
+    pub const ALL: [(&'static str, Route); 51] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
@@ -159,6 +161,10 @@ impl Route {
         (
             "/subjects/{subject}/versions/{version}/referencedby",
             Route::ReferencedBy,
+        ),
+        (
+            "/subjects/{subject}/versions/{version}/tags",
+            Route::SubjectVersionTags,
         ),
         ("/subjects/{subject}/metadata", Route::SubjectMetadata),
         (
@@ -299,6 +305,8 @@ pub fn required(
             Method::POST => on(Write),
             _ => on(Read),
         },
+        // A new version, as a registration.
+        Route::SubjectVersionTags => on(Write),
         Route::SubjectVersion => match *method {
             Method::DELETE if permanent() => on(Delete),
             Method::DELETE => on(Write),
@@ -494,7 +502,9 @@ pub fn attempted(route: Route, method: &Method, query: Option<&str>) -> Option<A
             .unwrap_or(false)
     };
     match (route, method.clone()) {
-        (Route::SubjectVersions, Method::POST) => Some(Action::Register),
+        (Route::SubjectVersions | Route::SubjectVersionTags, Method::POST) => {
+            Some(Action::Register)
+        }
         (Route::Subject, Method::DELETE) if permanent() => Some(Action::DeleteSubject),
         (Route::Subject, Method::DELETE) => Some(Action::SoftDeleteSubject),
         (Route::SubjectVersion, Method::DELETE) if permanent() => Some(Action::DeleteVersion),

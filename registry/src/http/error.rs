@@ -173,7 +173,8 @@ impl ApiError {
                 InvalidSchemaBody::UnknownType(_)
                 | InvalidSchemaBody::Reference(_)
                 | InvalidSchemaBody::BadVersion(_)
-                | InvalidSchemaBody::Metadata(_) => (S::UNPROCESSABLE_ENTITY, 42201),
+                | InvalidSchemaBody::Metadata(_)
+                | InvalidSchemaBody::Tags(_) => (S::UNPROCESSABLE_ENTITY, 42201),
                 InvalidSchemaBody::RuleSet(_) => (S::UNPROCESSABLE_ENTITY, 42210),
                 InvalidSchemaBody::BadId(_) => (S::UNPROCESSABLE_ENTITY, 42205),
             },

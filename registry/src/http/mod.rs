@@ -28,6 +28,7 @@ mod schemas;
 mod serve;
 mod server;
 mod subjects;
+mod tags;
 pub mod tls;
 mod triage;
 mod ui;
@@ -262,6 +263,7 @@ fn documented(ui_base_path: &UiBasePath) -> OpenApiRouter<AppState> {
         .routes(routes!(server::contexts))
         .merge(schemas::routes())
         .merge(subjects::routes())
+        .merge(tags::routes())
         .merge(compatibility::routes())
         .merge(config::routes())
         .merge(mode::routes())

@@ -371,6 +371,17 @@ pub(super) struct Format {
     format: Option<String>,
 }
 
+/// `findTags`: the tagged records and fields to answer in `schemaTags`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a description: never built
+pub(super) struct FindTags {
+    /// Tags whose records and fields to list (repeated), or `*` for every
+    /// tagged one.
+    #[param(rename = "findTags", explode = true)]
+    find_tags: Option<Vec<String>>,
+}
+
 /// `verbose`: the reasons with the verdict.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -13,7 +13,8 @@ use serde::Serialize;
 use super::auth::{PrereadSchema, require_read};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Params, Segments};
-use super::openapi::{BadQuery, Deleted, Format, IdPath, Paging, Unavailable};
+use super::openapi::{BadQuery, Deleted, FindTags, Format, IdPath, Paging, Unavailable};
+use super::tags::find_tags;
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
@@ -85,6 +86,7 @@ async fn preread_or_lookup(
         Format,
         ("subject" = Option<String>, Query, description = "Also answer the version under this subject"),
         ("fetchMaxId" = Option<bool>, Query, description = "Also answer the largest id"),
+        FindTags,
     ),
     responses(
         (status = 200, description = "The schema", body = SchemaStringView),
@@ -106,7 +108,8 @@ async fn by_id(
     let entry = preread_or_lookup(registry, preread, id).await?;
     check_resolved(&caller, &entry.record, &params)?;
     let format = params.text("format");
-    if format.is_none() && params.text("subject").is_none() && !params.flag("fetchMaxId")? {
+    let plain = params.all("findTags").is_empty() && params.text("subject").is_none();
+    if format.is_none() && plain && !params.flag("fetchMaxId")? {
         // The common answer depends on the immutable record only: render it
         // once and keep it beside the record.
         let body = entry
@@ -116,6 +119,7 @@ async fn by_id(
     }
     let text = registry.schema_text(&entry, format).await?;
     let mut view = SchemaStringView::of(&entry.record, &text);
+    view.schema_tags = find_tags(registry, &entry.record, &params).await?;
     if let Some(subject) = params.text("subject") {
         if let Some(usage) = registry.usage_for(id, subject).await? {
             view.subject = Some(usage.subject);

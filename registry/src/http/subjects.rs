@@ -7,9 +7,10 @@ use super::deploy::MatrixRowView;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Params, Segments};
 use super::openapi::{
-    BadQuery, BodyErrors, Deleted, Format, Paging, SubjectPath, Unavailable, VersionPath,
+    BadQuery, BodyErrors, Deleted, FindTags, Format, Paging, SubjectPath, Unavailable, VersionPath,
 };
 use super::schemas::{check_resolved, raw_schema};
+use super::tags::find_tags;
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
@@ -314,7 +315,7 @@ async fn find(
     get,
     path = "/subjects/{subject}/versions/{version}",
     tag = "subjects",
-    params(VersionPath, Deleted, Format),
+    params(VersionPath, Deleted, Format, FindTags),
     responses(
         (status = 200, description = "The version", body = SchemaView),
         (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
@@ -330,7 +331,9 @@ async fn version(
     params: Params,
 ) -> ApiResult {
     let (found, text) = find(&state, &caller, &segments, &params).await?;
-    Ok(ok(&SchemaView::of(&found, WithSubject::Yes, &text)))
+    let mut view = SchemaView::of(&found, WithSubject::Yes, &text);
+    view.schema_tags = find_tags(state.registry(), &found.schema.record, &params).await?;
+    Ok(ok(&view))
 }
 
 /// `GET /subjects/{subject}/versions/{version}/schema`: its text.

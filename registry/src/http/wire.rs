@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::body::{FieldError, decode};
+use super::tags::SchemaTagsBody;
 use crate::model::{
     ConfigRecord, Metadata, Reference, RuleMode, RuleSet, SchemaId, StoredSchema, Version,
     VersionSelector,
@@ -46,6 +47,14 @@ pub struct SchemaBody {
     #[serde(alias = "ruleset")]
     #[schema(value_type = Option<Object>)]
     rule_set: Option<Value>,
+    /// Tags to write into the schema's records and fields.
+    #[schema(value_type = Option<Vec<super::tags::SchemaTagsBody>>)]
+    schema_tags_to_add: Option<Value>,
+    /// Tags to take out of the schema's records and fields.
+    #[schema(value_type = Option<Vec<super::tags::SchemaTagsBody>>)]
+    schema_tags_to_remove: Option<Value>,
+    /// Whether the latest version's tags are carried over to the schema.
+    propagate_schema_tags: Option<bool>,
 }
 
 /// One element of `references`.
@@ -75,6 +84,10 @@ pub enum InvalidSchemaBody {
     /// `metadata` that cannot be used.
     #[error("Invalid schema: {0}")]
     Metadata(FieldError),
+    /// Schema tags (`schemaTagsToAdd`, `tagsToAdd`, ...) that cannot be
+    /// decoded.
+    #[error("Invalid schema: {0}")]
+    Tags(FieldError),
     /// A `ruleSet` that cannot be used (the peer answers 42210).
     #[error("Invalid rule set: {0}")]
     RuleSet(String),
@@ -252,8 +265,13 @@ impl SchemaBody {
     /// A registration: the schema, and the peer's sentinels decoded:
     /// `version` absent, 0 or -1 is the next version; `id` absent or -1 is
     /// any id. `normalize` is the query parameter.
-    pub fn into_registration(self, normalize: bool) -> Result<Registration, InvalidSchemaBody> {
+    pub fn into_registration(mut self, normalize: bool) -> Result<Registration, InvalidSchemaBody> {
         let (version, id) = (self.version, self.id);
+        let tags = super::tags::tag_edit(
+            ("schemaTagsToAdd", self.schema_tags_to_add.take()),
+            ("schemaTagsToRemove", self.schema_tags_to_remove.take()),
+        )?;
+        let propagate_tags = self.propagate_schema_tags == Some(true);
         let schema = self.into_schema()?;
         let id = match id {
             None | Some(-1) => None,
@@ -272,6 +290,8 @@ impl SchemaBody {
             normalize,
             version,
             id,
+            tags,
+            propagate_tags,
         })
     }
 }
@@ -355,6 +375,9 @@ pub struct SchemaView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     rule_set: Option<&'a RuleSet>,
+    /// With `findTags`: the tagged records and fields asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schema_tags: Vec<SchemaTagsBody>,
     /// When the version was registered, in milliseconds since the epoch.
     ts: i64,
     /// Whether the version is soft-deleted.
@@ -389,6 +412,7 @@ impl<'a> SchemaView<'a> {
             guid: &record.guid,
             metadata: record.metadata.as_ref(),
             rule_set: record.rule_set.as_ref(),
+            schema_tags: Vec::new(),
             ts: found.record.registered_at_ms,
             deleted: found.record.deleted,
         }
@@ -417,6 +441,9 @@ pub struct SchemaStringView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     rule_set: Option<&'a RuleSet>,
+    /// With `findTags`: the tagged records and fields asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schema_tags: Vec<SchemaTagsBody>,
     /// With `?subject=`: that subject, if the schema is registered under it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -439,6 +466,7 @@ impl<'a> SchemaStringView<'a> {
             guid: &record.guid,
             metadata: record.metadata.as_ref(),
             rule_set: record.rule_set.as_ref(),
+            schema_tags: Vec::new(),
             subject: None,
             version: None,
             max_id: None,

@@ -137,6 +137,21 @@ impl RuleSet {
 }
 
 /// One list of [`RuleSet::merge`].
+impl RuleSet {
+    /// This rule set without the rules named in `names` (the peer's
+    /// `rulesToRemove`).
+    pub fn without(mut self, names: &[String]) -> RuleSet {
+        for list in [
+            &mut self.migration_rules,
+            &mut self.domain_rules,
+            &mut self.encoding_rules,
+        ] {
+            list.retain(|rule| !names.contains(&rule.name));
+        }
+        self
+    }
+}
+
 fn merge_rules(older: Vec<Rule>, newer: Vec<Rule>) -> Vec<Rule> {
     let mut merged: Vec<Rule> = older
         .into_iter()

@@ -248,6 +248,10 @@ pub enum InvalidSchema {
     /// An explicit version that already exists (IMPORT mode).
     #[error("version {0} of this subject already exists")]
     VersionExists(Version),
+    /// Tags that cannot be applied to (or read from) the schema: a path
+    /// that names no record or field, a format without tag support.
+    #[error("{0}")]
+    Tags(#[from] schemas::tags::TagError),
     /// The schemas nest too deeply to compare.
     #[error("{0}")]
     TooDeep(String),

@@ -53,6 +53,7 @@ mod readings;
 mod register;
 mod schemas_by_id;
 mod subjects;
+mod tags;
 mod triage;
 mod work;
 
@@ -76,6 +77,7 @@ pub use register::{
     Contract, PostedReference, PostedSchema, Registered, Registration, SchemaInput,
 };
 pub use subjects::DeletedFilter;
+pub use tags::TagRequest;
 pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
 pub use work::{WorkLimits, WorkPool};
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use schemas::tags::TagEdit;
 use schemas::{Fingerprint, Policy, Schema, SchemaType};
 
 use super::compatibility::{CheckTarget, Detail};
@@ -88,6 +89,12 @@ pub struct Registration {
     pub version: Option<Version>,
     /// The id the schema must have (IMPORT mode only); `None` is any.
     pub id: Option<SchemaId>,
+    /// Tags to add to and remove from the schema's text before it is
+    /// registered (the peer's `schemaTagsToAdd` and `schemaTagsToRemove`).
+    pub tags: TagEdit,
+    /// Whether the latest live version's tags are added too (the peer's
+    /// `propagateSchemaTags`; not in IMPORT mode, as in the peer).
+    pub propagate_tags: bool,
 }
 
 /// A registration's outcome: the version, and the recorded consumers that
@@ -424,6 +431,17 @@ impl Registry {
         let mode = self.effective_mode(Some(subject)).await?;
         let importing = mode.imports();
         let mut candidate = self.candidate(&registration.schema, &history).await?;
+        // Tags are part of the text, so they come before the schema is
+        // looked for or judged: the request's first, then the latest's.
+        let propagate = registration.propagate_tags && !importing;
+        if !registration.tags.is_empty() || propagate {
+            let from = match live(&history).next_back() {
+                Some(latest) if propagate => Some(self.held(latest.schema_id).await?),
+                _ => None,
+            };
+            let from = from.as_ref().map(|entry| &entry.record);
+            candidate = self.tagged(candidate, &registration.tags, from).await?;
+        }
         // What is not sent carries on from the latest version, and the
         // config's defaults and overrides are merged around it, as in the
         // peer (which copies an imported schema as it is).

@@ -45,6 +45,7 @@ mod parse;
 pub(crate) mod payload;
 mod report;
 mod resolution;
+pub(crate) mod tags;
 mod value;
 
 use serde_json::Value;

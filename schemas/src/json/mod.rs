@@ -10,6 +10,7 @@ pub mod example;
 mod hash;
 pub(crate) mod node;
 pub(crate) mod payload;
+pub(crate) mod tags;
 
 use std::collections::HashMap;
 use std::sync::Arc;
