@@ -221,52 +221,53 @@ async fn the_tags_endpoint_makes_a_new_version_with_the_tags_changed() {
     assert_eq!(ok(&listed), &json!([1, 2, 3]));
 }
 
+/// Asserts a 422 42201 whose message names `naming`.
+fn refused(answer: &Answer, naming: &str) {
+    assert_eq!(
+        (answer.status, answer.code()),
+        (422, 42201),
+        "{}",
+        answer.text
+    );
+    assert!(
+        answer.message().contains(naming),
+        "{naming}: {}",
+        answer.text
+    );
+}
+
 #[tokio::test]
 async fn a_path_naming_nothing_is_refused_with_the_path_and_nothing_is_stored() {
     let server = Server::start();
-    let bad_avro = json!({"schemaTagsToAdd": [entity("shop.Order.nope", "sr_field", &["PII"])]});
-    let refused = register(&server, "orders-value", &body("AVRO", AVRO, bad_avro)).await;
-    assert_eq!(
-        (refused.status, refused.code()),
-        (422, 42201),
-        "{}",
-        refused.text
-    );
-    assert!(
-        refused.message().contains("'shop.Order.nope'"),
-        "{}",
-        refused.text
-    );
-    assert_eq!(versions(&server, "orders-value").await.status, 404);
-
-    let bad_json =
-        json!({"schemaTagsToAdd": [entity("object.address.object.nope", "sr_field", &["PII"])]});
-    let refused = register(
+    let add = |path: &str| json!({"schemaTagsToAdd": [entity(path, "sr_field", &["PII"])]});
+    let answer = register(
         &server,
-        "people-value",
-        &body("JSON", JSON_SCHEMA, bad_json),
+        "orders-value",
+        &body("AVRO", AVRO, add("shop.Order.nope")),
     )
     .await;
-    assert_eq!(
-        (refused.status, refused.code()),
-        (422, 42201),
-        "{}",
-        refused.text
+    refused(
+        &answer,
+        "no matching path 'shop.Order.nope' found in the schema",
     );
-    assert!(
-        refused.message().contains("'object.address.object.nope'"),
-        "{}",
-        refused.text
-    );
+    assert_eq!(versions(&server, "orders-value").await.status, 404);
+    let answer = register(
+        &server,
+        "people-value",
+        &body("JSON", JSON_SCHEMA, add("object.address.object.nope")),
+    )
+    .await;
+    refused(&answer, "'object.address.object.nope'");
 
     // A malformed tag list names the field.
+    let unnamed = json!([{"schemaEntity": {"entityType": "sr_field"}, "tags": []}]);
     for (extra, at) in [
         (
             json!({"schemaTagsToAdd": [entity("object.ssn", "SR_FIELD", &["PII"])]}),
             "schemaTagsToAdd[0].schemaEntity.entityType",
         ),
         (
-            json!({"schemaTagsToRemove": [{"schemaEntity": {"entityType": "sr_field"}, "tags": []}]}),
+            json!({"schemaTagsToRemove": unnamed}),
             "schemaTagsToRemove[0].schemaEntity",
         ),
         (
@@ -274,14 +275,8 @@ async fn a_path_naming_nothing_is_refused_with_the_path_and_nothing_is_stored() 
             "schemaTagsToAdd",
         ),
     ] {
-        let refused = register(&server, "people-value", &body("JSON", JSON_SCHEMA, extra)).await;
-        assert_eq!(
-            (refused.status, refused.code()),
-            (422, 42201),
-            "{}",
-            refused.text
-        );
-        assert!(refused.message().contains(at), "{at}: {}", refused.text);
+        let answer = register(&server, "people-value", &body("JSON", JSON_SCHEMA, extra)).await;
+        refused(&answer, at);
     }
     assert_eq!(versions(&server, "people-value").await.status, 404);
 
@@ -289,23 +284,11 @@ async fn a_path_naming_nothing_is_refused_with_the_path_and_nothing_is_stored() 
     ok(&server
         .register_text("people-value", "JSON", JSON_SCHEMA)
         .await);
-    let refused = server
-        .post(
-            "/subjects/people-value/versions/1/tags",
-            &json!({"tagsToAdd": [entity("object.nope", "sr_field", &["PII"])]}),
-        )
+    let tag = json!({"tagsToAdd": [entity("object.nope", "sr_field", &["PII"])]});
+    let answer = server
+        .post("/subjects/people-value/versions/1/tags", &tag)
         .await;
-    assert_eq!(
-        (refused.status, refused.code()),
-        (422, 42201),
-        "{}",
-        refused.text
-    );
-    assert!(
-        refused.message().contains("'object.nope'"),
-        "{}",
-        refused.text
-    );
+    refused(&answer, "'object.nope'");
     assert_eq!(ok(&versions(&server, "people-value").await), &json!([1]));
 }
 
@@ -313,53 +296,30 @@ async fn a_path_naming_nothing_is_refused_with_the_path_and_nothing_is_stored() 
 async fn protobuf_tags_are_refused_as_not_supported_yet() {
     let server = Server::start();
     let add = json!({"schemaTagsToAdd": [entity("Order.ssn", "sr_field", &["PII"])]});
-    let refused = register(&server, "orders-proto", &body("PROTOBUF", PROTO, add)).await;
-    assert_eq!(
-        (refused.status, refused.code()),
-        (422, 42201),
-        "{}",
-        refused.text
-    );
-    assert!(
-        refused
-            .message()
-            .contains("tags on PROTOBUF schemas are not supported yet"),
-        "{}",
-        refused.text
-    );
+    let answer = register(
+        &server,
+        "orders-proto",
+        &body("PROTOBUF", PROTO, add.clone()),
+    )
+    .await;
+    refused(&answer, "tags on PROTOBUF schemas are not supported yet");
     assert_eq!(versions(&server, "orders-proto").await.status, 404);
 
     ok(&server
         .register_text("orders-proto", "PROTOBUF", PROTO)
         .await);
+    let propagate = body("PROTOBUF", PROTO, json!({"propagateSchemaTags": true}));
+    let tag = json!({"tagsToAdd": add["schemaTagsToAdd"]});
     for answer in [
         server
             .get("/subjects/orders-proto/versions/1?findTags=*")
             .await,
         server
-            .post(
-                "/subjects/orders-proto/versions/1/tags",
-                &json!({"tagsToAdd": [entity("Order.ssn", "sr_field", &["PII"])]}),
-            )
+            .post("/subjects/orders-proto/versions/1/tags", &tag)
             .await,
-        register(
-            &server,
-            "orders-proto",
-            &body("PROTOBUF", PROTO, json!({"propagateSchemaTags": true})),
-        )
-        .await,
+        register(&server, "orders-proto", &propagate).await,
     ] {
-        assert_eq!(
-            (answer.status, answer.code()),
-            (422, 42201),
-            "{}",
-            answer.text
-        );
-        assert!(
-            answer.message().contains("not supported yet"),
-            "{}",
-            answer.text
-        );
+        refused(&answer, "tags on PROTOBUF schemas are not supported yet");
     }
     // Without findTags a Protobuf version reads as before.
     ok(&server.get("/subjects/orders-proto/versions/1").await);

@@ -10,7 +10,7 @@ use schemas::tags::{EntityTags, TagEdit};
 use super::register::{Candidate, Contract, PostedReference, PostedSchema};
 use super::{Error, InvalidSchema, Registered, Registration, Registry, SchemaInput};
 use crate::audit::Actor;
-use crate::model::{RuleSet, StoredSchema, Subject, Version, VersionSelector};
+use crate::model::{Reference, RuleSet, StoredSchema, Subject, Version, VersionSelector};
 
 /// `POST /subjects/{s}/versions/{v}/tags`, decoded (the peer's
 /// `TagSchemaRequest`).
@@ -28,6 +28,18 @@ pub struct TagRequest {
     pub rules_to_merge: Option<RuleSet>,
     /// Names of rules taken out of the previous version's rule set.
     pub rules_to_remove: Vec<String>,
+}
+
+/// Pinned references sent again, each to the version it is pinned to.
+fn as_posted(references: &[Reference]) -> Vec<PostedReference> {
+    references
+        .iter()
+        .map(|r| PostedReference {
+            name: r.name.clone(),
+            subject: r.subject.clone(),
+            version: VersionSelector::Number(r.version),
+        })
+        .collect()
 }
 
 impl Registry {
@@ -67,15 +79,7 @@ impl Registry {
         let posted = PostedSchema {
             schema_type,
             text,
-            references: candidate
-                .references
-                .iter()
-                .map(|r| PostedReference {
-                    name: r.name.clone(),
-                    subject: r.subject.clone(),
-                    version: VersionSelector::Number(r.version),
-                })
-                .collect(),
+            references: as_posted(&candidate.references),
             contract: Box::new(Contract {
                 metadata: candidate.metadata,
                 rule_set: candidate.rule_set,
@@ -131,15 +135,7 @@ impl Registry {
             schema: SchemaInput::Posted(PostedSchema {
                 schema_type: record.schema_type,
                 text,
-                references: record
-                    .references
-                    .iter()
-                    .map(|r| PostedReference {
-                        name: r.name.clone(),
-                        subject: r.subject.clone(),
-                        version: VersionSelector::Number(r.version),
-                    })
-                    .collect(),
+                references: as_posted(&record.references),
                 contract: Box::new(Contract {
                     metadata: request
                         .contract

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use crate::tags::text::Node;
 use crate::tags::{
-    EntityTags, EntityType, SchemaEntity, TagEdit, TagError, apply_to_json, inline_tags,
+    EntityTags, EntityType, SchemaEntity, TagEdit, TagError, edit_json, inline_tags, list_json,
 };
 
 /// The namespace and simple name of a named type written as `name` inside
@@ -100,17 +100,13 @@ fn locate<'n>(root: &'n Node, entity: &SchemaEntity) -> Result<&'n Node, TagErro
 
 /// The Avro schema `text` with `edit` applied.
 pub(crate) fn edit_tags(text: &str, edit: &TagEdit) -> Result<String, TagError> {
-    let root = Node::parse(text)?;
-    apply_to_json(text, &root, edit, locate)
+    edit_json(text, edit, locate)
 }
 
 /// The tagged records and fields of the Avro schema `text`, depth first in
 /// the order written (Confluent's order).
 pub(crate) fn tagged_entities(text: &str) -> Result<Vec<EntityTags>, TagError> {
-    let root = Node::parse(text)?;
-    let mut found = Vec::new();
-    walk(&root, "", &mut found);
-    Ok(found)
+    list_json(text, |root, found| walk(root, "", found))
 }
 
 fn walk(node: &Node, enclosing: &str, found: &mut Vec<EntityTags>) {

@@ -15,7 +15,7 @@
 
 use crate::tags::text::Node;
 use crate::tags::{
-    EntityTags, EntityType, SchemaEntity, TagEdit, TagError, apply_to_json, inline_tags,
+    EntityTags, EntityType, SchemaEntity, TagEdit, TagError, edit_json, inline_tags, list_json,
 };
 
 /// Finds the JSON object of `entity` in the schema `root`.
@@ -93,17 +93,13 @@ fn named<'n>(holder: &'n Node, segments: &mut Vec<&str>) -> Option<&'n Node> {
 
 /// The JSON Schema `text` with `edit` applied.
 pub(crate) fn edit_tags(text: &str, edit: &TagEdit) -> Result<String, TagError> {
-    let root = Node::parse(text)?;
-    apply_to_json(text, &root, edit, locate)
+    edit_json(text, edit, locate)
 }
 
 /// The tagged objects and properties of the JSON Schema `text`, depth first
 /// in the order written.
 pub(crate) fn tagged_entities(text: &str) -> Result<Vec<EntityTags>, TagError> {
-    let root = Node::parse(text)?;
-    let mut found = Vec::new();
-    walk(&root, "", false, &mut found);
-    Ok(found)
+    list_json(text, |root, found| walk(root, "", false, found))
 }
 
 fn combined(node: &Node) -> bool {
@@ -231,47 +227,20 @@ mod tests {
 
     #[test]
     fn listing_names_entities_as_confluent_does_and_removal_restores_the_text() {
-        let edit = TagEdit::new(
-            vec![
-                entry("object", EntityType::Record, &["R"]),
-                entry("object.ssn", EntityType::Field, &["PII"]),
-                entry(
-                    "object.phones.array.object.number",
-                    EntityType::Field,
-                    &["PHONE"],
-                ),
-                entry("object.definitions.Id.object", EntityType::Record, &["ID"]),
-            ],
-            vec![],
-        );
-        let tagged = edit_tags(PERSON, &edit).unwrap();
-        assert_eq!(
-            tagged_entities(&tagged).unwrap(),
-            [
-                entry("object", EntityType::Record, &["R"]),
-                entry("object.ssn", EntityType::Field, &["PII"]),
-                entry(
-                    "object.phones.array.object.number",
-                    EntityType::Field,
-                    &["PHONE"]
-                ),
-                entry("object.definitions.Id.object", EntityType::Record, &["ID"]),
-            ]
-        );
-        let remove = TagEdit::new(
-            vec![],
-            vec![
-                entry("object", EntityType::Record, &["R"]),
-                entry("object.ssn", EntityType::Field, &["PII"]),
-                entry(
-                    "object.phones.array.object.number",
-                    EntityType::Field,
-                    &["PHONE"],
-                ),
-                entry("object.definitions.Id.object", EntityType::Record, &["ID"]),
-            ],
-        );
-        assert_eq!(edit_tags(&tagged, &remove).unwrap(), PERSON);
+        let entries = vec![
+            entry("object", EntityType::Record, &["R"]),
+            entry("object.ssn", EntityType::Field, &["PII"]),
+            entry(
+                "object.phones.array.object.number",
+                EntityType::Field,
+                &["PHONE"],
+            ),
+            entry("object.definitions.Id.object", EntityType::Record, &["ID"]),
+        ];
+        let tagged = edit_tags(PERSON, &TagEdit::new(entries.clone(), vec![])).unwrap();
+        assert_eq!(tagged_entities(&tagged).unwrap(), entries);
+        let removed = edit_tags(&tagged, &TagEdit::new(vec![], entries)).unwrap();
+        assert_eq!(removed, PERSON);
     }
 
     #[test]

@@ -213,7 +213,28 @@ pub(crate) fn inline_tags(node: &Node) -> Vec<String> {
 /// to remove removed, and the object's [`TAGS_KEY`] is rewritten, added
 /// last, or dropped when no tag is left. Objects whose tags did not change
 /// keep their text.
-pub(crate) fn apply_to_json<'n>(
+pub(crate) fn edit_json(
+    text: &str,
+    edit: &TagEdit,
+    locate: impl for<'n> Fn(&'n Node, &SchemaEntity) -> Result<&'n Node, TagError>,
+) -> Result<String, TagError> {
+    let root = Node::parse(text)?;
+    apply_to_json(text, &root, edit, locate)
+}
+
+/// The tagged entities of the JSON `text` that `walk` (from the root, with
+/// the list to fill) finds.
+pub(crate) fn list_json(
+    text: &str,
+    walk: impl FnOnce(&Node, &mut Vec<EntityTags>),
+) -> Result<Vec<EntityTags>, TagError> {
+    let root = Node::parse(text)?;
+    let mut found = Vec::new();
+    walk(&root, &mut found);
+    Ok(found)
+}
+
+fn apply_to_json<'n>(
     text: &str,
     root: &'n Node,
     edit: &TagEdit,
