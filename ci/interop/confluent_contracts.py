@@ -9,6 +9,9 @@ their order, names and namespaces as written, comments kept, only insignificant
 whitespace gone; with `normalize` the normalized form. Registers schemas with
 metadata and rule sets and reads them back by id, by version and by lookup;
 serializers configured with `use.latest.with.metadata` pick their major line.
+Registers a schema with schema tags (over plain HTTP: the client has no tags
+API) and finds them in the served text and through `findTags`; the client's
+serializer and deserializer use the tagged schema.
 
 Prints one line per check and a closing `N passed, N failed` line; exits 0
 only when every check passed.
@@ -17,6 +20,7 @@ only when every check passed.
 import json
 import re
 import sys
+import urllib.request
 
 from confluent_kafka.schema_registry import (
     Metadata,
@@ -31,7 +35,7 @@ from confluent_kafka.schema_registry import (
     SchemaRegistryClient,
 )
 
-from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from checks import Checks, expect_error
@@ -208,6 +212,38 @@ def main(url):
             )
             framed = serializer({"url": "/", "referrer": None}, SerializationContext("clicks", MessageField.VALUE))
             assert int.from_bytes(framed[1:5], "big") == expected, (major, framed[:5], expected)
+
+    def send(path, body):
+        """POSTs `body` as JSON (what the client has no method for)."""
+        request = urllib.request.Request(
+            url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/vnd.schemaregistry.v1+json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request) as answer:
+            return json.load(answer)
+
+    @check("schema tags: in the served text, found by findTags, used by the serdes")
+    def _():
+        pii = {"schemaEntity": {"entityPath": "com.example.users.User.email", "entityType": "sr_field"}, "tags": ["PII"]}
+        registered = send(
+            "/subjects/tags-avro-value/versions",
+            {"schemaType": "AVRO", "schema": AVRO, "schemaTagsToAdd": [pii]},
+        )
+        latest = client.get_latest_version("tags-avro-value")
+        assert latest.schema_id == registered["id"], (latest, registered)
+        tagged = without_whitespace(AVRO).replace(
+            '"default":null}', '"default":null,"confluent:tags":["PII"]}'
+        )
+        assert latest.schema.schema_str == tagged, latest.schema.schema_str
+        with urllib.request.urlopen(f"{url}/schemas/ids/{registered['id']}?findTags=PII") as answer:
+            assert json.load(answer)["schemaTags"] == [pii]
+        context = SerializationContext("tags-avro", MessageField.VALUE)
+        serializer = AvroSerializer(client, conf={"auto.register.schemas": False, "use.latest.version": True})
+        framed = serializer({"id": 7, "email": "a@b.c"}, context)
+        assert int.from_bytes(framed[1:5], "big") == registered["id"], framed[:5]
+        assert AvroDeserializer(client)(framed, context) == {"id": 7, "email": "a@b.c"}
 
     return check.run()
 

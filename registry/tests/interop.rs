@@ -159,14 +159,15 @@ fn confluent_avro_and_protobuf_serdes_round_trip() {
 
 /// The schema text as registered, through the Python client: Avro, JSON
 /// Schema and Protobuf served as submitted (issue #13), and normalized on
-/// request; metadata and rule sets round-trip, a bad rule is refused, and
-/// `use.latest.with.metadata` serializers pick their major line.
+/// request; metadata and rule sets round-trip, a bad rule is refused,
+/// `use.latest.with.metadata` serializers pick their major line, and a
+/// schema registered with tags serves them and serializes.
 #[test]
 fn confluent_python_client_reads_back_what_it_registered() {
     run(
         "confluent_python_client_reads_back_what_it_registered",
         "confluent_contracts.py",
-        9,
+        10,
     );
 }
 
