@@ -474,6 +474,21 @@ impl Prepared {
         }
     }
 
+    /// A valid payload as domain rules see it; `message` names the
+    /// Protobuf message it is (by default the prepared one).
+    pub(crate) fn view(
+        &self,
+        value: &Value,
+        message: Option<&str>,
+        fields: bool,
+    ) -> Result<crate::record::RecordView, String> {
+        match self {
+            Prepared::Json(p) => Ok(p.view(value, fields)),
+            Prepared::Avro(p) => Ok(p.view(value, fields)),
+            Prepared::Protobuf(p) => p.view(value, message, fields),
+        }
+    }
+
     /// Whether `value` is a valid payload.
     pub(crate) fn is_valid(&self, value: &Value) -> bool {
         match self {

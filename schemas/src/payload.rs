@@ -14,6 +14,11 @@
 //!
 //! Every problem is a [`PayloadIssue`]: where in the payload (a JSON
 //! pointer), which rule, where that rule is in the schema, and a message.
+//!
+//! A validator may also hold the schema's domain rules
+//! ([`with_rules`](PayloadValidator::with_rules)):
+//! [`check_rules`](PayloadValidator::check_rules) evaluates them on a valid
+//! payload, as Confluent's serializers do when a producer writes.
 
 use std::sync::Arc;
 
@@ -26,6 +31,7 @@ pub use crate::issue::{
 };
 
 use crate::format::Prepared;
+use crate::rules::DomainRules;
 use crate::schema::Schema;
 
 /// A schema prepared for reading many payloads. Cheap to share across
@@ -34,6 +40,7 @@ pub struct PayloadValidator {
     schema: Arc<Schema>,
     prepared: Prepared,
     limits: DecodeLimits,
+    rules: Option<DomainRules>,
 }
 
 impl std::fmt::Debug for PayloadValidator {
@@ -55,6 +62,7 @@ impl PayloadValidator {
             schema,
             prepared,
             limits: DecodeLimits::default(),
+            rules: None,
         })
     }
 
@@ -62,6 +70,37 @@ impl PayloadValidator {
     pub fn with_limits(mut self, limits: DecodeLimits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The same validator, evaluating `rules` in
+    /// [`check_rules`](Self::check_rules) (none when they are empty).
+    pub fn with_rules(mut self, rules: DomainRules) -> Self {
+        self.rules = (!rules.is_empty()).then_some(rules);
+        self
+    }
+
+    /// Whether [`check_rules`](Self::check_rules) has rules to evaluate.
+    pub fn has_rules(&self) -> bool {
+        self.rules.is_some()
+    }
+
+    /// Every domain rule `value`, a valid payload (the JSON form
+    /// [`check`](Self::check) takes, or what [`decode`](Self::decode)
+    /// answered), fails; empty when it passes them all or there are none.
+    /// `message` names the Protobuf message it is (by default the prepared
+    /// one).
+    pub fn check_rules(&self, value: &Value, message: Option<&str>) -> Vec<PayloadIssue> {
+        let Some(rules) = &self.rules else {
+            return Vec::new();
+        };
+        match self.prepared.view(value, message, rules.wants_fields()) {
+            Ok(view) => rules.check(&view),
+            Err(reason) => vec![PayloadIssue::new(
+                crate::rules::CEL,
+                "",
+                format!("the record cannot be read for its rules: {reason}"),
+            )],
+        }
     }
 
     /// The schema.

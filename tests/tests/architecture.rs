@@ -19,6 +19,7 @@ const MAX_LINES: usize = 800;
 /// format libraries. No async runtime, database, HTTP or CLI crate.
 const SCHEMAS_DEPENDENCIES: &[&str] = &[
     "base64",
+    "cel",
     "fancy-regex",
     "jsonschema",
     "percent-encoding",

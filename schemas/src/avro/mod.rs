@@ -45,6 +45,7 @@ mod parse;
 pub(crate) mod payload;
 mod report;
 mod resolution;
+mod rules;
 pub(crate) mod tags;
 mod value;
 

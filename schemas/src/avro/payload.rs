@@ -18,6 +18,11 @@ impl Prepared {
         Prepared(schema)
     }
 
+    /// A datum as domain rules see it (see [`super::rules`]).
+    pub(crate) fn view(&self, value: &Value, fields: bool) -> crate::record::RecordView {
+        super::rules::view(&self.0.nodes, self.0.root, value, fields)
+    }
+
     /// Every error of a datum in the Avro JSON encoding.
     pub(crate) fn check(&self, value: &Value) -> Vec<PayloadIssue> {
         self.0

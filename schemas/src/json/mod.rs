@@ -10,6 +10,7 @@ pub mod example;
 mod hash;
 pub(crate) mod node;
 pub(crate) mod payload;
+mod rules;
 pub(crate) mod tags;
 
 use std::collections::HashMap;

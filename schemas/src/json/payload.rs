@@ -12,6 +12,8 @@ pub(crate) struct Prepared {
     /// The schema document's base URI, to tell keywords of referenced
     /// documents apart in schema paths.
     base: String,
+    /// The schema document, walked for `CEL_FIELD` rules.
+    document: std::sync::Arc<Value>,
 }
 
 impl Prepared {
@@ -20,7 +22,13 @@ impl Prepared {
         Ok(Prepared {
             validator: schema.validator()?,
             base: document_base(schema),
+            document: std::sync::Arc::new(schema.documents[0].value.clone()),
         })
+    }
+
+    /// `value` as domain rules see it (see [`super::rules`]).
+    pub(crate) fn view(&self, value: &Value, fields: bool) -> crate::record::RecordView {
+        super::rules::view(&self.document, value, fields)
     }
 
     /// Whether `value` is valid: a walk that stops at the first error.

@@ -20,6 +20,7 @@ mod error;
 pub(crate) mod example;
 pub(crate) mod payload;
 mod print;
+mod rules;
 #[cfg(test)]
 mod tests;
 

@@ -163,6 +163,22 @@ impl Prepared {
         &self.message
     }
 
+    /// A message in the JSON mapping as domain rules see it (see
+    /// [`super::rules`]): the message `name` names, else the default one.
+    pub(crate) fn view(
+        &self,
+        value: &Value,
+        name: Option<&str>,
+        fields: bool,
+    ) -> Result<crate::record::RecordView, String> {
+        let name = name.unwrap_or(&self.message);
+        let descriptor = self
+            .schema
+            .message(MessageSelector::Name(name))
+            .map_err(|e| e.to_string())?;
+        super::rules::view(&descriptor, value, fields)
+    }
+
     /// The full name of the message Confluent message `indexes` name.
     pub(crate) fn message_at(&self, indexes: &[usize]) -> Option<String> {
         self.schema.message_name(indexes).ok()
