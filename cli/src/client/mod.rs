@@ -33,6 +33,7 @@ mod consumers;
 mod copying;
 mod endpoints;
 mod error;
+mod rules;
 mod wire;
 
 use std::time::Duration;

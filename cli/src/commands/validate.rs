@@ -9,7 +9,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use schemas::wire::{self, HeaderSchema};
 
-use crate::client::Client;
+use schemas::rules::DomainRules;
+
+use crate::client::{Client, RegisteredSchema};
 use crate::exit::Exit;
 use crate::input;
 use crate::render;
@@ -39,9 +41,11 @@ pub fn run(settings: ValidateSettings) -> Result<Exit> {
                 .pop()
                 .context("the registry answered no version")?;
             let label = fetched.label();
+            let rules = domain_rules(&fetched.record, &label, settings.report.quiet)?;
             let validator = Validator::new(Arc::new(fetched.schema), message)
                 .with_context(|| label.clone())?
                 .within(limits)
+                .with_rules(rules)
                 .registered(fetched.record.id, label);
             (validator, Some(client))
         }
@@ -71,6 +75,24 @@ fn header_schema_id(schema: &HeaderSchema, client: Option<&Client>) -> Result<Op
             Ok(id.and_then(|id| u32::try_from(id).ok()))
         }
     }
+}
+
+/// The domain rules of a registered version, compiled before any record is
+/// read (a rule that cannot be is an input error); each rule left out is
+/// said on stderr unless `quiet`.
+fn domain_rules(record: &RegisteredSchema, label: &str, quiet: bool) -> Result<DomainRules> {
+    let (rules, metadata) = record
+        .domain_rules()
+        .map_err(|e| anyhow::anyhow!("{label}: {e}"))?;
+    let (rules, skipped) =
+        DomainRules::prepare(&rules, &metadata).with_context(|| label.to_string())?;
+    if !quiet {
+        let mut stderr = std::io::stderr().lock();
+        for skipped in skipped {
+            writeln!(stderr, "note: {label}: {skipped}")?;
+        }
+    }
+    Ok(rules)
 }
 
 /// Validates the payloads of `settings` with `validator`, whatever the

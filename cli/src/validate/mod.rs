@@ -152,24 +152,44 @@ impl Validator {
         Ok(self)
     }
 
+    /// The same validator, also evaluating the schema's domain `rules` on
+    /// every record the schema accepts.
+    pub fn with_rules(mut self, rules: schemas::rules::DomainRules) -> Validator {
+        self.inner = self.inner.with_rules(rules);
+        self
+    }
+
     /// The issues of a JSON record (a JSON Schema instance, an Avro datum in
     /// the JSON encoding, a Protobuf message in the JSON mapping); empty when
-    /// it is valid.
+    /// it is valid. A record the schema accepts is then held to the domain
+    /// rules, if any.
     pub(crate) fn check(&self, value: &serde_json::Value) -> Vec<PayloadIssue> {
-        if self.fast && self.inner.is_valid(value) {
-            return Vec::new();
+        let issues = if self.fast && self.inner.is_valid(value) {
+            Vec::new()
+        } else {
+            self.inner.check(value)
+        };
+        if issues.is_empty() && self.inner.has_rules() {
+            return self.inner.check_rules(value, None);
         }
-        self.inner.check(value)
+        issues
     }
 
     /// The issues of a record decoded from bytes: decoding a binary encoding
     /// (Avro, Protobuf) checked every value, a JSON Schema instance is
-    /// checked here.
+    /// checked here; then the domain rules, as for [`check`](Self::check).
     pub(crate) fn check_decoded(&self, decoded: &Decoded) -> Vec<PayloadIssue> {
-        if self.fast && self.inner.is_valid(&decoded.value) {
-            return Vec::new();
+        let issues = if self.fast && self.inner.is_valid(&decoded.value) {
+            Vec::new()
+        } else {
+            self.inner.check_decoded(decoded)
+        };
+        if issues.is_empty() && self.inner.has_rules() {
+            return self
+                .inner
+                .check_rules(&decoded.value, decoded.message.as_deref());
         }
-        self.inner.check_decoded(decoded)
+        issues
     }
 }
 

@@ -96,3 +96,14 @@ pub fn charter_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// `$CHARTER_PY` (Confluent's Python client, set up by `ci/setup-tools.sh`),
+/// or its `bin/python` when it names a virtualenv.
+pub fn python() -> Option<PathBuf> {
+    let given = PathBuf::from(std::env::var_os("CHARTER_PY")?);
+    Some(if given.is_dir() {
+        given.join("bin").join("python")
+    } else {
+        given
+    })
+}

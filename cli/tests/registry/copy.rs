@@ -5,12 +5,11 @@
 //! old ids. A second run copies nothing, a dry run writes nothing, and a
 //! target holding other schemas under the source's ids is not written to.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::common::{Run, charter, root};
+use crate::common::{Run, charter, python, root};
 use crate::postgres::TestDatabase;
 use crate::server::{Registry, closed_port, http};
 
@@ -193,16 +192,6 @@ fn transcript(run: &Run, source: &Registry, target: &Registry) -> String {
     run.transcript()
         .replace(&source.url, "[SOURCE]/")
         .replace(&target.url, "[TARGET]/")
-}
-
-/// `$CHARTER_PY`, or its `bin/python` when it names a virtualenv.
-fn python() -> Option<PathBuf> {
-    let given = PathBuf::from(std::env::var_os("CHARTER_PY")?);
-    Some(if given.is_dir() {
-        given.join("bin").join("python")
-    } else {
-        given
-    })
 }
 
 /// Confluent's client against the copy (`ci/interop/copied_registry.py`).

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
-use crate::common::{charter, fixture, root};
+use crate::common::{charter, fixture, python, root};
 use crate::server::{Registry, http};
 
 /// The first record of the JSON records `records`, encoded in binary with
@@ -287,4 +287,180 @@ fn r13_validate_binary_records_framed_by_a_schema_id_header() {
         file["message"], "acme.orders.v1.OrderPlacedPayload",
         "{file}"
     );
+}
+
+/// The subject's CEL domain rules (`CEL` on the record, `CEL_FIELD` on each
+/// field) fail records the schema accepts; rules a producer does not run
+/// are named on stderr; every output format carries the failures.
+#[test]
+fn validate_evaluates_the_subjects_cel_domain_rules() {
+    let registry = Registry::start();
+    let register = registry.charter(&[
+        "register",
+        "fixtures/contracts/orders/order-placed.v1.json",
+        "--subject",
+        "orders-value",
+        "--rule-set",
+        "fixtures/contracts/orders/order-placed.cel-rules.json",
+    ]);
+    assert_eq!(register.code, 0, "{}", registry.transcript(&register));
+    let valid = "fixtures/payloads/order-placed.valid.ndjson";
+    let run = registry.charter(&["validate", valid, "--subject", "orders-value"]);
+    assert_eq!(run.code, 1, "{}", registry.transcript(&run));
+    insta::assert_snapshot!(registry.transcript(&run));
+    // Without its rules the same records are valid.
+    let offline = charter(&[
+        "validate",
+        valid,
+        "--schema",
+        "fixtures/contracts/orders/order-placed.v1.json",
+    ]);
+    assert_eq!(offline.code, 0, "{}", offline.transcript());
+    for format in ["json", "github", "junit"] {
+        let run = registry.charter(&[
+            "validate",
+            valid,
+            "--subject",
+            "orders-value",
+            "--output",
+            format,
+        ]);
+        assert_eq!(run.code, 1, "{format}: {}", registry.transcript(&run));
+        for needle in ["smallOrders", "skuFormat", "/payload/lines/0/sku"] {
+            assert!(
+                run.stdout.contains(needle),
+                "{format} lacks {needle}: {}",
+                run.stdout
+            );
+        }
+    }
+    let json = registry
+        .charter(&[
+            "validate",
+            valid,
+            "--subject",
+            "orders-value",
+            "--output",
+            "json",
+        ])
+        .json();
+    assert_eq!(
+        (json["valid"].as_u64(), json["invalid"].as_u64()),
+        (Some(2), Some(3))
+    );
+}
+
+/// A rule calling a function Charter does not have is an input error
+/// naming the rule and the function, before any record is read.
+#[test]
+fn validate_refuses_a_rule_with_an_unsupported_function() {
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.json"),
+        r#"{"domainRules":[{"name":"recent","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"timestamp(message.occurredAt) > timestamp('2024-01-01T00:00:00Z')"}]}"#,
+    )
+    .unwrap();
+    let register = registry.charter_in(
+        dir.path(),
+        &[
+            "register",
+            &fixture("contracts/orders/order-placed.v1.json"),
+            "--subject",
+            "orders-value",
+            "--rule-set",
+            "rules.json",
+        ],
+    );
+    assert_eq!(register.code, 0, "{}", registry.transcript(&register));
+    let run = registry.charter(&[
+        "validate",
+        "fixtures/payloads/order-placed.valid.ndjson",
+        "--subject",
+        "orders-value",
+    ]);
+    assert_eq!(run.code, 2, "{}", registry.transcript(&run));
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .contains("rule \"recent\": the CEL function \"timestamp\" is not supported"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Confluent's Python client registers schemas (Avro, JSON Schema) with a
+/// `CEL` and a `CEL_FIELD` domain rule, and its own serializers refuse some
+/// records (`ci/interop/confluent_cel_rules.py`); `charter validate
+/// --subject` fails exactly those records, naming the rule.
+#[test]
+#[allow(clippy::print_stderr)] // the skip notice is for the person running the tests
+fn cel_rules_registered_by_confluents_client_fail_the_records_its_serializer_refuses() {
+    let Some(python) = python() else {
+        eprintln!("SKIPPED: set CHARTER_PY to Confluent's Python client (ci/test.sh does)");
+        return;
+    };
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(&python)
+        .args(["-B", "-W", "ignore"])
+        .arg(root().join("ci/interop/confluent_cel_rules.py"))
+        .arg(&registry.url)
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.lines().last() == Some("2 passed, 0 failed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for format in ["avro", "json"] {
+        let rejected: Vec<u64> = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(format!("{format}.rejected.json"))).unwrap(),
+        )
+        .unwrap();
+        let run = registry.charter_in(
+            dir.path(),
+            &[
+                "validate",
+                &format!("{format}.ndjson"),
+                "--subject",
+                &format!("signups-{format}-value"),
+                "--output",
+                "json",
+            ],
+        );
+        assert_eq!(run.code, 1, "{}", registry.transcript(&run));
+        let report = run.json();
+        let mut lines: Vec<u64> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["line"].as_u64().unwrap())
+            .collect();
+        lines.dedup();
+        assert_eq!(lines, rejected, "{format}: {report}");
+        let rules: Vec<(&str, &str)> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["keyword"].as_str().unwrap(),
+                    e["instance_path"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("CEL", ""),
+                ("CEL_FIELD", "/email"),
+                ("CEL", ""),
+                ("CEL_FIELD", "/email")
+            ],
+            "{format}"
+        );
+    }
 }
