@@ -99,6 +99,7 @@ pub fn charter_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
 
 /// `$CHARTER_PY` (Confluent's Python client, set up by `ci/setup-tools.sh`),
 /// or its `bin/python` when it names a virtualenv.
+#[allow(dead_code)] // the registry tests use it, the others do not
 pub fn python() -> Option<PathBuf> {
     let given = PathBuf::from(std::env::var_os("CHARTER_PY")?);
     Some(if given.is_dir() {

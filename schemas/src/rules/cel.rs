@@ -149,6 +149,7 @@ impl Program {
         rule: &str,
         expr: &str,
         ignore_guard: bool,
+        variables: &[&str],
     ) -> Result<Program, RuleError> {
         let (guard, body) = match expr.find(';') {
             Some(at) if !ignore_guard => {
@@ -164,12 +165,23 @@ impl Program {
                 expr: source.to_string(),
                 message: e.to_string().trim().to_string(),
             })?;
-            if let Some(function) = unsupported(program.expression()) {
-                return Err(RuleError::UnsupportedFunction {
-                    rule: rule.to_string(),
-                    function,
-                    expr: expr.to_string(),
-                });
+            match unknown(program.expression(), variables) {
+                None => {}
+                Some(Unknown::Function(function)) => {
+                    return Err(RuleError::UnsupportedFunction {
+                        rule: rule.to_string(),
+                        function,
+                        expr: expr.to_string(),
+                    });
+                }
+                Some(Unknown::Variable(variable)) => {
+                    return Err(RuleError::UnknownVariable {
+                        rule: rule.to_string(),
+                        variable,
+                        expr: expr.to_string(),
+                        bound: variables.join(", "),
+                    });
+                }
             }
             Ok(program)
         };
@@ -227,80 +239,112 @@ impl Program {
     }
 }
 
-/// The first function `expr` calls that is not supported, as written.
-fn unsupported(expr: &IdedExpr) -> Option<String> {
-    let mut found = None;
-    walk(expr, &mut |call_name, target| {
-        if found.is_some() || is_operator(call_name) {
-            return;
+/// What an expression names that this evaluator cannot give it.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Unknown {
+    /// A function (as written, `math.nope` for a qualified one).
+    Function(String),
+    /// A variable the rule type does not bind (`now`).
+    Variable(String),
+}
+
+/// Type names an expression may use as values (`type(x) == int`).
+const TYPE_NAMES: &[&str] = &[
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bytes",
+    "bool",
+    "list",
+    "map",
+    "null_type",
+    "type",
+    "dyn",
+];
+
+/// The first function or variable of `expr` that is not supported, with
+/// `variables` the names the rule binds.
+fn unknown(expr: &IdedExpr, variables: &[&str]) -> Option<Unknown> {
+    let mut scope: Vec<String> = Vec::new();
+    find(expr, variables, &mut scope)
+}
+
+fn find(expr: &IdedExpr, variables: &[&str], scope: &mut Vec<String>) -> Option<Unknown> {
+    match &expr.expr {
+        Expr::Call(call) => {
+            let mut target = call.target.as_deref();
+            if !is_operator(&call.func_name) {
+                let namespace = match target.map(|t| &t.expr) {
+                    Some(Expr::Ident(name))
+                        if !scope.contains(name) && !variables.contains(&name.as_str()) =>
+                    {
+                        Some(name.as_str())
+                    }
+                    _ => None,
+                };
+                let known = |name: &str| SUPPORTED_FUNCTIONS.contains(&name);
+                match namespace.map(|ns| format!("{ns}.{}", call.func_name)) {
+                    // `math.abs(x)`: the namespace is no variable.
+                    Some(qualified) if known(&qualified) => target = None,
+                    Some(qualified) if !known(&call.func_name) => {
+                        return Some(Unknown::Function(qualified));
+                    }
+                    _ if !known(&call.func_name) => {
+                        return Some(Unknown::Function(call.func_name.clone()));
+                    }
+                    _ => {}
+                }
+            }
+            target
+                .into_iter()
+                .chain(&call.args)
+                .find_map(|e| find(e, variables, scope))
         }
-        let qualified = target.map(|ns| format!("{ns}.{call_name}"));
-        let known = |name: &str| SUPPORTED_FUNCTIONS.contains(&name);
-        let ok = qualified.as_deref().is_some_and(known) || known(call_name);
-        if !ok {
-            found = Some(qualified.unwrap_or_else(|| call_name.to_string()));
+        Expr::Comprehension(comp) => {
+            let outer = find(&comp.iter_range, variables, scope)
+                .or_else(|| find(&comp.accu_init, variables, scope));
+            if outer.is_some() {
+                return outer;
+            }
+            let depth = scope.len();
+            scope.push(comp.iter_var.clone());
+            scope.extend(comp.iter_var2.clone());
+            scope.push(comp.accu_var.clone());
+            let inner = [&comp.loop_cond, &comp.loop_step, &comp.result]
+                .into_iter()
+                .find_map(|e| find(e, variables, scope));
+            scope.truncate(depth);
+            inner
         }
-    });
-    found
+        Expr::Ident(name) => {
+            let bound = name.starts_with('@')
+                || scope.contains(name)
+                || variables.contains(&name.as_str())
+                || TYPE_NAMES.contains(&name.as_str());
+            (!bound).then(|| Unknown::Variable(name.clone()))
+        }
+        Expr::List(list) => list.elements.iter().find_map(|e| find(e, variables, scope)),
+        Expr::Map(map) => map.entries.iter().find_map(|entry| match &entry.expr {
+            cel::common::ast::EntryExpr::MapEntry(e) => {
+                find(&e.key, variables, scope).or_else(|| find(&e.value, variables, scope))
+            }
+            cel::common::ast::EntryExpr::StructField(f) => find(&f.value, variables, scope),
+        }),
+        Expr::Select(select) => find(&select.operand, variables, scope),
+        Expr::Struct(s) => s.entries.iter().find_map(|entry| match &entry.expr {
+            cel::common::ast::EntryExpr::StructField(f) => find(&f.value, variables, scope),
+            cel::common::ast::EntryExpr::MapEntry(e) => {
+                find(&e.key, variables, scope).or_else(|| find(&e.value, variables, scope))
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Operators and the calls macros expand to (`_==_`, `@in`, `!_`, `-_`).
 fn is_operator(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('@') || name == "!_" || name == "-_"
-}
-
-/// Calls `visit(function, namespace)` for every call in `expr`; the
-/// namespace is the identifier the function is called on, if any
-/// (`math` in `math.abs(x)`), for a qualified name to be tried.
-fn walk(expr: &IdedExpr, visit: &mut impl FnMut(&str, Option<&str>)) {
-    match &expr.expr {
-        Expr::Call(call) => {
-            let namespace = match call.target.as_deref().map(|t| &t.expr) {
-                Some(Expr::Ident(name)) => Some(name.as_str()),
-                _ => None,
-            };
-            visit(&call.func_name, namespace);
-            if let Some(target) = &call.target {
-                walk(target, visit);
-            }
-            for arg in &call.args {
-                walk(arg, visit);
-            }
-        }
-        Expr::Comprehension(comp) => {
-            for part in [
-                &comp.iter_range,
-                &comp.accu_init,
-                &comp.loop_cond,
-                &comp.loop_step,
-                &comp.result,
-            ] {
-                walk(part, visit);
-            }
-        }
-        Expr::List(list) => {
-            for element in &list.elements {
-                walk(element, visit);
-            }
-        }
-        Expr::Map(map) => {
-            for entry in &map.entries {
-                if let cel::common::ast::EntryExpr::MapEntry(e) = &entry.expr {
-                    walk(&e.key, visit);
-                    walk(&e.value, visit);
-                }
-            }
-        }
-        Expr::Select(select) => walk(&select.operand, visit),
-        Expr::Struct(s) => {
-            for entry in &s.entries {
-                if let cel::common::ast::EntryExpr::StructField(f) = &entry.expr {
-                    walk(&f.value, visit);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Confluent's string checks, as its clients define them.

@@ -169,6 +169,20 @@ pub enum RuleError {
         /// The parser's message.
         message: String,
     },
+    /// The expression names a variable the rule type does not bind.
+    #[error(
+        "rule {rule:?}: the CEL expression {expr:?} names {variable:?}, which is not bound (a rule of this type sees {bound})"
+    )]
+    UnknownVariable {
+        /// The rule.
+        rule: String,
+        /// The name.
+        variable: String,
+        /// The expression.
+        expr: String,
+        /// The names it may use.
+        bound: String,
+    },
     /// The expression calls a function this evaluator does not have.
     #[error(
         "rule {rule:?}: the CEL function {function:?} is not supported by charter validate (expression {expr:?}); the supported functions are listed in the README"
@@ -234,7 +248,12 @@ impl DomainRules {
                 })?;
             let ignore_guard = parameter(rule, metadata, "cel.ignore.guard.separator")
                 .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-            let program = cel::Program::compile(&env, &rule.name, expr, ignore_guard)?;
+            let variables: &[&str] = if rule.rule_type == CEL_FIELD {
+                &["value", "name", "fullName", "typeName", "tags", "message"]
+            } else {
+                &["message"]
+            };
+            let program = cel::Program::compile(&env, &rule.name, expr, ignore_guard, variables)?;
             compiled.push(Compiled {
                 name: rule.name.clone(),
                 field: rule.rule_type == CEL_FIELD,

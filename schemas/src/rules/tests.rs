@@ -265,6 +265,19 @@ fn an_unsupported_function_is_refused_when_compiled() {
         DomainRules::prepare(&rules, &Metadata::default()),
         Err(RuleError::Parse { .. })
     ));
+    let rules = [rule("now", CEL, "message.at < now")];
+    let error = DomainRules::prepare(&rules, &Metadata::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "rule \"now\": the CEL expression \"message.at < now\" names \"now\", which is not bound (a rule of this type sees message)"
+    );
+    // Comprehension variables and type names are bound.
+    let rules = [rule(
+        "ok",
+        CEL,
+        "message.lines.all(l, l.qty > 0) && type(message) == map && [1].exists(x, x == 1)",
+    )];
+    assert!(DomainRules::prepare(&rules, &Metadata::default()).is_ok());
     let rules = [rule("ns", CEL, "math.nope(1) == 1")];
     let error = DomainRules::prepare(&rules, &Metadata::default()).unwrap_err();
     assert!(error.to_string().contains("\"math.nope\""), "{error}");
