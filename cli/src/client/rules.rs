@@ -41,31 +41,12 @@ fn read_rule(index: usize, rule: &Value) -> Result<Rule, String> {
     };
     let mode = text("mode").unwrap_or("WRITEREAD");
     let mode = RuleMode::parse(mode).ok_or_else(|| bad("mode", mode))?;
-    let strings = |key: &str| -> BTreeSet<String> {
-        rule.get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let params = rule
-        .get("params")
-        .and_then(Value::as_object)
-        .map(|p| {
-            p.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let params = string_map(rule.get("params"));
     Ok(Rule {
         rule_type: text("type").unwrap_or_default().to_string(),
         kind,
         mode,
-        tags: strings("tags"),
+        tags: strings(rule.get("tags")),
         params,
         expr: text("expr").map(str::to_string),
         on_failure: text("onFailure").map(str::to_string),
@@ -86,29 +67,37 @@ fn metadata(metadata: Option<&Value>) -> Metadata {
         .and_then(Value::as_object)
         .map(|tags| {
             tags.iter()
-                .map(|(path, tags)| {
-                    let tags = tags
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (path.clone(), tags)
-                })
+                .map(|(path, tags)| (path.clone(), strings(Some(tags))))
                 .collect()
         })
         .unwrap_or_default();
-    let properties = metadata
-        .get("properties")
+    Metadata {
+        tags,
+        properties: string_map(metadata.get("properties")),
+    }
+}
+
+/// The strings of a JSON array (others ignored; none when absent).
+fn strings(value: Option<&Value>) -> BTreeSet<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The string entries of a JSON object (none when absent).
+fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
+    value
         .and_then(Value::as_object)
         .map(|p| {
             p.iter()
                 .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                 .collect()
         })
-        .unwrap_or_default();
-    Metadata { tags, properties }
+        .unwrap_or_default()
 }
