@@ -325,3 +325,31 @@ async fn protobuf_tags_are_refused_as_not_supported_yet() {
     ok(&server.get("/subjects/orders-proto/versions/1").await);
     assert_eq!(ok(&versions(&server, "orders-proto").await), &json!([1]));
 }
+
+#[tokio::test]
+async fn a_normalized_registration_keeps_its_tags_in_the_normalized_form() {
+    let server = Server::start();
+    let add = json!({"schemaTagsToAdd": [entity("shop.Customer.ssn", "sr_field", &["PII"])]});
+    let registered = server
+        .post(
+            "/subjects/orders-value/versions?normalize=true",
+            &body("AVRO", AVRO, add),
+        )
+        .await;
+    let schema = ok(&registered)["schema"].as_str().unwrap().to_string();
+    assert!(
+        schema.contains(r#""name":"shop.Order""#),
+        "normalized: {schema}"
+    );
+    assert!(
+        schema.contains(r#""doc":"tax id","confluent:tags":["PII"]}"#),
+        "{schema}"
+    );
+    let found = server
+        .get("/subjects/orders-value/versions/1?findTags=PII")
+        .await;
+    assert_eq!(
+        ok(&found)["schemaTags"],
+        json!([{"schemaEntity": {"entityPath": "shop.Customer.ssn", "entityType": "sr_field"}, "tags": ["PII"]}])
+    );
+}
