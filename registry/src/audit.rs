@@ -71,11 +71,13 @@ pub enum Action {
     RecordDeployment,
     /// From which version on an environment's data of a subject is read.
     SetRetention,
+    /// An empty context removed from the list of contexts.
+    DeleteContext,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Register,
         Action::Import,
         Action::SoftDeleteVersion,
@@ -91,6 +93,7 @@ impl Action {
         Action::ForgetConsumer,
         Action::RecordDeployment,
         Action::SetRetention,
+        Action::DeleteContext,
     ];
 
     /// Its name in the store, the log and the API.
@@ -111,6 +114,7 @@ impl Action {
             Action::ForgetConsumer => "forget_consumer",
             Action::RecordDeployment => "record_deployment",
             Action::SetRetention => "set_retention",
+            Action::DeleteContext => "delete_context",
         }
     }
 }

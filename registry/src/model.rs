@@ -25,7 +25,10 @@ pub const RESERVED_SUBJECTS: [&str; 2] = ["__GLOBAL", "__EMPTY"];
 impl Subject {
     /// Validates a subject name: not empty, no control characters, not a
     /// reserved name.
+    /// A name written in the default context, `:.:name`, is `name` (as the
+    /// peer normalizes it).
     pub fn parse(name: &str) -> Result<Subject, InvalidSubject> {
+        let name = name.strip_prefix(DEFAULT_CONTEXT_PREFIX).unwrap_or(name);
         if name.is_empty()
             || name.chars().any(char::is_control)
             || RESERVED_SUBJECTS.contains(&name)
@@ -45,6 +48,61 @@ impl Subject {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The context the subject lives in: `.ctx` for `:.ctx:name` (and for
+    /// the context-level name `:.ctx:`), `None` for the default context.
+    pub fn context(&self) -> Option<&str> {
+        context_of(&self.0)
+    }
+}
+
+/// How a name in the default context may be written: `:.:name` is `name`.
+const DEFAULT_CONTEXT_PREFIX: &str = ":.:";
+
+/// The context a qualified name names, as the peer's `QualifiedSubject`
+/// parses it: `:.ctx:name` and `:.ctx:` are in `.ctx`, `:.ctx` (no closing
+/// colon) is the context-level name of `.ctx`; every other name, and `:.:`,
+/// is in the default context (`None`).
+pub fn context_of(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix(':')?;
+    if !rest.starts_with('.') {
+        return None;
+    }
+    let context = match rest[1..].find(':') {
+        Some(end) => &rest[..end + 1],
+        None => rest,
+    };
+    (context != ".").then_some(context)
+}
+
+/// A context name as a client writes it in `/contexts/{context}` or a URL
+/// prefix (`.ctx`, `ctx`, `:.ctx:`), normalized to `.ctx`; `None` for the
+/// default context (`.`, empty) and for a name holding a colon inside.
+pub fn parse_context(written: &str) -> Result<Option<String>, InvalidContext> {
+    let bare = written.strip_prefix(':').unwrap_or(written);
+    let bare = bare.strip_suffix(':').unwrap_or(bare);
+    if bare.contains(':') || bare.chars().any(char::is_control) {
+        return Err(InvalidContext(written.to_string()));
+    }
+    let dotted = if bare.starts_with('.') {
+        bare.to_string()
+    } else {
+        format!(".{bare}")
+    };
+    Ok((dotted != ".").then_some(dotted))
+}
+
+/// A context name that cannot be one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the context name {0:?} is not valid: it must hold no colon inside and no control characters"
+)]
+pub struct InvalidContext(pub String);
+
+/// The context-level name of `context` (`.ctx` → `:.ctx:`), under which its
+/// config and mode are set.
+pub fn context_scope_name(context: &str) -> String {
+    format!(":{context}:")
 }
 
 impl fmt::Display for Subject {
@@ -193,8 +251,11 @@ pub struct VersionRecord {
     pub subject: String,
     /// The version number.
     pub version: Version,
-    /// The schema it holds.
+    /// The schema it holds (the stored content's row).
     pub schema_id: SchemaId,
+    /// The schema's id as clients see it: in the subject's context. In the
+    /// default context it is `schema_id`; in another, the context's own.
+    pub id: SchemaId,
     /// Whether it was soft-deleted.
     pub deleted: bool,
     /// When it was registered, in milliseconds since the Unix epoch.
@@ -571,6 +632,45 @@ mod tests {
         for bad in ["", "__GLOBAL", "__EMPTY", "a\nb", "\u{7f}"] {
             assert!(Subject::parse(bad).is_err(), "{bad:?} must be refused");
         }
+    }
+
+    #[test]
+    fn qualified_names_parse_like_the_peers_qualified_subject() {
+        let context = |name: &str| Subject::parse(name).unwrap().context().map(str::to_string);
+        assert_eq!(context(":.ctx1:orders").as_deref(), Some(".ctx1"));
+        assert_eq!(context(":.ctx1:").as_deref(), Some(".ctx1"));
+        assert_eq!(context(":.ctx1").as_deref(), Some(".ctx1"));
+        assert_eq!(context(":.a.b:c:d").as_deref(), Some(".a.b"));
+        for default in [
+            "orders",
+            ":.:orders",
+            ".ctx1:orders",
+            ":ctx1:orders",
+            ":*:orders",
+        ] {
+            assert_eq!(
+                context(default),
+                None,
+                "{default:?} is in the default context"
+            );
+        }
+        assert_eq!(Subject::parse(":.:orders").unwrap().as_str(), "orders");
+        assert!(Subject::parse(":.:").is_err());
+        for (written, context) in [
+            (".ctx", Some(".ctx")),
+            ("ctx", Some(".ctx")),
+            (":.ctx:", Some(".ctx")),
+            (".", None),
+            ("", None),
+        ] {
+            assert_eq!(
+                parse_context(written).unwrap().as_deref(),
+                context,
+                "{written:?}"
+            );
+        }
+        assert!(parse_context(".a:b").is_err());
+        assert_eq!(context_scope_name(".ctx"), ":.ctx:");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 mod common;
 #[path = "store/config.rs"]
 mod config;
+#[path = "store/contexts.rs"]
+mod contexts;
 #[path = "store/reads.rs"]
 mod reads;
 
@@ -15,6 +17,7 @@ use std::time::Duration;
 
 use common::postgres::TestDatabase;
 use config::data_contract_config_fields;
+use contexts::{contexts_have_their_own_ids, stores_agree_on_context_ids};
 use reads::several_things_in_one_read;
 use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
@@ -737,6 +740,8 @@ contract!(
     guids_follow_the_content_key,
     data_contract_config_fields,
     several_things_in_one_read,
+    contexts_have_their_own_ids,
+    stores_agree_on_context_ids,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

@@ -52,7 +52,7 @@ pub enum Route {
     MetadataVersion,
     /// `/v1/metadata/deployment`
     MetadataDeployment,
-    /// `/contexts`
+    /// `/contexts`, `/contexts/{context}`
     Contexts,
     /// `/schemas`
     Schemas,
@@ -133,12 +133,13 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 51] = [
+    pub const ALL: [(&'static str, Route); 52] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
         ("/v1/metadata/deployment", Route::MetadataDeployment),
         ("/contexts", Route::Contexts),
+        ("/contexts/{context}", Route::Contexts),
         ("/schemas", Route::Schemas),
         ("/schemas/types", Route::SchemaTypes),
         ("/schemas/ids/{id}", Route::SchemaById),
@@ -239,8 +240,10 @@ pub enum Required {
     Caller,
     /// A permission on a subject.
     Subject(Permission, String),
-    /// Reading a schema id: reading some subject it is registered under.
-    Schema(SchemaId),
+    /// Reading a schema id: reading some subject it is registered under,
+    /// in the context the request's `subject` names (the default one
+    /// without).
+    Schema(SchemaId, Option<String>),
     /// The global `admin` permission.
     Admin,
     /// `GET /audit`: `admin`, or `read` on the subject the query names
@@ -292,7 +295,9 @@ pub fn required(
         Route::Audit => Required::Audit(params().text("subject").map(str::to_string)),
         Route::SchemaById | Route::SchemaText | Route::SchemaSubjects | Route::SchemaVersions => {
             match id.and_then(|i| i.parse::<i64>().ok()).filter(|i| *i > 0) {
-                Some(id) => Required::Schema(SchemaId(id)),
+                Some(id) => {
+                    Required::Schema(SchemaId(id), params().text("subject").map(str::to_string))
+                }
                 // Not an id: the handler answers 40403 as for an unknown one.
                 None => Required::Caller,
             }
@@ -455,8 +460,19 @@ async fn check(
             caller.may(Permission::Admin, "")
                 || subject.as_deref().is_some_and(|s| caller.may_read(s))
         }
-        Required::Schema(_) if caller.reads_everything() => true,
-        Required::Schema(id) => {
+        Required::Schema(..) if caller.reads_everything() => true,
+        Required::Schema(id, Some(subject)) => {
+            let readable = state
+                .registry()
+                .schema_readable_for(*id, subject, &caller)
+                .await
+                .map_err(|e| ApiError::from(e).into_response())?;
+            if !readable {
+                return Err(ApiError::from(Error::SchemaNotFound { id: *id }).into_response());
+            }
+            true
+        }
+        Required::Schema(id, None) => {
             let readable = state
                 .registry()
                 .readable_schema(*id, &caller)
@@ -517,6 +533,7 @@ pub fn attempted(route: Route, method: &Method, query: Option<&str>) -> Option<A
         (Route::ConsumerReader, Method::DELETE) => Some(Action::ForgetConsumer),
         (Route::Deployment, Method::PUT) => Some(Action::RecordDeployment),
         (Route::Retention, Method::PUT) => Some(Action::SetRetention),
+        (Route::Contexts, Method::DELETE) => Some(Action::DeleteContext),
         _ => None,
     }
 }
@@ -741,7 +758,7 @@ mod tests {
                 Method::GET,
                 "/schemas/ids/7",
                 "",
-                Required::Schema(SchemaId(7)),
+                Required::Schema(SchemaId(7), None),
             ),
             (Method::GET, "/schemas/ids/x", "", Required::Caller),
             (Method::POST, "/subjects/a", "", s(Read, "a")),

@@ -102,7 +102,7 @@ async fn check(
 ) -> ApiResult {
     let subject = segments.subject()?;
     let verbose = params.flag("verbose")?;
-    let schema = body.into_schema()?;
+    let schema = body.into_schema()?.posted_to(&subject);
     require_read(caller, schema.referenced_subjects())?;
     let outcome = state
         .registry()

@@ -154,7 +154,10 @@ impl ApiError {
                 }
                 Error::NotPermitted(_) => (S::UNPROCESSABLE_ENTITY, 42205),
                 Error::ReferenceExists { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
-                Error::InvalidSubject(_) => (S::UNPROCESSABLE_ENTITY, 42208),
+                Error::InvalidSubject(_) | Error::InvalidContext(_) => {
+                    (S::UNPROCESSABLE_ENTITY, 42208)
+                }
+                Error::ContextNotEmpty { .. } => (S::UNPROCESSABLE_ENTITY, 42211),
                 Error::InvalidTriage(e) => match e {
                     InvalidTriage::ReaderSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
                     // Charter's own endpoint: no peer code to follow.

@@ -15,6 +15,7 @@ mod body;
 mod compatibility;
 mod config;
 mod consumers;
+mod context_prefix;
 mod deploy;
 pub mod error;
 mod extract;
@@ -205,13 +206,16 @@ impl AppState {
 
 /// The API's router. A path with one trailing slash is routed as the same
 /// path without it (`PUT /config/`, `GET /subjects/`), as the peer's
-/// JAX-RS resources match; see [`without_trailing_slash`]. Then a subject
-/// with an alias stands for the aliased one (see [`alias`]).
+/// JAX-RS resources match; see [`without_trailing_slash`]. Then the
+/// `/contexts/{context}/...` prefix qualifies the names under it (see
+/// [`context_prefix`]), and a subject with an alias stands for the aliased
+/// one (see [`alias`]).
 pub fn app(state: AppState) -> Router {
     let aliases = axum::middleware::from_fn_with_state(state.clone(), alias::resolve);
     Router::new()
         .fallback_service(routes(state))
         .layer(aliases)
+        .layer(tower::util::MapRequestLayer::new(context_prefix::rewrite))
         .layer(tower::util::MapRequestLayer::new(without_trailing_slash))
 }
 
@@ -261,6 +265,7 @@ fn documented(ui_base_path: &UiBasePath) -> OpenApiRouter<AppState> {
         .routes(routes!(server::metadata_version))
         .routes(routes!(server::metadata_deployment))
         .routes(routes!(server::contexts))
+        .routes(routes!(server::delete_context))
         .merge(schemas::routes())
         .merge(subjects::routes())
         .merge(tags::routes())

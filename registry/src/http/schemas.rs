@@ -18,7 +18,7 @@ use super::tags::find_tags;
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
-use crate::model::{SchemaId, StoredSchema, VersionRecord};
+use crate::model::{SchemaId, StoredSchema, VersionRecord, context_of};
 use crate::service::{CachedSchema, Error, Registry};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -84,7 +84,7 @@ async fn preread_or_lookup(
     params(
         IdPath,
         Format,
-        ("subject" = Option<String>, Query, description = "Also answer the version under this subject"),
+        ("subject" = Option<String>, Query, description = "Also answer the version under this subject; a subject of a context (`:.ctx:orders`, or `:.ctx:`) reads the id in that context"),
         ("fetchMaxId" = Option<bool>, Query, description = "Also answer the largest id"),
         FindTags,
     ),
@@ -105,6 +105,24 @@ async fn by_id(
 ) -> ApiResult {
     let id = segments.schema_id()?;
     let registry = state.registry();
+    if let Some(subject) = params.text("subject") {
+        // The subject picks the context the id is read in.
+        let found = registry.schema_for_subject(id, subject).await?;
+        let entry = &found.entry;
+        check_resolved(&caller, &entry.record, &params)?;
+        let text = registry.schema_text(entry, params.text("format")).await?;
+        let mut view = SchemaStringView::of(&entry.record, &text);
+        view.schema_tags = find_tags(registry, &entry.record, &params).await?;
+        let context = found.usage.as_ref().and_then(|u| context_of(&u.subject));
+        if let Some(usage) = found.usage.clone() {
+            view.subject = Some(usage.subject);
+            view.version = Some(usage.version.0);
+        }
+        if params.flag("fetchMaxId")? {
+            view.max_id = registry.max_schema_id(context).await?.map(|m| m.0);
+        }
+        return Ok(ok(&view));
+    }
     let entry = preread_or_lookup(registry, preread, id).await?;
     check_resolved(&caller, &entry.record, &params)?;
     let format = params.text("format");
@@ -120,14 +138,8 @@ async fn by_id(
     let text = registry.schema_text(&entry, format).await?;
     let mut view = SchemaStringView::of(&entry.record, &text);
     view.schema_tags = find_tags(registry, &entry.record, &params).await?;
-    if let Some(subject) = params.text("subject") {
-        if let Some(usage) = registry.usage_for(id, subject).await? {
-            view.subject = Some(usage.subject);
-            view.version = Some(usage.version.0);
-        }
-    }
     if params.flag("fetchMaxId")? {
-        view.max_id = registry.max_schema_id().await?.map(|m| m.0);
+        view.max_id = registry.max_schema_id(None).await?.map(|m| m.0);
     }
     Ok(ok(&view))
 }
@@ -142,7 +154,7 @@ async fn readable_by_guid(
     let guid = segments.named("guid");
     let registry = state.registry();
     let entry = registry.schema_by_guid(guid).await?;
-    if !registry.schema_readable(entry.record.id, caller).await? {
+    if !registry.content_readable(entry.record.id, caller).await? {
         return Err(Error::GuidNotFound {
             guid: guid.to_string(),
         }
@@ -186,13 +198,13 @@ async fn by_guid(
 #[schema(as = ContextId)]
 struct ContextIdView {
     /// The context (`.`: the default).
-    context: &'static str,
+    context: String,
     /// The schema's id there.
     id: i64,
 }
 
-/// `GET /schemas/guids/{guid}/ids`: the ids the schema has, per context
-/// (Charter has only the default context, `.`).
+/// `GET /schemas/guids/{guid}/ids`: the ids the schema has, one per
+/// context holding it (`.`: the default context).
 #[utoipa::path(
     get,
     path = "/schemas/guids/{guid}/ids",
@@ -209,11 +221,13 @@ async fn ids_by_guid(
     caller: Caller,
     segments: Segments,
 ) -> ApiResult {
-    let entry = readable_by_guid(&state, &caller, &segments).await?;
-    Ok(ok(&[ContextIdView {
-        context: ".",
-        id: entry.record.id.0,
-    }]))
+    readable_by_guid(&state, &caller, &segments).await?;
+    let ids = state.registry().ids_by_guid(segments.named("guid")).await?;
+    let views: Vec<ContextIdView> = ids
+        .into_iter()
+        .map(|(context, id)| ContextIdView { context, id: id.0 })
+        .collect();
+    Ok(ok(&views))
 }
 
 /// `GET /schemas/ids/{id}/schema`: the schema's text as the whole body.
@@ -221,7 +235,11 @@ async fn ids_by_guid(
     get,
     path = "/schemas/ids/{id}/schema",
     tag = "schemas",
-    params(IdPath, Format),
+    params(
+        IdPath,
+        Format,
+        ("subject" = Option<String>, Query, description = "The subject whose context the id is read in"),
+    ),
     responses(
         (status = 200, description = "The schema's text (JSON for Avro and JSON Schema, `.proto` text for Protobuf)", body = serde_json::Value),
         (status = 404, description = "40403: no schema has this id", body = ErrorBody),
@@ -239,7 +257,10 @@ async fn raw(
 ) -> ApiResult {
     let id = segments.schema_id()?;
     let registry = state.registry();
-    let entry = preread_or_lookup(registry, preread, id).await?;
+    let entry = match params.text("subject") {
+        Some(subject) => registry.schema_for_subject(id, subject).await?.entry,
+        None => preread_or_lookup(registry, preread, id).await?,
+    };
     check_resolved(&caller, &entry.record, &params)?;
     let text = registry.schema_text(&entry, params.text("format")).await?;
     Ok(raw_schema(text.into_owned()))

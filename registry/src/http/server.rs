@@ -3,7 +3,15 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, ok};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+
+use super::error::ErrorBody;
+use super::extract::{Params, Segments};
+use super::openapi::{BadQuery, Paging, Unavailable};
+use super::{ApiResult, AppState, ok};
+use crate::auth::Caller;
 
 /// `GET /` and `POST /`: `{}`.
 #[utoipa::path(
@@ -77,13 +85,45 @@ pub(super) async fn metadata_version() -> ApiResult {
     }))
 }
 
-/// `GET /contexts`: only the default context exists.
+/// `GET /contexts`: the contexts that exist, the default one (`.`) first,
+/// paged by `offset` and `limit`.
 #[utoipa::path(
     get,
     path = "/contexts",
     tag = "server",
-    responses((status = 200, description = "The contexts: `[\".\"]`", body = Vec<String>)),
+    params(Paging),
+    responses(
+        (status = 200, description = "The contexts: `[\".\", \".ctx1\"]`", body = Vec<String>),
+        BadQuery,
+        Unavailable,
+    ),
 )]
-pub(super) async fn contexts() -> ApiResult {
-    Ok(ok(&["."]))
+pub(super) async fn contexts(State(state): State<AppState>, params: Params) -> ApiResult {
+    let names = state.registry().contexts().await?;
+    Ok(ok(&params.page(names)?))
+}
+
+/// `DELETE /contexts/{context}` (the peer's 8.1+): removes an empty
+/// context from the list (its ids stay taken).
+#[utoipa::path(
+    delete,
+    path = "/contexts/{context}",
+    tag = "server",
+    params(("context" = String, Path, description = "The context: `.ctx`, `ctx` or `:.ctx:`")),
+    responses(
+        (status = 204, description = "Deleted (or there was no such context)"),
+        (status = 422, description = "42211: the context holds subjects; 42208: no context name", body = ErrorBody),
+        Unavailable,
+    ),
+)]
+pub(super) async fn delete_context(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+) -> ApiResult {
+    state
+        .registry()
+        .delete_context(segments.named("context"), &caller.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -148,7 +148,7 @@ async fn lookup(
 ) -> ApiResult {
     let subject = segments.subject()?;
     let registry = state.registry();
-    let schema = body.into_schema()?;
+    let schema = body.into_schema()?.posted_to(&subject);
     require_read(&caller, schema.referenced_subjects())?;
     let found = registry
         .lookup(
@@ -257,7 +257,8 @@ async fn register(
     JsonBody(body): JsonBody<SchemaBody>,
 ) -> ApiResult {
     let subject = segments.subject()?;
-    let registration = body.into_registration(params.flag("normalize")?)?;
+    let mut registration = body.into_registration(params.flag("normalize")?)?;
+    registration.schema = registration.schema.posted_to(&subject);
     require_read(&caller, registration.schema.referenced_subjects())?;
     let registered = state
         .registry()

@@ -405,7 +405,7 @@ impl<'a> SchemaView<'a> {
         SchemaView {
             subject: (with_subject == WithSubject::Yes).then_some(found.record.subject.as_str()),
             version: found.record.version.0,
-            id: found.record.schema_id.0,
+            id: found.record.id.0,
             schema_type: record.schema_type.as_str(),
             references: references(&record.references),
             schema: text,

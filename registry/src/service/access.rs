@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use super::{CachedSchema, Error, Registry};
 use crate::auth::Caller;
-use crate::model::SchemaId;
+use crate::model::{SchemaId, context_of};
 
 /// How long the subjects holding an id are remembered.
 pub const HOLDERS_TTL: Duration = Duration::from_secs(60);
@@ -56,10 +56,53 @@ impl Registry {
             .await?
             .into_iter()
             .map(|v| v.subject)
+            .filter(|s| context_of(s).is_none())
             .collect();
         subjects.dedup();
         let readable = subjects.iter().any(|s| caller.may_read(s));
         entry.remember_holders(subjects.into());
         Ok(readable.then_some(entry))
+    }
+
+    /// Whether `caller` may read schema id `id` as a read naming `subject`
+    /// finds it (see [`Registry::schema_for_subject`]): it may read a
+    /// subject of the context the id was found in holding it. An unknown
+    /// id is not readable.
+    pub async fn schema_readable_for(
+        &self,
+        id: SchemaId,
+        subject: &str,
+        caller: &Caller,
+    ) -> Result<bool, Error> {
+        let found = match self.schema_for_subject(id, subject).await {
+            Ok(found) => found,
+            Err(Error::SchemaNotFound { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if caller.reads_everything() {
+            return Ok(true);
+        }
+        let context = found.usage.as_ref().and_then(|u| context_of(&u.subject));
+        let row = found.entry.record.id;
+        Ok(self
+            .store
+            .usages(row)
+            .await?
+            .iter()
+            .any(|v| context_of(&v.subject) == context && caller.may_read(&v.subject)))
+    }
+
+    /// Whether `caller` may read some subject, in any context, holding the
+    /// schema stored as row `row` (a read by GUID, which names content).
+    pub async fn content_readable(&self, row: SchemaId, caller: &Caller) -> Result<bool, Error> {
+        if caller.reads_everything() {
+            return Ok(true);
+        }
+        Ok(self
+            .store
+            .usages(row)
+            .await?
+            .iter()
+            .any(|v| caller.may_read(&v.subject)))
     }
 }

@@ -25,7 +25,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
@@ -54,6 +54,13 @@ pub struct CachedSchema {
     /// permission checks (`service::access`); unlike the rest, this may
     /// change, so it is kept with the time it was read.
     holders: ArcSwapOption<Holders>,
+    /// Whether a version of the default context was seen holding the
+    /// schema: only then is it served by its row id as the default
+    /// context's (a schema registered only in other contexts has a row id
+    /// that the default context never handed out to a client). Once seen
+    /// it stays so: only a permanent delete ends it, and that evicts the
+    /// entry.
+    in_default: AtomicBool,
 }
 
 /// The subjects holding an id, and when the store said so.
@@ -78,6 +85,7 @@ impl CachedSchema {
             parsed: OnceCell::new(),
             rendered: OnceLock::new(),
             holders: ArcSwapOption::empty(),
+            in_default: AtomicBool::new(false),
         }
     }
 
@@ -99,6 +107,16 @@ impl CachedSchema {
         })));
     }
 
+    /// Whether a version of the default context was seen holding it.
+    pub fn in_default(&self) -> bool {
+        self.in_default.load(Ordering::Relaxed)
+    }
+
+    /// Notes that a version of the default context holds it.
+    pub fn mark_in_default(&self) {
+        self.in_default.store(true, Ordering::Relaxed);
+    }
+
     /// An entry whose parsed form is already known.
     pub fn with_parsed(record: StoredSchema, parsed: Arc<Schema>) -> CachedSchema {
         CachedSchema {
@@ -106,6 +124,7 @@ impl CachedSchema {
             parsed: OnceCell::new_with(Some(parsed)),
             rendered: OnceLock::new(),
             holders: ArcSwapOption::empty(),
+            in_default: AtomicBool::new(false),
         }
     }
 

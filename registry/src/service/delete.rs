@@ -163,7 +163,7 @@ impl Registry {
                 return Err(Error::ReferenceExists {
                     subject: subject.to_string(),
                     version: target.version,
-                    referrers: blocking,
+                    referrers: self.shown_ids(subject.context(), blocking).await?,
                 });
             }
         }
@@ -189,7 +189,7 @@ impl Registry {
         match (deleting, targets) {
             (Deleting::Version, [one]) => {
                 audit.version = Some(one.version);
-                audit.id = Some(one.schema_id);
+                audit.id = Some(one.id);
             }
             _ => {
                 let numbers: Vec<i32> = versions.iter().map(|v| v.0).collect();

@@ -26,6 +26,15 @@ pub enum Error {
         /// The version as asked for.
         version: String,
     },
+    /// `DELETE /contexts/{context}` of a context holding subjects.
+    #[error("The specified context '{context}' is not empty.")]
+    ContextNotEmpty {
+        /// The context, as the peer names it (`:.ctx:`).
+        context: String,
+    },
+    /// A context name that is none.
+    #[error(transparent)]
+    InvalidContext(#[from] crate::model::InvalidContext),
     /// No schema has this id (or it is no longer held by any version).
     #[error("Schema {id} not found")]
     SchemaNotFound {

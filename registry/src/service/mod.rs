@@ -46,6 +46,7 @@ mod cache;
 mod compatibility;
 mod config;
 mod consumers;
+mod contexts;
 mod delete;
 mod deploy;
 mod error;
@@ -84,7 +85,7 @@ pub use work::{WorkLimits, WorkPool};
 use crate::metrics::Metrics;
 use crate::model::{
     ConfigRecord, GLOBAL_CONTEXT, Mode, Reference, SchemaId, Scope, Subject, Version,
-    VersionRecord, VersionSelector,
+    VersionRecord, VersionSelector, context_scope_name,
 };
 use crate::store::{History, Invalidation, Store, StoreError};
 
@@ -274,13 +275,22 @@ impl Registry {
     async fn effective_config(&self, subject: Option<&Subject>) -> Result<ConfigRecord, Error> {
         let global_context = Scope::Subject(Subject::parse(GLOBAL_CONTEXT)?);
         let mut scopes = vec![Scope::Global, global_context];
+        let context = subject.and_then(context_scope).transpose()?;
+        let has_context = context.is_some();
+        scopes.extend(context);
         scopes.extend(subject.map(|s| Scope::Subject(s.clone())));
         // One read for every scope consulted.
         let mut configs = self.store.configs(&scopes).await?.into_iter();
         let global = configs.next().flatten().unwrap_or_default();
         let global_context = configs.next().flatten().unwrap_or_default();
+        let mut global = global.over(global_context);
+        if has_context {
+            // The context's own config (`:.ctx:`) over the registry's.
+            if let Some(context) = configs.next().flatten() {
+                global = context.over(global);
+            }
+        }
         let own = configs.next().flatten();
-        let global = global.over(global_context);
         let applying = match own {
             Some(own) => own.over_global(global),
             None => global,
@@ -300,6 +310,7 @@ impl Registry {
             .map(|s| Scope::Subject(s.clone()))
             .into_iter()
             .collect();
+        scopes.extend(subject.and_then(context_scope).transpose()?);
         scopes.extend([Scope::Global, global_context]);
         // One read for every scope consulted; the first one set applies.
         Ok(self
@@ -328,9 +339,46 @@ impl Registry {
         Ok(())
     }
 
+    /// The id clients see for schema row `schema_id` in `context` (`None`:
+    /// the default context, where it is the row's).
+    async fn shown_id(
+        &self,
+        context: Option<&str>,
+        schema_id: SchemaId,
+    ) -> Result<SchemaId, Error> {
+        let Some(context) = context else {
+            return Ok(schema_id);
+        };
+        self.store
+            .id_in_context(context, schema_id)
+            .await?
+            .ok_or_else(|| {
+                Error::Store(StoreError::Corrupt(format!(
+                    "schema {schema_id} has no id in context {context}"
+                )))
+            })
+    }
+
     async fn history(&self, subject: &Subject) -> Result<History, Error> {
         Ok(self.store.history(subject.as_str()).await?)
     }
+}
+
+/// The scope of the context `subject` lives in (`:.ctx:` for
+/// `:.ctx:orders`), whose config and mode apply to the subjects of the
+/// context that set none of their own; `None` in the default context, and
+/// for the context-level name itself.
+fn context_scope(subject: &Subject) -> Option<Result<Scope, Error>> {
+    let context = subject.context()?;
+    let name = context_scope_name(context);
+    if name == subject.as_str() || name == GLOBAL_CONTEXT {
+        return None;
+    }
+    Some(
+        Subject::parse(&name)
+            .map(Scope::Subject)
+            .map_err(Error::from),
+    )
 }
 
 /// The versions of a history a read may see (soft-deleted ones with

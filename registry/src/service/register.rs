@@ -14,7 +14,7 @@ use super::{
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
     ConsumerCompatibility, ContractDefaults, Metadata, Reference, RuleSet, SchemaId, StoredSchema,
-    Subject, Version, VersionRecord, VersionSelector, guid_of,
+    Subject, Version, VersionRecord, VersionSelector, context_scope_name, guid_of,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
 
@@ -65,6 +65,29 @@ impl SchemaInput {
             SchemaInput::Posted(posted) => &posted.references[..],
         };
         references.iter().map(|r| r.subject.as_str())
+    }
+
+    /// The input as posted to `subject`: in a context other than the
+    /// default one, a reference naming an unqualified subject names that
+    /// subject of the same context (`b` from `:.ctx:a` is `:.ctx:b`), as the
+    /// peer's `qualifySubjectWithParent` resolves it. References are kept
+    /// (and answered) qualified.
+    pub fn posted_to(mut self, subject: &Subject) -> SchemaInput {
+        let Some(context) = subject.context() else {
+            return self;
+        };
+        if let SchemaInput::Posted(posted) = &mut self {
+            for reference in &mut posted.references {
+                if let Some(default) = reference.subject.strip_prefix(":.:") {
+                    // Explicitly the default context's.
+                    reference.subject = default.to_string();
+                } else if !reference.subject.starts_with(":.") {
+                    reference.subject =
+                        format!("{}{}", context_scope_name(context), reference.subject);
+                }
+            }
+        }
+        self
     }
 }
 
@@ -467,7 +490,7 @@ impl Registry {
         let held = self.holding(&candidate, &versions).await?;
         if let Some(existing) = held.version {
             let same_version = explicit_version.is_none_or(|v| v == existing.version);
-            if same_version && explicit_id.is_none_or(|wanted| wanted == existing.schema_id) {
+            if same_version && explicit_id.is_none_or(|wanted| wanted == existing.id) {
                 return Ok(Registered {
                     version: SubjectVersion {
                         record: existing.clone(),
@@ -574,8 +597,8 @@ impl Registry {
                 &audit,
             )
             .await;
-        let id = match stored {
-            Ok(id) => id,
+        let row = match stored {
+            Ok(row) => row,
             Err(StoreError::IdTaken { id }) => return Err(NotPermitted::IdTaken(id).into()),
             Err(StoreError::ContentTaken { existing }) => {
                 return Err(NotPermitted::ContentTaken {
@@ -586,20 +609,25 @@ impl Registry {
             }
             Err(e) => return Err(e.into()),
         };
+        let id = self.shown_id(subject.context(), row).await?;
         self.metrics.record_registration();
         tracing::info!(subject = %subject, version = version.0, id = id.0, "registered");
         audit.id = Some(id);
         audit.log();
         let schema = self.cache.insert(
-            CachedSchema::with_parsed(candidate.record(id), candidate.schema.clone()),
+            CachedSchema::with_parsed(candidate.record(row), candidate.schema.clone()),
             read_at,
         );
+        if subject.context().is_none() {
+            schema.mark_in_default();
+        }
         Ok(Registered {
             version: SubjectVersion {
                 record: crate::model::VersionRecord {
                     subject: subject.to_string(),
                     version,
-                    schema_id: id,
+                    schema_id: row,
+                    id,
                     deleted: false,
                     registered_at_ms,
                 },

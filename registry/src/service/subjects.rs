@@ -159,14 +159,33 @@ impl Registry {
     ) -> Result<Vec<SchemaId>, Error> {
         let history = self.history(subject).await?;
         let record = self.resolve_version(subject, &history, selector, include_deleted)?;
-        Ok(self
+        let referrers = self
             .store
             .referrers(subject.as_str(), record.version)
             .await?
             .into_iter()
             .filter(|r| include_deleted || r.live)
             .map(|r| r.id)
-            .collect())
+            .collect();
+        self.shown_ids(subject.context(), referrers).await
+    }
+
+    /// Schema rows as the ids clients see in `context` (the referrers of a
+    /// subject in a context are that context's schemas; one without an id
+    /// there keeps its row's).
+    pub(super) async fn shown_ids(
+        &self,
+        context: Option<&str>,
+        rows: Vec<SchemaId>,
+    ) -> Result<Vec<SchemaId>, Error> {
+        let Some(context) = context else {
+            return Ok(rows);
+        };
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in rows {
+            ids.push(self.store.id_in_context(context, row).await?.unwrap_or(row));
+        }
+        Ok(ids)
     }
 
     /// Every version of subjects starting with `prefix`, optionally only the

@@ -235,6 +235,18 @@ pub struct Variant {
     pub normalized: bool,
 }
 
+/// A context other than the default one (see [`Store::contexts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextRecord {
+    /// Its name, `.ctx`.
+    pub name: String,
+    /// The highest id it ever handed out.
+    pub max_id: Option<SchemaId>,
+    /// Whether `GET /contexts` lists it (a subject was registered in it
+    /// since it was last deleted).
+    pub listed: bool,
+}
+
 /// A version to append to a subject.
 #[derive(Debug, Clone)]
 pub struct NewVersion {
@@ -339,14 +351,43 @@ pub trait Store: Send + Sync + 'static {
 
     /// Appends a version, storing its schema first unless the same content
     /// already has an id, and `audit` (with the schema's id) in the same
-    /// transaction. Fails with [`StoreError::Conflict`] when the subject's
+    /// transaction. A subject in a context other than the default one
+    /// (`:.ctx:name`) gets the schema's id in that context, drawn from the
+    /// context's own counter when it has none there yet (`new.schema.id`,
+    /// an imported id, is then the context's id); the audit records that
+    /// id. Fails with [`StoreError::Conflict`] when the subject's
     /// generation is no longer `expected_generation` or the version number
-    /// is taken. Returns the schema's id.
+    /// is taken. Returns the schema's row id (the default context's id).
     async fn insert_version(
         &self,
         new: NewVersion,
         audit: &AuditEvent,
     ) -> Result<SchemaId, StoreError>;
+
+    /// The schema row id `id` names in `context` (`.ctx`), whether or not a
+    /// version still holds it.
+    async fn context_schema(
+        &self,
+        context: &str,
+        id: SchemaId,
+    ) -> Result<Option<SchemaId>, StoreError>;
+
+    /// The id schema row `schema_id` has in `context` (`.ctx`), if it has one.
+    async fn id_in_context(
+        &self,
+        context: &str,
+        schema_id: SchemaId,
+    ) -> Result<Option<SchemaId>, StoreError>;
+
+    /// Every context but the default one a subject was ever registered in,
+    /// by name.
+    async fn contexts(&self) -> Result<Vec<ContextRecord>, StoreError>;
+
+    /// Removes `context` from the listed contexts when no version (live or
+    /// soft-deleted) of a subject in it is left, recording `audit` with the
+    /// change (none when it was not listed); false, and nothing changed,
+    /// when the context is not empty. Its ids stay taken.
+    async fn delete_context(&self, context: &str, audit: &AuditEvent) -> Result<bool, StoreError>;
 
     /// Marks versions of a subject soft-deleted, if the subject is still at
     /// `expected_generation`, recording `audit` with the change.

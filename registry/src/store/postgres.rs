@@ -45,8 +45,8 @@ use super::consumers::postgres as consumers;
 use super::rows;
 use super::shared::postgres as shared;
 use super::{
-    History, Invalidation, InvalidationSink, NewSchema, NewVersion, ReaderEvent, Referrer, Store,
-    StoreError, SubjectSummary,
+    ContextRecord, History, Invalidation, InvalidationSink, NewSchema, NewVersion, ReaderEvent,
+    Referrer, Store, StoreError, SubjectSummary,
 };
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
@@ -149,6 +149,7 @@ impl PostgresStore {
 async fn store_schema(
     tx: &mut Transaction<'static, Postgres>,
     schema: &NewSchema,
+    wanted: Option<SchemaId>,
 ) -> Result<i64, StoreError> {
     // Look first: inserting content that exists would still draw (and
     // waste) a number from the sequence. When the caller has just seen that
@@ -156,11 +157,11 @@ async fn store_schema(
     // first round skips the look, a round trip in the write's transaction:
     // content stored since by another writer makes the insert conflict (at
     // the cost of one skipped number) and the next round reads its id.
-    let mut look = !(schema.seen_absent && schema.id.is_none());
+    let mut look = !(schema.seen_absent && wanted.is_none());
     loop {
         if look {
             if let Some(found) = content_id(tx, &schema.content_key).await? {
-                return match schema.id {
+                return match wanted {
                     Some(wanted) if wanted.0 != found => Err(StoreError::ContentTaken {
                         existing: SchemaId(found),
                     }),
@@ -169,7 +170,7 @@ async fn store_schema(
             }
         }
         look = true;
-        let inserted: Option<i64> = match schema.id {
+        let inserted: Option<i64> = match wanted {
             Some(wanted) => sqlx::query_scalar(
                 "INSERT INTO schemas (id, content_key, canonical_key, normalized, schema_type, \
                  schema, metadata, rule_set) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -192,7 +193,7 @@ async fn store_schema(
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(id) = inserted {
-            if schema.id.is_some() {
+            if wanted.is_some() {
                 // Move the sequence past an imported id, so allocation
                 // continues above it. Imports are rare: serialize them, so
                 // that two never move the sequence back and forth.
@@ -214,7 +215,7 @@ async fn store_schema(
         // ago (the next round reads its id), or the id is taken: an explicit
         // one by other content, or one the sequence handed out just before
         // an import moved it (the next round draws another).
-        if let Some(wanted) = schema.id {
+        if let Some(wanted) = wanted {
             if content_id(tx, &schema.content_key).await?.is_none() {
                 return Err(StoreError::IdTaken { id: wanted });
             }
@@ -367,23 +368,66 @@ impl Store for PostgresStore {
     ) -> Result<SchemaId, StoreError> {
         let mut tx = self.pool.begin().await?;
         shared::advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
-        let id = store_schema(&mut tx, &new.schema).await?;
+        let context = crate::model::context_of(&new.subject);
+        // In a context an explicit id is the context's, not the row's.
+        let wanted_row = if context.is_some() {
+            None
+        } else {
+            new.schema.id
+        };
+        let id = store_schema(&mut tx, &new.schema, wanted_row).await?;
+        let context_id = match context {
+            Some(context) => {
+                Some(shared::place_in_context(&mut tx, context, id, new.schema.id).await?)
+            }
+            None => None,
+        };
         let inserted: Option<i32> = sqlx::query_scalar(
-            "INSERT INTO versions (subject, version, schema_id, deleted, registered_at) \
-             VALUES ($1, $2, $3, FALSE, $4) ON CONFLICT DO NOTHING RETURNING version",
+            "INSERT INTO versions (subject, version, schema_id, context_id, deleted, registered_at) \
+             VALUES ($1, $2, $3, $4, FALSE, $5) ON CONFLICT DO NOTHING RETURNING version",
         )
         .bind(&new.subject)
         .bind(new.version.0)
         .bind(id)
+        .bind(context_id.map(|c| c.0))
         .bind(new.registered_at_ms)
         .fetch_optional(&mut *tx)
         .await?;
         if inserted.is_none() {
             return Err(StoreError::Conflict);
         }
-        shared::insert_audit(&mut *tx, audit, Some(SchemaId(id))).await?;
+        shared::insert_audit(&mut *tx, audit, Some(context_id.unwrap_or(SchemaId(id)))).await?;
         tx.commit().await?;
         Ok(SchemaId(id))
+    }
+
+    async fn context_schema(
+        &self,
+        context: &str,
+        id: SchemaId,
+    ) -> Result<Option<SchemaId>, StoreError> {
+        shared::context_schema(&self.pool, context, id).await
+    }
+
+    async fn id_in_context(
+        &self,
+        context: &str,
+        schema_id: SchemaId,
+    ) -> Result<Option<SchemaId>, StoreError> {
+        shared::id_in_context(&self.pool, context, schema_id).await
+    }
+
+    async fn contexts(&self) -> Result<Vec<ContextRecord>, StoreError> {
+        shared::contexts(&self.pool).await
+    }
+
+    async fn delete_context(&self, context: &str, audit: &AuditEvent) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let deleted = shared::delete_context(&mut tx, context, audit).await?;
+        if deleted {
+            tx.commit().await?;
+        }
+        Ok(deleted)
     }
 
     async fn soft_delete(
@@ -423,11 +467,13 @@ impl Store for PostgresStore {
         .await?;
         shared::forget_settings_if_empty(&mut tx, subject).await?;
         shared::insert_audit(&mut *tx, audit, None).await?;
-        // Tell every instance which ids no version holds any more; the
-        // notification is delivered when (and only if) this commits.
+        // Tell every instance which ids no version of the default context
+        // holds any more (only those are served from the cache without
+        // asking the store); the notification is delivered when (and only
+        // if) this commits.
         sqlx::query(
             "SELECT pg_notify($1, string_agg(DISTINCT g.id::text, ',')) FROM unnest($2::bigint[]) AS g (id) \
-             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.schema_id = g.id) \
+             WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.schema_id = g.id AND v.context_id IS NULL) \
              HAVING COUNT(*) > 0",
         )
         .bind(GONE_CHANNEL)

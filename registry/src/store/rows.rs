@@ -100,6 +100,8 @@ pub(super) struct VersionRow {
     pub(super) subject: String,
     pub(super) version: i32,
     pub(super) schema_id: i64,
+    /// `COALESCE(context_id, schema_id)`: the id in the subject's context.
+    pub(super) id: i64,
     pub(super) deleted: bool,
     pub(super) registered_at: i64,
 }
@@ -110,6 +112,7 @@ impl VersionRow {
             subject: self.subject,
             version: Version(self.version),
             schema_id: SchemaId(self.schema_id),
+            id: SchemaId(self.id),
             deleted: self.deleted,
             registered_at_ms: self.registered_at,
         }
@@ -192,6 +195,7 @@ pub(super) struct HistoryRow {
     subject: Option<String>,
     version: Option<i32>,
     schema_id: Option<i64>,
+    id: Option<i64>,
     deleted: Option<bool>,
     registered_at: Option<i64>,
 }
@@ -201,13 +205,22 @@ pub(super) fn history(rows: Vec<HistoryRow>) -> History {
     let generation = rows.first().and_then(|r| r.generation).unwrap_or(0);
     let mut versions = Vec::with_capacity(rows.len());
     for row in rows {
-        let (Some(subject), Some(version), Some(schema_id), Some(deleted), Some(registered_at)) = (
+        let (
+            Some(subject),
+            Some(version),
+            Some(schema_id),
+            Some(id),
+            Some(deleted),
+            Some(registered_at),
+        ) = (
             row.subject,
             row.version,
             row.schema_id,
+            row.id,
             row.deleted,
             row.registered_at,
-        ) else {
+        )
+        else {
             continue;
         };
         versions.push(
@@ -215,6 +228,7 @@ pub(super) fn history(rows: Vec<HistoryRow>) -> History {
                 subject,
                 version,
                 schema_id,
+                id,
                 deleted,
                 registered_at,
             }

@@ -247,7 +247,8 @@ macro_rules! shared_queries {
             id: SchemaId,
         ) -> Result<Vec<VersionRecord>, StoreError> {
             let rows: Vec<VersionRow> = sqlx::query_as(
-                "SELECT subject, version, schema_id, deleted, registered_at FROM versions \
+                "SELECT subject, version, schema_id, COALESCE(context_id, schema_id) AS id, deleted, \
+                 registered_at FROM versions \
                  WHERE schema_id = $1 ORDER BY subject, version",
             )
             .bind(id.0)
@@ -279,7 +280,8 @@ macro_rules! shared_queries {
             subject: &str,
         ) -> Result<History, StoreError> {
             let rows: Vec<HistoryRow> = sqlx::query_as(
-                "SELECT g.generation, v.subject, v.version, v.schema_id, v.deleted, v.registered_at \
+                "SELECT g.generation, v.subject, v.version, v.schema_id, \
+                 COALESCE(v.context_id, v.schema_id) AS id, v.deleted, v.registered_at \
                  FROM (SELECT (SELECT generation FROM subjects WHERE name = $1) AS generation) AS g \
                  LEFT JOIN versions v ON v.subject = $1 ORDER BY v.version",
             )
@@ -296,7 +298,8 @@ macro_rules! shared_queries {
         ) -> Result<Vec<(VersionRecord, StoredSchema)>, StoreError> {
             let mut conn = pool.acquire().await?;
             let rows: Vec<JoinedRow> = sqlx::query_as(
-                "SELECT v.subject, v.version, v.schema_id, v.deleted, v.registered_at, \
+                "SELECT v.subject, v.version, v.schema_id, COALESCE(v.context_id, v.schema_id) AS id, \
+                        v.deleted, v.registered_at, \
                         s.schema_type, s.schema, s.guid, s.metadata, s.rule_set \
                  FROM versions v JOIN schemas s ON s.id = v.schema_id \
                  WHERE substr(v.subject, 1, length($1)) = $1 \
@@ -514,6 +517,178 @@ macro_rules! shared_queries {
             }
             mode.map(|m| parse_column::<Mode>("modes.mode", &m))
                 .transpose()
+        }
+
+        /// The id schema row `schema_id` has in `context`, giving it the
+        /// context's next id (or `wanted`, an imported one) when it has none
+        /// yet; the context is listed again if it was deleted. Safe against
+        /// other instances placing the same schema at the same moment: the
+        /// context's counter row is locked by its upsert until commit, and
+        /// `(context, schema_id)` is unique, so the second placement finds
+        /// the first one's id (a number drawn and not used is skipped, never
+        /// handed out again).
+        pub(in crate::store) async fn place_in_context(
+            tx: &mut Transaction<'static, $db>,
+            context: &str,
+            schema_id: i64,
+            wanted: Option<SchemaId>,
+        ) -> Result<SchemaId, StoreError> {
+            loop {
+                let placed: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM context_ids WHERE context = $1 AND schema_id = $2",
+                )
+                .bind(context)
+                .bind(schema_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some(placed) = placed {
+                    if wanted.is_some_and(|w| w.0 != placed) {
+                        return Err(StoreError::ContentTaken {
+                            existing: SchemaId(placed),
+                        });
+                    }
+                    sqlx::query("UPDATE contexts SET listed = TRUE WHERE name = $1 AND NOT listed")
+                        .bind(context)
+                        .execute(&mut **tx)
+                        .await?;
+                    return Ok(SchemaId(placed));
+                }
+                let id: i64 = match wanted {
+                    Some(wanted) => {
+                        sqlx::query(
+                            "INSERT INTO contexts (name, next_id, listed) VALUES ($1, $2, TRUE) \
+                             ON CONFLICT (name) DO UPDATE SET listed = TRUE, next_id = \
+                             CASE WHEN contexts.next_id > excluded.next_id \
+                             THEN contexts.next_id ELSE excluded.next_id END",
+                        )
+                        .bind(context)
+                        .bind(wanted.0 + 1)
+                        .execute(&mut **tx)
+                        .await?;
+                        wanted.0
+                    }
+                    None => {
+                        sqlx::query_scalar(
+                            "INSERT INTO contexts (name, next_id, listed) VALUES ($1, 2, TRUE) \
+                             ON CONFLICT (name) DO UPDATE SET listed = TRUE, \
+                             next_id = contexts.next_id + 1 RETURNING next_id - 1",
+                        )
+                        .bind(context)
+                        .fetch_one(&mut **tx)
+                        .await?
+                    }
+                };
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO context_ids (context, id, schema_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING RETURNING id",
+                )
+                .bind(context)
+                .bind(id)
+                .bind(schema_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some(id) = inserted {
+                    return Ok(SchemaId(id));
+                }
+                // Either another writer placed this schema meanwhile (the
+                // next round reads its id) or the id is taken: by other
+                // content when it was asked for, else by an import that
+                // moved past the counter (the next round draws again).
+                if let Some(wanted) = wanted {
+                    let holder: Option<i64> = sqlx::query_scalar(
+                        "SELECT schema_id FROM context_ids WHERE context = $1 AND id = $2",
+                    )
+                    .bind(context)
+                    .bind(wanted.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if holder.is_some_and(|h| h != schema_id) {
+                        return Err(StoreError::IdTaken { id: wanted });
+                    }
+                }
+            }
+        }
+
+        /// See [`crate::store::Store::context_schema`].
+        pub(in crate::store) async fn context_schema(
+            pool: &Pool<$db>,
+            context: &str,
+            id: SchemaId,
+        ) -> Result<Option<SchemaId>, StoreError> {
+            let row: Option<i64> = sqlx::query_scalar(
+                "SELECT schema_id FROM context_ids WHERE context = $1 AND id = $2",
+            )
+            .bind(context)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?;
+            Ok(row.map(SchemaId))
+        }
+
+        /// See [`crate::store::Store::id_in_context`].
+        pub(in crate::store) async fn id_in_context(
+            pool: &Pool<$db>,
+            context: &str,
+            schema_id: SchemaId,
+        ) -> Result<Option<SchemaId>, StoreError> {
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM context_ids WHERE context = $1 AND schema_id = $2",
+            )
+            .bind(context)
+            .bind(schema_id.0)
+            .fetch_optional(pool)
+            .await?;
+            Ok(id.map(SchemaId))
+        }
+
+        /// See [`crate::store::Store::contexts`].
+        pub(in crate::store) async fn contexts(
+            pool: &Pool<$db>,
+        ) -> Result<Vec<crate::store::ContextRecord>, StoreError> {
+            let rows: Vec<(String, i64, bool)> =
+                sqlx::query_as("SELECT name, next_id, listed FROM contexts ORDER BY name")
+                    .fetch_all(pool)
+                    .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(name, next_id, listed)| crate::store::ContextRecord {
+                    name,
+                    max_id: (next_id > 1).then_some(SchemaId(next_id - 1)),
+                    listed,
+                })
+                .collect())
+        }
+
+        /// See [`crate::store::Store::delete_context`]. The context's
+        /// counter row is locked first (PostgreSQL), so a registration in
+        /// the context, which upserts it, waits for this to end.
+        pub(in crate::store) async fn delete_context(
+            tx: &mut Transaction<'static, $db>,
+            context: &str,
+            audit: &AuditEvent,
+        ) -> Result<bool, StoreError> {
+            let listed: Option<bool> = sqlx::query_scalar(
+                "UPDATE contexts SET listed = FALSE WHERE name = $1 RETURNING listed",
+            )
+            .bind(context)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let prefix = format!(":{context}:");
+            let held: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM versions WHERE substr(subject, 1, length($1)) = $1 \
+                 OR subject = $2",
+            )
+            .bind(&prefix)
+            .bind(format!(":{context}"))
+            .fetch_one(&mut **tx)
+            .await?;
+            if held > 0 {
+                return Ok(false);
+            }
+            if listed.is_some() {
+                insert_audit(&mut **tx, audit, None).await?;
+            }
+            Ok(true)
         }
 
         /// Appends `event` to the audit trail, with `id` as its schema id

@@ -21,7 +21,8 @@ use super::consumers::sqlite as consumers;
 use super::rows;
 use super::shared::sqlite as shared;
 use super::{
-    History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary, Variant,
+    ContextRecord, History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary,
+    Variant,
 };
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
@@ -193,12 +194,15 @@ impl Store for SqliteStore {
         // One writer at a time: what this transaction reads stays true until
         // it commits, so look, then insert.
         let schema = &new.schema;
+        let context = crate::model::context_of(&new.subject);
+        // In a context an explicit id is the context's, not the row's.
+        let wanted_row = if context.is_some() { None } else { schema.id };
         let existing: Option<i64> =
             sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
                 .bind(&schema.content_key)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let id = match (existing, schema.id) {
+        let id = match (existing, wanted_row) {
             (Some(found), Some(wanted)) if found != wanted.0 => {
                 return Err(StoreError::ContentTaken {
                     existing: SchemaId(found),
@@ -238,13 +242,18 @@ impl Store for SqliteStore {
             }
         };
 
+        let context_id = match context {
+            Some(context) => Some(shared::place_in_context(&mut tx, context, id, schema.id).await?),
+            None => None,
+        };
         let inserted = sqlx::query(
-            "INSERT INTO versions (subject, version, schema_id, deleted, registered_at) \
-             VALUES ($1, $2, $3, 0, $4)",
+            "INSERT INTO versions (subject, version, schema_id, context_id, deleted, registered_at) \
+             VALUES ($1, $2, $3, $4, 0, $5)",
         )
         .bind(&new.subject)
         .bind(new.version.0)
         .bind(id)
+        .bind(context_id.map(|c| c.0))
         .bind(new.registered_at_ms)
         .execute(&mut *tx)
         .await;
@@ -253,9 +262,38 @@ impl Store for SqliteStore {
             Err(e) if is_unique_violation(&e) => return Err(StoreError::Conflict),
             Err(e) => return Err(e.into()),
         }
-        shared::insert_audit(&mut *tx, audit, Some(SchemaId(id))).await?;
+        shared::insert_audit(&mut *tx, audit, Some(context_id.unwrap_or(SchemaId(id)))).await?;
         tx.commit().await?;
         Ok(SchemaId(id))
+    }
+
+    async fn context_schema(
+        &self,
+        context: &str,
+        id: SchemaId,
+    ) -> Result<Option<SchemaId>, StoreError> {
+        shared::context_schema(&self.readers, context, id).await
+    }
+
+    async fn id_in_context(
+        &self,
+        context: &str,
+        schema_id: SchemaId,
+    ) -> Result<Option<SchemaId>, StoreError> {
+        shared::id_in_context(&self.readers, context, schema_id).await
+    }
+
+    async fn contexts(&self) -> Result<Vec<ContextRecord>, StoreError> {
+        shared::contexts(&self.readers).await
+    }
+
+    async fn delete_context(&self, context: &str, audit: &AuditEvent) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let deleted = shared::delete_context(&mut tx, context, audit).await?;
+        if deleted {
+            tx.commit().await?;
+        }
+        Ok(deleted)
     }
 
     async fn soft_delete(
