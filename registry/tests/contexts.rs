@@ -139,6 +139,7 @@ async fn the_url_prefix_and_the_contexts_resource() {
         GET "/contexts" => 200 is(json!([".", ".ctx2"]));
         GET "/contexts?offset=1" => 200 is(json!([".ctx2"]));
         GET "/contexts?limit=1" => 200 is(json!(["."]));
+        GET "/contexts?contextPrefix=.ctx" => 200 is(json!([".ctx2"]));
         // Not empty while a version, even soft-deleted, is left.
         DELETE "/contexts/.ctx2" => 422 code(42211);
         DELETE "/subjects/:.ctx2:orders" => 200 is(json!([1]));

@@ -187,6 +187,21 @@ fn confluent_python_client_sets_data_contract_config() {
     );
 }
 
+/// Schema contexts through the Python client (issue #13): a `:.ctx1:`
+/// subject gets the context's own ids, reads by id naming it read the
+/// context, `get_contexts` lists it, its context-level config applies; an
+/// Avro serializer writing to the context frames the context's id and
+/// deserializers (with the context's subject name strategy and without)
+/// read the record back.
+#[test]
+fn confluent_python_client_uses_contexts() {
+    run(
+        "confluent_python_client_uses_contexts",
+        "confluent_contexts.py",
+        6,
+    );
+}
+
 /// The auth file of the authenticated interop runs: `py` by password or
 /// token, and `py-cert` by client certificate, each writing `orders-*`.
 fn auth_file() -> String {

@@ -86,12 +86,16 @@ pub(super) async fn metadata_version() -> ApiResult {
 }
 
 /// `GET /contexts`: the contexts that exist, the default one (`.`) first,
-/// paged by `offset` and `limit`.
+/// those starting with `contextPrefix` (the peer's 8.2+), paged by
+/// `offset` and `limit`.
 #[utoipa::path(
     get,
     path = "/contexts",
     tag = "server",
-    params(Paging),
+    params(
+        ("contextPrefix" = Option<String>, Query, description = "Only contexts starting with this (`.ctx`)"),
+        Paging,
+    ),
     responses(
         (status = 200, description = "The contexts: `[\".\", \".ctx1\"]`", body = Vec<String>),
         BadQuery,
@@ -99,7 +103,10 @@ pub(super) async fn metadata_version() -> ApiResult {
     ),
 )]
 pub(super) async fn contexts(State(state): State<AppState>, params: Params) -> ApiResult {
-    let names = state.registry().contexts().await?;
+    let mut names = state.registry().contexts().await?;
+    if let Some(prefix) = params.text("contextPrefix").filter(|p| !p.is_empty()) {
+        names.retain(|name| name.starts_with(prefix));
+    }
     Ok(ok(&params.page(names)?))
 }
 
