@@ -8,14 +8,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::Server;
 use common::auth::{basic, hash, start_with_auth};
 use common::postgres::TestDatabase;
 use common::steps::{code, has, is, step};
 use serde_json::{Value, json};
-use sqlx::migrate::Migrator;
 
 /// A JSON Schema of one type, as a registration body.
 fn json_type(name: &str) -> Value {
@@ -181,99 +178,39 @@ async fn permissions_apply_to_the_qualified_name() {
         ));
     }
     let server = start_with_auth(&file, &[], &[]);
-    let who = |name: &str| basic(name, &format!("pw-{name}"));
-    let (admin, plain, ctx) = (who("admin"), who("plain"), who("ctx"));
-    let call = |auth: &str, method: &'static str, path: &str, body: Option<Value>| {
-        let (auth, path) = (auth.to_string(), path.to_string());
-        let server = &server;
-        async move {
-            let answer = server
-                .call_as(Some(&auth), method, &path, body.as_ref())
-                .await;
-            (answer.status, answer.code())
-        }
-    };
-    let body = Some(json_type("string"));
-    assert_eq!(
-        call(&plain, "POST", "/subjects/orders-a/versions", body.clone())
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        call(
-            &plain,
-            "POST",
-            "/subjects/:.ctx1:orders-a/versions",
-            body.clone()
-        )
-        .await,
-        (403, 40301)
-    );
-    assert_eq!(
-        call(
-            &plain,
-            "POST",
-            "/contexts/.ctx1/subjects/orders-a/versions",
-            body.clone()
-        )
-        .await,
-        (403, 40301)
-    );
-    assert_eq!(
-        call(&ctx, "POST", "/subjects/orders-a/versions", body.clone()).await,
-        (403, 40301)
-    );
-    assert_eq!(
-        call(
-            &ctx,
-            "POST",
-            "/contexts/.ctx1/subjects/orders-a/versions",
-            body.clone()
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        call(&ctx, "GET", "/schemas/ids/1?subject=:.ctx1:orders-a", None)
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        call(&ctx, "GET", "/contexts/.ctx1/schemas/ids/1", None)
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        call(
-            &plain,
-            "GET",
-            "/schemas/ids/1?subject=:.ctx1:orders-a",
-            None
-        )
-        .await,
-        (404, 40403)
-    );
-    assert_eq!(
-        call(&ctx, "GET", "/schemas/ids/1", None).await,
-        (404, 40403)
-    );
-    assert_eq!(call(&plain, "GET", "/schemas/ids/1", None).await.0, 200);
-    for who in [&plain, &ctx] {
-        assert_eq!(call(who, "GET", "/contexts", None).await, (403, 40301));
+    let register = json_type("string");
+    // Who, what, and the status and error code (-1: none) it gets.
+    #[rustfmt::skip]
+    let cases: [(&str, &str, &str, Option<&Value>, (u16, i64)); 16] = [
+        ("plain", "POST", "/subjects/orders-a/versions", Some(&register), (200, -1)),
+        ("plain", "POST", "/subjects/:.ctx1:orders-a/versions", Some(&register), (403, 40301)),
+        ("plain", "POST", "/contexts/.ctx1/subjects/orders-a/versions", Some(&register), (403, 40301)),
+        ("ctx", "POST", "/subjects/orders-a/versions", Some(&register), (403, 40301)),
+        ("ctx", "POST", "/contexts/.ctx1/subjects/orders-a/versions", Some(&register), (200, -1)),
+        ("ctx", "GET", "/schemas/ids/1?subject=:.ctx1:orders-a", None, (200, -1)),
+        ("ctx", "GET", "/contexts/.ctx1/schemas/ids/1", None, (200, -1)),
+        ("plain", "GET", "/schemas/ids/1?subject=:.ctx1:orders-a", None, (404, 40403)),
+        ("ctx", "GET", "/schemas/ids/1", None, (404, 40403)),
+        ("plain", "GET", "/schemas/ids/1", None, (200, -1)),
+        ("plain", "GET", "/contexts", None, (403, 40301)),
+        ("ctx", "GET", "/contexts", None, (403, 40301)),
+        ("plain", "DELETE", "/contexts/.ctx1", None, (403, 40301)),
+        ("ctx", "DELETE", "/contexts/.ctx1", None, (403, 40301)),
+        ("admin", "GET", "/contexts", None, (200, -1)),
+        ("admin", "DELETE", "/contexts/.ctx1", None, (422, 42211)),
+    ];
+    for (who, method, path, body, expected) in cases {
+        let authorization = basic(who, &format!("pw-{who}"));
+        let answer = server
+            .call_as(Some(&authorization), method, path, body)
+            .await;
         assert_eq!(
-            call(who, "DELETE", "/contexts/.ctx1", None).await,
-            (403, 40301)
+            (answer.status, answer.code()),
+            expected,
+            "{method} {path} as {who}: {}",
+            answer.text
         );
     }
-    assert_eq!(call(&admin, "GET", "/contexts", None).await.0, 200);
-    assert_eq!(
-        call(&admin, "DELETE", "/contexts/.ctx1", None).await,
-        (422, 42211)
-    );
 }
 
 /// What a restart must keep: ids, config and the list of contexts.
@@ -299,26 +236,6 @@ async fn a_restart_keeps_the_contexts() {
     assert!(server.terminate(), "the registry stops cleanly");
     let restarted = Server::start_at(&url, &[]);
     expect_kept(&restarted).await;
-}
-
-/// The migrations a database made by the release before contexts has.
-async fn migrator_before_contexts(backend: &str) -> (tempfile::TempDir, Migrator) {
-    let dir = common::temp_dir();
-    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations")
-        .join(backend);
-    for entry in std::fs::read_dir(&source).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let number: u32 = name[..4].parse().unwrap();
-        if number < 7 {
-            std::fs::copy(&path, dir.path().join(&name)).unwrap();
-        }
-    }
-    let migrator = Migrator::new(dir.path())
-        .await
-        .expect("the migrations read");
-    (dir, migrator)
 }
 
 /// Rows as the release before contexts wrote them: `:.ctx1:orders` was a
@@ -357,18 +274,9 @@ async fn expect_migrated(server: &Server) {
 #[tokio::test]
 async fn an_sqlite_database_from_before_contexts_keeps_every_id() {
     let dir = common::temp_dir();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let (_migrations, migrator) = migrator_before_contexts("sqlite").await;
-    migrator.run(&pool).await.unwrap();
-    for sql in OLD_ROWS {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
-    pool.close().await;
-    let server = Server::start_at(
-        &format!("sqlite://{}", dir.path().join("old.db").display()),
-        &[],
-    );
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    common::database_before(&url, 7, &OLD_ROWS).await;
+    let server = Server::start_at(&url, &[]);
     expect_migrated(&server).await;
 }
 
@@ -377,17 +285,8 @@ async fn a_postgres_database_from_before_contexts_keeps_every_id() {
     let Some(db) = TestDatabase::create("contexts_migration").await else {
         return;
     };
-    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    let (_migrations, migrator) = migrator_before_contexts("postgres").await;
-    migrator.run(&pool).await.unwrap();
-    for sql in OLD_ROWS {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
-    sqlx::query("SELECT setval(pg_get_serial_sequence('schemas', 'id'), 5)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let sequence = "SELECT setval(pg_get_serial_sequence('schemas', 'id'), 5)";
+    common::database_before(&db.url, 7, &[&OLD_ROWS[..], &[sequence]].concat()).await;
     let server = Server::start_at(&db.url, &[]);
     expect_migrated(&server).await;
 }

@@ -5,13 +5,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::postgres::TestDatabase;
 use common::steps::{code, has, is, step};
 use common::{Server, closed};
 use serde_json::{Value, json};
-use sqlx::migrate::Migrator;
 
 fn avro(name: &str) -> Value {
     json!({"schema": json!({"type": "record", "name": name, "namespace": "guid.test",
@@ -121,27 +118,6 @@ async fn the_same_content_has_the_same_guid_in_every_registry() {
     assert_ne!(c.body["guid"], a.body["guid"]);
 }
 
-/// The migrations a database made before GUIDs (the release before this
-/// change) has, copied from `registry/migrations/{backend}`.
-async fn migrator_before_guids(backend: &str) -> (tempfile::TempDir, Migrator) {
-    let dir = common::temp_dir();
-    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations")
-        .join(backend);
-    for entry in std::fs::read_dir(&source).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let number: u32 = name[..4].parse().unwrap();
-        if number < 4 {
-            std::fs::copy(&path, dir.path().join(&name)).unwrap();
-        }
-    }
-    let migrator = Migrator::new(dir.path())
-        .await
-        .expect("the migrations read");
-    (dir, migrator)
-}
-
 /// Rows as the release before GUIDs wrote them: schema 7 (and 9, which no
 /// version holds any more) with real content keys.
 const OLD_ROWS: [&str; 3] = [
@@ -166,22 +142,10 @@ async fn expect_migrated(server: &Server) {
 #[tokio::test]
 async fn an_sqlite_database_from_before_guids_gets_them_on_migration() {
     let dir = common::temp_dir();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let (_migrations, migrator) = migrator_before_guids("sqlite").await;
-    migrator.run(&pool).await.unwrap();
-    for sql in OLD_ROWS {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
-    sqlx::query("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'schemas'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    let server = Server::start_at(
-        &format!("sqlite://{}", dir.path().join("old.db").display()),
-        &[],
-    );
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let sequence = "UPDATE sqlite_sequence SET seq = 9 WHERE name = 'schemas'";
+    common::database_before(&url, 4, &[&OLD_ROWS[..], &[sequence]].concat()).await;
+    let server = Server::start_at(&url, &[]);
     expect_migrated(&server).await;
 }
 
@@ -190,17 +154,8 @@ async fn a_postgres_database_from_before_guids_gets_them_on_migration() {
     let Some(db) = TestDatabase::create("guids_migration").await else {
         return;
     };
-    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    let (_migrations, migrator) = migrator_before_guids("postgres").await;
-    migrator.run(&pool).await.unwrap();
-    for sql in OLD_ROWS {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
-    sqlx::query("SELECT setval(pg_get_serial_sequence('schemas', 'id'), 9)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let sequence = "SELECT setval(pg_get_serial_sequence('schemas', 'id'), 9)";
+    common::database_before(&db.url, 4, &[&OLD_ROWS[..], &[sequence]].concat()).await;
     let server = Server::start_at(&db.url, &[]);
     expect_migrated(&server).await;
 }

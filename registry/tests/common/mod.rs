@@ -347,3 +347,47 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn closed(properties: Value) -> Value {
     json!({"type": "object", "properties": properties, "additionalProperties": false})
 }
+
+/// Makes the database at `url` (SQLite, created if missing, or PostgreSQL)
+/// as an earlier release left it: the migrations of
+/// `registry/migrations/{backend}` numbered below `first_missing`, then
+/// `statements` (the rows that release wrote).
+pub async fn database_before(url: &str, first_missing: u32, statements: &[&str]) {
+    let backend = if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    let dir = temp_dir();
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let number: u32 = name[..4].parse().unwrap();
+        if number < first_missing {
+            std::fs::copy(&path, dir.path().join(&name)).unwrap();
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(dir.path())
+        .await
+        .expect("the migrations read");
+    if backend == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(&format!("{url}?mode=rwc"))
+            .await
+            .unwrap();
+        migrator.run(&pool).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        migrator.run(&pool).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+}

@@ -5,9 +5,23 @@
 
 use registry::audit::{Action, Actor, AuditEvent};
 use registry::model::{SchemaId, Version};
-use registry::store::StoreError;
+use std::sync::Arc;
 
-use super::{Db, audit, version};
+use registry::store::{Store, StoreError};
+
+use super::{Db, audit, twenty_at_once, version};
+
+/// Appends a version (see `version`), returning its schema's row.
+async fn insert(
+    store: &Arc<dyn Store>,
+    subject: &str,
+    number: i32,
+    generation: i64,
+    text: &str,
+) -> SchemaId {
+    let new = version(subject, number, generation, text);
+    store.insert_version(new, &audit()).await.unwrap()
+}
 
 fn delete_context() -> AuditEvent {
     AuditEvent::new(&Actor::default(), Action::DeleteContext, None)
@@ -15,19 +29,10 @@ fn delete_context() -> AuditEvent {
 
 pub(crate) async fn contexts_have_their_own_ids(db: Db) {
     let store = db.open().await;
-    let a = store
-        .insert_version(version("plain", 1, 0, "a"), &audit())
-        .await
-        .unwrap();
-    let b = store
-        .insert_version(version("other", 1, 0, "b"), &audit())
-        .await
-        .unwrap();
+    let a = insert(&store, "plain", 1, 0, "a").await;
+    let b = insert(&store, "other", 1, 0, "b").await;
     // `b` in `.ctx1`: the same row, the context's first id.
-    let row = store
-        .insert_version(version(":.ctx1:orders", 1, 0, "b"), &audit())
-        .await
-        .unwrap();
+    let row = insert(&store, ":.ctx1:orders", 1, 0, "b").await;
     assert_eq!(row, b);
     assert_eq!(
         store.id_in_context(".ctx1", b).await.unwrap(),
@@ -52,10 +57,7 @@ pub(crate) async fn contexts_have_their_own_ids(db: Db) {
     assert_eq!(plain.versions[0].id, a);
 
     // New content in the context: its second id.
-    let c = store
-        .insert_version(version(":.ctx1:orders", 2, 1, "c"), &audit())
-        .await
-        .unwrap();
+    let c = insert(&store, ":.ctx1:orders", 2, 1, "c").await;
     assert_eq!(
         store.id_in_context(".ctx1", c).await.unwrap(),
         Some(SchemaId(2))
@@ -92,10 +94,7 @@ pub(crate) async fn contexts_have_their_own_ids(db: Db) {
     assert!(!store.contexts().await.unwrap()[0].listed);
     // Registering again lists it again, and ids continue: `c` keeps its 2,
     // new content gets 3, never a number handed out before.
-    store
-        .insert_version(version(":.ctx1:orders", 1, 3, "d"), &audit())
-        .await
-        .unwrap();
+    insert(&store, ":.ctx1:orders", 1, 3, "d").await;
     let d = store.history(":.ctx1:orders").await.unwrap().versions[0].id;
     assert_eq!(d, SchemaId(3));
     assert!(store.contexts().await.unwrap()[0].listed);
@@ -118,10 +117,7 @@ pub(crate) async fn contexts_have_their_own_ids(db: Db) {
         store.insert_version(taken, &audit()).await,
         Err(StoreError::IdTaken { id: SchemaId(10) })
     ));
-    store
-        .insert_version(version(":.ctx1:next", 1, 0, "g"), &audit())
-        .await
-        .unwrap();
+    insert(&store, ":.ctx1:next", 1, 0, "g").await;
     assert_eq!(
         store.history(":.ctx1:next").await.unwrap().versions[0].id,
         SchemaId(11)
@@ -133,23 +129,12 @@ pub(crate) async fn contexts_have_their_own_ids(db: Db) {
 /// in one context at once, in twenty subjects: one id.
 pub(crate) async fn stores_agree_on_context_ids(db: Db) {
     let (first, second) = (db.open().await, db.open().await);
-    let tasks: Vec<_> = (0..20)
-        .map(|i| {
-            let store = if i % 2 == 0 { &first } else { &second }.clone();
-            tokio::spawn(async move {
-                store
-                    .insert_version(
-                        version(&format!(":.race:same-{i}"), 1, 0, "shared"),
-                        &audit(),
-                    )
-                    .await
-            })
-        })
+    let same = |i| version(&format!(":.race:same-{i}"), 1, 0, "shared");
+    let mut rows: Vec<SchemaId> = twenty_at_once(&first, &second, same)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
         .collect();
-    let mut rows = Vec::new();
-    for task in tasks {
-        rows.push(task.await.unwrap().unwrap());
-    }
     rows.dedup();
     assert_eq!(rows.len(), 1, "{rows:?}");
     let mut ids = Vec::new();
