@@ -158,6 +158,9 @@ async fn the_url_prefix_and_the_contexts_resource() {
     );
 }
 
+/// A request by a principal and the status and error code it gets.
+type Case<'a> = (&'a str, &'a str, &'a str, Option<&'a Value>, (u16, i64));
+
 /// Permissions apply to the qualified name: a grant on `orders-*` is not
 /// one on `:.ctx1:orders-*`, whether the name is written qualified or
 /// through the URL prefix; reading an id in a context needs `read` on a
@@ -181,7 +184,7 @@ async fn permissions_apply_to_the_qualified_name() {
     let register = json_type("string");
     // Who, what, and the status and error code (-1: none) it gets.
     #[rustfmt::skip]
-    let cases: [(&str, &str, &str, Option<&Value>, (u16, i64)); 16] = [
+    let cases: [Case; 16] = [
         ("plain", "POST", "/subjects/orders-a/versions", Some(&register), (200, -1)),
         ("plain", "POST", "/subjects/:.ctx1:orders-a/versions", Some(&register), (403, 40301)),
         ("plain", "POST", "/contexts/.ctx1/subjects/orders-a/versions", Some(&register), (403, 40301)),
