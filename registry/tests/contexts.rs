@@ -182,9 +182,11 @@ async fn permissions_apply_to_the_qualified_name() {
     }
     let server = start_with_auth(&file, &[], &[]);
     let register = json_type("string");
+    let referring = json!({"schemaType": "JSON", "schema": r#"{"$ref":"a.json"}"#,
+        "references": [{"name": "a.json", "subject": "orders-a", "version": 1}]});
     // Who, what, and the status and error code (-1: none) it gets.
     #[rustfmt::skip]
-    let cases: [Case; 16] = [
+    let cases: [Case; 18] = [
         ("plain", "POST", "/subjects/orders-a/versions", Some(&register), (200, -1)),
         ("plain", "POST", "/subjects/:.ctx1:orders-a/versions", Some(&register), (403, 40301)),
         ("plain", "POST", "/contexts/.ctx1/subjects/orders-a/versions", Some(&register), (403, 40301)),
@@ -201,6 +203,9 @@ async fn permissions_apply_to_the_qualified_name() {
         ("ctx", "DELETE", "/contexts/.ctx1", None, (403, 40301)),
         ("admin", "GET", "/contexts", None, (200, -1)),
         ("admin", "DELETE", "/contexts/.ctx1", None, (422, 42211)),
+        // A context's referrers are its ids, readable by its subjects' readers.
+        ("admin", "POST", "/subjects/:.ctx1:orders-b/versions", Some(&referring), (200, -1)),
+        ("ctx", "GET", "/subjects/:.ctx1:orders-a/versions/1/referencedby", None, (200, -1)),
     ];
     for (who, method, path, body, expected) in cases {
         let authorization = basic(who, &format!("pw-{who}"));
@@ -214,6 +219,10 @@ async fn permissions_apply_to_the_qualified_name() {
             answer.text
         );
     }
+    let ctx = basic("ctx", "pw-ctx");
+    let path = "/subjects/:.ctx1:orders-a/versions/1/referencedby";
+    let referrers = server.call_as(Some(&ctx), "GET", path, None).await;
+    assert_eq!(referrers.body, json!([2]), "{}", referrers.text);
 }
 
 /// What a restart must keep: ids, config and the list of contexts.

@@ -14,6 +14,7 @@ use super::tags::find_tags;
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
+use crate::model::context_scope_name;
 use crate::service::{DeletedFilter, SubjectVersion};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -386,10 +387,16 @@ async fn referenced_by(
     let found = registry
         .referenced_by(&subject, segments.version()?, params.flag("deleted")?)
         .await?;
-    // Only the referrers `caller` may read, as reads by id would answer.
+    // Only the referrers `caller` may read, as reads by id would answer
+    // (in the subject's context: the ids are that context's).
+    let context = subject.context().map(context_scope_name);
     let mut ids: Vec<i64> = Vec::with_capacity(found.len());
     for id in found {
-        if registry.schema_readable(id, &caller).await? {
+        let readable = match &context {
+            None => registry.schema_readable(id, &caller).await?,
+            Some(context) => registry.schema_readable_for(id, context, &caller).await?,
+        };
+        if readable {
             ids.push(id.0);
         }
     }
