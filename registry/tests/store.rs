@@ -9,6 +9,8 @@ mod common;
 mod config;
 #[path = "store/contexts.rs"]
 mod contexts;
+#[path = "store/races.rs"]
+mod races;
 #[path = "store/reads.rs"]
 mod reads;
 
@@ -18,6 +20,7 @@ use std::time::Duration;
 use common::postgres::TestDatabase;
 use config::data_contract_config_fields;
 use contexts::{contexts_have_their_own_ids, stores_agree_on_context_ids};
+use races::{stores_on_one_database_agree, twenty_at_once};
 use reads::several_things_in_one_read;
 use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
@@ -315,56 +318,6 @@ async fn listings_sort_names_bytewise(db: Db) {
         .map(|(v, _)| v.subject)
         .collect();
     assert_eq!(listed, ["a", "a-b"]);
-}
-
-/// Twenty writes at once, `make(i)` the i-th, half through each of two
-/// stores on one database; their outcomes in order.
-async fn twenty_at_once(
-    first: &Arc<dyn Store>,
-    second: &Arc<dyn Store>,
-    make: impl Fn(usize) -> NewVersion,
-) -> Vec<Result<SchemaId, StoreError>> {
-    let tasks: Vec<_> = (0..20)
-        .map(|i| {
-            let store = if i % 2 == 0 { first } else { second }.clone();
-            let new = make(i);
-            tokio::spawn(async move { store.insert_version(new, &audit()).await })
-        })
-        .collect();
-    let mut outcomes = Vec::new();
-    for task in tasks {
-        outcomes.push(task.await.unwrap());
-    }
-    outcomes
-}
-
-async fn stores_on_one_database_agree(db: Db) {
-    let (first, second) = (db.open().await, db.open().await);
-    // Twenty writers, half through each store, append version 1 of one
-    // subject at once: exactly one wins.
-    let mut won = 0;
-    for outcome in
-        twenty_at_once(&first, &second, |i| version("race", 1, 0, &format!("r{i}"))).await
-    {
-        match outcome {
-            Ok(_) => won += 1,
-            Err(StoreError::Conflict) => {}
-            Err(e) => panic!("{e:?}"),
-        }
-    }
-    assert_eq!(won, 1);
-    assert_eq!(second.history("race").await.unwrap().versions.len(), 1);
-
-    // One content stored at once through both, in twenty subjects: one id.
-    let same = |i| version(&format!("same-{i}"), 1, 0, "shared");
-    let mut ids: Vec<SchemaId> = twenty_at_once(&first, &second, same)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-    ids.dedup();
-    assert_eq!(ids.len(), 1, "{ids:?}");
-    assert_eq!(first.usages(ids[0]).await.unwrap().len(), 20);
 }
 
 async fn ids_continue_above_every_import(db: Db) {
