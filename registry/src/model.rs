@@ -9,8 +9,12 @@ use std::str::FromStr;
 
 use schemas::{CompatibilityMode, Policy, SchemaType};
 
+mod association;
 mod contract;
 
+pub use association::{
+    Association, AssociationFilter, AssociationType, Lifecycle, TOPIC as TOPIC_RESOURCE,
+};
 pub use contract::{
     ContractDefaults, Metadata, RESERVED_PROPERTY, Rule, RuleKind, RuleMode, RuleSet,
 };

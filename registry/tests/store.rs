@@ -4,6 +4,8 @@
 //! `postgres::` test of each). The PostgreSQL ones need the server
 //! `ci/postgres.sh` starts (see `common::postgres`).
 
+#[path = "store/associations.rs"]
+mod associations;
 mod common;
 #[path = "store/config.rs"]
 mod config;
@@ -17,6 +19,7 @@ mod reads;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use associations::associations_one_per_resource_and_kind;
 use common::postgres::TestDatabase;
 use config::data_contract_config_fields;
 use contexts::{contexts_have_their_own_ids, stores_agree_on_context_ids};
@@ -700,6 +703,7 @@ contract!(
     several_things_in_one_read,
     contexts_have_their_own_ids,
     stores_agree_on_context_ids,
+    associations_one_per_resource_and_kind,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

@@ -28,6 +28,7 @@
 //! any other database error is [`StoreError::Database`]. Neither reaches a
 //! client with its detail.
 
+mod associations;
 mod consumers;
 mod postgres;
 mod rows;
@@ -39,8 +40,9 @@ use schemas::SchemaType;
 
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
-    ConfigRecord, Deployment, Metadata, Mode, ReaderFilter, ReaderRecord, Reference, RuleSet,
-    SchemaId, Scope, StoredReader, StoredSchema, Version, VersionRecord,
+    Association, AssociationFilter, ConfigRecord, Deployment, Metadata, Mode, ReaderFilter,
+    ReaderRecord, Reference, RuleSet, SchemaId, Scope, StoredReader, StoredSchema, Version,
+    VersionRecord,
 };
 
 pub use postgres::{PostgresOptions, PostgresStore};
@@ -280,6 +282,20 @@ pub struct ReaderEvent {
     pub consumer_version: Option<String>,
     /// When, in milliseconds since the Unix epoch.
     pub at_ms: i64,
+}
+
+/// What one write does to the associations, in one transaction: deletes,
+/// then updates, then inserts. An update or delete names the association
+/// by its key and GUID as read; an insert must find its key free. Anything
+/// else (another writer came first) is [`StoreError::Conflict`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssociationChanges {
+    /// New associations.
+    pub insert: Vec<Association>,
+    /// Associations changed (subject, lifecycle, frozen, update time).
+    pub update: Vec<Association>,
+    /// Associations removed.
+    pub delete: Vec<Association>,
 }
 
 /// Durable storage for schemas, subjects, versions, configs and modes, and
@@ -527,6 +543,22 @@ pub trait Store: Send + Sync + 'static {
         subject: &str,
         environment: &str,
     ) -> Result<Option<Version>, StoreError>;
+
+    /// The associations `filter` selects, in the peer's order (resource
+    /// name, namespace, resource type, association type, subject).
+    async fn associations(
+        &self,
+        filter: &AssociationFilter,
+    ) -> Result<Vec<Association>, StoreError>;
+
+    /// Applies `changes` and records `audit` in one transaction;
+    /// [`StoreError::Conflict`] (and nothing written) when an insert's key
+    /// is taken or an update's or delete's association is gone or changed.
+    async fn change_associations(
+        &self,
+        changes: &AssociationChanges,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
     /// Registers `sink` to hear of schemas that writers in *other*
     /// processes made unreadable by id, so that a cache can forget them.

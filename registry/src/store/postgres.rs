@@ -41,17 +41,18 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use tokio::sync::watch;
 
+use super::associations::postgres as associations;
 use super::consumers::postgres as consumers;
 use super::rows;
 use super::shared::postgres as shared;
 use super::{
-    ContextRecord, History, Invalidation, InvalidationSink, NewSchema, NewVersion, ReaderEvent,
-    Referrer, Store, StoreError, SubjectSummary,
+    AssociationChanges, ContextRecord, History, Invalidation, InvalidationSink, NewSchema,
+    NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary,
 };
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
-    ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
-    Version, VersionRecord,
+    Association, AssociationFilter, ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord,
+    SchemaId, Scope, StoredSchema, Version, VersionRecord,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -616,6 +617,21 @@ impl Store for PostgresStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         consumers::set_retention(&self.pool, subject, environment, from, audit).await
+    }
+
+    async fn associations(
+        &self,
+        filter: &AssociationFilter,
+    ) -> Result<Vec<Association>, StoreError> {
+        associations::associations(&self.pool, filter).await
+    }
+
+    async fn change_associations(
+        &self,
+        changes: &AssociationChanges,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        associations::change_associations(&self.pool, changes, audit).await
     }
 
     async fn retention(

@@ -526,3 +526,45 @@ impl AuditRow {
         })
     }
 }
+
+/// The columns of `associations`, in the order [`AssociationRow`] reads
+/// them and the writes bind them.
+pub(super) const ASSOCIATION_COLUMNS: &str = "resource_id, resource_type, association_type, \
+     resource_name, resource_namespace, subject, guid, lifecycle, frozen, created_at, updated_at";
+
+/// A row of the `associations` table.
+#[derive(sqlx::FromRow)]
+pub(super) struct AssociationRow {
+    resource_id: String,
+    resource_type: String,
+    association_type: String,
+    resource_name: String,
+    resource_namespace: String,
+    subject: String,
+    guid: String,
+    lifecycle: String,
+    frozen: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl AssociationRow {
+    pub(super) fn into_association(self) -> Result<crate::model::Association, StoreError> {
+        Ok(crate::model::Association {
+            association_type: parse_column(
+                "associations.association_type",
+                &self.association_type,
+            )?,
+            lifecycle: parse_column("associations.lifecycle", &self.lifecycle)?,
+            subject: self.subject,
+            guid: self.guid,
+            resource_name: self.resource_name,
+            resource_namespace: self.resource_namespace,
+            resource_id: self.resource_id,
+            resource_type: self.resource_type,
+            frozen: self.frozen,
+            created_at_ms: self.created_at,
+            updated_at_ms: self.updated_at,
+        })
+    }
+}

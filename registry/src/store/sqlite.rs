@@ -17,17 +17,18 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
+use super::associations::sqlite as associations;
 use super::consumers::sqlite as consumers;
 use super::rows;
 use super::shared::sqlite as shared;
 use super::{
-    ContextRecord, History, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary,
-    Variant,
+    AssociationChanges, ContextRecord, History, NewVersion, ReaderEvent, Referrer, Store,
+    StoreError, SubjectSummary, Variant,
 };
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
-    ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord, SchemaId, Scope, StoredSchema,
-    Version, VersionRecord,
+    Association, AssociationFilter, ConfigRecord, Deployment, Mode, ReaderFilter, ReaderRecord,
+    SchemaId, Scope, StoredSchema, Version, VersionRecord,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -453,6 +454,21 @@ impl Store for SqliteStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         consumers::set_retention(&self.writer, subject, environment, from, audit).await
+    }
+
+    async fn associations(
+        &self,
+        filter: &AssociationFilter,
+    ) -> Result<Vec<Association>, StoreError> {
+        associations::associations(&self.readers, filter).await
+    }
+
+    async fn change_associations(
+        &self,
+        changes: &AssociationChanges,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        associations::change_associations(&self.writer, changes, audit).await
     }
 
     async fn retention(
