@@ -73,11 +73,15 @@ pub enum Action {
     SetRetention,
     /// An empty context removed from the list of contexts.
     DeleteContext,
+    /// Associations of a resource created or changed.
+    SetAssociations,
+    /// Associations of a resource deleted.
+    DeleteAssociations,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::Register,
         Action::Import,
         Action::SoftDeleteVersion,
@@ -94,6 +98,8 @@ impl Action {
         Action::RecordDeployment,
         Action::SetRetention,
         Action::DeleteContext,
+        Action::SetAssociations,
+        Action::DeleteAssociations,
     ];
 
     /// Its name in the store, the log and the API.
@@ -115,6 +121,8 @@ impl Action {
             Action::RecordDeployment => "record_deployment",
             Action::SetRetention => "set_retention",
             Action::DeleteContext => "delete_context",
+            Action::SetAssociations => "set_associations",
+            Action::DeleteAssociations => "delete_associations",
         }
     }
 }

@@ -104,6 +104,8 @@ enum Prepare {
     Reader,
     /// Register a version and record it as deployed to `prod`.
     Deployed,
+    /// Register a version and associate resource `{s}` with the subject.
+    Associated,
 }
 
 struct Case {
@@ -225,11 +227,25 @@ fn cases() -> Vec<Case> {
         case("POST", "/triage", On("read"))
             .body(json!({"subject": "{s}", "messages": [{"json": {"f0": "x"}}]})),
         case("GET", "/associations/resources/default/orders", Caller),
-        case("GET", "/associations/subjects/{s}", Caller),
-        // Associations are not stored: creating one answers 40410.
-        case("POST", "/associations", Caller)
-            .body(json!({"resourceName": "orders"}))
-            .answers(404, 40410),
+        case("GET", "/associations/resources/{s}", Caller),
+        case("GET", "/associations/subjects/{s}", On("read")),
+        // Writes need `write` on every subject they name, which their
+        // handlers check (the subjects come from the body or the store).
+        case("POST", "/associations", On("write"))
+            .body(
+                json!({"resourceName": "{s}", "resourceNamespace": "lkc", "resourceId": "{s}",
+                         "associations": [{"subject": "{s}"}]}),
+            )
+            .fresh(Prepare::Register),
+        case("PUT", "/associations/resources/{s}", On("write"))
+            .body(json!({"resourceName": "{s}", "resourceNamespace": "lkc",
+                         "associations": [{"subject": "{s}"}]}))
+            .fresh(Prepare::Register),
+        // Prepared for every principal: the association must exist for
+        // the refusal to be about permissions.
+        case("DELETE", "/associations/resources/{s}", On("write"))
+            .fresh(Prepare::Associated)
+            .answers(204, -1),
         // The whole audit trail is the administrators'; a subject's own
         // history is for whoever may read the subject.
         case("GET", "/audit", Admin),
@@ -332,6 +348,21 @@ async fn prepare(server: &Server, admin: &str, subject: &str, prepare: Prepare) 
                 "mode",
             );
         }
+        Prepare::Associated => {
+            let path = format!("/subjects/{subject}/versions");
+            ok(
+                server.call_as(admin, "POST", &path, Some(&schema(9))).await,
+                "register",
+            );
+            let body = json!({"resourceName": subject, "resourceNamespace": "lkc",
+                              "resourceId": subject, "associations": [{"subject": subject}]});
+            ok(
+                server
+                    .call_as(admin, "POST", "/associations", Some(&body))
+                    .await,
+                "associate",
+            );
+        }
         Prepare::Reader | Prepare::Deployed => {
             let path = format!("/subjects/{subject}/versions");
             ok(
@@ -384,7 +415,8 @@ async fn every_route_for_every_permission() {
                     format!("{prefix}-value")
                 };
                 let (status, code) = expected(case, *who, allowed);
-                if status == case.ok.0 && code == case.ok.1 {
+                let always = matches!(case.prepare, Prepare::Associated);
+                if always || (status == case.ok.0 && code == case.ok.1) {
                     prepare(&server, &admin, &subject, case.prepare).await;
                 }
                 let id = ids
@@ -531,6 +563,35 @@ async fn lists_show_only_what_may_be_read() {
     assert_eq!(
         get(&admin, &format!("/schemas/ids/{shared_id}/subjects")).await,
         json!(["orders-shared", "payments-shared"])
+    );
+    // Associations of unreadable subjects are not shown.
+    for subject in ["orders-a", "payments-a"] {
+        let body = json!({"resourceName": subject, "resourceNamespace": "lkc", "resourceId": subject,
+                          "associations": [{"subject": subject}]});
+        let answer = server
+            .call_as(Some(&admin), "POST", "/associations", Some(&body))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
+    let subjects = |listed: Value| -> Vec<String> {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["subject"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        subjects(get(&reader, "/associations/resources/lkc/-").await),
+        ["orders-a"]
+    );
+    assert_eq!(
+        subjects(get(&admin, "/associations/resources/-/-").await),
+        ["orders-a", "payments-a"]
+    );
+    assert_eq!(
+        get(&nobody, "/associations/resources/payments-a").await,
+        json!([])
     );
 }
 

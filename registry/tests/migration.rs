@@ -13,6 +13,9 @@
 //! A database of the release before migration 0006 (the config
 //! data-contract fields): its configs, and a schema with metadata and a rule
 //! set, are served as before, and the new fields apply to them.
+//!
+//! A database of the release before migration 0007 (associations): its
+//! subjects take associations, which are served and kept.
 
 mod common;
 
@@ -352,11 +355,13 @@ fn release_0005_rows() -> String {
     )
 }
 
-/// Makes the 0005 release's database on `pool` and closes the pool.
-macro_rules! write_release_0005 {
-    ($pool:expr, $directory:expr) => {{
+/// Makes the database of the release whose last migration is `$last`
+/// (with the 0005 release's rows, which later ones read as they are) on
+/// `pool` and closes the pool.
+macro_rules! write_release {
+    ($pool:expr, $directory:expr, $last:expr) => {{
         let pool = $pool;
-        migrator_through($directory, 5)
+        migrator_through($directory, $last)
             .await
             .run(&pool)
             .await
@@ -437,7 +442,7 @@ async fn check_upgraded_0005(server: &Server) {
 async fn an_sqlite_database_of_release_0005_keeps_configs_and_contracts() {
     let dir = common::temp_dir();
     let (url, pool) = new_sqlite(&dir).await;
-    write_release_0005!(pool, "migrations/sqlite");
+    write_release!(pool, "migrations/sqlite", 5);
     let server = Server::start_on(&url, dir.path(), &[]);
     check_upgraded_0005(&server).await;
 }
@@ -449,8 +454,45 @@ async fn a_postgres_database_of_release_0005_keeps_configs_and_contracts() {
     };
     {
         let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-        write_release_0005!(pool, "migrations/postgres");
+        write_release!(pool, "migrations/postgres", 5);
     }
     let server = Server::start_at(&database.url, &[]);
     check_upgraded_0005(&server).await;
+}
+
+/// What the new binary must do on the 0006 release's rows: associate its
+/// subject, serve the association, and keep the versions as they were.
+async fn check_upgraded_0006(server: &Server) {
+    let body = json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+                      "resourceId": "t-1", "associations": [{"subject": "orders-value"}]});
+    let created = server.post("/associations", &body).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let listed = json_of(server, "/associations/resources/-/orders").await;
+    assert_eq!(listed[0]["subject"], json!("orders-value"), "{listed}");
+    assert_eq!(
+        json_of(server, "/subjects/orders-value/versions").await,
+        json!([1])
+    );
+}
+
+#[tokio::test]
+async fn an_sqlite_database_of_release_0006_takes_associations() {
+    let dir = common::temp_dir();
+    let (url, pool) = new_sqlite(&dir).await;
+    write_release!(pool, "migrations/sqlite", 6);
+    let server = Server::start_on(&url, dir.path(), &[]);
+    check_upgraded_0006(&server).await;
+}
+
+#[tokio::test]
+async fn a_postgres_database_of_release_0006_takes_associations() {
+    let Some(database) = TestDatabase::create("migration_0007").await else {
+        return;
+    };
+    {
+        let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
+        write_release!(pool, "migrations/postgres", 6);
+    }
+    let server = Server::start_at(&database.url, &[]);
+    check_upgraded_0006(&server).await;
 }

@@ -191,7 +191,8 @@ async fn the_schema_list_honours_its_filters() {
 
 /// Association reads (8.2+) answer the empty list where the peer does, so
 /// that the serializers' default `AssociatedNameStrategy` falls back to
-/// `<topic>-value`; changing one answers 40410.
+/// `<topic>-value`; deleting what is not there answers 40410, creating
+/// nothing 42212 (the rest is in `associations.rs`).
 #[tokio::test]
 async fn association_reads_answer_an_empty_list() {
     let server = Server::start();
@@ -202,6 +203,6 @@ async fn association_reads_answer_an_empty_list() {
         GET "/associations/subjects/orders-value" => 200 is(json!([]));
         GET "/associations/resources/-/orders?limit=x" => 400 code(400);
         DELETE "/associations/resources/abc123" => 404 code(40410);
-        POST "/associations", json!({"resourceName": "orders", "associations": []}) => 404 code(40410);
+        POST "/associations", json!({"resourceName": "orders", "associations": []}) => 422 code(42212);
     );
 }

@@ -1,29 +1,304 @@
 //! `/associations` (Confluent 8.2+): which subjects a resource such as a
-//! Kafka topic is bound to. Charter stores no associations yet, so every
-//! read answers the empty list, as the peer does for a resource or subject
-//! nobody bound (the default `AssociatedNameStrategy` of Confluent's
-//! serializers then falls back to `<topic>-value`), and the other calls
-//! answer 404/40410 (no such association).
+//! Kafka topic is bound to. Reads by subject, resource id, or resource name
+//! and namespace (`-` for any); create (`POST /associations`), create or
+//! update (`PUT /associations/resources/{id}`) and delete. The serializers'
+//! `AssociatedNameStrategy` reads `GET /associations/resources/{ns}/{topic}`
+//! and uses the subject it finds (none: `<topic>-value`).
+//!
+//! Permissions: a subject's associations need `read` on it (the table in
+//! `auth`); the other reads show only associations of readable subjects;
+//! writes need `write` on every subject they name (and a cascading delete
+//! of a STRONG association `delete` on its subject), checked here because
+//! the subjects come from the body or from the store.
 
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::any;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
+use super::auth::forbidden;
 use super::error::{ApiError, ErrorBody};
-use super::extract::Params;
-use super::openapi::{BadQuery, Paging, SubjectPath};
+use super::extract::{JsonBody, Params, Segments};
+use super::openapi::{BadQuery, Paging, SubjectPath, Unavailable};
+use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
+use crate::auth::{Caller, Permission};
+use crate::model::{Association, AssociationFilter, AssociationType, Lifecycle, TOPIC_RESOURCE};
+use crate::service::{
+    AssociationDeletion, AssociationInput, AssociationOutcome, AssociationRequest, Error,
+    SchemaInput, Upsert,
+};
+
+/// The name or namespace that stands for any.
+const WILDCARD: &str = "-";
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    // Every other method on these paths answers 40410 too.
+    // Every other method on these paths answers 40410, as the peer's
+    // unknown association paths do.
     OpenApiRouter::new()
         .routes(routes!(of_subject).map(|m| m.fallback(not_found)))
-        .routes(routes!(of_resource).map(|m| m.fallback(not_found)))
+        .routes(routes!(of_resource, upsert, delete).map(|m| m.fallback(not_found)))
         .routes(routes!(of_named_resource).map(|m| m.fallback(not_found)))
         .routes(routes!(create).map(|m| m.fallback(not_found)))
         // A catch-all, which OpenAPI cannot describe: 40410 for any method.
         .route("/associations/{*rest}", any(not_found))
+}
+
+/// `Association`: one stored association, in the peer's shape.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Association)]
+struct AssociationView<'a> {
+    /// The subject it binds.
+    subject: &'a str,
+    /// Its id (a UUID).
+    guid: &'a str,
+    /// The resource's name (a topic's).
+    resource_name: &'a str,
+    /// The resource's namespace (a Kafka cluster's id).
+    resource_namespace: &'a str,
+    /// The resource's id.
+    resource_id: &'a str,
+    /// `topic`.
+    resource_type: &'a str,
+    /// `key` or `value`.
+    association_type: &'static str,
+    /// `STRONG` or `WEAK`.
+    lifecycle: &'static str,
+    /// Left out when it is the lifecycle's default (STRONG: frozen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frozen: Option<bool>,
+    /// When it was created, in milliseconds since the epoch.
+    create_ts: i64,
+    /// When it last changed.
+    update_ts: i64,
+}
+
+/// `frozen` as the peer answers it: only when not the lifecycle's default.
+fn frozen_view(lifecycle: Lifecycle, frozen: bool) -> Option<bool> {
+    (frozen != (lifecycle == Lifecycle::Strong)).then_some(frozen)
+}
+
+impl<'a> AssociationView<'a> {
+    fn of(a: &'a Association) -> AssociationView<'a> {
+        AssociationView {
+            subject: &a.subject,
+            guid: &a.guid,
+            resource_name: &a.resource_name,
+            resource_namespace: &a.resource_namespace,
+            resource_id: &a.resource_id,
+            resource_type: &a.resource_type,
+            association_type: a.association_type.as_str(),
+            lifecycle: a.lifecycle.as_str(),
+            frozen: frozen_view(a.lifecycle, a.frozen),
+            create_ts: a.created_at_ms,
+            update_ts: a.updated_at_ms,
+        }
+    }
+}
+
+/// `AssociationCreateOrUpdateRequest`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-42",
+    "associations": [{"subject": "orders-contract", "associationType": "value"}]
+}))]
+struct RequestBody {
+    /// The resource's name (letters, digits, `_`, `-`; at most 256).
+    resource_name: Option<String>,
+    /// Its namespace (as the name).
+    resource_namespace: Option<String>,
+    /// Its id (required unless `dryRun`).
+    resource_id: Option<String>,
+    /// `topic` (the default and only type).
+    resource_type: Option<String>,
+    /// One per association type.
+    associations: Option<Vec<InfoBody>>,
+}
+
+/// `AssociationCreateOrUpdateInfo`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct InfoBody {
+    /// The subject (a STRONG one's default: `:.{namespace}:{name}-{type}`).
+    subject: Option<String>,
+    /// `key` or `value` (the default).
+    association_type: Option<String>,
+    /// `STRONG` or `WEAK` (default: STRONG with a schema, else WEAK).
+    lifecycle: Option<String>,
+    /// Whether it may no longer change (STRONG ones are).
+    frozen: Option<bool>,
+    /// A schema to register in the subject first (a STRONG association's).
+    schema: Option<SchemaBody>,
+    /// Whether that registration normalizes.
+    normalize: Option<bool>,
+}
+
+impl RequestBody {
+    /// The service's request: lifecycles and schemas decoded.
+    fn into_request(self) -> Result<AssociationRequest, ApiError> {
+        let mut associations = Vec::new();
+        for info in self.associations.unwrap_or_default() {
+            let lifecycle = match info.lifecycle.as_deref() {
+                None => None,
+                Some(l) => {
+                    Some(
+                        l.parse::<Lifecycle>()
+                            .map_err(|()| Error::InvalidAssociation {
+                                property: "lifecycle",
+                                detail: format!("must be either 'STRONG' or 'WEAK', not '{l}'"),
+                            })?,
+                    )
+                }
+            };
+            let schema = match info.schema.map(SchemaBody::into_schema).transpose()? {
+                None => None,
+                Some(SchemaInput::Posted(posted)) => Some(posted),
+                Some(SchemaInput::Latest(_)) => {
+                    return Err(Error::InvalidAssociation {
+                        property: "schema",
+                        detail: "must hold a schema's text".to_string(),
+                    }
+                    .into());
+                }
+            };
+            associations.push(AssociationInput {
+                subject: info.subject,
+                association_type: info.association_type,
+                lifecycle,
+                frozen: info.frozen,
+                schema,
+                normalize: info.normalize.unwrap_or(false),
+            });
+        }
+        Ok(AssociationRequest {
+            resource_name: self.resource_name,
+            resource_namespace: self.resource_namespace,
+            resource_id: self.resource_id,
+            resource_type: self.resource_type,
+            associations,
+        })
+    }
+}
+
+/// `AssociationResponse`: what a create or update wrote.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = AssociationResponse)]
+struct ResponseView<'a> {
+    /// The resource's name.
+    resource_name: &'a str,
+    /// Its namespace.
+    resource_namespace: &'a str,
+    /// Its id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_id: Option<&'a str>,
+    /// Its type.
+    resource_type: &'a str,
+    /// The associations written (none: nothing changed, or a dry run).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    associations: Vec<InfoView<'a>>,
+}
+
+/// `AssociationInfo`: one association written.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = AssociationInfo)]
+struct InfoView<'a> {
+    /// Its subject.
+    subject: &'a str,
+    /// `key` or `value`.
+    association_type: &'static str,
+    /// `STRONG` or `WEAK`.
+    lifecycle: &'static str,
+    /// Left out when it is the lifecycle's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frozen: Option<bool>,
+    /// The version registered with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<SchemaView<'a>>,
+}
+
+impl<'a> ResponseView<'a> {
+    fn of(outcome: &'a AssociationOutcome) -> ResponseView<'a> {
+        ResponseView {
+            resource_name: &outcome.resource_name,
+            resource_namespace: &outcome.resource_namespace,
+            resource_id: outcome.resource_id.as_deref(),
+            resource_type: &outcome.resource_type,
+            associations: outcome
+                .associations
+                .iter()
+                .map(|(a, version)| InfoView {
+                    subject: &a.subject,
+                    association_type: a.association_type.as_str(),
+                    lifecycle: a.lifecycle.as_str(),
+                    frozen: frozen_view(a.lifecycle, a.frozen),
+                    schema: version
+                        .as_ref()
+                        .map(|v| SchemaView::of(v, WithSubject::Yes, &v.schema.record.text)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The filters every read takes: `resourceType` (the resource reads'
+/// default: `topic`), `associationType` (repeatable), `lifecycle`.
+fn filter(
+    params: &Params,
+    default_type: Option<&str>,
+) -> Result<Option<AssociationFilter>, ApiError> {
+    let lifecycle = match params.text("lifecycle").filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => Some(
+            l.parse::<Lifecycle>()
+                .map_err(|()| ApiError::InvalidQuery {
+                    name: "lifecycle",
+                    value: l.to_string(),
+                    expected: "STRONG or WEAK",
+                })?,
+        ),
+    };
+    let asked = params.all("associationType");
+    let association_types: Vec<AssociationType> =
+        asked.iter().filter_map(|t| t.parse().ok()).collect();
+    if !asked.is_empty() && association_types.is_empty() {
+        // Only kinds no association has.
+        return Ok(None);
+    }
+    let resource_type = params
+        .text("resourceType")
+        .filter(|t| !t.is_empty())
+        .or(default_type)
+        .map(str::to_string);
+    Ok(Some(AssociationFilter {
+        resource_type,
+        association_types,
+        lifecycle,
+        ..AssociationFilter::default()
+    }))
+}
+
+/// Answers what `filter` selects among the associations the caller may
+/// read, paged.
+async fn listed(
+    state: &AppState,
+    caller: &Caller,
+    params: &Params,
+    filter: Option<AssociationFilter>,
+) -> ApiResult {
+    let mut found = match filter {
+        Some(filter) => state.registry().associations(&filter).await?,
+        None => Vec::new(),
+    };
+    found.retain(|a| caller.may_read(&a.subject));
+    let views: Vec<AssociationView> = found.iter().map(AssociationView::of).collect();
+    Ok(ok(&params.page(views)?))
 }
 
 /// `GET /associations/subjects/{subject}`.
@@ -31,11 +306,26 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     get,
     path = "/associations/subjects/{subject}",
     tag = "associations",
-    params(SubjectPath, Paging),
-    responses((status = 200, description = "`[]`: none is stored", body = Vec<Object>), BadQuery),
+    params(
+        SubjectPath,
+        ("resourceType" = Option<String>, Query, description = "Only resources of this type"),
+        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (`key`, `value`)"),
+        ("lifecycle" = Option<String>, Query, description = "Only `STRONG` or only `WEAK` ones"),
+        Paging,
+    ),
+    responses((status = 200, description = "The subject's associations", body = Vec<AssociationView>), BadQuery, Unavailable),
 )]
-async fn of_subject(params: Params) -> ApiResult {
-    none_bound(params)
+async fn of_subject(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let filter = filter(&params, None)?.map(|f| AssociationFilter {
+        subject: Some(segments.named("subject").to_string()),
+        ..f
+    });
+    listed(&state, &caller, &params, filter).await
 }
 
 /// `GET /associations/resources/{resource_id}`.
@@ -43,49 +333,254 @@ async fn of_subject(params: Params) -> ApiResult {
     get,
     path = "/associations/resources/{resource_id}",
     tag = "associations",
-    params(("resource_id" = String, Path, description = "The resource's id"), Paging),
-    responses((status = 200, description = "`[]`: none is stored", body = Vec<Object>), BadQuery),
+    params(
+        ("resource_id" = String, Path, description = "The resource's id"),
+        ("resourceType" = Option<String>, Query, description = "The resource's type (default `topic`)"),
+        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (`key`, `value`)"),
+        ("lifecycle" = Option<String>, Query, description = "Only `STRONG` or only `WEAK` ones"),
+        Paging,
+    ),
+    responses((status = 200, description = "The resource's associations", body = Vec<AssociationView>), BadQuery, Unavailable),
 )]
-async fn of_resource(params: Params) -> ApiResult {
-    none_bound(params)
+async fn of_resource(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let filter = filter(&params, Some(TOPIC_RESOURCE))?.map(|f| AssociationFilter {
+        resource_id: Some(segments.named("resource_id").to_string()),
+        ..f
+    });
+    listed(&state, &caller, &params, filter).await
 }
 
-/// `GET /associations/resources/{namespace}/{name}`.
+/// `GET /associations/resources/{namespace}/{name}`: `-` as the name is
+/// every resource of the namespace, `-` as the namespace any namespace.
 #[utoipa::path(
     get,
     path = "/associations/resources/{namespace}/{name}",
     tag = "associations",
     params(
-        ("namespace" = String, Path, description = "The resource's namespace"),
-        ("name" = String, Path, description = "The resource's name"),
+        ("namespace" = String, Path, description = "The resource's namespace (`-`: any)"),
+        ("name" = String, Path, description = "The resource's name (`-`: any)"),
+        ("resourceType" = Option<String>, Query, description = "The resource's type (default `topic`)"),
+        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (`key`, `value`)"),
+        ("lifecycle" = Option<String>, Query, description = "Only `STRONG` or only `WEAK` ones"),
         Paging,
     ),
-    responses((status = 200, description = "`[]`: none is stored", body = Vec<Object>), BadQuery),
+    responses((status = 200, description = "The resources' associations", body = Vec<AssociationView>), BadQuery, Unavailable),
 )]
-async fn of_named_resource(params: Params) -> ApiResult {
-    none_bound(params)
+async fn of_named_resource(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let named = |segment: &str| Some(segment.to_string()).filter(|s| s != WILDCARD);
+    let filter = filter(&params, Some(TOPIC_RESOURCE))?.map(|f| AssociationFilter {
+        resource_name: named(segments.named("name")),
+        resource_namespace: named(segments.named("namespace")),
+        ..f
+    });
+    listed(&state, &caller, &params, filter).await
 }
 
-/// `POST /associations` (and every other method): no association can be
-/// created.
+/// Refuses with 403 unless the caller may write every subject the request
+/// names and read every subject its schemas reference.
+async fn may_set(
+    state: &AppState,
+    caller: &Caller,
+    request: &AssociationRequest,
+    upsert: Upsert,
+    dry_run: bool,
+) -> Result<(), ApiError> {
+    let subjects = state
+        .registry()
+        .association_subjects(request, upsert, dry_run)
+        .await?;
+    if let Some(subject) = subjects.iter().find(|s| !caller.may(Permission::Write, s)) {
+        return Err(forbidden(
+            caller,
+            &format!("`write` on subject `{subject}`"),
+        ));
+    }
+    let referenced = request
+        .associations
+        .iter()
+        .filter_map(|a| a.schema.as_ref())
+        .flat_map(|s| s.referenced_subjects());
+    super::auth::require_read(caller, referenced)
+}
+
+/// Creates or updates, once permitted, and answers what was written.
+async fn set(
+    state: &AppState,
+    caller: &Caller,
+    request: AssociationRequest,
+    upsert: Upsert,
+    dry_run: bool,
+) -> ApiResult {
+    may_set(state, caller, &request, upsert, dry_run).await?;
+    let outcome = state
+        .registry()
+        .set_associations(request, upsert, dry_run, &caller.actor())
+        .await?;
+    Ok(ok(&ResponseView::of(&outcome)))
+}
+
+/// `POST /associations`: creates associations of one resource (an
+/// equivalent existing one is left as it is, so a retry succeeds).
 #[utoipa::path(
     post,
     path = "/associations",
     tag = "associations",
-    responses((status = 404, description = "40410: associations are not stored", body = ErrorBody)),
+    params(("dryRun" = Option<bool>, Query, description = "Check only: write nothing")),
+    request_body = RequestBody,
+    responses(
+        (status = 200, description = "What was written", body = ResponseView),
+        (status = 409, description = "40903 the resource has another association of that type; 40904, 40905 the subject is taken; 40907 the subject has no live version", body = ErrorBody),
+        (status = 422, description = "42212 a property the rules refuse; 42206 a STRONG association for a referenced subject; 42205 read-only", body = ErrorBody),
+        Unavailable,
+    ),
 )]
-async fn create() -> ApiError {
-    ApiError::AssociationNotFound
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Params,
+    JsonBody(body): JsonBody<RequestBody>,
+) -> ApiResult {
+    let dry_run = params.flag("dryRun")?;
+    let request = body.into_request()?;
+    set(&state, &caller, request, Upsert::CreateOnly, dry_run).await
 }
 
-/// A listing of associations: none is stored, so `[]` (its paging
-/// parameters still checked).
-fn none_bound(params: Params) -> ApiResult {
-    Ok(ok(&params.page(Vec::<Value>::new())?))
+/// `PUT /associations/resources/{resource_id}`: creates what the resource
+/// lacks and updates what it has (never a STRONG one, outside IMPORT).
+#[utoipa::path(
+    put,
+    path = "/associations/resources/{resource_id}",
+    tag = "associations",
+    params(
+        ("resource_id" = String, Path, description = "The resource's id"),
+        ("dryRun" = Option<bool>, Query, description = "Check only: write nothing"),
+    ),
+    request_body = RequestBody,
+    responses(
+        (status = 200, description = "What was written", body = ResponseView),
+        (status = 409, description = "40908 the association is frozen; 40904, 40905 the subject is taken; 40907 the subject has no live version", body = ErrorBody),
+        (status = 422, description = "42212 a property the rules refuse; 42205 read-only", body = ErrorBody),
+        Unavailable,
+    ),
+)]
+async fn upsert(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+    JsonBody(body): JsonBody<RequestBody>,
+) -> ApiResult {
+    let dry_run = params.flag("dryRun")?;
+    let mut request = body.into_request()?;
+    let path_id = segments.named("resource_id");
+    match &request.resource_id {
+        None => request.resource_id = Some(path_id.to_string()),
+        Some(id) if id == path_id => {}
+        Some(_) => {
+            return Err(Error::InvalidAssociation {
+                property: "resourceId",
+                detail: "Resource ID in the path parameter does not match the resource ID in \
+                         the request body"
+                    .to_string(),
+            }
+            .into());
+        }
+    }
+    set(&state, &caller, request, Upsert::CreateOrUpdate, dry_run).await
 }
 
-/// Creating, changing or deleting an association, and paths the peer does
-/// not serve: 404 with 40410.
-async fn not_found() -> ApiError {
-    ApiError::AssociationNotFound
+/// `DELETE /associations/resources/{resource_id}`: 204.
+#[utoipa::path(
+    delete,
+    path = "/associations/resources/{resource_id}",
+    tag = "associations",
+    params(
+        ("resource_id" = String, Path, description = "The resource's id"),
+        ("resourceType" = Option<String>, Query, description = "The resource's type (default `topic`)"),
+        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (default: all)"),
+        ("cascadeLifecycle" = Option<bool>, Query, description = "Also frozen ones, and the subjects of STRONG ones (deleted permanently)"),
+        ("dryRun" = Option<bool>, Query, description = "Check only: delete nothing"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "40410 the resource has no association of those types", body = ErrorBody),
+        (status = 409, description = "40908 a frozen association, without `cascadeLifecycle=true`", body = ErrorBody),
+        BadQuery,
+        Unavailable,
+    ),
+)]
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    segments: Segments,
+    params: Params,
+) -> ApiResult {
+    let mut association_types = Vec::new();
+    for kind in params.all("associationType") {
+        association_types.push(kind.parse::<AssociationType>().map_err(|()| {
+            ApiError::InvalidQuery {
+                name: "associationType",
+                value: kind.clone(),
+                expected: "key or value",
+            }
+        })?);
+    }
+    let deletion = AssociationDeletion {
+        resource_id: segments.named("resource_id").to_string(),
+        resource_type: params
+            .text("resourceType")
+            .filter(|t| !t.is_empty())
+            .unwrap_or(TOPIC_RESOURCE)
+            .to_string(),
+        association_types,
+        cascade: params.flag("cascadeLifecycle")?,
+        dry_run: params.flag("dryRun")?,
+    };
+    // Write on every subject whose association goes; delete on a subject
+    // the cascade deletes.
+    let doomed = state
+        .registry()
+        .associations(&AssociationFilter {
+            resource_id: Some(deletion.resource_id.clone()),
+            resource_type: Some(deletion.resource_type.clone()),
+            association_types: deletion.association_types.clone(),
+            ..AssociationFilter::default()
+        })
+        .await?;
+    for association in &doomed {
+        let mut needed = vec![Permission::Write];
+        if deletion.cascade && association.lifecycle == Lifecycle::Strong {
+            needed.push(Permission::Delete);
+        }
+        if let Some(permission) = needed
+            .into_iter()
+            .find(|p| !caller.may(*p, &association.subject))
+        {
+            return Err(forbidden(
+                &caller,
+                &format!("`{permission}` on subject `{}`", association.subject),
+            ));
+        }
+    }
+    state
+        .registry()
+        .delete_associations(&deletion, &caller.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Paths under `/associations` the peer does not serve (and other methods
+/// on those it does): 404 with 40410.
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::AssociationNotFound(uri.path().to_string())
 }

@@ -99,8 +99,13 @@ pub enum Route {
     SubjectMode,
     /// `/triage`
     Triage,
-    /// `/associations` and below
+    /// `/associations` and below, but a subject's: reads show only
+    /// associations of readable subjects; writes need `write` on each
+    /// subject they name, which their handlers check (the subjects come from
+    /// the body or the store)
     Associations,
+    /// `/associations/subjects/{subject}`
+    SubjectAssociations,
     /// `/health/live`, `/health/ready`
     Health,
     /// `/metrics`
@@ -183,7 +188,10 @@ impl Route {
         ("/triage", Route::Triage),
         ("/associations", Route::Associations),
         ("/associations/{*rest}", Route::Associations),
-        ("/associations/subjects/{subject}", Route::Associations),
+        (
+            "/associations/subjects/{subject}",
+            Route::SubjectAssociations,
+        ),
         ("/associations/resources/{resource_id}", Route::Associations),
         (
             "/associations/resources/{namespace}/{name}",
@@ -289,7 +297,7 @@ pub fn required(
         // can-i-deploy needs `read` on the subject its body names, which
         // its handler checks.
         Route::ConsumerListings | Route::CanIDeploy => Required::Caller,
-        Route::SubjectConsumers => on(Read),
+        Route::SubjectConsumers | Route::SubjectAssociations => on(Read),
         Route::ConsumerReader | Route::Deployment | Route::Retention if changes => on(Write),
         Route::ConsumerReader | Route::Deployment | Route::Retention => on(Read),
         Route::Audit => Required::Audit(params().text("subject").map(str::to_string)),
@@ -534,6 +542,8 @@ pub fn attempted(route: Route, method: &Method, query: Option<&str>) -> Option<A
         (Route::Deployment, Method::PUT) => Some(Action::RecordDeployment),
         (Route::Retention, Method::PUT) => Some(Action::SetRetention),
         (Route::Contexts, Method::DELETE) => Some(Action::DeleteContext),
+        (Route::Associations, Method::POST | Method::PUT) => Some(Action::SetAssociations),
+        (Route::Associations, Method::DELETE) => Some(Action::DeleteAssociations),
         _ => None,
     }
 }

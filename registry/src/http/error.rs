@@ -87,9 +87,10 @@ pub enum ApiError {
         /// The path.
         path: String,
     },
-    /// Associations are not implemented.
-    #[error("Association not found: Charter has no associations")]
-    AssociationNotFound,
+    /// A path under `/associations` the peer does not serve either, or
+    /// a batch call Charter does not serve.
+    #[error("Association not found: no association endpoint at {0}")]
+    AssociationNotFound(String),
     /// The service is shutting down or its store does not answer.
     #[error("the registry is not ready: {0}")]
     NotReady(&'static str),
@@ -158,6 +159,14 @@ impl ApiError {
                     (S::UNPROCESSABLE_ENTITY, 42208)
                 }
                 Error::ContextNotEmpty { .. } => (S::UNPROCESSABLE_ENTITY, 42211),
+                Error::InvalidAssociation { .. } => (S::UNPROCESSABLE_ENTITY, 42212),
+                Error::AssociationNotFound { .. } => (S::NOT_FOUND, 40410),
+                Error::AssociationExists { .. } => (S::CONFLICT, 40903),
+                Error::SubjectAssociated { .. } => (S::CONFLICT, 40904),
+                Error::SubjectStronglyAssociated { .. } => (S::CONFLICT, 40905),
+                Error::NoActiveSubjectVersion { .. } => (S::CONFLICT, 40907),
+                Error::AssociationFrozen { .. } => (S::CONFLICT, 40908),
+                Error::AssociatedSubjectReferenced { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
                 Error::InvalidTriage(e) => match e {
                     InvalidTriage::ReaderSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
                     // Charter's own endpoint: no peer code to follow.
@@ -203,7 +212,7 @@ impl ApiError {
             ApiError::BodyTimeout { .. } => (S::REQUEST_TIMEOUT, 408),
             ApiError::UnknownRoute { .. } => (S::NOT_FOUND, 404),
             ApiError::MethodNotAllowed { .. } => (S::METHOD_NOT_ALLOWED, 405),
-            ApiError::AssociationNotFound => (S::NOT_FOUND, 40410),
+            ApiError::AssociationNotFound(_) => (S::NOT_FOUND, 40410),
             ApiError::NotReady(_) => (S::SERVICE_UNAVAILABLE, 503),
             ApiError::Panic => (S::INTERNAL_SERVER_ERROR, 500),
             ApiError::Unauthenticated(_) => (S::UNAUTHORIZED, 40101),
@@ -300,7 +309,25 @@ mod tests {
         );
         check(ApiError::MalformedJson("x".into()), 400, 400);
         check(ApiError::PayloadTooLarge { limit: 1 }, 413, 413);
-        check(ApiError::AssociationNotFound, 404, 40410);
+        check(ApiError::AssociationNotFound("x".into()), 404, 40410);
+        check(
+            Error::AssociationFrozen {
+                association_type: crate::model::AssociationType::Value,
+                subject: "s".into(),
+            }
+            .into(),
+            409,
+            40908,
+        );
+        check(
+            Error::InvalidAssociation {
+                property: "frozen",
+                detail: "x".into(),
+            }
+            .into(),
+            422,
+            42212,
+        );
         check(ApiError::Unauthenticated("x".into()), 401, 40101);
         check(ApiError::Forbidden("x".into()), 403, 40301);
         check(

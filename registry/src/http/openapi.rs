@@ -43,7 +43,7 @@ use super::error::ErrorBody;
         (name = "config", description = "Compatibility settings"),
         (name = "mode", description = "READWRITE, READONLY, IMPORT"),
         (name = "server", description = "The server's own resources and metadata"),
-        (name = "associations", description = "Confluent 8.2+ associations (none stored)"),
+        (name = "associations", description = "Confluent 8.2+ associations: which subject holds the schemas of a topic's keys or values"),
         (name = "triage", description = "Charter: why messages fail to deserialize"),
         (name = "consumers", description = "Charter: consumers, deployments and retention"),
         (name = "deploy", description = "Charter: can-i-deploy"),

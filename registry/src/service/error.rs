@@ -5,7 +5,8 @@ use schemas::payload::PrepareError;
 use schemas::{CompatError, LimitExceeded, SchemaError};
 
 use crate::model::{
-    InvalidMode, InvalidName, InvalidSubject, InvalidVersion, SchemaId, Version, VersionSelector,
+    AssociationType, InvalidMode, InvalidName, InvalidSubject, InvalidVersion, SchemaId, Version,
+    VersionSelector,
 };
 use crate::store::StoreError;
 
@@ -187,6 +188,67 @@ pub enum Error {
     /// A subject name that is not valid.
     #[error(transparent)]
     InvalidSubject(#[from] InvalidSubject),
+    /// An association request with a property the rules refuse (the peer's
+    /// `IllegalPropertyException`).
+    #[error(
+        "The association specified an invalid value for property: '{property}', detail: {detail}"
+    )]
+    InvalidAssociation {
+        /// The property, as the request names it.
+        property: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// No association of the kinds asked for on a resource.
+    #[error("Association for '{resource}' not found.")]
+    AssociationNotFound {
+        /// The resource id.
+        resource: String,
+    },
+    /// Creating an association of a kind the resource already has (and not
+    /// the same one).
+    #[error("An association of type '{association_type}' already exists for resource '{resource}'")]
+    AssociationExists {
+        /// Its kind.
+        association_type: AssociationType,
+        /// The resource's name.
+        resource: String,
+    },
+    /// A STRONG association for a subject another association names.
+    #[error("An association already exists for subject '{subject}'")]
+    SubjectAssociated {
+        /// The subject.
+        subject: String,
+    },
+    /// A WEAK association for a subject a STRONG association owns.
+    #[error("A strong association already exists for subject '{subject}'")]
+    SubjectStronglyAssociated {
+        /// The subject.
+        subject: String,
+    },
+    /// An association without a schema for a subject with no live version.
+    #[error("No active (non-deleted) version exists for subject '{subject}'")]
+    NoActiveSubjectVersion {
+        /// The subject.
+        subject: String,
+    },
+    /// Changing or deleting (without cascading) a frozen association. (The
+    /// two spaces are the peer's.)
+    #[error("The association of type  '{association_type}' is frozen for subject '{subject}'")]
+    AssociationFrozen {
+        /// Its kind.
+        association_type: AssociationType,
+        /// Its subject.
+        subject: String,
+    },
+    /// A STRONG association for a subject other schemas reference.
+    #[error(
+        "One or more references exist to subject '{subject}': a STRONG association cannot own a referenced subject"
+    )]
+    AssociatedSubjectReferenced {
+        /// The subject.
+        subject: String,
+    },
     /// A triage request that cannot be answered as sent.
     #[error(transparent)]
     InvalidTriage(#[from] InvalidTriage),

@@ -41,6 +41,8 @@ macro_rules! retrying {
 }
 
 mod access;
+mod association_rules;
+mod associations;
 mod audit;
 mod cache;
 mod compatibility;
@@ -68,6 +70,8 @@ use schemas::{CompatibilityMode, MapResolver, Schema};
 use tokio::sync::{Mutex, MutexGuard};
 
 pub use access::HOLDERS_TTL;
+pub use association_rules::{AssociationInput, AssociationRequest, Upsert, default_subject};
+pub use associations::{AssociationDeletion, AssociationOutcome};
 pub use cache::{CachedSchema, SchemaCache};
 pub use compatibility::{CheckTarget, CompatibilityOutcome, JudgedChange};
 pub use config::ConfigUpdate;

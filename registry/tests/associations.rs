@@ -1,0 +1,224 @@
+//! Associations (Confluent 8.2+, issue #13) over HTTP against the real
+//! binary: created WEAK and STRONG (with a schema registered first), read
+//! by subject, resource id and name with filters and wildcards, retried,
+//! refused with the peer's codes, updated by `PUT`, deleted with and
+//! without cascading, checked by `dryRun`, and kept across a restart.
+
+mod common;
+
+use common::Server;
+use common::steps::{code, has, is};
+use serde_json::{Value, json};
+
+fn schema(id_type: &str) -> Value {
+    json!({"schemaType": "JSON", "schema": json!({
+        "type": "object", "properties": {"id": {"type": id_type}}
+    }).to_string()})
+}
+
+/// Registers `schema("string")` as the next version of `subject`.
+async fn register(server: &Server, subject: &str) {
+    let answer = server
+        .post(&format!("/subjects/{subject}/versions"), &schema("string"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+fn create(name: &str, id: &str, associations: Value) -> Value {
+    json!({"resourceName": name, "resourceNamespace": "lkc-1", "resourceId": id,
+           "associations": associations})
+}
+
+const STRONG_PAYMENTS: &str = "/subjects/:.lkc-1:payments-value/versions";
+
+#[tokio::test]
+async fn weak_and_strong_associations_are_created_read_and_deleted() {
+    let server = Server::start();
+    register(&server, "orders-contract").await;
+    let weak = create("orders", "t-1", json!([{"subject": "orders-contract"}]));
+    let resource = json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+                          "resourceId": "t-1", "resourceType": "topic"});
+    let mut written = resource.clone();
+    written["associations"] =
+        json!([{"subject": "orders-contract", "associationType": "value", "lifecycle": "WEAK"}]);
+    steps!(server;
+        POST "/associations", weak => 200 is(written);
+        // The same request again changes nothing and succeeds.
+        POST "/associations", weak => 200 is(resource);
+        POST "/associations", create("orders", "t-1", json!([{"subject": "other"}])) => 409 code(40903);
+    );
+    let listed = server
+        .get("/associations/resources/-/orders?resourceType=topic&associationType=value")
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let one = &listed.body[0];
+    assert_eq!(listed.body.as_array().unwrap().len(), 1, "{}", listed.text);
+    for (field, value) in [
+        ("subject", "orders-contract"),
+        ("resourceName", "orders"),
+        ("resourceNamespace", "lkc-1"),
+        ("resourceId", "t-1"),
+        ("resourceType", "topic"),
+        ("associationType", "value"),
+        ("lifecycle", "WEAK"),
+    ] {
+        assert_eq!(one[field], json!(value), "{field}: {}", listed.text);
+    }
+    assert_eq!(one["guid"].as_str().unwrap().len(), 36, "a UUID");
+    assert!(one["createTs"].as_i64().unwrap() > 0 && one.get("frozen").is_none());
+    let only = || json!([{"subject": "orders-contract", "resourceId": "t-1"}]);
+    steps!(server;
+        GET "/associations/resources/lkc-1/orders" => 200 has(only());
+        GET "/associations/resources/lkc-1/-" => 200 has(only());
+        GET "/associations/resources/-/-?associationType=value&associationType=key" => 200 has(only());
+        GET "/associations/resources/lkc-2/orders" => 200 is(json!([]));
+        GET "/associations/resources/t-1" => 200 has(only());
+        GET "/associations/resources/t-1?associationType=key" => 200 is(json!([]));
+        GET "/associations/resources/t-1?resourceType=table" => 200 is(json!([]));
+        GET "/associations/subjects/orders-contract" => 200 has(only());
+        GET "/associations/subjects/orders-contract?lifecycle=STRONG" => 200 is(json!([]));
+        GET "/associations/subjects/orders-contract?lifecycle=WEAK&offset=1" => 200 is(json!([]));
+        GET "/associations/subjects/orders-contract?lifecycle=SOFT" => 400 code(400);
+    );
+
+    // A STRONG association comes with its schema, registered into the
+    // default subject first.
+    let strong = create("payments", "t-2", json!([{"schema": schema("string")}]));
+    let answer = server.post("/associations", &strong).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let info = &answer.body["associations"][0];
+    assert_eq!(info["subject"], ":.lkc-1:payments-value");
+    assert_eq!(info["lifecycle"], "STRONG");
+    assert_eq!(info.get("frozen"), None, "STRONG is frozen by default");
+    assert_eq!(
+        (&info["schema"]["version"], &info["schema"]["subject"]),
+        (&json!(1), &json!(":.lkc-1:payments-value"))
+    );
+    steps!(server;
+        GET STRONG_PAYMENTS => 200 is(json!([1]));
+        // Retrying with the schema the subject holds is a no-op; another
+        // schema is another association.
+        POST "/associations", strong => 200 is(json!({"resourceName": "payments",
+            "resourceNamespace": "lkc-1", "resourceId": "t-2", "resourceType": "topic"}));
+        POST "/associations", create("payments", "t-2", json!([{"schema": schema("integer")}])) => 409 code(40903);
+        // A WEAK association may not share a subject a STRONG one owns.
+        POST "/associations", create("refunds", "t-3", json!([{"subject": ":.lkc-1:payments-value"}])) => 409 code(40905);
+        // A subject without a live version cannot be associated.
+        POST "/associations", create("refunds", "t-3", json!([{"subject": "nothing-here"}])) => 409 code(40907);
+        // Nor a resource hold two lifecycles.
+        POST "/associations", create("orders", "t-1", json!([{"associationType": "key", "schema": schema("string")}])) => 422 code(42212);
+        // Frozen: no delete without cascading.
+        DELETE "/associations/resources/t-2" => 409 code(40908);
+        DELETE "/associations/resources/t-2?cascadeLifecycle=true&dryRun=true" => 204 is(Value::Null);
+        GET "/associations/resources/t-2" => 200 has(json!([{"lifecycle": "STRONG"}]));
+        GET STRONG_PAYMENTS => 200 is(json!([1]));
+        DELETE "/associations/resources/t-2?cascadeLifecycle=true" => 204 is(Value::Null);
+        GET "/associations/resources/t-2" => 200 is(json!([]));
+        GET STRONG_PAYMENTS => 404 code(40401);
+        GET "/subjects/:.lkc-1:payments-value/versions?deleted=true" => 404 code(40401);
+        // A WEAK one goes alone; its subject stays.
+        DELETE "/associations/resources/t-1?associationType=key" => 404 code(40410);
+        DELETE "/associations/resources/t-1?dryRun=true" => 204 is(Value::Null);
+        GET "/associations/resources/t-1" => 200 has(only());
+        DELETE "/associations/resources/t-1" => 204 is(Value::Null);
+        GET "/associations/resources/t-1" => 200 is(json!([]));
+        DELETE "/associations/resources/t-1" => 404 code(40410);
+        GET "/subjects/orders-contract/versions" => 200 is(json!([1]));
+    );
+}
+
+#[tokio::test]
+async fn refusals_name_the_property_and_change_nothing() {
+    let server = Server::start();
+    register(&server, "orders-contract").await;
+    register(&server, ":.lkc-1:refunds-value").await;
+    steps!(server;
+        POST "/associations", json!({"resourceNamespace": "lkc-1", "resourceId": "t",
+            "associations": [{"subject": "orders-contract"}]}) => 422 code(42212);
+        POST "/associations", create("or ders", "t", json!([{"subject": "orders-contract"}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{"subject": "orders-contract", "lifecycle": "SOFT"}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{"subject": "orders-contract", "associationType": "header"}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{"subject": "orders-contract"}, {"subject": "orders-contract"}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{"subject": ":.lkc-1:orders-value"}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{"lifecycle": "STRONG"}])) => 422 code(42212);
+        POST "/associations", create("orders", "t", json!([{"subject": "orders-contract", "frozen": true}])) => 422 code(42212);
+        POST "/associations?dryRun=true", json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+            "associations": [{"subject": "orders-contract"}]}) => 200 is(json!({"resourceName": "orders",
+            "resourceNamespace": "lkc-1", "resourceType": "topic"}));
+        POST "/associations?dryRun=true", create("orders", "t", json!([{"subject": "orders-contract"}])) => 200 has(json!({"resourceId": "t"}));
+        GET "/associations/subjects/orders-contract" => 200 is(json!([]));
+        // A subject another resource associates cannot be owned.
+        POST "/associations", create("audits", "t-9", json!([{"subject": ":.lkc-1:refunds-value"}])) => 200 has(json!({"resourceId": "t-9"}));
+        POST "/associations", create("refunds", "t-3", json!([{"schema": schema("string")}])) => 409 code(40904);
+        // A read-only subject takes no association.
+        PUT "/mode/orders-contract", json!({"mode": "READONLY"}) => 200 has(json!({"mode": "READONLY"}));
+        POST "/associations", create("orders", "t", json!([{"subject": "orders-contract"}])) => 422 code(42205);
+        GET "/associations/subjects/orders-contract" => 200 is(json!([]));
+    );
+    // A subject others reference cannot be owned.
+    register(&server, ":.lkc-1:items-value").await;
+    let referring = json!({"schemaType": "JSON", "schema": json!({"$ref": "items.json"}).to_string(),
+        "references": [{"name": "items.json", "subject": ":.lkc-1:items-value", "version": 1}]});
+    let answer = server.post("/subjects/users/versions", &referring).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    steps!(server;
+        POST "/associations", create("items", "t-4", json!([{"schema": schema("string")}])) => 422 code(42206);
+        GET "/associations/resources/t-4" => 200 is(json!([]));
+    );
+}
+
+#[tokio::test]
+async fn put_creates_or_updates_and_frozen_ones_stay() {
+    let server = Server::start();
+    register(&server, "orders-contract").await;
+    register(&server, "orders-other").await;
+    let weak = json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+                      "associations": [{"subject": "orders-contract"}]});
+    steps!(server;
+        PUT "/associations/resources/t-1", weak => 200 has(json!({"resourceId": "t-1",
+            "associations": [{"subject": "orders-contract", "lifecycle": "WEAK"}]}));
+        GET "/associations/resources/t-1" => 200 has(json!([{"subject": "orders-contract"}]));
+        // Nothing to change: nothing written.
+        PUT "/associations/resources/t-1", json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+            "associations": [{"lifecycle": "WEAK"}]}) => 200 is(json!({"resourceName": "orders",
+            "resourceNamespace": "lkc-1", "resourceId": "t-1", "resourceType": "topic"}));
+        PUT "/associations/resources/t-1", json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+            "associations": [{"subject": "orders-other", "lifecycle": "WEAK"}]}) => 422 code(42212);
+        PUT "/associations/resources/t-1", json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+            "resourceId": "t-2", "associations": [{"subject": "orders-contract"}]}) => 422 code(42212);
+        // STRONG only with the topic (a create), never by an upsert.
+        PUT "/associations/resources/t-5", json!({"resourceName": "five", "resourceNamespace": "lkc-1",
+            "associations": [{"lifecycle": "STRONG"}]}) => 422 code(42212);
+        POST "/associations", create("payments", "t-2", json!([{"schema": schema("string")}])) => 200 has(json!({"resourceId": "t-2"}));
+        PUT "/associations/resources/t-2", json!({"resourceName": "payments", "resourceNamespace": "lkc-1",
+            "associations": [{"lifecycle": "STRONG", "frozen": false}]}) => 422 code(42212);
+        // A key association added beside the value one.
+        PUT "/associations/resources/t-1", json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
+            "associations": [{"subject": "orders-other", "associationType": "key"}]}) => 200 has(json!({
+            "associations": [{"subject": "orders-other", "associationType": "key"}]}));
+        GET "/associations/resources/t-1" => 200 has(json!([{"associationType": "key"}, {"associationType": "value"}]));
+    );
+}
+
+#[tokio::test]
+async fn associations_outlive_a_restart() {
+    let mut server = Server::start();
+    register(&server, "orders-contract").await;
+    let created = server
+        .post(
+            "/associations",
+            &create("orders", "t-1", json!([{"subject": "orders-contract"}])),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let before = server.get("/associations/resources/t-1").await.body;
+    let url = server.database_url();
+    assert!(server.terminate(), "the registry exits cleanly");
+    let restarted = Server::start_at(&url, &[]);
+    assert_eq!(
+        restarted.get("/associations/resources/t-1").await.body,
+        before
+    );
+}
