@@ -247,6 +247,21 @@ impl<'a> ResponseView<'a> {
     }
 }
 
+/// The filters of the association reads, described.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a description: never built
+struct Filters {
+    /// Only resources of this type (the resource reads' default: `topic`).
+    #[param(rename = "resourceType")]
+    resource_type: Option<String>,
+    /// Only these kinds (`key`, `value`); repeatable.
+    #[param(rename = "associationType", explode)]
+    association_type: Option<Vec<String>>,
+    /// Only `STRONG` or only `WEAK` ones.
+    lifecycle: Option<String>,
+}
+
 /// The filters every read takes: `resourceType` (the resource reads'
 /// default: `topic`), `associationType` (repeatable), `lifecycle`.
 fn filter(
@@ -308,9 +323,7 @@ async fn listed(
     tag = "associations",
     params(
         SubjectPath,
-        ("resourceType" = Option<String>, Query, description = "Only resources of this type"),
-        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (`key`, `value`)"),
-        ("lifecycle" = Option<String>, Query, description = "Only `STRONG` or only `WEAK` ones"),
+        Filters,
         Paging,
     ),
     responses((status = 200, description = "The subject's associations", body = Vec<AssociationView>), BadQuery, Unavailable),
@@ -335,9 +348,7 @@ async fn of_subject(
     tag = "associations",
     params(
         ("resource_id" = String, Path, description = "The resource's id"),
-        ("resourceType" = Option<String>, Query, description = "The resource's type (default `topic`)"),
-        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (`key`, `value`)"),
-        ("lifecycle" = Option<String>, Query, description = "Only `STRONG` or only `WEAK` ones"),
+        Filters,
         Paging,
     ),
     responses((status = 200, description = "The resource's associations", body = Vec<AssociationView>), BadQuery, Unavailable),
@@ -364,9 +375,7 @@ async fn of_resource(
     params(
         ("namespace" = String, Path, description = "The resource's namespace (`-`: any)"),
         ("name" = String, Path, description = "The resource's name (`-`: any)"),
-        ("resourceType" = Option<String>, Query, description = "The resource's type (default `topic`)"),
-        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only these kinds (`key`, `value`)"),
-        ("lifecycle" = Option<String>, Query, description = "Only `STRONG` or only `WEAK` ones"),
+        Filters,
         Paging,
     ),
     responses((status = 200, description = "The resources' associations", body = Vec<AssociationView>), BadQuery, Unavailable),
@@ -548,15 +557,7 @@ async fn delete(
     };
     // Write on every subject whose association goes; delete on a subject
     // the cascade deletes.
-    let doomed = state
-        .registry()
-        .associations(&AssociationFilter {
-            resource_id: Some(deletion.resource_id.clone()),
-            resource_type: Some(deletion.resource_type.clone()),
-            association_types: deletion.association_types.clone(),
-            ..AssociationFilter::default()
-        })
-        .await?;
+    let doomed = state.registry().associations(&deletion.filter()).await?;
     for association in &doomed {
         let mut needed = vec![Permission::Write];
         if deletion.cascade && association.lifecycle == Lifecycle::Strong {

@@ -51,6 +51,18 @@ pub struct AssociationDeletion {
     pub dry_run: bool,
 }
 
+impl AssociationDeletion {
+    /// The associations it is about.
+    pub fn filter(&self) -> AssociationFilter {
+        AssociationFilter {
+            resource_id: Some(self.resource_id.clone()),
+            resource_type: Some(self.resource_type.clone()),
+            association_types: self.association_types.clone(),
+            ..AssociationFilter::default()
+        }
+    }
+}
+
 impl Registry {
     /// The associations `filter` selects, in the peer's order.
     pub async fn associations(
@@ -283,15 +295,7 @@ impl Registry {
         deletion: &AssociationDeletion,
         actor: &Actor,
     ) -> Result<Vec<Association>, Error> {
-        let found = self
-            .store
-            .associations(&AssociationFilter {
-                resource_id: Some(deletion.resource_id.clone()),
-                resource_type: Some(deletion.resource_type.clone()),
-                association_types: deletion.association_types.clone(),
-                ..AssociationFilter::default()
-            })
-            .await?;
+        let found = self.store.associations(&deletion.filter()).await?;
         if found.is_empty() {
             return Err(Error::AssociationNotFound {
                 resource: deletion.resource_id.clone(),

@@ -109,7 +109,7 @@ pub(crate) async fn associations_one_per_resource_and_kind(db: Db) {
     };
     assert_eq!(
         store.associations(&values_of_orders).await.unwrap(),
-        [orders_value.clone()]
+        std::slice::from_ref(&orders_value)
     );
     let by_name = AssociationFilter {
         resource_name: Some("orders".into()),
