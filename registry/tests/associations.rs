@@ -222,3 +222,40 @@ async fn associations_outlive_a_restart() {
         before
     );
 }
+
+/// `GET /schemas` filtered by associations: a version stays when its
+/// subject has an association of the type, kinds and lifecycles asked for
+/// (answered along), or with `lifecycle=NONE` none at all.
+#[tokio::test]
+async fn schemas_filter_by_their_subjects_associations() {
+    let server = Server::start();
+    register(&server, "orders-contract").await;
+    register(&server, "loose").await;
+    let weak = create("orders", "t-1", json!([{"subject": "orders-contract"}]));
+    let strong = create("payments", "t-2", json!([{"schema": schema("integer")}]));
+    steps!(server;
+        POST "/associations", weak => 200 has(json!({"resourceId": "t-1"}));
+        POST "/associations", strong => 200 has(json!({"resourceId": "t-2"}));
+        GET "/schemas?lifecycle=WEAK" => 200 has(json!([{"subject": "orders-contract",
+            "associations": [{"subject": "orders-contract", "resourceName": "orders", "lifecycle": "WEAK"}]}]));
+        GET "/schemas?lifecycle=STRONG&associationType=value" => 200 has(json!([{"subject": ":.lkc-1:payments-value",
+            "associations": [{"resourceName": "payments", "lifecycle": "STRONG"}]}]));
+        GET "/schemas?lifecycle=NONE" => 200 has(json!([{"subject": "loose"}]));
+        GET "/schemas?lifecycle=NONE&lifecycle=weak" => 200 has(json!([{"subject": "loose"}, {"subject": "orders-contract"}]));
+        GET "/schemas?resourceType=topic" => 200 has(json!([{"subject": ":.lkc-1:payments-value"}, {"subject": "orders-contract"}]));
+        GET "/schemas?associationType=key" => 200 is(json!([]));
+        GET "/schemas?resourceType=table" => 200 is(json!([]));
+        GET "/schemas?lifecycle=SOFT" => 400 code(400);
+    );
+    let plain = server.get("/schemas").await;
+    assert!(
+        plain
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.get("associations").is_none()),
+        "{}",
+        plain.text
+    );
+}

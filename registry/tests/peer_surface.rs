@@ -159,8 +159,9 @@ async fn server_metadata_has_the_peer_shapes() {
 }
 
 /// `GET /schemas` honours every filter the peer has: by subject prefix,
-/// deletion, latest only and pages, and by rule type and association (none
-/// of which Charter stores, so those leave nothing, except `lifecycle=NONE`).
+/// deletion, latest only and pages, and by rule type and association (with
+/// no association stored, those leave nothing, except `lifecycle=NONE`; the
+/// rest is in `associations.rs`).
 #[tokio::test]
 async fn the_schema_list_honours_its_filters() {
     let server = Server::start();

@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 use super::auth::forbidden;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Params, Segments};
-use super::openapi::{BadQuery, Paging, SubjectPath, Unavailable};
+use super::openapi::{BadQuery, BodyErrors, Paging, SubjectPath, Unavailable};
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::auth::{Caller, Permission};
@@ -51,7 +51,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = Association)]
-struct AssociationView<'a> {
+pub(super) struct AssociationView<'a> {
     /// The subject it binds.
     subject: &'a str,
     /// Its id (a UUID).
@@ -83,7 +83,8 @@ fn frozen_view(lifecycle: Lifecycle, frozen: bool) -> Option<bool> {
 }
 
 impl<'a> AssociationView<'a> {
-    fn of(a: &'a Association) -> AssociationView<'a> {
+    /// The view of `a`.
+    pub(super) fn of(a: &'a Association) -> AssociationView<'a> {
         AssociationView {
             subject: &a.subject,
             guid: &a.guid,
@@ -97,6 +98,85 @@ impl<'a> AssociationView<'a> {
             create_ts: a.created_at_ms,
             update_ts: a.updated_at_ms,
         }
+    }
+}
+
+/// `GET /schemas`'s filters on associations, as the peer applies them:
+/// with any of `resourceType`, `associationType` or `lifecycle`, a schema
+/// version stays only if its subject has associations of that type and
+/// those kinds with one of the lifecycles asked for (answered along as
+/// `associations`), or, with `lifecycle=NONE`, has none at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SchemaAssociations {
+    /// What the subject's associations are read with.
+    pub(super) filter: AssociationFilter,
+    /// The lifecycles asked for, `NONE` aside (empty: any).
+    lifecycles: Vec<Lifecycle>,
+    /// Whether `lifecycle=NONE` was asked: subjects without associations.
+    unassociated: bool,
+    /// Whether any lifecycle was asked.
+    by_lifecycle: bool,
+    /// Whether only kinds no association has were asked.
+    no_kind: bool,
+}
+
+impl SchemaAssociations {
+    /// The filters of `params`; `None` when it has none.
+    pub(super) fn of(params: &Params) -> Result<Option<SchemaAssociations>, ApiError> {
+        let kinds = params.all("associationType");
+        let asked = params.all("lifecycle");
+        let resource_type = params.text("resourceType").map(str::to_string);
+        if kinds.is_empty() && asked.is_empty() && resource_type.is_none() {
+            return Ok(None);
+        }
+        let mut lifecycles = Vec::new();
+        let mut unassociated = false;
+        for value in asked {
+            match value.to_ascii_uppercase().as_str() {
+                "NONE" => unassociated = true,
+                upper => lifecycles.push(upper.parse::<Lifecycle>().map_err(|()| {
+                    ApiError::InvalidQuery {
+                        name: "lifecycle",
+                        value: value.clone(),
+                        expected: "STRONG, WEAK or NONE",
+                    }
+                })?),
+            }
+        }
+        let association_types: Vec<AssociationType> =
+            kinds.iter().filter_map(|k| k.parse().ok()).collect();
+        Ok(Some(SchemaAssociations {
+            no_kind: !kinds.is_empty() && association_types.is_empty(),
+            filter: AssociationFilter {
+                resource_type,
+                association_types,
+                ..AssociationFilter::default()
+            },
+            lifecycles,
+            unassociated,
+            by_lifecycle: !asked.is_empty(),
+        }))
+    }
+
+    /// Whether a version of a subject with `associations` (those the
+    /// filter read) stays, and with which of them.
+    pub(super) fn keep<'a>(
+        &self,
+        associations: &[&'a Association],
+    ) -> Option<Vec<&'a Association>> {
+        let associations: &[&Association] = if self.no_kind { &[] } else { associations };
+        if associations.is_empty() {
+            return self.unassociated.then(Vec::new);
+        }
+        if self.lifecycles.is_empty() {
+            return (!self.by_lifecycle).then(|| associations.to_vec());
+        }
+        let matching: Vec<&Association> = associations
+            .iter()
+            .copied()
+            .filter(|a| self.lifecycles.contains(&a.lifecycle))
+            .collect();
+        (!matching.is_empty()).then_some(matching)
     }
 }
 
@@ -450,7 +530,7 @@ async fn set(
         (status = 200, description = "What was written", body = ResponseView),
         (status = 409, description = "40903 the resource has another association of that type; 40904, 40905 the subject is taken; 40907 the subject has no live version", body = ErrorBody),
         (status = 422, description = "42212 a property the rules refuse; 42206 a STRONG association for a referenced subject; 42205 read-only", body = ErrorBody),
-        Unavailable,
+        BodyErrors,
     ),
 )]
 async fn create(
@@ -479,7 +559,7 @@ async fn create(
         (status = 200, description = "What was written", body = ResponseView),
         (status = 409, description = "40908 the association is frozen; 40904, 40905 the subject is taken; 40907 the subject has no live version", body = ErrorBody),
         (status = 422, description = "42212 a property the rules refuse; 42205 read-only", body = ErrorBody),
-        Unavailable,
+        BodyErrors,
     ),
 )]
 async fn upsert(

@@ -1,6 +1,7 @@
 //! `/schemas`: schemas by global id and by GUID, and the list of all
 //! schemas.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -10,6 +11,7 @@ use axum::response::IntoResponse;
 use schemas::SchemaType;
 use serde::Serialize;
 
+use super::associations::{AssociationView, SchemaAssociations};
 use super::auth::{PrereadSchema, require_read};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Params, Segments};
@@ -18,7 +20,7 @@ use super::tags::find_tags;
 use super::wire::{SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
-use crate::model::{SchemaId, StoredSchema, VersionRecord, context_of};
+use crate::model::{Association, SchemaId, StoredSchema, VersionRecord, context_of};
 use crate::service::{CachedSchema, Error, Registry};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -366,18 +368,14 @@ async fn versions(
     Ok(ok(&params.page(views)?))
 }
 
-/// Whether `GET /schemas`'s filters on associations leave any schema in:
-/// Charter stores no associations yet, so `resourceType`,
-/// `associationType` and `lifecycle` (schemas whose subject has such an
-/// association) leave none, unless `lifecycle` lists `NONE` (subjects with
-/// no association at all), as the peer filters. `aliases` adds alias
-/// subjects, which Charter does not have.
-fn unfiltered(params: &Params) -> bool {
-    let lifecycles = params.all("lifecycle");
-    let by_association = params.text("resourceType").is_some()
-        || !params.all("associationType").is_empty()
-        || !lifecycles.is_empty();
-    !by_association || lifecycles.iter().any(|l| l.eq_ignore_ascii_case("NONE"))
+/// A schema version of `GET /schemas`, with its subject's associations
+/// when the request filters by them (the peer's `ExtendedSchema`).
+#[derive(Debug, Serialize)]
+struct ListedView<'a> {
+    #[serde(flatten)]
+    schema: SchemaView<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    associations: Vec<AssociationView<'a>>,
 }
 
 /// `GET /schemas`: every schema version, filtered.
@@ -390,9 +388,9 @@ fn unfiltered(params: &Params) -> bool {
         Deleted,
         ("latestOnly" = Option<bool>, Query, description = "Only each subject's latest version"),
         ("ruleType" = Option<String>, Query, description = "Only schemas with a rule of this type"),
-        ("resourceType" = Option<String>, Query, description = "Association filter (none stored: no schema)"),
-        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Association filter (none stored: no schema)"),
-        ("lifecycle" = Option<Vec<String>>, Query, explode = true, description = "Association filter: only `NONE` leaves schemas"),
+        ("resourceType" = Option<String>, Query, description = "Only schemas whose subject has an association with a resource of this type"),
+        ("associationType" = Option<Vec<String>>, Query, explode = true, description = "Only schemas whose subject has an association of these kinds (`key`, `value`)"),
+        ("lifecycle" = Option<Vec<String>>, Query, explode = true, description = "Only schemas whose subject has an association of these lifecycles (`STRONG`, `WEAK`), or (`NONE`) none at all"),
         Paging,
     ),
     responses(
@@ -402,9 +400,7 @@ fn unfiltered(params: &Params) -> bool {
     ),
 )]
 async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> ApiResult {
-    if !unfiltered(&params) {
-        return Ok(ok(&params.page(Vec::<SchemaView>::new())?));
-    }
+    let by_association = SchemaAssociations::of(&params)?;
     let mut found = state
         .registry()
         .list_schemas(
@@ -429,9 +425,33 @@ async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> 
             })
         });
     }
-    let views: Vec<SchemaView> = found
+    let associations = match &by_association {
+        Some(wanted) => state.registry().associations(&wanted.filter).await?,
+        None => Vec::new(),
+    };
+    let mut by_subject: HashMap<&str, Vec<&Association>> = HashMap::new();
+    for association in &associations {
+        by_subject
+            .entry(association.subject.as_str())
+            .or_default()
+            .push(association);
+    }
+    let views: Vec<ListedView> = found
         .iter()
-        .map(|f| SchemaView::of(f, WithSubject::Yes, &f.schema.record.text))
+        .filter_map(|f| {
+            let kept = match &by_association {
+                None => Vec::new(),
+                Some(wanted) => wanted.keep(
+                    by_subject
+                        .get(f.record.subject.as_str())
+                        .map_or(&[][..], Vec::as_slice),
+                )?,
+            };
+            Some(ListedView {
+                schema: SchemaView::of(f, WithSubject::Yes, &f.schema.record.text),
+                associations: kept.into_iter().map(AssociationView::of).collect(),
+            })
+        })
         .collect();
     Ok(ok(&params.page(views)?))
 }
