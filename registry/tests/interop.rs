@@ -202,6 +202,22 @@ fn confluent_python_client_uses_contexts() {
     );
 }
 
+/// Confluent 8.2's associations through the Python client (issue #13):
+/// `create_association` binds topic `orders` to `orders-contract`, which an
+/// ASSOCIATED serializer then uses (latest version and auto-registration)
+/// and a deserializer reads back; after `delete_associations` a new
+/// serializer falls back to `orders-value`; a STRONG association registers
+/// its schema, is found by the strategy, and a cascading delete removes its
+/// subject.
+#[test]
+fn confluent_python_serializers_follow_associations() {
+    run(
+        "confluent_python_serializers_follow_associations",
+        "confluent_associations.py",
+        4,
+    );
+}
+
 /// The auth file of the authenticated interop runs: `py` by password or
 /// token, and `py-cert` by client certificate, each writing `orders-*`.
 fn auth_file() -> String {
