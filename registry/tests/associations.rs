@@ -259,3 +259,31 @@ async fn schemas_filter_by_their_subjects_associations() {
         plain.text
     );
 }
+
+/// An associated subject is not deleted and keeps a live version, and a
+/// subject a STRONG association owns is not referenced (the peer's rules).
+#[tokio::test]
+async fn associated_subjects_stay_and_owned_ones_are_not_referenced() {
+    let server = Server::start();
+    register(&server, "orders-contract").await;
+    let weak = create("orders", "t-1", json!([{"subject": "orders-contract"}]));
+    let strong = create("payments", "t-2", json!([{"schema": schema("string")}]));
+    let titled = json!({"schemaType": "JSON", "schema": json!({
+        "type": "object", "title": "v2", "properties": {"id": {"type": "string"}}
+    }).to_string()});
+    let referring = json!({"schemaType": "JSON", "schema": json!({"$ref": "p.json"}).to_string(),
+        "references": [{"name": "p.json", "subject": ":.lkc-1:payments-value", "version": 1}]});
+    steps!(server;
+        POST "/associations", weak => 200 has(json!({"resourceId": "t-1"}));
+        DELETE "/subjects/orders-contract" => 409 code(40904);
+        DELETE "/subjects/orders-contract/versions/1" => 409 code(40907);
+        POST "/subjects/orders-contract/versions", titled => 200 has(json!({"id": 2}));
+        DELETE "/subjects/orders-contract/versions/1" => 200 is(json!(1));
+        DELETE "/subjects/orders-contract/versions/2" => 409 code(40907);
+        POST "/associations", strong => 200 has(json!({"resourceId": "t-2"}));
+        POST "/subjects/users/versions", referring => 422 code(42205);
+        // Once unbound, the subject goes like any other.
+        DELETE "/associations/resources/t-1" => 204 is(Value::Null);
+        DELETE "/subjects/orders-contract" => 200 is(json!([2]));
+    );
+}

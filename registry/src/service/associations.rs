@@ -72,6 +72,20 @@ impl Registry {
         Ok(self.store.associations(filter).await?)
     }
 
+    /// The associations naming `subject` (of `lifecycle`, when given).
+    pub(super) async fn associations_of(
+        &self,
+        subject: &Subject,
+        lifecycle: Option<Lifecycle>,
+    ) -> Result<Vec<Association>, Error> {
+        let filter = AssociationFilter {
+            subject: Some(subject.to_string()),
+            lifecycle,
+            ..AssociationFilter::default()
+        };
+        Ok(self.store.associations(&filter).await?)
+    }
+
     /// The subjects a create or update request will name, where they are
     /// known before its rules run (sent, defaulted, or stored): what a
     /// caller must be allowed to write.

@@ -1,6 +1,7 @@
 //! Soft and permanent deletion of versions and subjects, with the peer's
-//! rules: a permanent delete needs a prior soft delete, and nothing another
-//! schema references may go.
+//! rules: a permanent delete needs a prior soft delete, nothing another
+//! schema references may go, an associated subject is not deleted, and its
+//! last live version stays.
 
 use super::subjects::find_version;
 use super::{Error, Registry, live};
@@ -72,6 +73,15 @@ impl Registry {
             }
             _ => {}
         }
+        // An associated subject keeps a live version (the peer's rule).
+        if !permanent
+            && live(&history).all(|v| v.version == version)
+            && !self.associations_of(subject, None).await?.is_empty()
+        {
+            return Err(Error::NoActiveSubjectVersion {
+                subject: subject.to_string(),
+            });
+        }
         self.ensure_unreferenced(subject, &[record], Deleting::Version)
             .await?;
         let targets = std::slice::from_ref(record);
@@ -104,6 +114,13 @@ impl Registry {
         let history = self.history(subject).await?;
         if history.versions.is_empty() {
             return Err(Error::SubjectNotFound {
+                subject: subject.to_string(),
+            });
+        }
+        // An associated subject stays: its associations go first (a
+        // cascading delete of a STRONG one takes the subject after them).
+        if !self.associations_of(subject, None).await?.is_empty() {
+            return Err(Error::SubjectAssociated {
                 subject: subject.to_string(),
             });
         }

@@ -395,6 +395,9 @@ pub enum NotPermitted {
         /// The id given.
         given: SchemaId,
     },
+    /// A reference to a subject a STRONG association owns.
+    #[error("Subject '{0}' has a strong association and cannot be referenced")]
+    StronglyAssociatedReference(String),
     /// Switching to IMPORT while live subjects exist.
     #[error("cannot switch to IMPORT mode while {0} has live schemas; use force=true")]
     ImportNotEmpty(String),

@@ -13,8 +13,8 @@ use super::{
 };
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
-    ConsumerCompatibility, ContractDefaults, Metadata, Reference, RuleSet, SchemaId, StoredSchema,
-    Subject, Version, VersionRecord, VersionSelector, context_scope_name, guid_of,
+    ConsumerCompatibility, ContractDefaults, Lifecycle, Metadata, Reference, RuleSet, SchemaId,
+    StoredSchema, Subject, Version, VersionRecord, VersionSelector, context_scope_name, guid_of,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
 
@@ -464,6 +464,15 @@ impl Registry {
             };
             let from = from.as_ref().map(|entry| &entry.record);
             candidate = self.tagged(candidate, &registration.tags, from).await?;
+        }
+        // A subject a STRONG association owns is its topic's alone: no
+        // schema may reference it (the peer's rule, in every mode).
+        for reference in &candidate.references {
+            let target = Subject::parse(&reference.subject)?;
+            let strong = self.associations_of(&target, Some(Lifecycle::Strong));
+            if !strong.await?.is_empty() {
+                return Err(NotPermitted::StronglyAssociatedReference(target.to_string()).into());
+            }
         }
         // What is not sent carries on from the latest version, and the
         // config's defaults and overrides are merged around it, as in the
