@@ -162,6 +162,10 @@ impl Registry {
                 normalize: settled.normalize,
                 version: None,
                 id: None,
+                // The schema tags of an association's schema are not read
+                // (its body's `schemaTagsToAdd` is ignored).
+                tags: schemas::tags::TagEdit::default(),
+                propagate_tags: false,
             };
             let subject = Subject::parse(&settled.subject)?;
             let done = self.register(&subject, &registration, actor).await?;
