@@ -287,3 +287,57 @@ async fn associated_subjects_stay_and_owned_ones_are_not_referenced() {
         DELETE "/subjects/orders-contract" => 200 is(json!([2]));
     );
 }
+
+/// With an auth file, the reads by resource show only associations of
+/// subjects the caller may read; a subject's own need `read` on it.
+#[tokio::test]
+async fn reads_show_only_associations_of_readable_subjects() {
+    use common::auth::{basic, hash, start_with_auth};
+    let file = format!(
+        "[[principals]]\nname = \"admin\"\npassword_hash = \"{}\"\n\
+         [[principals]]\nname = \"reader\"\npassword_hash = \"{}\"\n\
+         [[grants]]\nprincipal = \"admin\"\nsubjects = [\"*\"]\npermissions = [\"admin\"]\n\
+         [[grants]]\nprincipal = \"reader\"\nsubjects = [\"orders-*\"]\npermissions = [\"read\"]\n",
+        hash("pw-admin"),
+        hash("pw-reader")
+    );
+    let server = start_with_auth(&file, &[], &[]);
+    let (admin, reader) = (basic("admin", "pw-admin"), basic("reader", "pw-reader"));
+    for subject in ["orders-a", "payments-a"] {
+        let path = format!("/subjects/{subject}/versions");
+        let body = schema("string");
+        let answer = server.call_as(Some(&admin), "POST", &path, Some(&body));
+        assert_eq!(answer.await.status, 200);
+        let body = create(subject, subject, json!([{"subject": subject}]));
+        let answer = server.call_as(Some(&admin), "POST", "/associations", Some(&body));
+        assert_eq!(answer.await.status, 200);
+    }
+    let subjects = |listed: &Value| -> Vec<String> {
+        let all = listed.as_array().unwrap().iter();
+        all.map(|a| a["subject"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let as_reader = server.call_as(
+        Some(&reader),
+        "GET",
+        "/associations/resources/lkc-1/-",
+        None,
+    );
+    assert_eq!(subjects(&as_reader.await.body), ["orders-a"]);
+    let as_admin = server.call_as(Some(&admin), "GET", "/associations/resources/-/-", None);
+    assert_eq!(subjects(&as_admin.await.body), ["orders-a", "payments-a"]);
+    let hidden = server.call_as(
+        Some(&reader),
+        "GET",
+        "/associations/resources/payments-a",
+        None,
+    );
+    assert_eq!(hidden.await.body, json!([]));
+    let refused = server.call_as(
+        Some(&reader),
+        "GET",
+        "/associations/subjects/payments-a",
+        None,
+    );
+    assert_eq!(refused.await.status, 403);
+}
