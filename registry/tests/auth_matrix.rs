@@ -9,7 +9,6 @@ mod common;
 #[path = "auth_matrix/prepare.rs"]
 mod prepare;
 
-use common::Server;
 use common::auth::{basic, hash, start_with_auth};
 use prepare::{Prepare, prepare};
 use serde_json::{Value, json};
