@@ -14,7 +14,7 @@
 //! data-contract fields): its configs, and a schema with metadata and a rule
 //! set, are served as before, and the new fields apply to them.
 //!
-//! A database of the release before migration 0007 (associations): its
+//! A database of the release before migration 0008 (associations): its
 //! subjects take associations, which are served and kept.
 
 mod common;
@@ -460,9 +460,9 @@ async fn a_postgres_database_of_release_0005_keeps_configs_and_contracts() {
     check_upgraded_0005(&server).await;
 }
 
-/// What the new binary must do on the 0006 release's rows: associate its
+/// What the new binary must do on the 0007 release's rows: associate its
 /// subject, serve the association, and keep the versions as they were.
-async fn check_upgraded_0006(server: &Server) {
+async fn check_upgraded_0007(server: &Server) {
     let body = json!({"resourceName": "orders", "resourceNamespace": "lkc-1",
                       "resourceId": "t-1", "associations": [{"subject": "orders-value"}]});
     let created = server.post("/associations", &body).await;
@@ -476,23 +476,23 @@ async fn check_upgraded_0006(server: &Server) {
 }
 
 #[tokio::test]
-async fn an_sqlite_database_of_release_0006_takes_associations() {
+async fn an_sqlite_database_of_release_0007_takes_associations() {
     let dir = common::temp_dir();
     let (url, pool) = new_sqlite(&dir).await;
-    write_release!(pool, "migrations/sqlite", 6);
+    write_release!(pool, "migrations/sqlite", 7);
     let server = Server::start_on(&url, dir.path(), &[]);
-    check_upgraded_0006(&server).await;
+    check_upgraded_0007(&server).await;
 }
 
 #[tokio::test]
-async fn a_postgres_database_of_release_0006_takes_associations() {
-    let Some(database) = TestDatabase::create("migration_0007").await else {
+async fn a_postgres_database_of_release_0007_takes_associations() {
+    let Some(database) = TestDatabase::create("migration_0008").await else {
         return;
     };
     {
         let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-        write_release!(pool, "migrations/postgres", 6);
+        write_release!(pool, "migrations/postgres", 7);
     }
     let server = Server::start_at(&database.url, &[]);
-    check_upgraded_0006(&server).await;
+    check_upgraded_0007(&server).await;
 }
