@@ -419,11 +419,43 @@ fn files(server: &Server) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The files holding the database's data: the database and its write-ahead
-/// log. SQLite's `-shm` file is the WAL's shared-memory index, whose read
-/// marks change when a request only reads (a lookup by GUID does).
-fn stored_data(name: &str) -> bool {
-    name.starts_with("charter.db") && !name.ends_with("-shm")
+/// The files holding the database's data, with their contents: the
+/// database and its write-ahead log. SQLite's `-shm` file is the WAL's
+/// shared-memory index, whose read marks change when a request only reads
+/// (a lookup by GUID does).
+fn database_files(server: &Server) -> Vec<(String, Vec<u8>)> {
+    files(server)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("charter.db") && !name.ends_with("-shm"))
+        .collect()
+}
+
+/// Stops `server` and asserts that its database is as `database` was, and
+/// that `marker` (in every payload it was sent) is in no log line it wrote
+/// at trace level and in no file.
+fn kept_nothing(server: &mut Server, marker: &str, database: &[(String, Vec<u8>)]) {
+    assert!(
+        database == database_files(server),
+        "the database files changed"
+    );
+    assert!(server.terminate(), "the registry stops cleanly");
+    let stderr = server.stderr();
+    let stdout = server.stdout_after_exit();
+    assert!(
+        stderr.contains("/triage") && stderr.contains("TRACE"),
+        "the log is at trace level and saw the requests:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains(marker),
+        "stderr holds a payload:\n{stderr}"
+    );
+    assert!(
+        !stdout.contains(marker),
+        "stdout holds a payload:\n{stdout}"
+    );
+    for (name, content) in files(server) {
+        assert!(!holds(&content, marker), "{name} holds a payload");
+    }
 }
 
 fn holds(haystack: &[u8], needle: &str) -> bool {
@@ -443,10 +475,7 @@ async fn payloads_are_never_stored_nor_logged() {
     let id = register(&server, "orders-value", &enumerated).await;
     let subjects = server.get("/subjects").await.body;
     let schemas = server.get("/schemas").await.body;
-    let database: Vec<(String, Vec<u8>)> = files(&server)
-        .into_iter()
-        .filter(|(name, _)| name.starts_with("charter.db"))
-        .collect();
+    let database = database_files(&server);
 
     let with_marker = json!({"id": MARKER, "status": MARKER});
     let answer = triage(
@@ -485,30 +514,7 @@ async fn payloads_are_never_stored_nor_logged() {
     // Nothing was stored.
     assert_eq!(server.get("/subjects").await.body, subjects);
     assert_eq!(server.get("/schemas").await.body, schemas);
-    let after: Vec<(String, Vec<u8>)> = files(&server)
-        .into_iter()
-        .filter(|(name, _)| name.starts_with("charter.db"))
-        .collect();
-    assert!(database == after, "the database files changed");
-
-    assert!(server.terminate(), "the registry stops cleanly");
-    let stderr = server.stderr();
-    let stdout = server.stdout_after_exit();
-    assert!(
-        stderr.contains("/triage") && stderr.contains("TRACE"),
-        "the log is at trace level and saw the requests:\n{stderr}"
-    );
-    assert!(
-        !stderr.contains(MARKER),
-        "stderr holds a payload:\n{stderr}"
-    );
-    assert!(
-        !stdout.contains(MARKER),
-        "stdout holds a payload:\n{stdout}"
-    );
-    for (name, content) in files(&server) {
-        assert!(!holds(&content, MARKER), "{name} holds a payload");
-    }
+    kept_nothing(&mut server, MARKER, &database);
 }
 
 /// Issue 13: `POST /triage` reads a dead-letter record framed in its
@@ -598,10 +604,7 @@ async fn payloads_on_the_newer_triage_paths_are_never_stored_nor_logged() {
         r#"{"type": "array", "items": "null"}"#,
     )
     .await;
-    let database: Vec<(String, Vec<u8>)> = files(&server)
-        .into_iter()
-        .filter(|(name, _)| stored_data(name))
-        .collect();
+    let database = database_files(&server);
 
     let payload = b64(json!({"status": MARKER}).to_string().as_bytes());
     let header = |value: Vec<u8>, label: &str| json!({"value": payload, "headers": {"__value_schema_id": b64(&value)}, "label": label});
@@ -668,27 +671,5 @@ async fn payloads_on_the_newer_triage_paths_are_never_stored_nor_logged() {
     );
     assert!(!refused.text.contains(MARKER), "{}", refused.text);
 
-    let after: Vec<(String, Vec<u8>)> = files(&server)
-        .into_iter()
-        .filter(|(name, _)| stored_data(name))
-        .collect();
-    assert!(database == after, "the database files changed");
-    assert!(server.terminate(), "the registry stops cleanly");
-    let stderr = server.stderr();
-    let stdout = server.stdout_after_exit();
-    assert!(
-        stderr.contains("/triage") && stderr.contains("TRACE"),
-        "the log is at trace level and saw the requests:\n{stderr}"
-    );
-    assert!(
-        !stderr.contains(MARKER),
-        "stderr holds a payload:\n{stderr}"
-    );
-    assert!(
-        !stdout.contains(MARKER),
-        "stdout holds a payload:\n{stdout}"
-    );
-    for (name, content) in files(&server) {
-        assert!(!holds(&content, MARKER), "{name} holds a payload");
-    }
+    kept_nothing(&mut server, MARKER, &database);
 }
