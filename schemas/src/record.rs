@@ -113,6 +113,34 @@ pub struct FieldSite {
     pub path: String,
 }
 
+/// The field a walker is in, whose primitive values become [`FieldSite`]s
+/// (the Avro and JSON Schema walkers share it).
+pub(crate) struct FieldContext<'f> {
+    /// `fullName`.
+    pub(crate) full_name: String,
+    /// `name`.
+    pub(crate) name: &'f str,
+    /// The tags written on the field.
+    pub(crate) tags: BTreeSet<String>,
+    /// `message`: the record holding the field.
+    pub(crate) container: Cel,
+}
+
+impl FieldContext<'_> {
+    /// The site of `value`, a primitive of this field at `path`.
+    pub(crate) fn site(&self, type_name: TypeName, value: Cel, path: &str) -> FieldSite {
+        FieldSite {
+            full_name: self.full_name.clone(),
+            name: self.name.to_string(),
+            type_name,
+            tags: self.tags.clone(),
+            value,
+            container: self.container.clone(),
+            path: path.to_string(),
+        }
+    }
+}
+
 /// A record as rules see it.
 #[derive(Debug, Clone)]
 pub struct RecordView {

@@ -11,7 +11,6 @@
 //! record's full name and the field's, the inline tags are the field's
 //! `confluent:tags`.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use cel::Value as Cel;
@@ -19,7 +18,7 @@ use serde_json::Value;
 
 use super::model::{Kind, Node, NodeId};
 use crate::pointer;
-use crate::record::{FieldSite, RecordView, TypeName, cel_map, inline_tags};
+use crate::record::{FieldContext, FieldSite, RecordView, TypeName, cel_map, inline_tags};
 
 /// How deep the walk goes (deeper values are the datum's validator's
 /// business: it refuses them first).
@@ -40,14 +39,6 @@ pub(crate) fn view(nodes: &[Node], root: NodeId, value: &Value, fields: bool) ->
 
 struct Walker<'a> {
     nodes: &'a [Node],
-}
-
-/// The field being walked.
-struct Field<'f> {
-    full_name: String,
-    name: &'f str,
-    tags: BTreeSet<String>,
-    container: Cel,
 }
 
 impl Walker<'_> {
@@ -119,7 +110,7 @@ impl Walker<'_> {
         ty: NodeId,
         value: &Value,
         path: &mut String,
-        field: Option<&Field<'_>>,
+        field: Option<&FieldContext<'_>>,
         sites: &mut Vec<FieldSite>,
         depth: usize,
     ) {
@@ -144,7 +135,7 @@ impl Walker<'_> {
                     let Some(inner) = object.get(&f.name) else {
                         continue;
                     };
-                    let here = Field {
+                    let here = FieldContext {
                         full_name: format!("{}.{}", record.named.name, f.name),
                         name: &f.name,
                         tags: inline_tags(f.attrs.get("confluent:tags")),
@@ -176,15 +167,7 @@ impl Walker<'_> {
                 let (Some(field), Some(type_name)) = (field, primitive(kind)) else {
                     return;
                 };
-                sites.push(FieldSite {
-                    full_name: field.full_name.clone(),
-                    name: field.name.to_string(),
-                    type_name,
-                    tags: field.tags.clone(),
-                    value: self.cel(ty, value, depth),
-                    container: field.container.clone(),
-                    path: path.clone(),
-                });
+                sites.push(field.site(type_name, self.cel(ty, value, depth), path));
             }
         }
     }

@@ -9,12 +9,10 @@
 //! a property's `confluent:tags`. `enum` and `const` are ENUM, not
 //! primitive, so field rules skip them, as Confluent's do.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
 use crate::pointer;
-use crate::record::{FieldSite, RecordView, TypeName, cel_of, inline_tags};
+use crate::record::{FieldContext, FieldSite, RecordView, TypeName, cel_of, inline_tags};
 
 /// How deep the walk goes (references included).
 const MAX_DEPTH: usize = 128;
@@ -36,13 +34,6 @@ struct Walker<'a> {
     root: &'a Value,
 }
 
-struct Field<'f> {
-    name: &'f str,
-    full_name: String,
-    tags: BTreeSet<String>,
-    container: cel::Value,
-}
-
 impl Walker<'_> {
     #[allow(clippy::too_many_arguments)]
     fn walk(
@@ -51,7 +42,7 @@ impl Walker<'_> {
         value: &Value,
         full: &str,
         path: &mut String,
-        field: Option<&Field<'_>>,
+        field: Option<&FieldContext<'_>>,
         sites: &mut Vec<FieldSite>,
         depth: usize,
     ) {
@@ -97,7 +88,7 @@ impl Walker<'_> {
                         continue;
                     };
                     let full_name = format!("{full}.{name}");
-                    let here = Field {
+                    let here = FieldContext {
                         name,
                         full_name: full_name.clone(),
                         tags: inline_tags(sub.get("confluent:tags")),
@@ -131,15 +122,7 @@ impl Walker<'_> {
             }
             (Some(Kind::Scalar(type_name)), value) => {
                 if let Some(field) = field {
-                    sites.push(FieldSite {
-                        full_name: field.full_name.clone(),
-                        name: field.name.to_string(),
-                        type_name,
-                        tags: field.tags.clone(),
-                        value: cel_of(value),
-                        container: field.container.clone(),
-                        path: path.clone(),
-                    });
+                    sites.push(field.site(type_name, cel_of(value), path));
                 }
             }
             _ => {}
