@@ -340,4 +340,190 @@ async fn reads_show_only_associations_of_readable_subjects() {
         None,
     );
     assert_eq!(refused.await.status, 403);
+    // The batch calls: a query shows only readable subjects' associations;
+    // a mutation the caller may not make is that request's 40301.
+    let queries = json!({"requests": [{"resourceId": "orders-a"}, {"resourceId": "payments-a"}]});
+    let batch = server.call_as(
+        Some(&reader),
+        "POST",
+        "/associations:batchGet",
+        Some(&queries),
+    );
+    let batch = batch.await;
+    assert_eq!(batch.status, 207, "{}", batch.text);
+    assert_eq!(
+        batch.body["results"][0]["result"]["associations"][0]["subject"],
+        "orders-a"
+    );
+    assert_eq!(
+        batch.body["results"][1]["result"],
+        json!({"resourceId": "payments-a", "resourceType": "topic"})
+    );
+    let deletes = json!({"requests": [{"resourceName": "orders-a", "resourceNamespace": "lkc-1",
+        "resourceId": "orders-a", "associations": [{"opType": "DELETE"}]}]});
+    let mutated = server.call_as(
+        Some(&reader),
+        "POST",
+        "/associations:batchMutate",
+        Some(&deletes),
+    );
+    let mutated = mutated.await;
+    assert_eq!(mutated.status, 207, "{}", mutated.text);
+    assert_eq!(mutated.body["results"][0]["error"]["error_code"], 40301);
+    let kept = server.call_as(
+        Some(&admin),
+        "GET",
+        "/associations/resources/orders-a",
+        None,
+    );
+    assert_eq!(subjects(&kept.await.body), ["orders-a"]);
+}
+
+/// `POST /associations:batchGet` (Confluent 8.3): 207 with one result per
+/// query, in order; a query's error (500, the peer's prefix) leaves the
+/// others answered; `includeSchemas` adds each subject's latest version.
+#[tokio::test]
+async fn batch_get_answers_each_query_on_its_own() {
+    let server = Server::start();
+    register(&server, "orders-contract").await;
+    steps!(server;
+        POST "/associations", create("orders", "t-1", json!([{"subject": "orders-contract"}])) => 200 has(json!({"resourceId": "t-1"}));
+        POST "/associations", create("payments", "t-2", json!([{"schema": schema("integer")}])) => 200 has(json!({"resourceId": "t-2"}));
+    );
+    let weak =
+        json!({"subject": "orders-contract", "associationType": "value", "lifecycle": "WEAK"});
+    let orders = json!({"resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-1",
+                        "resourceType": "topic", "associations": [weak]});
+    let queries = json!({"requests": [
+        {"resourceId": "t-1"},
+        {"resourceId": "t-2", "associationTypes": ["value"]},
+        {"resourceId": "unknown"},
+        {"resourceId": "t-1", "lifecycle": "STRONG"},
+        {"resourceName": "orders", "resourceNamespace": "lkc-1"},
+        {"resourceName": "orders", "resourceNamespace": "-", "associationTypes": ["key"]},
+        {},
+        {"resourceName": "orders"},
+        {"resourceId": "t-1", "resourceName": "renamed", "resourceNamespace": "lkc-1"},
+    ]});
+    steps!(server;
+        POST "/associations:batchGet", queries => 207 is(json!({"results": [
+            {"result": orders},
+            {"result": {"resourceName": "payments", "resourceNamespace": "lkc-1", "resourceId": "t-2",
+                "resourceType": "topic", "associations": [{"subject": ":.lkc-1:payments-value",
+                "associationType": "value", "lifecycle": "STRONG"}]}},
+            {"result": {"resourceId": "unknown", "resourceType": "topic"}},
+            {"result": {"resourceId": "t-1", "resourceType": "topic"}},
+            {"result": orders},
+            {"result": {"resourceName": "orders", "resourceNamespace": "-", "resourceType": "topic"}},
+            {"error": {"error_code": 500, "message": "Error while getting associations: property: \
+                resourceId; detail: either resourceId or resourceName must be specified"}},
+            {"error": {"error_code": 500, "message": "Error while getting associations: property: \
+                resourceNamespace; detail: resourceNamespace is required when resourceName is specified"}},
+            {"error": {"error_code": 500, "message": "Error while getting associations: All \
+                associations must have the same resourceName, resourceNamespace, resourceId, and resourceType."}},
+        ]}));
+        POST "/associations:batchGet?includeSchemas=true", json!({"requests": [{"resourceId": "t-2"}, {"resourceId": "t-1"}]})
+            => 207 has(json!({"results": [
+            {"result": {"associations": [{"schema": {"subject": ":.lkc-1:payments-value", "version": 1}}]}},
+            {"result": {"associations": [{"subject": "orders-contract", "schema": {"subject": "orders-contract",
+                "version": 1, "schemaType": "JSON"}}]}},
+        ]}));
+        POST "/associations:batchGet", json!({"requests": [{"resourceId": "t-1"}]}) => 207 has(json!({"results": [
+            {"result": {"associations": [{"schema": null}]}}]}));
+        POST "/associations:batchGet", json!({"requests": []}) => 422 code(42212);
+        POST "/associations:batchGet", json!({}) => 422 code(42212);
+        POST "/associations:batchGet", json!({"requests": [{"resourceId": "t-1", "lifecycle": "SOFT"}]}) => 400 code(400);
+        // Routed with its colon: another method is 405, another verb 404.
+        GET "/associations:batchGet" => 405 code(405);
+        POST "/associations:batchDelete", json!({}) => 404 code(404);
+    );
+}
+
+fn ops(name: &str, id: &str, ops: Value) -> Value {
+    json!({"resourceName": name, "resourceNamespace": "lkc-1", "resourceId": id, "associations": ops})
+}
+
+fn op(op_type: &str, subject: &str, kind: &str) -> Value {
+    json!({"opType": op_type, "subject": subject, "associationType": kind})
+}
+
+/// `POST /associations:batchMutate` (Confluent 8.3): each request checked
+/// whole before any of it applies, adjacent operations of one type applied
+/// together, runs in order without rollback across them, requests
+/// independent of each other; `dryRun` writes nothing, `context` qualifies
+/// the subjects that name none.
+#[tokio::test]
+async fn batch_mutate_applies_each_request_in_runs() {
+    let server = Server::start();
+    for subject in ["keys", "values", "extra", ":.ctx:scoped"] {
+        register(&server, subject).await;
+    }
+    let weak = |subject: &str, kind: &str| json!({"subject": subject, "associationType": kind, "lifecycle": "WEAK"});
+    let resource = |name: &str, id: &str, associations: Value| {
+        json!({"resourceName": name, "resourceNamespace": "lkc-1", "resourceId": id,
+               "resourceType": "topic", "associations": associations})
+    };
+    let first = json!({"requests": [
+        ops("orders", "t-1", json!([op("CREATE", "keys", "key"), op("CREATE", "values", "value")])),
+        // The second request meets an existing association; the first stays.
+        ops("orders", "t-1", json!([op("CREATE", "extra", "key")])),
+        ops("refunds", "t-3", json!([{"opType": "DELETE", "associationType": "key"}])),
+        {"error": {"error_code": 40301, "message": "echoed"}},
+    ]});
+    steps!(server;
+        POST "/associations:batchMutate?dryRun=true", first => 207 is(json!({"results": [
+            {"result": {"resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-1", "resourceType": "topic"}},
+            {"result": {"resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-1", "resourceType": "topic"}},
+            {"result": {"resourceName": "refunds", "resourceNamespace": "lkc-1", "resourceId": "t-3", "resourceType": "topic"}},
+            {"error": {"error_code": 40301, "message": "echoed"}},
+        ]}));
+        GET "/associations/resources/t-1" => 200 is(json!([]));
+        POST "/associations:batchMutate", first => 207 is(json!({"results": [
+            {"result": resource("orders", "t-1", json!([weak("keys", "key"), weak("values", "value")]))},
+            {"error": {"error_code": 40903, "message": "An association of type 'key' already exists for resource 'orders'"}},
+            // Deleting a kind the resource lacks changes nothing.
+            {"result": {"resourceName": "refunds", "resourceNamespace": "lkc-1", "resourceId": "t-3", "resourceType": "topic"}},
+            {"error": {"error_code": 40301, "message": "echoed"}},
+        ]}));
+        // An update, then a delete of the other kind in the same request.
+        POST "/associations:batchMutate", json!({"requests": [ops("orders", "t-1", json!([
+            {"opType": "UPSERT", "associationType": "key", "lifecycle": "WEAK"},
+            {"opType": "DELETE", "associationType": "value"}]))]}) => 207 is(json!({"results": [
+            {"result": resource("orders", "t-1", json!([weak("keys", "key")]))}]}));
+        // A kind twice (a delete counts): refused before anything applies.
+        POST "/associations:batchMutate", json!({"requests": [ops("orders", "t-1", json!([
+            op("CREATE", "values", "value"), {"opType": "DELETE", "associationType": "value"}]))]})
+            => 207 has(json!({"results": [{"error": {"error_code": 42212}, "result": null}]}));
+        GET "/associations/resources/t-1" => 200 has(json!([{"associationType": "key"}]));
+        // Runs apply in order with no rollback: the CREATE stays though the
+        // UPSERT after it (a STRONG one) is refused.
+        POST "/associations:batchMutate", json!({"requests": [ops("payments", "t-2", json!([
+            op("CREATE", "extra", "key"),
+            {"opType": "UPSERT", "subject": "values", "associationType": "value", "lifecycle": "STRONG"}]))]})
+            => 207 has(json!({"results": [{"error": {"error_code": 42212}}]}));
+        GET "/associations/resources/t-2" => 200 has(json!([{"subject": "extra", "associationType": "key"}]));
+        // A STRONG one comes with its schema, answered along.
+        POST "/associations:batchMutate", json!({"requests": [ops("audits", "t-4", json!([
+            {"opType": "CREATE", "schema": schema("string")}]))]}) => 207 has(json!({"results": [
+            {"result": {"associations": [{"subject": ":.lkc-1:audits-value", "lifecycle": "STRONG",
+                "frozen": null, "schema": {"subject": ":.lkc-1:audits-value", "version": 1}}]}}]}));
+        // Frozen: deleted only with cascadeLifecycle, which takes the subject.
+        POST "/associations:batchMutate", json!({"requests": [ops("audits", "t-4", json!([
+            {"opType": "DELETE"}]))]}) => 207 has(json!({"results": [{"error": {"error_code": 40908}}]}));
+        POST "/associations:batchMutate", json!({"requests": [ops("audits", "t-4", json!([
+            {"opType": "DELETE", "cascadeLifecycle": true}]))]}) => 207 is(json!({"results": [
+            {"result": {"resourceName": "audits", "resourceNamespace": "lkc-1", "resourceId": "t-4", "resourceType": "topic"}}]}));
+        GET "/subjects/:.lkc-1:audits-value/versions" => 404 code(40401);
+        // The context names the subjects that name none.
+        POST "/associations:batchMutate?context=:.ctx:", json!({"requests": [ops("scoped", "t-5", json!([
+            op("CREATE", "scoped", "value")]))]}) => 207 has(json!({"results": [
+            {"result": {"associations": [{"subject": ":.ctx:scoped"}]}}]}));
+        // A subject without a live version; a bad operation type.
+        POST "/associations:batchMutate", json!({"requests": [ops("other", "t-6", json!([
+            op("CREATE", "nothing-here", "value")]))]}) => 207 has(json!({"results": [{"error": {"error_code": 40907}}]}));
+        POST "/associations:batchMutate", json!({"requests": [ops("other", "t-6", json!([
+            op("MOVE", "values", "value")]))]}) => 400 code(400);
+        POST "/associations:batchMutate", json!({"requests": []}) => 422 code(42212);
+        GET "/associations:batchMutate" => 405 code(405);
+    );
 }

@@ -26,10 +26,12 @@ use super::openapi::{BadQuery, BodyErrors, Paging, SubjectPath, Unavailable};
 use super::wire::{SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::auth::{Caller, Permission};
-use crate::model::{Association, AssociationFilter, AssociationType, Lifecycle, TOPIC_RESOURCE};
+use crate::model::{
+    Association, AssociationFilter, AssociationType, Lifecycle, TOPIC_RESOURCE, context_of,
+};
 use crate::service::{
     AssociationDeletion, AssociationInput, AssociationOutcome, AssociationRequest, Error,
-    SchemaInput, Upsert,
+    ResourceAnswer, SchemaInput, SubjectVersion, Upsert,
 };
 
 /// The name or namespace that stands for any.
@@ -203,7 +205,7 @@ struct RequestBody {
 /// `AssociationCreateOrUpdateInfo`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct InfoBody {
+pub(super) struct InfoBody {
     /// The subject (a STRONG one's default: `:.{namespace}:{name}-{type}`).
     subject: Option<String>,
     /// `key` or `value` (the default).
@@ -219,41 +221,12 @@ struct InfoBody {
 }
 
 impl RequestBody {
-    /// The service's request: lifecycles and schemas decoded.
-    fn into_request(self) -> Result<AssociationRequest, ApiError> {
+    /// The service's request: lifecycles and schemas decoded, subjects in
+    /// `context`.
+    fn into_request(self, context: Option<&str>) -> Result<AssociationRequest, ApiError> {
         let mut associations = Vec::new();
         for info in self.associations.unwrap_or_default() {
-            let lifecycle = match info.lifecycle.as_deref() {
-                None => None,
-                Some(l) => {
-                    Some(
-                        l.parse::<Lifecycle>()
-                            .map_err(|()| Error::InvalidAssociation {
-                                property: "lifecycle",
-                                detail: format!("must be either 'STRONG' or 'WEAK', not '{l}'"),
-                            })?,
-                    )
-                }
-            };
-            let schema = match info.schema.map(SchemaBody::into_schema).transpose()? {
-                None => None,
-                Some(SchemaInput::Posted(posted)) => Some(posted),
-                Some(SchemaInput::Latest(_)) => {
-                    return Err(Error::InvalidAssociation {
-                        property: "schema",
-                        detail: "must hold a schema's text".to_string(),
-                    }
-                    .into());
-                }
-            };
-            associations.push(AssociationInput {
-                subject: info.subject,
-                association_type: info.association_type,
-                lifecycle,
-                frozen: info.frozen,
-                schema,
-                normalize: info.normalize.unwrap_or(false),
-            });
+            associations.push(info.into_input(context)?);
         }
         Ok(AssociationRequest {
             resource_name: self.resource_name,
@@ -265,21 +238,71 @@ impl RequestBody {
     }
 }
 
+impl InfoBody {
+    /// The service's input: lifecycle and schema decoded, the subject in
+    /// `context` (see [`in_context`]).
+    pub(super) fn into_input(self, context: Option<&str>) -> Result<AssociationInput, ApiError> {
+        let lifecycle = match self.lifecycle.as_deref() {
+            None => None,
+            Some(l) => Some(
+                l.parse::<Lifecycle>()
+                    .map_err(|()| Error::InvalidAssociation {
+                        property: "lifecycle",
+                        detail: format!("must be either 'STRONG' or 'WEAK', not '{l}'"),
+                    })?,
+            ),
+        };
+        let schema = match self.schema.map(SchemaBody::into_schema).transpose()? {
+            None => None,
+            Some(SchemaInput::Posted(posted)) => Some(posted),
+            Some(SchemaInput::Latest(_)) => {
+                return Err(Error::InvalidAssociation {
+                    property: "schema",
+                    detail: "must hold a schema's text".to_string(),
+                }
+                .into());
+            }
+        };
+        Ok(AssociationInput {
+            subject: self.subject.map(|s| in_context(s, context)),
+            association_type: self.association_type,
+            lifecycle,
+            frozen: self.frozen,
+            schema,
+            normalize: self.normalize.unwrap_or(false),
+        })
+    }
+}
+
+/// A subject of a write's body in the `context` query parameter's context,
+/// as the peer's `QualifiedSubject.create` puts it: a context written
+/// `:.ctx:` (or `:.ctx`) prefixes a subject that names none (does not
+/// start with `:.`); any other value leaves it as sent.
+pub(super) fn in_context(subject: String, context: Option<&str>) -> String {
+    match context.and_then(context_of) {
+        Some(context) if !subject.starts_with(":.") => format!(":{context}:{subject}"),
+        _ => subject,
+    }
+}
+
 /// `AssociationResponse`: what a create or update wrote.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = AssociationResponse)]
-struct ResponseView<'a> {
+pub(super) struct ResponseView<'a> {
     /// The resource's name.
-    resource_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_name: Option<&'a str>,
     /// Its namespace.
-    resource_namespace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_namespace: Option<&'a str>,
     /// Its id.
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_id: Option<&'a str>,
     /// Its type.
     resource_type: &'a str,
-    /// The associations written (none: nothing changed, or a dry run).
+    /// The associations written (none: nothing changed, or a dry run); in
+    /// a batch answer, the resource's associations.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     associations: Vec<InfoView<'a>>,
 }
@@ -305,13 +328,39 @@ struct InfoView<'a> {
 
 impl<'a> ResponseView<'a> {
     fn of(outcome: &'a AssociationOutcome) -> ResponseView<'a> {
+        ResponseView::with(
+            Some(&outcome.resource_name),
+            Some(&outcome.resource_namespace),
+            outcome.resource_id.as_deref(),
+            &outcome.resource_type,
+            &outcome.associations,
+        )
+    }
+
+    /// The view of a batch call's answer for one resource.
+    pub(super) fn answer(answer: &'a ResourceAnswer) -> ResponseView<'a> {
+        ResponseView::with(
+            answer.resource_name.as_deref(),
+            answer.resource_namespace.as_deref(),
+            answer.resource_id.as_deref(),
+            &answer.resource_type,
+            &answer.associations,
+        )
+    }
+
+    fn with(
+        resource_name: Option<&'a str>,
+        resource_namespace: Option<&'a str>,
+        resource_id: Option<&'a str>,
+        resource_type: &'a str,
+        associations: &'a [(Association, Option<SubjectVersion>)],
+    ) -> ResponseView<'a> {
         ResponseView {
-            resource_name: &outcome.resource_name,
-            resource_namespace: &outcome.resource_namespace,
-            resource_id: outcome.resource_id.as_deref(),
-            resource_type: &outcome.resource_type,
-            associations: outcome
-                .associations
+            resource_name,
+            resource_namespace,
+            resource_id,
+            resource_type,
+            associations: associations
                 .iter()
                 .map(|(a, version)| InfoView {
                     subject: &a.subject,
@@ -340,6 +389,18 @@ struct Filters {
     association_type: Option<Vec<String>>,
     /// Only `STRONG` or only `WEAK` ones.
     lifecycle: Option<String>,
+}
+
+/// The query of a write, described.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a description: never built
+pub(super) struct WriteParams {
+    /// A context (`:.ctx:`) for the body's subjects that name none.
+    context: Option<String>,
+    /// Check only: write nothing.
+    #[param(rename = "dryRun")]
+    dry_run: Option<bool>,
 }
 
 /// The filters every read takes: `resourceType` (the resource reads'
@@ -502,6 +563,21 @@ async fn may_set(
     super::auth::require_read(caller, referenced)
 }
 
+/// Creates or updates, once permitted.
+pub(super) async fn set_permitted(
+    state: &AppState,
+    caller: &Caller,
+    request: AssociationRequest,
+    upsert: Upsert,
+    dry_run: bool,
+) -> Result<AssociationOutcome, ApiError> {
+    may_set(state, caller, &request, upsert, dry_run).await?;
+    Ok(state
+        .registry()
+        .set_associations(request, upsert, dry_run, &caller.actor())
+        .await?)
+}
+
 /// Creates or updates, once permitted, and answers what was written.
 async fn set(
     state: &AppState,
@@ -510,11 +586,7 @@ async fn set(
     upsert: Upsert,
     dry_run: bool,
 ) -> ApiResult {
-    may_set(state, caller, &request, upsert, dry_run).await?;
-    let outcome = state
-        .registry()
-        .set_associations(request, upsert, dry_run, &caller.actor())
-        .await?;
+    let outcome = set_permitted(state, caller, request, upsert, dry_run).await?;
     Ok(ok(&ResponseView::of(&outcome)))
 }
 
@@ -524,7 +596,7 @@ async fn set(
     post,
     path = "/associations",
     tag = "associations",
-    params(("dryRun" = Option<bool>, Query, description = "Check only: write nothing")),
+    params(WriteParams),
     request_body = RequestBody,
     responses(
         (status = 200, description = "What was written", body = ResponseView),
@@ -540,7 +612,7 @@ async fn create(
     JsonBody(body): JsonBody<RequestBody>,
 ) -> ApiResult {
     let dry_run = params.flag("dryRun")?;
-    let request = body.into_request()?;
+    let request = body.into_request(params.text("context"))?;
     set(&state, &caller, request, Upsert::CreateOnly, dry_run).await
 }
 
@@ -552,7 +624,7 @@ async fn create(
     tag = "associations",
     params(
         ("resource_id" = String, Path, description = "The resource's id"),
-        ("dryRun" = Option<bool>, Query, description = "Check only: write nothing"),
+        WriteParams,
     ),
     request_body = RequestBody,
     responses(
@@ -570,7 +642,7 @@ async fn upsert(
     JsonBody(body): JsonBody<RequestBody>,
 ) -> ApiResult {
     let dry_run = params.flag("dryRun")?;
-    let mut request = body.into_request()?;
+    let mut request = body.into_request(params.text("context"))?;
     let path_id = segments.named("resource_id");
     match &request.resource_id {
         None => request.resource_id = Some(path_id.to_string()),
@@ -635,8 +707,17 @@ async fn delete(
         cascade: params.flag("cascadeLifecycle")?,
         dry_run: params.flag("dryRun")?,
     };
-    // Write on every subject whose association goes; delete on a subject
-    // the cascade deletes.
+    delete_permitted(&state, &caller, &deletion).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Deletes, once permitted: `write` on every subject whose association
+/// goes, and `delete` on a subject the cascade deletes.
+pub(super) async fn delete_permitted(
+    state: &AppState,
+    caller: &Caller,
+    deletion: &AssociationDeletion,
+) -> Result<(), ApiError> {
     let doomed = state.registry().associations(&deletion.filter()).await?;
     for association in &doomed {
         let mut needed = vec![Permission::Write];
@@ -648,16 +729,16 @@ async fn delete(
             .find(|p| !caller.may(*p, &association.subject))
         {
             return Err(forbidden(
-                &caller,
+                caller,
                 &format!("`{permission}` on subject `{}`", association.subject),
             ));
         }
     }
     state
         .registry()
-        .delete_associations(&deletion, &caller.actor())
+        .delete_associations(deletion, &caller.actor())
         .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(())
 }
 
 /// Paths under `/associations` the peer does not serve (and other methods

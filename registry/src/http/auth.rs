@@ -106,6 +106,10 @@ pub enum Route {
     Associations,
     /// `/associations/subjects/{subject}`
     SubjectAssociations,
+    /// `/associations:batchGet`: reads, showing only associations of
+    /// readable subjects (`/associations:batchMutate` is among
+    /// [`Route::Associations`]: writes its handler checks)
+    AssociationQueries,
     /// `/health/live`, `/health/ready`
     Health,
     /// `/metrics`
@@ -138,7 +142,7 @@ pub enum Route {
 
 impl Route {
     /// Every route with its pattern (the router's, checked by a test).
-    pub const ALL: [(&'static str, Route); 52] = [
+    pub const ALL: [(&'static str, Route); 54] = [
         ("/", Route::Root),
         ("/v1/metadata/id", Route::MetadataId),
         ("/v1/metadata/version", Route::MetadataVersion),
@@ -187,6 +191,8 @@ impl Route {
         ("/mode/{subject}", Route::SubjectMode),
         ("/triage", Route::Triage),
         ("/associations", Route::Associations),
+        ("/associations:batchGet", Route::AssociationQueries),
+        ("/associations:batchMutate", Route::Associations),
         ("/associations/{*rest}", Route::Associations),
         (
             "/associations/subjects/{subject}",
@@ -288,6 +294,7 @@ pub fn required(
         | Route::SchemaTypes
         | Route::SchemaByGuid
         | Route::Associations
+        | Route::AssociationQueries
         | Route::Schemas
         | Route::Subjects
         | Route::Permissions

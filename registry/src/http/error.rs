@@ -10,7 +10,7 @@
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use super::body::{FieldError, Problem};
 pub use super::consumers::InvalidConsumerBody;
@@ -113,7 +113,7 @@ pub enum ApiError {
 const RETRY_AFTER_SECONDS: &str = "1";
 
 /// The body of every error response.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// The stable code.
     pub error_code: u32,
@@ -167,6 +167,8 @@ impl ApiError {
                 Error::NoActiveSubjectVersion { .. } => (S::CONFLICT, 40907),
                 Error::AssociationFrozen { .. } => (S::CONFLICT, 40908),
                 Error::AssociatedSubjectReferenced { .. } => (S::UNPROCESSABLE_ENTITY, 42206),
+                // Only ever inside a batch answer, as the peer's 500 there.
+                Error::AssociationsOfManyResources => (S::INTERNAL_SERVER_ERROR, 500),
                 Error::InvalidTriage(e) => match e {
                     InvalidTriage::ReaderSchema(_) => (S::UNPROCESSABLE_ENTITY, 42201),
                     // Charter's own endpoint: no peer code to follow.
@@ -257,8 +259,10 @@ fn triage_message(error: &InvalidTriage) -> String {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The status and body this error answers (a server error is logged
+    /// here, with its details).
+    pub fn answer(&self) -> (StatusCode, ErrorBody) {
         let (status, error_code) = self.classify();
         if status.is_server_error() {
             tracing::error!(error = %self, error_code, "request failed");
@@ -267,6 +271,13 @@ impl IntoResponse for ApiError {
             error_code,
             message: self.public_message(status),
         };
+        (status, body)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.answer();
         let mut response = super::json(status, &body);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             // Every 503 is worth retrying: a full queue drains in moments,

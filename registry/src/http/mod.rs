@@ -8,6 +8,7 @@
 //! [`crate::service`], map.
 
 mod alias;
+mod association_batch;
 mod associations;
 mod audit;
 pub mod auth;
@@ -278,6 +279,7 @@ fn documented(ui_base_path: &UiBasePath) -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(permissions::routes())
         .merge(associations::routes())
+        .merge(association_batch::routes())
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
         .routes(routes!(metrics::render))

@@ -25,10 +25,10 @@ pub enum Upsert {
     CreateOrUpdate,
 }
 
-/// A request to create or update the associations of one resource, as
-/// decoded (nothing defaulted or checked yet).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AssociationRequest {
+/// A request about the associations of one resource, as decoded (nothing
+/// defaulted or checked yet): `T` is what it asks for each association.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRequest<T> {
     /// The resource's name (a topic's).
     pub resource_name: Option<String>,
     /// Its namespace (a Kafka cluster's id).
@@ -38,8 +38,23 @@ pub struct AssociationRequest {
     /// Its type (only `topic`; none: `topic`).
     pub resource_type: Option<String>,
     /// One entry per association type.
-    pub associations: Vec<AssociationInput>,
+    pub associations: Vec<T>,
 }
+
+impl<T> Default for ResourceRequest<T> {
+    fn default() -> Self {
+        ResourceRequest {
+            resource_name: None,
+            resource_namespace: None,
+            resource_id: None,
+            resource_type: None,
+            associations: Vec::new(),
+        }
+    }
+}
+
+/// A request to create or update the associations of one resource.
+pub type AssociationRequest = ResourceRequest<AssociationInput>;
 
 /// One association of a request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,7 +125,7 @@ pub struct Plan {
 }
 
 /// 42212: the peer's `IllegalPropertyException`.
-fn invalid(property: &'static str, detail: impl Into<String>) -> Error {
+pub(super) fn invalid(property: &'static str, detail: impl Into<String>) -> Error {
     Error::InvalidAssociation {
         property,
         detail: detail.into(),
@@ -153,90 +168,130 @@ pub fn validate(
     upsert: Upsert,
     dry_run: bool,
 ) -> Result<(Plan, Vec<AssociationInput>), Error> {
-    let create = upsert == Upsert::CreateOnly;
-    let resource_name = check_name(request.resource_name.as_deref(), "resourceName")?;
-    let resource_namespace =
-        check_name(request.resource_namespace.as_deref(), "resourceNamespace")?;
-    let resource_id = request.resource_id.filter(|id| !id.is_empty());
-    if !dry_run && resource_id.is_none() {
-        return Err(invalid("resourceId", "cannot be null or empty"));
-    }
-    let resource_type = match request.resource_type.filter(|t| !t.is_empty()) {
-        None => TOPIC_RESOURCE.to_string(),
-        Some(t) if t == TOPIC_RESOURCE => t,
-        Some(_) => return Err(invalid("resourceType", "must be 'topic'")),
-    };
+    let plan = check_resource(
+        request.resource_name.as_deref(),
+        request.resource_namespace.as_deref(),
+        request.resource_id,
+        request.resource_type,
+        dry_run,
+    )?;
     if request.associations.is_empty() {
         return Err(invalid("associations", "cannot be null or empty"));
     }
     let mut inputs = Vec::with_capacity(request.associations.len());
-    for mut info in request.associations {
-        if info
-            .subject
-            .as_deref()
-            .is_some_and(|s| s.is_empty() || s.chars().any(char::is_control))
-        {
-            return Err(invalid("subject", "must not be empty"));
-        }
-        if create {
-            apply_defaults(&mut info, true)?;
-        }
-        let kind = association_type(info.association_type.as_deref())?;
-        info.association_type = Some(kind.as_str().to_string());
-        if info.lifecycle == Some(Lifecycle::Weak) {
-            if info.schema.is_some() {
-                return Err(invalid(
-                    "lifecycle",
-                    "cannot be WEAK when schema is provided",
-                ));
-            }
-            if info.frozen == Some(true) {
-                return Err(invalid(
-                    "frozen",
-                    "association with lifecycle of WEAK cannot be frozen",
-                ));
-            }
-            if create && info.subject.is_none() {
-                return Err(invalid("subject", "must be provided for WEAK associations"));
-            }
-        }
-        if create {
-            let default = default_subject(&resource_namespace, &resource_name, kind);
-            let subject = info.subject.get_or_insert_with(|| default.clone());
-            if info.frozen == Some(true) && *subject != default {
-                return Err(invalid(
-                    "subject",
-                    format!("frozen associations must use subject '{default}'"),
-                ));
-            }
-            if info.lifecycle == Some(Lifecycle::Weak) && *subject == default {
-                return Err(invalid(
-                    "subject",
-                    format!("WEAK associations cannot use subject '{default}'"),
-                ));
-            }
-        }
-        inputs.push(info);
+    for info in request.associations {
+        inputs.push(check_input(info, upsert, &plan)?);
     }
     let mut seen = Vec::new();
     for info in &inputs {
-        let kind = info.association_type.as_deref().unwrap_or_default();
-        if seen.contains(&kind) {
-            return Err(invalid(
-                "associationType",
-                format!("may only appear once per request, but '{kind}' appears more than once"),
-            ));
-        }
-        seen.push(kind);
+        once_per_request(
+            &mut seen,
+            association_type(info.association_type.as_deref())?,
+        )?;
     }
-    let plan = Plan {
+    Ok((plan, inputs))
+}
+
+/// The resource of a request checked and defaulted (the peer's
+/// `checkName` on name and namespace, an id unless `dry_run`, the type
+/// `topic`), as a plan with no association settled yet.
+pub fn check_resource(
+    name: Option<&str>,
+    namespace: Option<&str>,
+    id: Option<String>,
+    resource_type: Option<String>,
+    dry_run: bool,
+) -> Result<Plan, Error> {
+    let resource_name = check_name(name, "resourceName")?;
+    let resource_namespace = check_name(namespace, "resourceNamespace")?;
+    let resource_id = id.filter(|id| !id.is_empty());
+    if !dry_run && resource_id.is_none() {
+        return Err(invalid("resourceId", "cannot be null or empty"));
+    }
+    let resource_type = match resource_type.filter(|t| !t.is_empty()) {
+        None => TOPIC_RESOURCE.to_string(),
+        Some(t) if t == TOPIC_RESOURCE => t,
+        Some(_) => return Err(invalid("resourceType", "must be 'topic'")),
+    };
+    Ok(Plan {
         resource_name,
         resource_namespace,
         resource_id,
         resource_type,
         associations: Vec::new(),
-    };
-    Ok((plan, inputs))
+    })
+}
+
+/// One association of a request checked and defaulted for `plan`'s
+/// resource (its type settled; on create, its lifecycle, frozen and
+/// subject too).
+pub fn check_input(
+    mut info: AssociationInput,
+    upsert: Upsert,
+    plan: &Plan,
+) -> Result<AssociationInput, Error> {
+    let create = upsert == Upsert::CreateOnly;
+    if info
+        .subject
+        .as_deref()
+        .is_some_and(|s| s.is_empty() || s.chars().any(char::is_control))
+    {
+        return Err(invalid("subject", "must not be empty"));
+    }
+    if create {
+        apply_defaults(&mut info, true)?;
+    }
+    let kind = association_type(info.association_type.as_deref())?;
+    info.association_type = Some(kind.as_str().to_string());
+    if info.lifecycle == Some(Lifecycle::Weak) {
+        if info.schema.is_some() {
+            return Err(invalid(
+                "lifecycle",
+                "cannot be WEAK when schema is provided",
+            ));
+        }
+        if info.frozen == Some(true) {
+            return Err(invalid(
+                "frozen",
+                "association with lifecycle of WEAK cannot be frozen",
+            ));
+        }
+        if create && info.subject.is_none() {
+            return Err(invalid("subject", "must be provided for WEAK associations"));
+        }
+    }
+    if create {
+        let default = default_subject(&plan.resource_namespace, &plan.resource_name, kind);
+        let subject = info.subject.get_or_insert_with(|| default.clone());
+        if info.frozen == Some(true) && *subject != default {
+            return Err(invalid(
+                "subject",
+                format!("frozen associations must use subject '{default}'"),
+            ));
+        }
+        if info.lifecycle == Some(Lifecycle::Weak) && *subject == default {
+            return Err(invalid(
+                "subject",
+                format!("WEAK associations cannot use subject '{default}'"),
+            ));
+        }
+    }
+    Ok(info)
+}
+
+/// Notes `kind` as seen in a request, refusing it the second time.
+pub fn once_per_request(
+    seen: &mut Vec<AssociationType>,
+    kind: AssociationType,
+) -> Result<(), Error> {
+    if seen.contains(&kind) {
+        return Err(invalid(
+            "associationType",
+            format!("may only appear once per request, but '{kind}' appears more than once"),
+        ));
+    }
+    seen.push(kind);
+    Ok(())
 }
 
 /// `key` or `value`; none is `value`.

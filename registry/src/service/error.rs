@@ -249,6 +249,12 @@ pub enum Error {
         /// The subject.
         subject: String,
     },
+    /// A batch answer for one resource whose associations are of several
+    /// (the peer's `toAssociationResponse` refuses to build it).
+    #[error(
+        "All associations must have the same resourceName, resourceNamespace, resourceId, and resourceType."
+    )]
+    AssociationsOfManyResources,
     /// A triage request that cannot be answered as sent.
     #[error(transparent)]
     InvalidTriage(#[from] InvalidTriage),

@@ -41,6 +41,7 @@ macro_rules! retrying {
 }
 
 mod access;
+mod association_batch;
 mod association_rules;
 mod associations;
 mod audit;
@@ -70,6 +71,9 @@ use schemas::{CompatibilityMode, MapResolver, Schema};
 use tokio::sync::{Mutex, MutexGuard};
 
 pub use access::HOLDERS_TTL;
+pub use association_batch::{
+    AssociationQuery, BatchOp, ResourceAnswer, ResourceOps, Run, runs as batch_runs,
+};
 pub use association_rules::{AssociationInput, AssociationRequest, Upsert, default_subject};
 pub use associations::{AssociationDeletion, AssociationOutcome};
 pub use cache::{CachedSchema, SchemaCache};
