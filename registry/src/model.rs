@@ -203,8 +203,9 @@ pub struct StoredSchema {
     /// Its format.
     pub schema_type: SchemaType,
     /// Its text as served: as submitted minus insignificant whitespace, or
-    /// Charter's canonical form when it was normalized (every schema stored
-    /// before Charter kept submitted text was).
+    /// the peer's normalized text ([`schemas::Schema::normalized_text`])
+    /// when it was normalized (every schema stored before Charter kept
+    /// submitted text holds Charter's canonical form).
     pub text: String,
     /// What it references, in registration order.
     pub references: Vec<Reference>,

@@ -338,7 +338,7 @@ async fn a_normalized_registration_keeps_its_tags_in_the_normalized_form() {
         .await;
     let schema = ok(&registered)["schema"].as_str().unwrap().to_string();
     assert!(
-        schema.contains(r#""name":"shop.Order""#),
+        schema.contains(r#""name":"Order","namespace":"shop""#),
         "normalized: {schema}"
     );
     assert!(

@@ -56,7 +56,9 @@ const GOLDEN: [Golden; 3] = [
         schema_type: "AVRO",
         submitted: AVRO,
         served: r#"{"type":"record","name":"User","namespace":"a.b","doc":"A user.","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}"#,
-        normalized: r#"{"type":"record","name":"a.b.User","doc":"A user.","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}"#,
+        // Confluent's normalized text of this schema is its Avro Java
+        // printing, which is how it is written already.
+        normalized: r#"{"type":"record","name":"User","namespace":"a.b","doc":"A user.","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}"#,
     },
     Golden {
         schema_type: "JSON",
@@ -252,4 +254,55 @@ async fn a_serialized_descriptor_is_the_schema_its_text_registered() {
         text.contains("message User {\n  string email = 2;\n  int64 id = 1;\n}"),
         "{text}"
     );
+}
+
+/// With `normalize=true` the registry stores and serves what the Confluent
+/// Schema Registry serves for the same registration: Avro as Avro Java
+/// prints the peer's normalized schema (Avro Java's key order, names short
+/// with their namespace, properties sorted, a `double` default `1` read as
+/// `1.0`), JSON Schema with every object's keys sorted and numbers as
+/// Jackson writes them back (`1e2` is `1E+2`, `0.50` stays). That text is
+/// the normalized schema's: registered plain in another subject it is the
+/// same id, and every spelling normalized is that id too.
+#[tokio::test]
+async fn normalize_serves_the_peers_normalized_text() {
+    let server = Server::start();
+    let cases = [
+        (
+            "AVRO",
+            r#"{"fields": [{"type": "double", "name": "ratio", "default": 1, "zprop": "z", "aprop": "a"},
+                {"name": "at", "type": {"logicalType": "timestamp-millis", "type": "long", "connect.version": 1}}],
+               "namespace": "a.b", "name": "Stats", "type": "record", "doc": "Stats."}"#,
+            r#"{"type":"record","name":"Stats","namespace":"a.b","doc":"Stats.","fields":[{"name":"ratio","type":"double","default":1.0,"aprop":"a","zprop":"z"},{"name":"at","type":{"type":"long","logicalType":"timestamp-millis","connect.version":1}}]}"#,
+        ),
+        (
+            "JSON",
+            r#"{"type": "object", "properties": {"n": {"type": "number", "maximum": 1e2, "multipleOf": 0.50}}}"#,
+            r#"{"properties":{"n":{"maximum":1E+2,"multipleOf":0.50,"type":"number"}},"type":"object"}"#,
+        ),
+    ];
+    for (schema_type, submitted, expected) in cases {
+        let subject = format!("{}-peer", schema_type.to_lowercase());
+        let path = format!("/subjects/{subject}/versions?normalize=true");
+        let (id, _) = register(&server, &path, &body(schema_type, submitted)).await;
+        assert_eq!(
+            served(&server, &subject, id).await,
+            expected,
+            "{schema_type}"
+        );
+        // The served text, registered plain elsewhere, is that schema.
+        let elsewhere = format!("/subjects/{subject}-copy/versions");
+        assert_eq!(
+            register(&server, &elsewhere, &body(schema_type, expected)).await,
+            (id, 1),
+            "{schema_type}"
+        );
+        // Another spelling, normalized, is that schema too.
+        let respelled = submitted.replace(", ", ",\n  ");
+        assert_eq!(
+            register(&server, &path, &body(schema_type, &respelled)).await,
+            (id, 1),
+            "{schema_type}"
+        );
+    }
 }

@@ -32,6 +32,7 @@ pub mod compat;
 pub mod fingerprint;
 pub mod format;
 mod issue;
+mod jackson;
 pub mod json;
 pub mod limits;
 pub mod payload;

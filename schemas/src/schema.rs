@@ -135,6 +135,18 @@ impl Schema {
         self.kind.submitted(submitted)
     }
 
+    /// The text a registry keeps of `submitted` (the text this schema was
+    /// parsed from) when it normalizes, as the Confluent Schema Registry
+    /// keeps it, so that tools comparing the served text with the file see
+    /// what they would see there: Avro as Avro Java prints the peer's
+    /// normalized schema (names short with their `namespace`, Avro Java's
+    /// key order, properties sorted), JSON Schema with every object's keys
+    /// sorted. Identity does not depend on it: equal schemas share
+    /// [`Schema::canonical`], whatever this text is.
+    pub fn normalized_text(&self, submitted: &str) -> String {
+        self.kind.normalized_text(submitted)
+    }
+
     pub(crate) fn kind(&self) -> &SchemaKind {
         &self.kind
     }

@@ -104,7 +104,7 @@ impl PostedSchema {
 pub struct Registration {
     /// The schema.
     pub schema: SchemaInput,
-    /// Whether to store the normalized (canonical) form, so that schemas
+    /// Whether to store the normalized form (the peer's), so that schemas
     /// differing only in formatting are one (the subject's `normalize`
     /// config also asks for it).
     pub normalize: bool,
@@ -137,8 +137,8 @@ pub(super) struct Candidate {
     pub references: Vec<Reference>,
     /// The text to store and serve.
     pub text: String,
-    /// Whether the registration normalizes: `text` is then the canonical
-    /// form.
+    /// Whether the registration normalizes: `text` is then the peer's
+    /// normalized text, and the content key the canonical key.
     pub normalized: bool,
     /// Whether `text` is what was submitted (not printed from a serialized
     /// Protobuf descriptor).
@@ -194,13 +194,15 @@ impl Candidate {
         candidate
     }
 
-    /// This candidate stored in its normalized (canonical) form.
+    /// This candidate normalized: stored as the Confluent Schema Registry
+    /// stores it normalized ([`Schema::normalized_text`]), and identified
+    /// by its canonical form, so that formatting variants are one schema.
     fn normalized(self) -> Candidate {
-        let canonical = self.schema.canonical().to_string();
+        let text = self.schema.normalized_text(&self.text);
         Candidate {
             normalized: true,
             content_key: self.canonical_key.clone(),
-            text: canonical,
+            text,
             ..self
         }
     }
@@ -232,6 +234,10 @@ struct Holding<'h> {
     version: Option<&'h VersionRecord>,
     /// Whether some stored schema has the candidate's content key.
     content_stored: bool,
+    /// Whether a schema registered normalized has exactly the candidate's
+    /// text (and its canonical key): the same schema, as the same text is
+    /// one id in the peer.
+    normalized_twin: bool,
 }
 
 /// A schema's data contract: its metadata and rule set.
@@ -399,9 +405,19 @@ impl Registry {
                     .any(|v| v.id == held && candidate.same_as(v))
             })
         });
+        let mut normalized_twin = false;
+        if found.content.is_none() && !candidate.normalized {
+            for variant in found.variants.iter().filter(|v| v.normalized) {
+                if self.held(variant.id).await?.record.text == candidate.text {
+                    normalized_twin = true;
+                    break;
+                }
+            }
+        }
         Ok(Holding {
             version,
             content_stored: found.content.is_some(),
+            normalized_twin,
         })
     }
 
@@ -510,6 +526,10 @@ impl Registry {
             }
         }
 
+        if held.normalized_twin {
+            // Stored as that schema, under its id.
+            candidate = candidate.normalized();
+        }
         if mode.is_read_only() {
             return Err(NotPermitted::ReadOnly {
                 scope: format!("subject '{subject}'"),
@@ -599,7 +619,7 @@ impl Registry {
                         references: candidate.references.clone(),
                         metadata: candidate.metadata.clone(),
                         rule_set: candidate.rule_set.clone(),
-                        seen_absent: !held.content_stored,
+                        seen_absent: !held.content_stored && !held.normalized_twin,
                     },
                     registered_at_ms,
                 },

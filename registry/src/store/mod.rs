@@ -196,8 +196,10 @@ pub struct NewSchema {
     /// The same over the canonical text instead of the text as served:
     /// shared by the schemas that differ only in formatting.
     pub canonical_key: String,
-    /// Whether it was registered normalized: `text` is the canonical form
-    /// (so are the texts of every schema stored before migration 0004).
+    /// Whether it was registered normalized: `text` is the peer's
+    /// normalized text (Charter's canonical form in the schemas stored
+    /// before migration 0004, and in normalized ones stored before Charter
+    /// wrote the peer's).
     pub normalized: bool,
     /// Its format.
     pub schema_type: SchemaType,

@@ -35,6 +35,7 @@
 
 mod binary;
 pub mod canonical;
+mod confluent;
 mod diff;
 mod error;
 pub(crate) mod example;
@@ -117,6 +118,15 @@ impl AvroSchema {
     /// the schema uses no referenced type.
     pub fn resolved(&self) -> String {
         canonical::normalized(&self.nodes, self.root, true)
+    }
+
+    /// The text the Confluent Schema Registry stores and serves for this
+    /// schema registered with `normalize=true`: Avro Java's printing of
+    /// the peer's normalized schema (see `confluent.rs`). Unlike
+    /// [`AvroSchema::canonical`], names are written short with their
+    /// `namespace`, in Avro Java's key order.
+    pub fn normalized_text(&self) -> String {
+        confluent::normalized_text(&self.nodes, self.root)
     }
 
     /// The specification's Parsing Canonical Form.

@@ -3,6 +3,7 @@
 
 pub mod canonical;
 mod compile;
+pub(crate) mod confluent;
 pub mod diff;
 mod draft;
 mod error;

@@ -231,3 +231,30 @@ fn later_draft_formats_are_asserted_in_every_draft() {
     assert!(!check(drafts[2], "iri", "not an iri"));
     assert!(check(drafts[2], "x-custom", "anything"));
 }
+
+/// The text the Confluent Schema Registry serves for a JSON Schema
+/// registered with `normalize=true`, worked out from `JsonSchema.normalize()`
+/// (its text read again with `Jackson.newObjectMapper(true)`: `TreeMap`
+/// objects, exact big decimals) and written back by Jackson: keys sorted at
+/// every depth, numbers with a fraction or exponent as `BigDecimal` writes
+/// them, strings escaped Jackson's way. Charter's canonical form differs
+/// only in number spelling, where it unifies `1e2`, `100.0` and `100`.
+#[test]
+fn normalized_text_is_the_peers() {
+    let check = |input: &str, expected: &str| {
+        let schema = crate::Schema::parse(crate::SchemaType::Json, input, &NoReferences).unwrap();
+        assert_eq!(schema.normalized_text(input), expected, "{input}");
+    };
+    check(
+        r#"{ "type": "object", "properties": { "b": {"type": "string", "maxLength": 10}, "a": {"type": "integer"} }, "required": ["b"] }"#,
+        r#"{"properties":{"a":{"type":"integer"},"b":{"maxLength":10,"type":"string"}},"required":["b"],"type":"object"}"#,
+    );
+    check(
+        r#"{"type":"number","maximum":1e2,"minimum":-0,"multipleOf":1.50,"enum":[0.0000001,12.5e-1,{"z":1,"a":[{"y":true,"x":null}]}]}"#,
+        r#"{"enum":[1E-7,1.25,{"a":[{"x":null,"y":true}],"z":1}],"maximum":1E+2,"minimum":0,"multipleOf":1.50,"type":"number"}"#,
+    );
+    check(
+        r#"{"description":"caf\u00e9 \u001f \"q\" \/","type":"string","title":"x","title":"last"}"#,
+        "{\"description\":\"café \\u001F \\\"q\\\" /\",\"title\":\"last\",\"type\":\"string\"}",
+    );
+}

@@ -4,4 +4,5 @@
 mod canonical;
 mod compat;
 mod data;
+mod normalized;
 mod parse;
