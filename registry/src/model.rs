@@ -17,6 +17,7 @@ pub use association::{
 };
 pub use contract::{
     ContractDefaults, Metadata, RESERVED_PROPERTY, Rule, RuleKind, RuleMode, RuleSet,
+    VERSION_PROPERTY,
 };
 
 /// A subject name that passed validation.

@@ -65,9 +65,15 @@ async fn version_sentinels_and_explicit_versions() {
         let answer = register(nth(5, json!({"version": bad}))).await;
         refused(&answer, 422, 42201, "is not a valid version number");
     }
-    // Already registered: the existing version answers, whatever the sentinel.
+    // Already registered: the existing version answers; with -1 only when
+    // it is the latest, as Confluent's `registerOrForward` looks only there
+    // (`RestApiTest.testConfluentVersion`).
+    for (n, version) in [(4, json!(-1)), (2, json!(0)), (2, Value::Null)] {
+        let answer = register(nth(n, json!({"version": version}))).await;
+        assert_eq!(answer.body["version"], n, "{}", answer.text);
+    }
     let answer = register(nth(2, json!({"version": -1}))).await;
-    assert_eq!(answer.body["version"], 2, "{}", answer.text);
+    refused(&answer, 409, 40901, "against version 4");
 }
 
 #[tokio::test]

@@ -149,14 +149,27 @@ async fn json_schema_tags_use_confluent_paths_and_propagate() {
     let dropped = register(&server, "people-value", &body("JSON", next, json!({}))).await;
     assert_eq!(ok(&dropped)["version"], 3);
     assert_eq!(dropped.body["schema"], next);
-    // The latest (version 3) has no tags: propagation adds none.
+    // The latest (version 3) has no tags: propagation adds none. As in
+    // Confluent, whose registration with `propagateSchemaTags` does not
+    // look the schema up as sent, the schema inherits version 3's
+    // `confluent:version` (recorded since the tagged version 1), which is
+    // set to 4: a new version of the same text.
     let again = register(
         &server,
         "people-value",
         &body("JSON", next, json!({"propagateSchemaTags": true})),
     )
     .await;
-    assert_eq!(ok(&again)["version"], 3);
+    assert_eq!(ok(&again)["version"], 4);
+    assert_eq!(again.body["schema"], next);
+    assert_eq!(
+        again.body["metadata"]["properties"]["confluent:version"],
+        "4"
+    );
+    // Sent plainly, the schema is found (the property is ignored when only
+    // the stored side has it).
+    let plain = register(&server, "people-value", &body("JSON", next, json!({}))).await;
+    assert_eq!(ok(&plain)["version"], 4);
 }
 
 #[tokio::test]
@@ -183,8 +196,9 @@ async fn the_tags_endpoint_makes_a_new_version_with_the_tags_changed() {
     let latest = server.get("/subjects/orders-value/versions/latest").await;
     assert_eq!(ok(&latest)["schema"], AVRO_TAGGED);
     assert_eq!(
-        latest.body["metadata"], metadata,
-        "the version's metadata carries on"
+        latest.body["metadata"],
+        json!({"properties": {"owner": "payments", "confluent:version": "2"}}),
+        "the version's metadata carries on, with the version recorded"
     );
 
     // Removing, with new metadata, from the latest.
@@ -352,4 +366,175 @@ async fn a_normalized_registration_keeps_its_tags_in_the_normalized_form() {
         ok(&found)["schemaTags"],
         json!([{"schemaEntity": {"entityPath": "shop.Customer.ssn", "entityType": "sr_field"}, "tags": ["PII"]}])
     );
+}
+
+/// Confluent's `RestApiTest.testConfluentVersion`, step by step: a
+/// registration asking for a version (`-1` or explicit) records the new
+/// version's number in the metadata property `confluent:version`, and so
+/// does every later registration inheriting metadata that carries it; a
+/// schema sent without the property finds the version that recorded it,
+/// and one sent with `confluent:version: N` finds version N.
+#[tokio::test]
+async fn confluent_version_is_recorded_and_ignored_on_lookup_as_confluent_does() {
+    let started = Server::start();
+    let server = &started;
+    let schema = r#"{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"}]}"#;
+    let request = |version: Option<i64>, properties: Option<Value>| {
+        let mut body = json!({"schemaType": "AVRO", "schema": schema});
+        if let Some(v) = version {
+            body["version"] = json!(v);
+        }
+        if let Some(p) = properties {
+            body["metadata"] = json!({"properties": p});
+        }
+        body
+    };
+    let cv = |n: &str| Some(json!({"confluent:version": n}));
+    let id_of = |answer: &Answer| ok(answer)["id"].as_i64().unwrap();
+    let latest = || async move {
+        let answer = server.get("/subjects/test/versions/latest").await;
+        let body = ok(&answer).clone();
+        assert_eq!(body["schema"], schema);
+        (
+            body["version"].as_i64().unwrap(),
+            body["metadata"]["properties"]["confluent:version"].clone(),
+        )
+    };
+    let lookup = |body: Value| async move {
+        let answer = server.post("/subjects/test", &body).await;
+        let body = ok(&answer).clone();
+        (
+            body["version"].as_i64().unwrap(),
+            body["metadata"]["properties"]["confluent:version"].clone(),
+        )
+    };
+    let registered = |version: Option<i64>, properties: Option<Value>, id: i64| {
+        let body = request(version, properties);
+        async move {
+            let answer = register(server, "test", &body).await;
+            assert_eq!(id_of(&answer), id, "{body}");
+        }
+    };
+
+    registered(None, None, 1).await;
+    let v1 = server.get("/subjects/test/versions/1").await;
+    assert!(ok(&v1).get("metadata").is_none(), "{}", v1.text);
+    registered(Some(-1), None, 1).await;
+    registered(Some(2), None, 2).await;
+    registered(Some(-1), None, 2).await;
+    assert_eq!(latest().await, (2, json!("2")));
+
+    assert_eq!(lookup(request(None, None)).await, (1, Value::Null));
+    assert_eq!(lookup(request(None, cv("1"))).await, (1, Value::Null));
+    assert_eq!(lookup(request(None, cv("2"))).await, (2, json!("2")));
+    ok(&server.delete("/subjects/test/versions/1").await);
+    assert_eq!(lookup(request(None, None)).await, (2, json!("2")));
+    registered(None, None, 2).await;
+    assert_eq!(latest().await, (2, json!("2")));
+
+    registered(Some(3), None, 3).await;
+    registered(Some(-1), None, 3).await;
+    registered(Some(-1), None, 3).await;
+    assert_eq!(latest().await, (3, json!("3")));
+    // Version 3 again is not the next version (4): 42201.
+    let again = register(server, "test", &request(Some(3), None)).await;
+    assert_eq!((again.status, again.code()), (422, 42201), "{}", again.text);
+    registered(Some(4), None, 4).await;
+    assert_eq!(lookup(request(None, None)).await, (4, json!("4")));
+
+    // A `confluent:version` sent along is set to the new version's number.
+    registered(None, cv("-1"), 5).await;
+    assert_eq!(latest().await, (5, json!("5")));
+    registered(None, cv("2"), 2).await;
+    registered(None, cv("3"), 3).await;
+    registered(None, cv("0"), 6).await;
+    assert_eq!(latest().await, (6, json!("6")));
+    registered(None, Some(json!({})), 6).await;
+    registered(None, Some(json!({"mykey": "myvalue"})), 7).await;
+    assert_eq!(latest().await, (7, Value::Null));
+    registered(Some(-1), None, 8).await;
+    assert_eq!(latest().await, (8, json!("8")));
+    let mine = || request(None, Some(json!({"mykey": "myvalue"})));
+    assert_eq!(lookup(mine()).await, (7, Value::Null));
+    ok(&server.delete("/subjects/test/versions/7").await);
+    assert_eq!(lookup(mine()).await, (8, json!("8")));
+
+    // Another schema is not found by `-1`.
+    let doc = r#"{"type":"record","name":"myrecord","doc":"mydoc","fields":[{"name":"f1","type":"string"}]}"#;
+    let missing = server
+        .post(
+            "/subjects/test",
+            &json!({"schemaType": "AVRO", "schema": doc, "version": -1}),
+        )
+        .await;
+    assert_eq!(
+        (missing.status, missing.code()),
+        (404, 40403),
+        "{}",
+        missing.text
+    );
+}
+
+/// Confluent's `RestApiRegisterSchemaTagsTest.testRegisterSchemaTagsBasic`
+/// and `testRegisterSchemaWithoutNewVersionInput(Deprecated)`: tags at
+/// registration (with or without a version) and through the tags endpoint
+/// record the new version's number in `confluent:version`.
+#[tokio::test]
+async fn tagged_versions_record_their_number_as_confluent_does() {
+    let server = Server::start();
+    let schema = r#"{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"}]}"#;
+    let tagged = |tags: &str| {
+        format!(
+            r#"{{"type":"record","name":"myrecord","fields":[{{"name":"f1","type":"string"}}],"confluent:tags":{tags}}}"#
+        )
+    };
+    let record = |tags: &[&str]| vec![entity("myrecord", "sr_record", tags)];
+    let version_of = |answer: &Answer| {
+        ok(answer);
+        (
+            answer.body["version"].as_i64().unwrap(),
+            answer.body["metadata"]["properties"]["confluent:version"].clone(),
+        )
+    };
+    ok(&server.register_text("test", "AVRO", schema).await);
+    let add = json!({"version": 2, "schemaTagsToAdd": record(&["TAG1", "TAG2"])});
+    let answer = register(&server, "test", &body("AVRO", schema, add)).await;
+    assert_eq!(ok(&answer)["id"], 2);
+    let latest = server
+        .get("/subjects/test/versions/latest?findTags=*")
+        .await;
+    assert_eq!(version_of(&latest), (2, json!("2")));
+    assert_eq!(latest.body["schema"], tagged(r#"["TAG1","TAG2"]"#));
+    assert_eq!(latest.body["schemaTags"], json!(record(&["TAG1", "TAG2"])));
+
+    // Without a version: recorded all the same (the peer sends -1).
+    let remove = json!({"schemaTagsToRemove": record(&["TAG2"])});
+    let tag12 = tagged(r#"["TAG1","TAG2"]"#);
+    let answer = register(&server, "test", &body("AVRO", &tag12, remove)).await;
+    assert_eq!(version_of(&answer), (3, json!("3")));
+    assert_eq!(answer.body["schema"], tagged(r#"["TAG1"]"#));
+
+    // Propagated to an evolved schema, which inherits the property.
+    let evolved = r#"{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"},{"name":"f2","type":"string","default":"hi"}]}"#;
+    let propagate = json!({"propagateSchemaTags": true});
+    let answer = register(&server, "test", &body("AVRO", evolved, propagate)).await;
+    assert_eq!(version_of(&answer), (4, json!("4")));
+    assert_eq!(
+        answer.body["schema"],
+        evolved.replace("}]}", r#"}],"confluent:tags":["TAG1"]}"#)
+    );
+
+    // The tags endpoint, with and without `newVersion`.
+    let tag = json!({"newVersion": 5, "tagsToAdd": record(&["TAG3"])});
+    let answer = server
+        .post("/subjects/test/versions/latest/tags", &tag)
+        .await;
+    assert_eq!(version_of(&answer), (5, json!("5")));
+    let tag = json!({"tagsToRemove": record(&["TAG3"])});
+    let answer = server
+        .post("/subjects/test/versions/latest/tags", &tag)
+        .await;
+    assert_eq!(version_of(&answer), (6, json!("6")));
+    let latest = server.get("/subjects/test/versions/latest").await;
+    assert_eq!(version_of(&latest), (6, json!("6")));
 }

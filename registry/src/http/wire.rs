@@ -16,6 +16,7 @@ use crate::model::{
 };
 use crate::service::{
     Contract, PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion,
+    WantedVersion,
 };
 
 /// `RegisterSchemaRequest`: the body of register, lookup and compatibility.
@@ -263,8 +264,8 @@ impl SchemaBody {
     }
 
     /// A registration: the schema, and the peer's sentinels decoded:
-    /// `version` absent, 0 or -1 is the next version; `id` absent or -1 is
-    /// any id. `normalize` is the query parameter.
+    /// `version` absent or 0 is the next version, -1 the next unless the
+    /// latest holds the schema; `id` absent or -1 is any id. `normalize` is the query parameter.
     pub fn into_registration(mut self, normalize: bool) -> Result<Registration, InvalidSchemaBody> {
         let (version, id) = (self.version, self.id);
         let tags = super::tags::tag_edit(
@@ -280,8 +281,9 @@ impl SchemaBody {
             )),
         };
         let version = match version {
-            None | Some(0) | Some(-1) => None,
-            Some(n) => Some(Version(
+            None | Some(0) => WantedVersion::Next,
+            Some(-1) => WantedVersion::Latest,
+            Some(n) => WantedVersion::Exact(Version(
                 positive_i32(n).ok_or(InvalidSchemaBody::BadVersion(n))?,
             )),
         };
@@ -596,7 +598,7 @@ mod tests {
     /// The explicit (version, id) a registration with `fields` asks for.
     fn explicit(fields: Value) -> Result<(Option<i32>, Option<i64>), InvalidSchemaBody> {
         let r = registration(with(fields))?;
-        Ok((r.version.map(|v| v.0), r.id.map(|id| id.0)))
+        Ok((r.version.exact().map(|v| v.0), r.id.map(|id| id.0)))
     }
 
     #[test]
@@ -605,6 +607,10 @@ mod tests {
         assert_eq!(explicit(json!({"version": null})), Ok((None, None)));
         assert_eq!(explicit(json!({"version": -1})), Ok((None, None)));
         assert_eq!(explicit(json!({"version": 0})), Ok((None, None)));
+        let wanted = |fields| registration(with(fields)).map(|r| r.version);
+        assert_eq!(wanted(json!({"version": 0})), Ok(WantedVersion::Next));
+        assert_eq!(wanted(json!({})), Ok(WantedVersion::Next));
+        assert_eq!(wanted(json!({"version": -1})), Ok(WantedVersion::Latest));
         assert_eq!(explicit(json!({"version": 1})), Ok((Some(1), None)));
         assert_eq!(
             explicit(json!({"version": i32::MAX})),
@@ -678,7 +684,7 @@ mod tests {
         assert_eq!(latest.schema, SchemaInput::Latest(Contract::default()));
         assert_eq!(
             (latest.version, latest.id),
-            (Some(Version(3)), Some(SchemaId(7)))
+            (WantedVersion::Exact(Version(3)), Some(SchemaId(7)))
         );
     }
 

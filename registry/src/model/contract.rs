@@ -74,7 +74,37 @@ impl Metadata {
     pub fn property(&self, name: &str) -> Option<&str> {
         self.properties.get(name).map(String::as_str)
     }
+
+    /// The version number the property `confluent:version` holds (none
+    /// when absent or not a number, as the peer's
+    /// `getConfluentVersionNumber`).
+    pub fn confluent_version(&self) -> Option<i64> {
+        self.property(VERSION_PROPERTY)?.parse().ok()
+    }
+
+    /// `metadata` (absent: empty) with `confluent:version` set to
+    /// `version` (the peer's `Metadata.setConfluentVersion`).
+    pub fn with_confluent_version(metadata: Option<Metadata>, version: i64) -> Metadata {
+        let mut metadata = metadata.unwrap_or_default();
+        metadata
+            .properties
+            .insert(VERSION_PROPERTY.to_string(), version.to_string());
+        metadata
+    }
+
+    /// This metadata without `confluent:version`.
+    pub fn without_confluent_version(&self) -> Metadata {
+        let mut metadata = self.clone();
+        metadata.properties.remove(VERSION_PROPERTY);
+        metadata
+    }
 }
+
+/// The metadata property in which the peer records a version's own number
+/// (`Metadata.CONFLUENT_VERSION`): set on a version registered with an
+/// explicit version, `-1`, schema tags or the tags endpoint, and kept up to
+/// date on the versions that follow one carrying it.
+pub const VERSION_PROPERTY: &str = "confluent:version";
 
 /// The metadata property naming a schema's reserved fields (the peer's
 /// `ParsedSchema.RESERVED`).

@@ -160,7 +160,7 @@ impl Registry {
             let registration = Registration {
                 schema: SchemaInput::Posted(schema.clone()),
                 normalize: settled.normalize,
-                version: None,
+                version: super::WantedVersion::Next,
                 id: None,
                 // The schema tags of an association's schema are not read
                 // (its body's `schemaTagsToAdd` is ignored).

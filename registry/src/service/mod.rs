@@ -59,6 +59,7 @@ mod schemas_by_id;
 mod subjects;
 mod tags;
 mod triage;
+mod versioning;
 mod work;
 
 use std::collections::{HashSet, VecDeque};
@@ -88,6 +89,7 @@ pub use register::{
 pub use subjects::DeletedFilter;
 pub use tags::TagRequest;
 pub use triage::{ReaderRequest, ReaderSource, TriageMessage, TriageOutcome, TriageRequest};
+pub use versioning::WantedVersion;
 pub use work::{WorkLimits, WorkPool};
 
 use crate::metrics::Metrics;

@@ -7,6 +7,7 @@ use schemas::{Fingerprint, Policy, Schema, SchemaType};
 
 use super::compatibility::{CheckTarget, Detail};
 use super::deploy::{MatrixRow, describe};
+use super::versioning::{WantedVersion, stamped};
 use super::{
     CachedSchema, Error, InvalidSchema, NotPermitted, Registry, SubjectVersion, live, next_version,
     visible,
@@ -14,7 +15,7 @@ use super::{
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
     ConsumerCompatibility, ContractDefaults, Lifecycle, Metadata, Reference, RuleSet, SchemaId,
-    StoredSchema, Subject, Version, VersionRecord, VersionSelector, context_scope_name, guid_of,
+    StoredSchema, Subject, VersionRecord, VersionSelector, context_scope_name, guid_of,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
 
@@ -108,8 +109,8 @@ pub struct Registration {
     /// differing only in formatting are one (the subject's `normalize`
     /// config also asks for it).
     pub normalize: bool,
-    /// The version to register at; `None` is the next one.
-    pub version: Option<Version>,
+    /// The version asked for.
+    pub version: WantedVersion,
     /// The id the schema must have (IMPORT mode only); `None` is any.
     pub id: Option<SchemaId>,
     /// Tags to add to and remove from the schema's text before it is
@@ -229,9 +230,9 @@ impl Candidate {
 }
 
 /// What [`Registry::holding`] finds.
-struct Holding<'h> {
+pub(super) struct Holding<'h> {
     /// The newest version holding the schema.
-    version: Option<&'h VersionRecord>,
+    pub version: Option<&'h VersionRecord>,
     /// Whether some stored schema has the candidate's content key.
     content_stored: bool,
     /// Whether a schema registered normalized has exactly the candidate's
@@ -384,7 +385,7 @@ impl Registry {
     /// content, or a formatting variant of it that counts as the same
     /// (see [`Candidate::same_as`]); and whether any stored schema has the
     /// candidate's content. One read of the store.
-    async fn holding<'h>(
+    pub(super) async fn holding<'h>(
         &self,
         candidate: &Candidate,
         versions: &[&'h VersionRecord],
@@ -469,11 +470,19 @@ impl Registry {
         let config = self.effective_config(Some(subject)).await?;
         let mode = self.effective_mode(Some(subject)).await?;
         let importing = mode.imports();
+        // The peer registers a schema with tags at the version asked for,
+        // or else as `-1` (`toSchemaWithTags`), so the version is recorded.
+        let tagging = !registration.tags.is_empty();
+        let wanted = match registration.version {
+            WantedVersion::Next if tagging => WantedVersion::Latest,
+            wanted => wanted,
+        };
+        let explicit_id = registration.id;
         let mut candidate = self.candidate(&registration.schema, &history).await?;
         // Tags are part of the text, so they come before the schema is
         // looked for or judged: the request's first, then the latest's.
         let propagate = registration.propagate_tags && !importing;
-        if !registration.tags.is_empty() || propagate {
+        if tagging || propagate {
             let from = match live(&history).next_back() {
                 Some(latest) if propagate => Some(self.held(latest.schema_id).await?),
                 _ => None,
@@ -490,40 +499,65 @@ impl Registry {
                 return Err(NotPermitted::StronglyAssociatedReference(target.to_string()).into());
             }
         }
+        if registration.normalize || config.normalize == Some(true) {
+            candidate = candidate.normalized();
+        }
+        let versions: Vec<&VersionRecord> = live(&history).collect();
+        // As sent, the schema may already be a version (the peer's
+        // `registerOrForward` looks before it applies tags, inheritance or
+        // config defaults; with `-1` only at the latest).
+        if !tagging && !registration.propagate_tags && config.contract_defaults.is_empty() {
+            let looked_at = match wanted {
+                WantedVersion::Latest => &versions[versions.len().saturating_sub(1)..],
+                _ => &versions[..],
+            };
+            if let Some(found) = self.holding_any_version(&candidate, looked_at).await? {
+                let answers = match wanted {
+                    WantedVersion::Exact(v) => v == found.version && explicit_id == Some(found.id),
+                    _ => explicit_id.is_none_or(|id| id == found.id),
+                };
+                if answers {
+                    return self.already_registered(found).await;
+                }
+            }
+        }
         // What is not sent carries on from the latest version, and the
         // config's defaults and overrides are merged around it, as in the
-        // peer (which copies an imported schema as it is).
+        // peer (which copies an imported schema as it is); outside IMPORT
+        // mode the new version may record its number.
         let own = Contract {
             metadata: candidate.metadata.clone(),
             rule_set: candidate.rule_set.clone(),
         };
+        let next = next_version(&history);
         let mut inherited = own.clone().or(&self.latest_contract(&history).await?);
         if !importing {
-            inherited = inherited.between(&config.contract_defaults);
+            inherited = stamped(inherited.between(&config.contract_defaults), wanted, next);
         }
         if inherited != own {
             candidate = candidate.with_contract(inherited);
         }
-        if registration.normalize || config.normalize == Some(true) {
-            candidate = candidate.normalized();
-        }
-        let explicit_id = registration.id;
-        let explicit_version = registration.version;
+        let explicit_version = wanted.exact();
 
-        // The same schema already a live version here: answer it, write nothing.
-        let versions: Vec<&VersionRecord> = live(&history).collect();
+        // The same schema already a live version here: answer it, write
+        // nothing (asked for `-1`, the peer registers it again).
         let held = self.holding(&candidate, &versions).await?;
-        if let Some(existing) = held.version {
-            let same_version = explicit_version.is_none_or(|v| v == existing.version);
-            if same_version && explicit_id.is_none_or(|wanted| wanted == existing.id) {
-                return Ok(Registered {
-                    version: SubjectVersion {
-                        record: existing.clone(),
-                        schema: self.held(existing.schema_id).await?,
-                    },
-                    consumer_warnings: Vec::new(),
-                });
+        let existing = match (wanted, held.version) {
+            (WantedVersion::Latest, _) => None,
+            (WantedVersion::Exact(v), Some(found)) => {
+                (v == found.version && explicit_id.is_none_or(|id| id == found.id)).then_some(found)
             }
+            (WantedVersion::Next, Some(found)) => {
+                explicit_id.is_none_or(|id| id == found.id).then_some(found)
+            }
+            (WantedVersion::Next, None) => self
+                .differing_only_by_version(&candidate, &versions)
+                .await?
+                .filter(|found| explicit_id.is_none_or(|id| id == found.id)),
+            (WantedVersion::Exact(_), None) => None,
+        };
+        if let Some(found) = existing {
+            return self.already_registered(found).await;
         }
 
         if held.normalized_twin {
@@ -537,7 +571,6 @@ impl Registry {
             }
             .into());
         }
-        let next = next_version(&history);
         let version = match (importing, explicit_id, explicit_version) {
             (true, None, _) => return Err(NotPermitted::ImportNeedsId.into()),
             (true, Some(_), Some(v)) => {
@@ -666,6 +699,17 @@ impl Registry {
         })
     }
 
+    /// The answer for a registration that found its schema at `found`.
+    async fn already_registered(&self, found: &VersionRecord) -> Result<Registered, Error> {
+        Ok(Registered {
+            version: SubjectVersion {
+                record: found.clone(),
+                schema: self.held(found.schema_id).await?,
+            },
+            consumer_warnings: Vec::new(),
+        })
+    }
+
     /// Finds the version of `subject` holding the posted schema; soft-deleted
     /// versions count only with `include_deleted`. With `normalize` (or the
     /// subject's `normalize` config) formatting-only differences do not count.
@@ -684,7 +728,7 @@ impl Registry {
         if normalize || config.normalize == Some(true) {
             candidate = candidate.normalized();
         }
-        let mut found = self.holding(&candidate, &visible).await?.version;
+        let mut found = self.holding_any_version(&candidate, &visible).await?;
         // A schema sent without metadata or rule set is also the one a
         // registration of it would have found: with the latest's, between
         // the config's defaults and overrides.
@@ -698,7 +742,7 @@ impl Registry {
             .between(&config.contract_defaults);
         if found.is_none() && inherited != own {
             candidate = candidate.with_contract(inherited);
-            found = self.holding(&candidate, &visible).await?.version;
+            found = self.holding_any_version(&candidate, &visible).await?;
         }
         let record = found.ok_or_else(|| Error::SchemaNotInSubject {
             subject: subject.to_string(),
@@ -720,7 +764,7 @@ mod tests {
             .map(|(n, s, v)| Reference {
                 name: n.to_string(),
                 subject: s.to_string(),
-                version: Version(*v),
+                version: crate::model::Version(*v),
             })
             .collect();
         content_key(SchemaType::Json, text, &refs, None, None)

@@ -8,9 +8,9 @@
 use schemas::tags::{EntityTags, TagEdit};
 
 use super::register::{Candidate, Contract, PostedReference, PostedSchema};
-use super::{Error, InvalidSchema, Registered, Registration, Registry, SchemaInput};
+use super::{Error, InvalidSchema, Registered, Registration, Registry, SchemaInput, WantedVersion};
 use crate::audit::Actor;
-use crate::model::{Reference, RuleSet, StoredSchema, Subject, Version, VersionSelector};
+use crate::model::{Metadata, Reference, RuleSet, StoredSchema, Subject, Version, VersionSelector};
 
 /// `POST /subjects/{s}/versions/{v}/tags`, decoded (the peer's
 /// `TagSchemaRequest`).
@@ -137,16 +137,23 @@ impl Registry {
                 text,
                 references: as_posted(&record.references),
                 contract: Box::new(Contract {
-                    metadata: request
-                        .contract
-                        .metadata
-                        .clone()
-                        .or_else(|| record.metadata.clone()),
+                    // `confluent:version` is the version asked for (0:
+                    // the next), which registration sets to the new one.
+                    metadata: Some(Metadata::with_confluent_version(
+                        request
+                            .contract
+                            .metadata
+                            .clone()
+                            .or_else(|| record.metadata.clone()),
+                        request.new_version.map_or(0, |v| v.0.into()),
+                    )),
                     rule_set,
                 }),
             }),
             normalize: false,
-            version: request.new_version,
+            version: request
+                .new_version
+                .map_or(WantedVersion::Next, WantedVersion::Exact),
             id: None,
             tags: TagEdit::default(),
             propagate_tags: false,
