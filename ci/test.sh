@@ -46,7 +46,7 @@ step "the registry's HTTP suites once more, each test on a fresh PostgreSQL data
 CHARTER_TEST_STORE=postgres cargo test -p registry --no-fail-fast \
   --test api --test concurrency --test triage --test interop --test config_contracts \
   --test auth_matrix --test auth_credentials --test auth_jwt --test tls --test audit \
-  --test contexts
+  --test contexts --test associations
 
 step "fuzz targets: built (dev profile, stable toolchain) and run 300 inputs each (FUZZING.md)"
 # A smoke run, so that the targets keep building and the seeds still pass:

@@ -492,3 +492,66 @@ async fn a_permanent_delete_racing_a_registration_is_one_or_the_other() {
     }
     assert_eq!(orders.values().sum::<i32>(), 20, "{orders:?}");
 }
+
+/// A STRONG association created through one instance while WEAK ones of
+/// other resources name its subject through both: the subject ends with
+/// its STRONG association alone, or with WEAK ones only, and every refused
+/// request is the peer's refusal (40904 or 40905), never a server error (a
+/// conflict the store finds is read again and answered by the rules). The
+/// store's own race test (`association_rules_hold_across_stores`) is the
+/// one that loses the rule without the store's guard; through HTTP the
+/// window between read and write is rarely hit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn associations_racing_for_one_subject_keep_the_peers_rules() {
+    let Some(pair) = Pair::start("associations_racing").await else {
+        return;
+    };
+    let schema = json_schema(&closed(json!({"id": {"type": "string"}})));
+    for round in 0..3 {
+        let topic = format!("orders{round}");
+        let subject = format!(":.lkc:{topic}-value");
+        // The STRONG one's schema is there first, so the WEAK ones may name
+        // the subject and the STRONG one may still freeze it.
+        let answer = pair
+            .a
+            .post(&format!("/subjects/{subject}/versions"), &schema)
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let mut requests = vec![(
+            pair.a.clone(),
+            "/associations".to_string(),
+            json!({"resourceName": topic, "resourceNamespace": "lkc",
+                   "resourceId": format!("{topic}-id"), "associations": [{"schema": schema}]}),
+        )];
+        for i in 0..9 {
+            requests.push((
+                pair.by_parity(i + 1),
+                "/associations".to_string(),
+                json!({"resourceName": format!("reader{i}"), "resourceNamespace": "lkc",
+                       "resourceId": format!("reader{round}-{i}"),
+                       "associations": [{"subject": subject}]}),
+            ));
+        }
+        let answers = all_at_once(requests).await;
+        for answer in &answers {
+            assert!(
+                answer.status == 200 || [40904, 40905].contains(&answer.code()),
+                "{}: {}",
+                answer.status,
+                answer.text
+            );
+        }
+        let held = pair
+            .b
+            .get(&format!("/associations/subjects/{subject}"))
+            .await;
+        let held = held.body.as_array().unwrap().clone();
+        let strong = held.iter().filter(|a| a["lifecycle"] == "STRONG").count();
+        assert!(
+            !held.is_empty() && (strong == 0 || held.len() == 1),
+            "{subject}: {held:?}"
+        );
+        let admitted = answers.iter().filter(|a| a.status == 200).count();
+        assert_eq!(admitted, held.len(), "one association per 200");
+    }
+}

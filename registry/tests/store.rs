@@ -23,7 +23,7 @@ use associations::associations_one_per_resource_and_kind;
 use common::postgres::TestDatabase;
 use config::data_contract_config_fields;
 use contexts::{contexts_have_their_own_ids, stores_agree_on_context_ids};
-use races::{stores_on_one_database_agree, twenty_at_once};
+use races::{association_rules_hold_across_stores, stores_on_one_database_agree, twenty_at_once};
 use reads::several_things_in_one_read;
 use registry::audit::{Action, Actor, AuditEvent, AuditQuery, Outcome};
 use registry::model::{
@@ -704,6 +704,7 @@ contract!(
     contexts_have_their_own_ids,
     stores_agree_on_context_ids,
     associations_one_per_resource_and_kind,
+    association_rules_hold_across_stores,
 );
 
 /// PostgreSQL only (an SQLite file has no notifications; its store is for

@@ -4,15 +4,26 @@
 //! record; the primary key (resource id, resource type, association type)
 //! refuses a second association of one kind on a resource, whichever
 //! instance writes it, and the caller reads again.
+//!
+//! The peer's rules between a subject's associations (a STRONG one is the
+//! subject's only association: 40904 and 40905) are checked again inside
+//! the write's transaction, with the subjects it writes locked: SQLite's
+//! `BEGIN IMMEDIATE` holds the database's write lock from the start,
+//! PostgreSQL takes a transaction advisory lock per subject (in sorted
+//! order, so that two writers cannot deadlock), so a writer in another
+//! instance waits, then sees what this one committed. A write whose subject
+//! moved since the caller read it is a conflict, and the caller reads again
+//! (and then refuses with the rule's code).
 
 /// Defines the association queries as functions over pools of one sqlx
-/// database type.
+/// database type: `$begin` opens a write transaction, `$lock` (with the
+/// subject as `$1`) locks a subject until it ends, if the backend needs it.
 macro_rules! association_queries {
-    ($db:ty, $shared:ident) => {
+    ($db:ty, $shared:ident, $begin:literal, $lock:expr) => {
         use sqlx::Pool;
 
         use crate::audit::AuditEvent;
-        use crate::model::{Association, AssociationFilter};
+        use crate::model::{Association, AssociationFilter, Lifecycle};
         use crate::store::rows::{ASSOCIATION_COLUMNS, AssociationRow};
         use crate::store::shared::$shared::insert_audit;
         use crate::store::{AssociationChanges, StoreError};
@@ -56,7 +67,37 @@ macro_rules! association_queries {
             changes: &AssociationChanges,
             audit: &AuditEvent,
         ) -> Result<(), StoreError> {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with($begin).await?;
+            let written: Vec<&Association> =
+                changes.insert.iter().chain(&changes.update).collect();
+            let lock: Option<&str> = $lock;
+            if let Some(lock) = lock {
+                let mut subjects: Vec<&str> = written.iter().map(|a| a.subject.as_str()).collect();
+                subjects.sort_unstable();
+                subjects.dedup();
+                for subject in subjects {
+                    sqlx::query(lock).bind(subject).execute(&mut *tx).await?;
+                }
+            }
+            for association in &written {
+                // Another association of a STRONG one's subject, or a STRONG
+                // one of a WEAK one's, the association itself aside.
+                let (taken,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM associations WHERE subject = $1 \
+                     AND NOT (resource_id = $2 AND resource_type = $3 AND association_type = $4) \
+                     AND ($5 OR lifecycle = 'STRONG')",
+                )
+                .bind(&association.subject)
+                .bind(&association.resource_id)
+                .bind(&association.resource_type)
+                .bind(association.association_type.as_str())
+                .bind(association.lifecycle == Lifecycle::Strong)
+                .fetch_one(&mut *tx)
+                .await?;
+                if taken > 0 {
+                    return Err(StoreError::Conflict);
+                }
+            }
             let key = "resource_id = $1 AND resource_type = $2 AND association_type = $3 \
                        AND guid = $4";
             for gone in &changes.delete {
@@ -127,12 +168,22 @@ macro_rules! association_queries {
     };
 }
 
-/// The association queries on SQLite.
+/// The association queries on SQLite: `BEGIN IMMEDIATE` locks the whole
+/// database for the write.
 pub(super) mod sqlite {
-    association_queries!(sqlx::Sqlite, sqlite);
+    association_queries!(sqlx::Sqlite, sqlite, "BEGIN IMMEDIATE", None);
 }
 
-/// The association queries on PostgreSQL.
+/// The association queries on PostgreSQL: a subject is locked by a
+/// transaction advisory lock in a key space of its own.
 pub(super) mod postgres {
-    association_queries!(sqlx::Postgres, postgres);
+    association_queries!(
+        sqlx::Postgres,
+        postgres,
+        "BEGIN",
+        Some(
+            "SELECT pg_advisory_xact_lock(hashtext('charter_association_subject'), \
+             hashtext($1))"
+        )
+    );
 }

@@ -68,7 +68,7 @@ pub(crate) async fn associations_one_per_resource_and_kind(db: Db) {
         "payments",
         "lkc-2",
         AssociationType::Value,
-        "orders-contract",
+        "payments-contract",
     );
     payments.lifecycle = Lifecycle::Strong;
     payments.frozen = true;
@@ -92,11 +92,11 @@ pub(crate) async fn associations_one_per_resource_and_kind(db: Db) {
     };
     assert_eq!(
         store.associations(&by_subject).await.unwrap(),
-        [orders_value.clone(), payments.clone()]
+        std::slice::from_ref(&orders_value)
     );
     let strong = AssociationFilter {
         lifecycle: Some(Lifecycle::Strong),
-        ..by_subject.clone()
+        ..AssociationFilter::default()
     };
     assert_eq!(
         store.associations(&strong).await.unwrap(),
@@ -156,6 +156,31 @@ pub(crate) async fn associations_one_per_resource_and_kind(db: Db) {
             .len(),
         before
     );
+
+    // A STRONG association is its subject's only one: neither a WEAK one
+    // beside it nor a STRONG one beside a WEAK one is written.
+    let beside_strong = association(
+        "id-w",
+        "w",
+        "lkc-1",
+        AssociationType::Value,
+        "payments-contract",
+    );
+    let mut beside_weak = association(
+        "id-s",
+        "s",
+        "lkc-1",
+        AssociationType::Value,
+        "orders-contract",
+    );
+    beside_weak.lifecycle = Lifecycle::Strong;
+    beside_weak.frozen = true;
+    for refused in [beside_strong, beside_weak] {
+        let answer = other
+            .change_associations(&inserting(vec![refused]), &audit())
+            .await;
+        assert!(matches!(answer, Err(StoreError::Conflict)), "{answer:?}");
+    }
 
     // Updates and deletes name what they read.
     let mut weaker = payments.clone();
