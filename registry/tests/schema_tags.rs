@@ -538,3 +538,38 @@ async fn tagged_versions_record_their_number_as_confluent_does() {
     let latest = server.get("/subjects/test/versions/latest").await;
     assert_eq!(version_of(&latest), (6, json!("6")));
 }
+
+/// JSON Schema tag paths through combinators, as Confluent numbers their
+/// branches (`JsonSchemaTest.testBasicAddAndRemoveTags`: in an `allOf` of a
+/// string and an object, the object is branch 0), at registration and in
+/// `findTags`; a branch that is not there is 422 naming the segment.
+#[tokio::test]
+async fn json_schema_paths_go_through_combinators_as_confluent_numbers_them() {
+    let server = Server::start();
+    let schema = r#"{"type":"object","properties":{"pay":{"allOf":[{"type":"string"},{"type":"object","properties":{"iban":{"type":"string"}}}]}}}"#;
+    let add = json!({"schemaTagsToAdd": [
+        entity("object.pay.allof.0.object.iban", "sr_field", &["PII"]),
+        entity("object.pay.allof.0.object", "sr_record", &["BANK"]),
+    ]});
+    let registered = register(&server, "pay-value", &body("JSON", schema, add)).await;
+    assert_eq!(
+        ok(&registered)["schema"],
+        r#"{"type":"object","properties":{"pay":{"allOf":[{"type":"string"},{"type":"object","properties":{"iban":{"type":"string","confluent:tags":["PII"]}},"confluent:tags":["BANK"]}]}}}"#
+    );
+    let found = server
+        .get("/subjects/pay-value/versions/1?findTags=*")
+        .await;
+    assert_eq!(
+        ok(&found)["schemaTags"],
+        json!([
+            {"schemaEntity": {"entityPath": "object.pay.allof.0.object", "entityType": "sr_record"}, "tags": ["BANK"]},
+            {"schemaEntity": {"entityPath": "object.pay.allof.0.object.iban", "entityType": "sr_field"}, "tags": ["PII"]},
+        ])
+    );
+    let missing = json!({"tagsToAdd": [entity("object.pay.allof.2.object", "sr_record", &["X"])]});
+    let answer = server
+        .post("/subjects/pay-value/versions/1/tags", &missing)
+        .await;
+    refused(&answer, "names no branch at `allof.2`");
+    refused(&answer, "'object.pay.allof.2.object'");
+}

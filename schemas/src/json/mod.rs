@@ -12,6 +12,7 @@ mod hash;
 pub(crate) mod node;
 pub(crate) mod payload;
 mod rules;
+pub(crate) mod tag_order;
 pub(crate) mod tags;
 
 use std::collections::HashMap;

@@ -163,17 +163,18 @@ pub enum TagError {
         /// The entity type given with it.
         entity_type: EntityType,
     },
-    /// The path goes through a part of a JSON Schema whose entity paths
-    /// Charter does not resolve yet (combinators, whose branches Confluent
-    /// numbers in an order of its own).
+    /// The path names a branch a JSON Schema combinator does not have
+    /// (Confluent numbers them from 0, in an order of its own).
     #[error(
-        "the path '{path}' goes through `{segment}`, which tag paths do not support yet (only `object`, `array`, `not`, `definitions` and `$defs`)"
+        "the path '{path}' names no branch at `{segment}`: the combinator has {branches} branches, numbered from 0"
     )]
-    UnsupportedPath {
+    NoBranch {
         /// The path as given.
         path: String,
-        /// The segment not supported.
+        /// The segment, with its index (`anyof.7`).
         segment: String,
+        /// How many branches the combinator has.
+        branches: usize,
     },
     /// The format has no tag support in Charter yet.
     #[error("tags on {schema_type} schemas are not supported yet")]
