@@ -109,9 +109,38 @@ async fn references_inside_a_context_name_its_subjects() {
         // `address` from a subject of `.ctx1` is `:.ctx1:address`.
         POST "/subjects/:.ctx1:person/versions", json!({"schemaType": "JSON", "schema": person.to_string(),
             "references": [{"name": "address.json", "subject": "address", "version": 1}]}) => 200 has(json!({"id": 2}));
+        // Served as posted, as the peer serves it; qualified when asked.
         GET "/subjects/:.ctx1:person/versions/1" => 200 has(json!({"id": 2,
+            "references": [{"name": "address.json", "subject": "address", "version": 1}]}));
+        GET "/subjects/:.ctx1:person/versions/1?referenceFormat=qualified" => 200 has(json!({"id": 2,
             "references": [{"name": "address.json", "subject": ":.ctx1:address", "version": 1}]}));
+        GET "/contexts/.ctx1/subjects/person/versions/latest" => 200 has(json!({
+            "references": [{"name": "address.json", "subject": "address", "version": 1}]}));
+        GET "/schemas/ids/2?subject=:.ctx1:person" => 200 has(json!({
+            "references": [{"name": "address.json", "subject": "address", "version": 1}]}));
+        GET "/schemas/ids/2?subject=:.ctx1:&referenceFormat=qualified" => 200 has(json!({
+            "references": [{"name": "address.json", "subject": ":.ctx1:address", "version": 1}]}));
+        GET "/schemas?subjectPrefix=:.ctx1:person" => 200 has(json!([{"subject": ":.ctx1:person",
+            "references": [{"name": "address.json", "subject": "address", "version": 1}]}]));
+        // The same reference written with its context is the same schema,
+        // and resolves to the same subject.
+        POST "/subjects/:.ctx1:person", json!({"schemaType": "JSON", "schema": person.to_string(),
+            "references": [{"name": "address.json", "subject": ":.ctx1:address", "version": 1}]}) => 200 has(json!({
+            "id": 2, "version": 1, "references": [{"subject": "address"}]}));
+        POST "/subjects/:.ctx1:person/versions", json!({"schemaType": "JSON", "schema": person.to_string(),
+            "references": [{"name": "address.json", "subject": ":.ctx1:address", "version": 1}]}) => 200 has(json!({"id": 2}));
+        GET "/subjects/:.ctx1:person/versions" => 200 is(json!([1]));
         GET "/subjects/:.ctx1:address/versions/1/referencedby" => 200 is(json!([2]));
+        // References to the default context and to another context keep
+        // their context.
+        POST "/subjects/:.ctx2:address/versions", json!({"schemaType": "JSON", "schema": address.to_string()}) => 200 has(json!({"id": 1}));
+        POST "/subjects/:.ctx1:pair/versions", json!({"schemaType": "JSON", "schema": json!({"type": "object",
+            "properties": {"a": {"$ref": "a.json"}, "b": {"$ref": "b.json"}}}).to_string(),
+            "references": [{"name": "a.json", "subject": ":.:filler", "version": 1},
+                           {"name": "b.json", "subject": ":.ctx2:address", "version": 1}]}) => 200 has(json!({"id": 3}));
+        GET "/subjects/:.ctx1:pair/versions/1" => 200 has(json!({"references": [
+            {"name": "a.json", "subject": ":.:filler", "version": 1},
+            {"name": "b.json", "subject": ":.ctx2:address", "version": 1}]}));
         DELETE "/subjects/:.ctx1:address/versions/1" => 422 code(42206);
         // The default context has no `address`.
         POST "/subjects/person/versions", json!({"schemaType": "JSON", "schema": person.to_string(),

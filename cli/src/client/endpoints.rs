@@ -72,7 +72,11 @@ impl Client {
     /// `GET /subjects/{s}/versions/{v}`.
     pub fn version(&self, subject: &str, version: VersionRef) -> Result<RegisteredSchema, Error> {
         let path = format!("subjects/{}/versions/{version}", segment(subject));
-        let wire: WireSchema = self.call(Method::GET, &path, &[], None)?;
+        // References with their contexts, so that following one from a
+        // subject of a context reads the subject it resolves to (a registry
+        // answers them as posted otherwise: `address` for `:.ctx:address`).
+        let query = [("referenceFormat", "qualified")];
+        let wire: WireSchema = self.call(Method::GET, &path, &query, None)?;
         wire.registered(subject)
             .map_err(|reason| self.bad_body(format!("GET {path}"), reason))
     }

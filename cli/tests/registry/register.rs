@@ -128,6 +128,41 @@ fn another_registrys_reasons_are_shown_as_it_words_them() {
     assert_eq!(json.json()["messages"], verdict["messages"]);
 }
 
+/// A registry answers the references of a subject in a context as posted
+/// (`shared.money` for `:.ctx1:shared.money`); reading the subject's
+/// history still follows each to the subject it resolves to.
+#[test]
+fn references_inside_a_context_are_followed_to_their_context() {
+    let registry = Registry::start();
+    registry.register(":.ctx1:shared.money", "contracts/shared/money.json");
+    let payment = std::fs::read_to_string(fixture("contracts/payments/payment-captured.json"));
+    let name = "https://contracts.acme.example/shared/money.json";
+    let (status, answer) = crate::server::http(
+        "POST",
+        &format!("{}subjects/:.ctx1:payments/versions", registry.url),
+        Some(
+            serde_json::json!({"schemaType": "JSON", "schema": payment.unwrap(),
+            "references": [{"name": name, "subject": "shared.money", "version": 1}]}),
+        ),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let served = crate::server::http(
+        "GET",
+        &format!("{}subjects/:.ctx1:payments/versions/1", registry.url),
+        None,
+    );
+    assert_eq!(served.1["references"][0]["subject"], "shared.money");
+    let check = registry.charter(&[
+        "check",
+        &fixture("contracts/payments/payment-captured.json"),
+        "--subject",
+        ":.ctx1:payments",
+        "--registry-reference",
+        &format!("{name}=:.ctx1:shared.money:1"),
+    ]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
+
 #[test]
 fn references_are_fetched_from_the_registry_to_read_and_sent_along() {
     let registry = Registry::start();

@@ -26,6 +26,7 @@ mod mode;
 mod observe;
 mod openapi;
 mod permissions;
+mod references;
 mod schemas;
 mod serve;
 mod server;

@@ -371,6 +371,18 @@ pub(super) struct Format {
     format: Option<String>,
 }
 
+/// `referenceFormat` of a read's references.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a description: never built
+pub(super) struct ReferenceFormat {
+    /// `qualified`: every reference of a subject in a context names its
+    /// context (`:.ctx:address`); absent: references as posted (a subject of
+    /// the same context by its bare name).
+    #[param(rename = "referenceFormat")]
+    reference_format: Option<String>,
+}
+
 /// `findTags`: the tagged records and fields to answer in `schemaTags`.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]

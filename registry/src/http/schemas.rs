@@ -15,9 +15,11 @@ use super::associations::{AssociationView, SchemaAssociations};
 use super::auth::{PrereadSchema, require_read};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Params, Segments};
-use super::openapi::{BadQuery, Deleted, FindTags, Format, IdPath, Paging, Unavailable};
+use super::openapi::{
+    BadQuery, Deleted, FindTags, Format, IdPath, Paging, ReferenceFormat, Unavailable,
+};
 use super::tags::find_tags;
-use super::wire::{SchemaStringView, SchemaView, WithSubject};
+use super::wire::{ReferenceForm, SchemaStringView, SchemaView, WithSubject};
 use super::{ApiResult, AppState, SCHEMA_REGISTRY_V1, json_bytes, ok, rendered};
 use crate::auth::Caller;
 use crate::model::{Association, SchemaId, StoredSchema, VersionRecord, context_of};
@@ -87,6 +89,7 @@ async fn preread_or_lookup(
         IdPath,
         Format,
         ("subject" = Option<String>, Query, description = "Also answer the version under this subject; a subject of a context (`:.ctx:orders`, or `:.ctx:`) reads the id in that context"),
+        ReferenceFormat,
         ("fetchMaxId" = Option<bool>, Query, description = "Also answer the largest id"),
         FindTags,
     ),
@@ -113,7 +116,14 @@ async fn by_id(
         let entry = &found.entry;
         check_resolved(&caller, &entry.record, &params)?;
         let text = registry.schema_text(entry, params.text("format")).await?;
-        let mut view = SchemaStringView::of(&entry.record, &text);
+        // References as posted from the context read (or qualified).
+        let form = ReferenceForm::asked(params.text("referenceFormat"));
+        let parent = found.usage.as_ref().map_or(subject, |u| u.subject.as_str());
+        let mut view = SchemaStringView::of(&entry.record, &text).with_references(
+            &entry.record,
+            Some(parent),
+            form,
+        );
         view.schema_tags = find_tags(registry, &entry.record, &params).await?;
         let context = found.usage.as_ref().and_then(|u| context_of(&u.subject));
         if let Some(usage) = found.usage.clone() {

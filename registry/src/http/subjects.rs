@@ -7,11 +7,12 @@ use super::deploy::MatrixRowView;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Params, Segments};
 use super::openapi::{
-    BadQuery, BodyErrors, Deleted, FindTags, Format, Paging, SubjectPath, Unavailable, VersionPath,
+    BadQuery, BodyErrors, Deleted, FindTags, Format, Paging, ReferenceFormat, SubjectPath,
+    Unavailable, VersionPath,
 };
 use super::schemas::{check_resolved, raw_schema};
 use super::tags::find_tags;
-use super::wire::{SchemaBody, SchemaView, WithSubject};
+use super::wire::{ReferenceForm, SchemaBody, SchemaView, WithSubject};
 use super::{ApiResult, AppState, ok};
 use crate::auth::Caller;
 use crate::model::context_scope_name;
@@ -317,7 +318,7 @@ async fn find(
     get,
     path = "/subjects/{subject}/versions/{version}",
     tag = "subjects",
-    params(VersionPath, Deleted, Format, FindTags),
+    params(VersionPath, Deleted, Format, ReferenceFormat, FindTags),
     responses(
         (status = 200, description = "The version", body = SchemaView),
         (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
@@ -333,7 +334,8 @@ async fn version(
     params: Params,
 ) -> ApiResult {
     let (found, text) = find(&state, &caller, &segments, &params).await?;
-    let mut view = SchemaView::of(&found, WithSubject::Yes, &text);
+    let form = ReferenceForm::asked(params.text("referenceFormat"));
+    let mut view = SchemaView::of(&found, WithSubject::Yes, &text).with_references(&found, form);
     view.schema_tags = find_tags(state.registry(), &found.schema.record, &params).await?;
     Ok(ok(&view))
 }

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::body::{FieldError, decode};
+pub use super::references::{ReferenceForm, ReferenceView, references, references_from};
 use super::tags::SchemaTagsBody;
 use crate::model::{
-    ConfigRecord, Metadata, Reference, RuleMode, RuleSet, SchemaId, StoredSchema, Version,
-    VersionSelector,
+    ConfigRecord, Metadata, RuleMode, RuleSet, SchemaId, StoredSchema, Version, VersionSelector,
 };
 use crate::service::{
     Contract, PostedReference, PostedSchema, Registration, SchemaInput, SubjectVersion,
@@ -324,29 +324,6 @@ pub fn posted_reference(
     })
 }
 
-/// A reference as answered.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = Reference)]
-pub struct ReferenceView<'a> {
-    /// The name the schema imports it by.
-    name: &'a str,
-    /// The subject holding it.
-    subject: &'a str,
-    /// Its version in that subject.
-    version: i32,
-}
-
-/// The references of a schema as answered.
-pub fn references(refs: &[Reference]) -> Vec<ReferenceView<'_>> {
-    refs.iter()
-        .map(|r| ReferenceView {
-            name: &r.name,
-            subject: &r.subject,
-            version: r.version.0,
-        })
-        .collect()
-}
-
 /// `Schema`: a subject version with its schema. Also the registration
 /// answer, which leaves `subject` out.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -409,7 +386,11 @@ impl<'a> SchemaView<'a> {
             version: found.record.version.0,
             id: found.record.id.0,
             schema_type: record.schema_type.as_str(),
-            references: references(&record.references),
+            references: references_from(
+                &record.references,
+                Some(&found.record.subject),
+                ReferenceForm::AsPosted,
+            ),
             schema: text,
             guid: &record.guid,
             metadata: record.metadata.as_ref(),
@@ -418,6 +399,13 @@ impl<'a> SchemaView<'a> {
             ts: found.record.registered_at_ms,
             deleted: found.record.deleted,
         }
+    }
+
+    /// The view with its references in `form` (`referenceFormat`).
+    pub fn with_references(mut self, found: &'a SubjectVersion, form: ReferenceForm) -> Self {
+        let refs = &found.schema.record.references;
+        self.references = references_from(refs, Some(&found.record.subject), form);
+        self
     }
 }
 
@@ -473,6 +461,18 @@ impl<'a> SchemaStringView<'a> {
             version: None,
             max_id: None,
         }
+    }
+
+    /// The view with its references as read from `parent` (a subject or
+    /// `:.ctx:`), in `form`.
+    pub fn with_references(
+        mut self,
+        record: &'a StoredSchema,
+        parent: Option<&str>,
+        form: ReferenceForm,
+    ) -> Self {
+        self.references = references_from(&record.references, parent, form);
+        self
     }
 }
 

@@ -72,7 +72,8 @@ impl SchemaInput {
     /// default one, a reference naming an unqualified subject names that
     /// subject of the same context (`b` from `:.ctx:a` is `:.ctx:b`), as the
     /// peer's `qualifySubjectWithParent` resolves it. References are kept
-    /// (and answered) qualified.
+    /// qualified (part of the schema's identity) and answered as posted
+    /// (`http::references`).
     pub fn posted_to(mut self, subject: &Subject) -> SchemaInput {
         let Some(context) = subject.context() else {
             return self;

@@ -94,14 +94,25 @@ export async function usersOf(id, signal) {
   return users;
 }
 
-export function referenceList(references) {
+/**
+ * The subject a reference of a version of `parent` names: the registry
+ * answers references as posted, so in a context (`:.ctx:person`) a bare
+ * `address` is that context's `:.ctx:address`.
+ */
+export function referencedSubject(parent, subject) {
+  const context = /^(:\.[^:]*:)/.exec(parent || '');
+  return context && !subject.startsWith(':.') ? context[1] + subject : subject;
+}
+
+export function referenceList(references, parent) {
   if (!references || references.length === 0) return null;
   return h(
     'ul',
     { class: 'inline' },
-    references.map((r) =>
-      h('li', {}, h('code', {}, r.name), ' → ', h('a', { href: link(['subjects', r.subject, 'versions', r.version]) }, `${r.subject} v${r.version}`)),
-    ),
+    references.map((r) => {
+      const target = referencedSubject(parent, r.subject);
+      return h('li', {}, h('code', {}, r.name), ' → ', h('a', { href: link(['subjects', target, 'versions', r.version]) }, `${r.subject} v${r.version}`));
+    }),
   );
 }
 
@@ -173,7 +184,7 @@ export async function render(ctx) {
         ),
         h('p', {}, 'Registered ', time(v.ts), registrars.has(v.version) ? h('span', { class: 'who' }, ' ', registrars.get(v.version)) : null, ` · schema id ${v.id} · ${v.schemaType}`),
         contractSummary(v),
-        h('dl', { class: 'facts compact' }, fact('References', referenceList(v.references) || h('span', { class: 'muted' }, 'none')), fact('Referenced by', referencedBy)),
+        h('dl', { class: 'facts compact' }, fact('References', referenceList(v.references, subject) || h('span', { class: 'muted' }, 'none')), fact('Referenced by', referencedBy)),
         previous && !v.deleted
           ? h('p', {}, h('a', { href: link(['subjects', subject, 'compare'], { a: previous.version, b: v.version }) }, `What changed since version ${previous.version}`))
           : null,

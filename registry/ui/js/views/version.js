@@ -68,7 +68,7 @@ export async function render(ctx) {
       h('dt', {}, 'Status'),
       h('dd', {}, found.deleted ? mark(false, 'soft-deleted: still readable by its id; compatibility checks no longer count it') : mark(true, 'live')),
       h('dt', {}, 'References'),
-      h('dd', {}, referenceList(found.references) || h('span', { class: 'muted' }, 'none')),
+      h('dd', {}, referenceList(found.references, subject) || h('span', { class: 'muted' }, 'none')),
       h('dt', {}, 'Referenced by'),
       h('dd', {}, referencedBy),
     ),
