@@ -67,8 +67,7 @@ impl ProtobufSchema {
         limits: &SchemaLimits,
     ) -> Result<ProtobufSchema, ParseError> {
         let (file, is_source) = compile::compile(text, resolver, limits)?;
-        let canonical = print::print(&file, print::Style::Canonical);
-        let digests = print::message_digests(&file);
+        let (canonical, digests) = print::canonical_with_digests(&file);
         Ok(ProtobufSchema {
             top_messages: file.messages().collect(),
             top_enums: file.enums().collect(),

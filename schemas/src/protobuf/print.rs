@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 use prost_reflect::prost::Message;
 use prost_reflect::prost_types::FieldDescriptorProto;
@@ -36,54 +36,104 @@ const MAX_FIELD_NUMBER: i32 = 536_870_911;
 
 /// `file` as `.proto` text.
 pub(crate) fn print(file: &FileDescriptor, style: Style) -> String {
-    let mut printer = Printer {
-        out: String::new(),
-        style,
-        proto3: file.syntax() == Syntax::Proto3,
-    };
+    let mut printer = Printer::new(file, style);
     printer.file(file);
     printer.out
+}
+
+/// `file` as canonical `.proto` text, and the digest of every message and
+/// enum of it (see [`message_digests`]), computed from the text as it is
+/// printed instead of printing each message again: a message's digest
+/// covers the lines the file's text gives it, nested types included, and
+/// the text of the other files' messages it refers to. Map entries and
+/// groups, which the text does not print as messages, are printed on their
+/// own as [`message_digests`] does.
+pub(crate) fn canonical_with_digests(file: &FileDescriptor) -> (String, HashMap<String, u64>) {
+    let mut printer = Printer::new(file, Style::Canonical);
+    printer.digests = Some(HashMap::new());
+    printer.file(file);
+    let mut digests = printer.digests.take().unwrap_or_default();
+    let unprinted = |name: &str| !digests.contains_key(name);
+    let mut missing = Vec::new();
+    let mut pending: Vec<MessageDescriptor> = file.messages().collect();
+    let mut enums: Vec<EnumDescriptor> = file.enums().collect();
+    while let Some(message) = pending.pop() {
+        pending.extend(message.child_messages());
+        enums.extend(message.child_enums());
+        if unprinted(message.full_name()) {
+            missing.push((
+                message.full_name().to_string(),
+                message_digest(&message, file),
+            ));
+        }
+    }
+    for enumeration in enums {
+        if unprinted(enumeration.full_name()) {
+            let text = printed(|p| p.enumeration(&enumeration, 0), file);
+            missing.push((enumeration.full_name().to_string(), digest_of(&text, &[])));
+        }
+    }
+    digests.extend(missing);
+    (printer.out, digests)
+}
+
+/// The digest of `text` followed by `more`.
+fn digest_of(text: &str, more: &[String]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(text.as_bytes());
+    for other in more {
+        hasher.write(other.as_bytes());
+    }
+    hasher.finish()
+}
+
+/// The texts of the other files' messages `message` refers to, in name
+/// order.
+fn foreign_texts(message: &MessageDescriptor, file: &FileDescriptor) -> Vec<String> {
+    let mut foreign = Vec::new();
+    foreign_references(message, file.name(), &mut foreign);
+    foreign.sort_by(|a, b| a.full_name().cmp(b.full_name()));
+    foreign
+        .iter()
+        .map(|other| printed(|p| p.message(other, 0), &other.parent_file()))
+        .collect()
+}
+
+/// The digest of `message` of `file` printed on its own.
+fn message_digest(message: &MessageDescriptor, file: &FileDescriptor) -> u64 {
+    let text = printed(|p| p.message(message, 0), &message.parent_file());
+    digest_of(&text, &foreign_texts(message, file))
 }
 
 /// A digest of every message and enum of `file`, by full name, over all the
 /// diff looks at: a message's printed text and that of every message of
 /// another file it refers to (directly or through them), whose content the
 /// diff compares too. Equal digests mean no differences, so the diff skips
-/// the pair.
+/// the pair. Each message is printed on its own here; the schema computes
+/// the same digests with [`canonical_with_digests`], and this is the oracle
+/// its test compares with.
+#[cfg(test)]
 pub(crate) fn message_digests(file: &FileDescriptor) -> HashMap<String, u64> {
-    let digest = |text: &str| {
-        let mut hasher = DefaultHasher::new();
-        text.hash(&mut hasher);
-        hasher.finish()
-    };
     let mut digests = HashMap::new();
     let mut pending: Vec<MessageDescriptor> = file.messages().collect();
     let mut enums: Vec<EnumDescriptor> = file.enums().collect();
     while let Some(message) = pending.pop() {
         pending.extend(message.child_messages());
         enums.extend(message.child_enums());
-        let mut text = printed(|p| p.message(&message, 0), &message.parent_file());
-        let mut foreign = Vec::new();
-        foreign_references(&message, file.name(), &mut foreign);
-        foreign.sort_by(|a, b| a.full_name().cmp(b.full_name()));
-        for other in &foreign {
-            text.push_str(&printed(|p| p.message(other, 0), &other.parent_file()));
-        }
-        digests.insert(message.full_name().to_string(), digest(&text));
+        digests.insert(
+            message.full_name().to_string(),
+            message_digest(&message, file),
+        );
     }
     for enumeration in enums {
         let text = printed(|p| p.enumeration(&enumeration, 0), file);
-        digests.insert(enumeration.full_name().to_string(), digest(&text));
+        digests.insert(enumeration.full_name().to_string(), digest_of(&text, &[]));
     }
     digests
 }
 
 fn printed(print: impl FnOnce(&mut Printer), file: &FileDescriptor) -> String {
-    let mut printer = Printer {
-        out: String::new(),
-        style: Style::Canonical,
-        proto3: file.syntax() == Syntax::Proto3,
-    };
+    let mut printer = Printer::new(file, Style::Canonical);
     print(&mut printer);
     printer.out
 }
@@ -113,9 +163,30 @@ struct Printer {
     out: String,
     style: Style,
     proto3: bool,
+    /// The digest of each message and enum printed, by full name, when
+    /// asked for ([`canonical_with_digests`]).
+    digests: Option<HashMap<String, u64>>,
 }
 
 impl Printer {
+    fn new(file: &FileDescriptor, style: Style) -> Printer {
+        Printer {
+            out: String::new(),
+            style,
+            proto3: file.syntax() == Syntax::Proto3,
+            digests: None,
+        }
+    }
+
+    /// Records the digest of what was printed since `start` as that of
+    /// `full_name`, followed by `more`.
+    fn record(&mut self, full_name: &str, start: usize, more: &[String]) {
+        if let Some(digests) = &mut self.digests {
+            let digest = digest_of(&self.out[start..], more);
+            digests.insert(full_name.to_string(), digest);
+        }
+    }
+
     fn line(&mut self, depth: usize, text: &str) {
         for _ in 0..depth {
             self.out.push_str("  ");
@@ -181,9 +252,14 @@ impl Printer {
     }
 
     fn message(&mut self, message: &MessageDescriptor, depth: usize) {
+        let start = self.out.len();
         self.line(depth, &format!("message {} {{", message.name()));
         self.message_body(message, depth + 1);
         self.line(depth, "}");
+        if self.digests.is_some() {
+            let foreign = foreign_texts(message, &message.parent_file());
+            self.record(message.full_name(), start, &foreign);
+        }
     }
 
     fn message_body(&mut self, message: &MessageDescriptor, depth: usize) {
@@ -305,6 +381,7 @@ impl Printer {
     }
 
     fn enumeration(&mut self, enumeration: &EnumDescriptor, depth: usize) {
+        let start = self.out.len();
         self.line(depth, &format!("enum {} {{", enumeration.name()));
         for (name, value) in option_entries(&enumeration.options()) {
             self.line(depth + 1, &format!("option {name} = {value};"));
@@ -327,6 +404,7 @@ impl Printer {
             .collect();
         self.reserved(ranges, &proto.reserved_name, depth + 1);
         self.line(depth, "}");
+        self.record(enumeration.full_name(), start, &[]);
     }
 
     fn service(&mut self, service: &ServiceDescriptor) {

@@ -603,3 +603,73 @@ fn truncated_and_garbled_input_is_an_error_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn digests_taken_while_printing_tell_apart_what_printing_each_message_does() {
+    // Nested messages and enums, a map (its entry is not printed as a
+    // message), a proto2 group (printed as a field), and a message of an
+    // imported file (its text is part of the digest of what refers to it).
+    let imported = "syntax = \"proto2\";\npackage dep;\nmessage Shared { optional int32 a = 1; }\n";
+    let file = |shared_field: &str, inner_field: &str| {
+        format!(
+            "syntax = \"proto2\";\npackage p;\nimport \"dep.proto\";\n\
+             message Outer {{\n  message Inner {{ {inner_field} enum Level {{ LOW = 0; HIGH = 1; }} }}\n  \
+             map<string, Inner> by_name = 1;\n  optional group Part = 2 {{ optional string x = 3; }}\n  \
+             optional dep.Shared shared = 4;\n}}\n\
+             message Plain {{ optional string s = 1; }}\n\
+             enum Top {{ A = 0; B = 1; }}\n\
+             message Uses {{ optional dep.Shared shared = 1; }}\n{shared_field}"
+        )
+    };
+    let compile = |text: &str, imported: &str| {
+        let mut resolver = MapResolver::new();
+        resolver.insert("dep.proto", imported);
+        ProtobufSchema::parse(text, &resolver).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    };
+    let variants = [
+        compile(&file("", "optional int32 n = 1;"), imported),
+        compile(&file("", "optional int64 n = 1;"), imported),
+        compile(
+            &file(
+                "message Extra { optional bool b = 1; }\n",
+                "optional int32 n = 1;",
+            ),
+            imported,
+        ),
+        compile(
+            &file("", "optional int32 n = 1;"),
+            "syntax = \"proto2\";\npackage dep;\nmessage Shared { optional int64 a = 1; }\n",
+        ),
+    ];
+    let oracle: Vec<_> = variants
+        .iter()
+        .map(|v| print::message_digests(&v.file))
+        .collect();
+    for (i, a) in variants.iter().enumerate() {
+        for names in oracle[i].keys() {
+            assert!(a.digests.contains_key(names), "no digest for {names}");
+        }
+        assert_eq!(a.digests.len(), oracle[i].len());
+        for (j, b) in variants.iter().enumerate() {
+            for name in oracle[i].keys().filter(|n| oracle[j].contains_key(*n)) {
+                let same_oracle = oracle[i][name] == oracle[j][name];
+                let same = a.digests[name] == b.digests[name];
+                assert_eq!(same, same_oracle, "{name}: variants {i} and {j}");
+            }
+        }
+    }
+    // A change is seen in the type that has it and in those holding it or
+    // referring to another file's changed message, and nowhere else.
+    let changed = |j: usize| {
+        let mut names: Vec<&str> = oracle[0]
+            .keys()
+            .filter(|n| variants[0].digests[*n] != variants[j].digests[*n])
+            .map(String::as_str)
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(changed(1), ["p.Outer", "p.Outer.Inner"]);
+    assert_eq!(changed(2), Vec::<&str>::new());
+    assert_eq!(changed(3), ["p.Outer", "p.Uses"]);
+}
