@@ -110,6 +110,20 @@ pub fn context_scope_name(context: &str) -> String {
     format!(":{context}:")
 }
 
+/// The subject a reference posted from a schema of subject `parent` names
+/// (the peer's `qualifySubjectWithParent`): in a context other than the
+/// default one, an unqualified name is that context's subject (`b` from
+/// `:.ctx:a` is `:.ctx:b`), `:.:b` the default context's `b`.
+pub fn referenced_from(parent: &str, reference: &str) -> String {
+    match context_of(parent) {
+        Some(_) if reference.starts_with(":.:") => reference[3..].to_string(),
+        Some(context) if !reference.starts_with(":.") => {
+            format!("{}{reference}", context_scope_name(context))
+        }
+        _ => reference.to_string(),
+    }
+}
+
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

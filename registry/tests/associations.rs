@@ -163,9 +163,17 @@ async fn refusals_name_the_property_and_change_nothing() {
         "references": [{"name": "items.json", "subject": ":.lkc-1:items-value", "version": 1}]});
     let answer = server.post("/subjects/users/versions", &referring).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
+    // Nor one another schema of the same request references, by the
+    // bare name its own context gives it (`ledger-value` from
+    // `:.lkc-1:ledger-key` is `:.lkc-1:ledger-value`).
+    let key = json!({"schemaType": "JSON", "schema": json!({"$ref": "v.json"}).to_string(),
+        "references": [{"name": "v.json", "subject": "ledger-value", "version": 1}]});
     steps!(server;
         POST "/associations", create("items", "t-4", json!([{"schema": schema("string")}])) => 422 code(42206);
         GET "/associations/resources/t-4" => 200 is(json!([]));
+        POST "/associations", create("ledger", "t-5", json!([{"associationType": "key", "schema": key},
+            {"schema": schema("string")}])) => 422 code(42206);
+        GET "/associations/resources/t-5" => 200 is(json!([]));
     );
 }
 

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Error, PostedSchema};
-use crate::model::{Association, AssociationType, Lifecycle, TOPIC_RESOURCE};
+use crate::model::{Association, AssociationType, Lifecycle, TOPIC_RESOURCE, referenced_from};
 
 /// How long a resource name or namespace may be.
 const NAME_MAX_LENGTH: usize = 256;
@@ -617,11 +617,15 @@ fn subject_rules(settled: &Settled, plan: &Plan, facts: &SubjectFacts) -> Result
                     subject: subject.clone(),
                 });
             }
+            // A schema of the same request referencing the subject, read
+            // from the subject it is registered under.
             let referenced_here = plan.associations.iter().any(|other| {
-                other
-                    .schema
-                    .as_ref()
-                    .is_some_and(|schema| schema.references.iter().any(|r| r.subject == *subject))
+                other.schema.as_ref().is_some_and(|schema| {
+                    schema
+                        .references
+                        .iter()
+                        .any(|r| referenced_from(&other.subject, &r.subject) == *subject)
+                })
             });
             if facts.referenced || referenced_here {
                 return Err(Error::AssociatedSubjectReferenced {

@@ -15,7 +15,7 @@ use super::{
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
     ConsumerCompatibility, ContractDefaults, Lifecycle, Metadata, Reference, RuleSet, SchemaId,
-    StoredSchema, Subject, VersionRecord, VersionSelector, context_scope_name, guid_of,
+    StoredSchema, Subject, VersionRecord, VersionSelector, guid_of, referenced_from,
 };
 use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
 
@@ -75,18 +75,9 @@ impl SchemaInput {
     /// qualified (part of the schema's identity) and answered as posted
     /// (`http::references`).
     pub fn posted_to(mut self, subject: &Subject) -> SchemaInput {
-        let Some(context) = subject.context() else {
-            return self;
-        };
         if let SchemaInput::Posted(posted) = &mut self {
             for reference in &mut posted.references {
-                if let Some(default) = reference.subject.strip_prefix(":.:") {
-                    // Explicitly the default context's.
-                    reference.subject = default.to_string();
-                } else if !reference.subject.starts_with(":.") {
-                    reference.subject =
-                        format!("{}{}", context_scope_name(context), reference.subject);
-                }
+                reference.subject = referenced_from(subject.as_str(), &reference.subject);
             }
         }
         self
