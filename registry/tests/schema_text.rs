@@ -70,7 +70,8 @@ const GOLDEN: [Golden; 3] = [
         schema_type: "PROTOBUF",
         submitted: PROTO,
         served: PROTO,
-        normalized: "syntax = \"proto3\";\n\npackage a.b;\n\nmessage User {\n  int64 id = 1;\n  string email = 2;\n}\n",
+        // Confluent's normalizing printer: no blank line after `syntax`.
+        normalized: "syntax = \"proto3\";\npackage a.b;\n\nmessage User {\n  int64 id = 1;\n  string email = 2;\n}\n",
     },
 ];
 
@@ -261,7 +262,9 @@ async fn a_serialized_descriptor_is_the_schema_its_text_registered() {
 /// prints the peer's normalized schema (Avro Java's key order, names short
 /// with their namespace, properties sorted, a `double` default `1` read as
 /// `1.0`), JSON Schema with every object's keys sorted and numbers as
-/// Jackson writes them back (`1e2` is `1E+2`, `0.50` stays). That text is
+/// Jackson writes them back (`1e2` is `1E+2`, `0.50` stays), Protobuf as
+/// the peer's normalizing printer writes it (comments gone, options sorted,
+/// fields by number, type names in full, several options one a line). That text is
 /// the normalized schema's: registered plain in another subject it is the
 /// same id, and every spelling normalized is that id too.
 #[tokio::test]
@@ -279,6 +282,11 @@ async fn normalize_serves_the_peers_normalized_text() {
             "JSON",
             r#"{"type": "object", "properties": {"n": {"type": "number", "maximum": 1e2, "multipleOf": 0.50}}}"#,
             r#"{"properties":{"n":{"maximum":1E+2,"multipleOf":0.50,"type":"number"}},"type":"object"}"#,
+        ),
+        (
+            "PROTOBUF",
+            "syntax = \"proto3\"; package a.b; option java_package = \"x\"; option go_package = \"y\";\n// A user.\nmessage User { repeated Tag tags = 3 [deprecated = true, packed = false]; string id = 1 [json_name = \"id\"];\n  enum Tag { NONE = 0; }\n}",
+            "syntax = \"proto3\";\npackage a.b;\n\noption go_package = \"y\";\noption java_package = \"x\";\n\nmessage User {\n  string id = 1 [json_name = \"id\"];\n  repeated .a.b.User.Tag tags = 3 [\n    deprecated = true,\n    packed = false\n  ];\n\n  enum Tag {\n    NONE = 0;\n  }\n}\n",
         ),
     ];
     for (schema_type, submitted, expected) in cases {

@@ -265,14 +265,14 @@ impl SchemaKind {
     /// The text the Confluent Schema Registry keeps of `submitted` (this
     /// schema's text as it was parsed) when it normalizes: Avro as Avro
     /// Java prints the peer's normalized schema, JSON Schema with every
-    /// object's keys sorted and numbers as Jackson writes them back.
-    /// Protobuf is Charter's canonical `.proto` text.
+    /// object's keys sorted and numbers as Jackson writes them back,
+    /// Protobuf as the peer's normalizing printer writes the file.
     pub(crate) fn normalized_text(&self, submitted: &str) -> String {
         match self {
             SchemaKind::Json(s) => json::confluent::normalized_text(submitted)
                 .unwrap_or_else(|| s.canonical().to_string()),
             SchemaKind::Avro(s) => s.normalized_text(),
-            SchemaKind::Protobuf(s) => s.canonical().to_string(),
+            SchemaKind::Protobuf(s) => s.normalized_text(),
         }
     }
 

@@ -141,7 +141,8 @@ impl Schema {
     /// what they would see there: Avro as Avro Java prints the peer's
     /// normalized schema (names short with their `namespace`, Avro Java's
     /// key order, properties sorted), JSON Schema with every object's keys
-    /// sorted. Identity does not depend on it: equal schemas share
+    /// sorted, Protobuf as the peer's normalizing printer writes the file.
+    /// Identity does not depend on it: equal schemas share
     /// [`Schema::canonical`], whatever this text is.
     pub fn normalized_text(&self, submitted: &str) -> String {
         self.kind.normalized_text(submitted)

@@ -5,11 +5,13 @@
 //! a prost-reflect [`DescriptorPool`], which resolves type names and rejects
 //! invalid definitions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use prost_reflect::prost::Message;
-use prost_reflect::prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto};
+use prost_reflect::prost_types::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+};
 use prost_reflect::{DescriptorError, DescriptorPool, FileDescriptor};
 
 use super::error::{Location, ParseError};
@@ -71,17 +73,28 @@ struct Loaded {
 /// Parses and links `text` (`.proto` source or base64 of a serialized
 /// `FileDescriptorProto`) with its imports. Also answers whether `text` was
 /// `.proto` source (rather than a serialized descriptor).
+/// A compiled schema: its linked file, and for `.proto` source the paths
+/// (in its `FileDescriptorProto`) of the fields whose `json_name` the source
+/// sets, which linking no longer tells apart (it fills in every field's).
+pub(crate) struct Compiled {
+    pub(crate) file: FileDescriptor,
+    pub(crate) json_names: Option<HashSet<Vec<i32>>>,
+}
+
 pub(crate) fn compile(
     text: &str,
     resolver: &dyn Resolver,
     limits: &SchemaLimits,
-) -> Result<(FileDescriptor, bool), ParseError> {
+) -> Result<Compiled, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
     let main = load(None, text)?;
     within(&main.descriptor, limits)?;
-    let is_source = main.source.is_some();
+    let json_names = main
+        .source
+        .is_some()
+        .then(|| explicit_json_names(&main.descriptor));
     let main_name = main.descriptor.name().to_string();
     let builtin = DescriptorPool::global();
     let mut files: HashMap<String, Loaded> = HashMap::new();
@@ -144,7 +157,31 @@ pub(crate) fn compile(
     let file = pool
         .get_file_by_name(&main_name)
         .expect("the main file was just added");
-    Ok((file, is_source))
+    Ok(Compiled { file, json_names })
+}
+
+/// The paths of the fields and extensions of `file` that set `json_name`.
+fn explicit_json_names(file: &FileDescriptorProto) -> HashSet<Vec<i32>> {
+    fn fields(list: &[FieldDescriptorProto], path: &[i32], tag: i32, out: &mut HashSet<Vec<i32>>) {
+        for (i, field) in list.iter().enumerate() {
+            if field.json_name.is_some() {
+                out.insert([path, &[tag, i as i32]].concat());
+            }
+        }
+    }
+    fn message(proto: &DescriptorProto, path: Vec<i32>, out: &mut HashSet<Vec<i32>>) {
+        fields(&proto.field, &path, 2, out);
+        fields(&proto.extension, &path, 6, out);
+        for (i, nested) in proto.nested_type.iter().enumerate() {
+            message(nested, [&path[..], &[3, i as i32]].concat(), out);
+        }
+    }
+    let mut out = HashSet::new();
+    fields(&file.extension, &[], 7, &mut out);
+    for (i, proto) in file.message_type.iter().enumerate() {
+        message(proto, vec![4, i as i32], &mut out);
+    }
+    out
 }
 
 /// Reads one file: `name` is the import path, or `None` for the schema itself.

@@ -15,16 +15,19 @@
 //! the new message does not reserve.
 
 mod compile;
+mod confluent;
 pub(crate) mod diff;
 mod error;
 pub(crate) mod example;
+#[cfg(test)]
+mod normalized_tests;
 pub(crate) mod payload;
 mod print;
 mod rules;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use prost_reflect::{EnumDescriptor, FileDescriptor, MessageDescriptor};
@@ -43,6 +46,9 @@ pub struct ProtobufSchema {
     /// Whether the schema arrived as `.proto` source (not a serialized
     /// descriptor).
     is_source: bool,
+    /// For `.proto` source, the paths of the fields that set `json_name`
+    /// (see `compile::Compiled`).
+    json_names: Option<HashSet<Vec<i32>>>,
     /// Digests of the file's messages and enums, by full name.
     digests: HashMap<String, u64>,
     /// The top-level messages and enums (prost-reflect looks each up by
@@ -66,7 +72,8 @@ impl ProtobufSchema {
         resolver: &dyn Resolver,
         limits: &SchemaLimits,
     ) -> Result<ProtobufSchema, ParseError> {
-        let (file, is_source) = compile::compile(text, resolver, limits)?;
+        let compile::Compiled { file, json_names } = compile::compile(text, resolver, limits)?;
+        let is_source = json_names.is_some();
         let (canonical, digests) = print::canonical_with_digests(&file);
         Ok(ProtobufSchema {
             top_messages: file.messages().collect(),
@@ -74,6 +81,7 @@ impl ProtobufSchema {
             file,
             canonical,
             is_source,
+            json_names,
             digests,
         })
     }
@@ -83,6 +91,13 @@ impl ProtobufSchema {
     /// Equal for schemas that differ only in those respects.
     pub fn canonical(&self) -> &str {
         &self.canonical
+    }
+
+    /// The text the Confluent Schema Registry stores and serves for this
+    /// schema registered with `normalize=true` (its `ProtobufSchemaUtils.
+    /// toNormalizedString`; see `confluent.rs`).
+    pub fn normalized_text(&self) -> String {
+        confluent::normalized_text(&self.file, self.json_names.as_ref())
     }
 
     /// The schema as `.proto` text, fields in declaration order (what a

@@ -296,14 +296,10 @@ pub(crate) fn check_required(message: &DynamicMessage, path: &str) -> Result<(),
     Ok(())
 }
 
+/// A map key as a JSON pointer token.
 fn map_key_text(key: &prost_reflect::MapKey) -> String {
-    use prost_reflect::MapKey;
     match key {
-        MapKey::Bool(b) => b.to_string(),
-        MapKey::I32(n) => n.to_string(),
-        MapKey::I64(n) => n.to_string(),
-        MapKey::U32(n) => n.to_string(),
-        MapKey::U64(n) => n.to_string(),
-        MapKey::String(s) => pointer::escape(s).into_owned(),
+        prost_reflect::MapKey::String(s) => pointer::escape(s).into_owned(),
+        key => super::print::map_key(key),
     }
 }

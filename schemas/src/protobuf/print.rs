@@ -19,7 +19,7 @@ use prost_reflect::prost::Message;
 use prost_reflect::prost_types::FieldDescriptorProto;
 use prost_reflect::{
     DynamicMessage, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, Kind,
-    MessageDescriptor, ServiceDescriptor, Syntax, Value,
+    MessageDescriptor, MethodDescriptor, ServiceDescriptor, Syntax, Value,
 };
 
 /// How much of the declaration order to keep.
@@ -413,15 +413,7 @@ impl Printer {
             self.line(1, &format!("option {name} = {value};"));
         }
         for method in service.methods() {
-            let stream = |yes: bool| if yes { "stream " } else { "" };
-            let head = format!(
-                "rpc {} ({}.{}) returns ({}.{})",
-                method.name(),
-                stream(method.is_client_streaming()),
-                method.input().full_name(),
-                stream(method.is_server_streaming()),
-                method.output().full_name()
-            );
+            let head = rpc_head(&method);
             let options = option_entries(&method.options());
             if options.is_empty() {
                 self.line(1, &format!("{head};"));
@@ -464,6 +456,32 @@ impl Printer {
             self.line(depth, "}");
             start = end;
         }
+    }
+}
+
+/// `rpc Name ([stream ].In) returns ([stream ].Out)`.
+pub(crate) fn rpc_head(method: &MethodDescriptor) -> String {
+    let stream = |yes: bool| if yes { "stream " } else { "" };
+    format!(
+        "rpc {} ({}.{}) returns ({}.{})",
+        method.name(),
+        stream(method.is_client_streaming()),
+        method.input().full_name(),
+        stream(method.is_server_streaming()),
+        method.output().full_name()
+    )
+}
+
+/// A map key as text (a string as it is).
+pub(crate) fn map_key(key: &prost_reflect::MapKey) -> String {
+    use prost_reflect::MapKey;
+    match key {
+        MapKey::Bool(b) => b.to_string(),
+        MapKey::I32(n) => n.to_string(),
+        MapKey::I64(n) => n.to_string(),
+        MapKey::U32(n) => n.to_string(),
+        MapKey::U64(n) => n.to_string(),
+        MapKey::String(s) => s.clone(),
     }
 }
 
@@ -546,7 +564,7 @@ fn bracket(entries: Vec<(String, String)>) -> String {
 }
 
 /// protoc's default JSON name: lowerCamelCase of the field name.
-fn default_json_name(name: &str) -> String {
+pub(crate) fn default_json_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {
@@ -566,33 +584,49 @@ fn default_json_name(name: &str) -> String {
 /// options by their field name, custom ones as `(full.name)`; a repeated
 /// option gives one entry per element.
 fn option_entries(options: &DynamicMessage) -> Vec<(String, String)> {
+    let mut entries = option_list(options, option_value);
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries
+}
+
+/// Every option set in `options` in the message's order, each value
+/// written by `write`: standard options by their field name, custom ones as
+/// `(full.name)`; a repeated option gives one entry per element.
+pub(crate) fn option_list<T>(
+    options: &DynamicMessage,
+    write: impl Fn(&Value, &Kind) -> T,
+) -> Vec<(String, T)> {
     let mut entries = Vec::new();
-    for (field, value) in options.fields() {
-        if field.name() == "uninterpreted_option" {
-            continue;
+    let mut push = |name: String, value: &Value, kind: &Kind| match value {
+        Value::List(values) => {
+            for value in values {
+                entries.push((name.clone(), write(value, kind)));
+            }
         }
-        push_option(&mut entries, field.name().to_string(), value, &field.kind());
+        value => entries.push((name, write(value, kind))),
+    };
+    for (field, value) in options.fields() {
+        if field.name() != "uninterpreted_option" {
+            push(field.name().to_string(), value, &field.kind());
+        }
     }
     for (extension, value) in options.extensions() {
-        push_option(
-            &mut entries,
+        push(
             format!("({})", extension.full_name()),
             value,
             &extension.kind(),
         );
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
     entries
 }
 
-fn push_option(entries: &mut Vec<(String, String)>, name: String, value: &Value, kind: &Kind) {
-    match value {
-        Value::List(values) => {
-            for value in values {
-                entries.push((name.clone(), option_value(value, kind)));
-            }
-        }
-        value => entries.push((name, option_value(value, kind))),
+/// The name of enum value `number` of `kind`, or the number.
+pub(crate) fn enum_value_name(number: i32, kind: &Kind) -> String {
+    match kind {
+        Kind::Enum(e) => e
+            .get_value(number)
+            .map_or_else(|| number.to_string(), |v| v.name().to_string()),
+        _ => number.to_string(),
     }
 }
 
@@ -607,12 +641,7 @@ fn option_value(value: &Value, kind: &Kind) -> String {
         Value::F64(x) => float_text(*x),
         Value::String(s) => quote(s.as_bytes()),
         Value::Bytes(b) => quote(b),
-        Value::EnumNumber(n) => match kind {
-            Kind::Enum(e) => e
-                .get_value(*n)
-                .map_or_else(|| n.to_string(), |v| v.name().to_string()),
-            _ => n.to_string(),
-        },
+        Value::EnumNumber(n) => enum_value_name(*n, kind),
         Value::Message(m) => {
             let text = m.to_text_format();
             if text.is_empty() {
@@ -640,7 +669,7 @@ fn float_text(x: f64) -> String {
 }
 
 /// `N`, `N to M` or `N to max`, for an inclusive range.
-fn range_text(start: i32, end: i32, max: i32) -> String {
+pub(crate) fn range_text(start: i32, end: i32, max: i32) -> String {
     if start == end {
         start.to_string()
     } else if end >= max {
