@@ -207,6 +207,11 @@ async fn put_creates_or_updates_and_frozen_ones_stay() {
             "associations": [{"subject": "orders-other", "associationType": "key"}]}) => 200 has(json!({
             "associations": [{"subject": "orders-other", "associationType": "key"}]}));
         GET "/associations/resources/t-1" => 200 has(json!([{"associationType": "key"}, {"associationType": "value"}]));
+        // A subject with an alias stands for the aliased one.
+        PUT "/config/orders-alias", json!({"alias": "orders-other"}) => 200 has(json!({"alias": "orders-other"}));
+        POST "/associations", create("audits", "t-9", json!([{"subject": "orders-alias"}])) => 200 has(json!({
+            "associations": [{"subject": "orders-other"}]}));
+        GET "/associations/subjects/orders-other" => 200 has(json!([{"resourceId": "t-9"}, {"resourceId": "t-1"}]));
     );
 }
 

@@ -571,6 +571,7 @@ pub(super) async fn set_permitted(
     upsert: Upsert,
     dry_run: bool,
 ) -> Result<AssociationOutcome, ApiError> {
+    let request = state.registry().aliased(request).await?;
     may_set(state, caller, &request, upsert, dry_run).await?;
     Ok(state
         .registry()

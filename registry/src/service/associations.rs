@@ -86,6 +86,23 @@ impl Registry {
         Ok(self.store.associations(&filter).await?)
     }
 
+    /// `request` with each subject that has an alias (its config's
+    /// `alias`) replaced by the subject the alias names, as the peer's
+    /// `createOrUpdateAssociation` replaces it before its rules.
+    pub async fn aliased(
+        &self,
+        mut request: AssociationRequest,
+    ) -> Result<AssociationRequest, Error> {
+        for input in &mut request.associations {
+            if let Some(subject) = &input.subject {
+                if let Some(alias) = self.alias_of(subject).await? {
+                    input.subject = Some(alias);
+                }
+            }
+        }
+        Ok(request)
+    }
+
     /// The subjects a create or update request will name, where they are
     /// known before its rules run (sent, defaulted, or stored): what a
     /// caller must be allowed to write.
