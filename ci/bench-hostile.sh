@@ -26,7 +26,8 @@
 # For each: `charter diff v1 v2` (both parsed, diffed in both directions,
 # examples attached) with its wall time and peak RSS (GNU time), and a
 # charter-registry on a fresh SQLite file: POST v1 (parse + register), then
-# POST v2 (parse + BACKWARD check against v1 + register), each timed by curl.
+# POST v2 (parse + BACKWARD check against v1 + register), each timed by curl,
+# with the CPU time the registry spent on it (from /proc).
 # Every run is bounded by TIMEOUT seconds (default 120); one that takes
 # longer is reported as such.
 #
@@ -155,20 +156,34 @@ diff_run() {
     awk -v s="$status" 'END {printf "%.2f %d %s", $1, $2 / 1024, s}' "$work/time"
 }
 
-# registry_run BIN CASE: "V1_SECONDS V2_SECONDS V2_STATUS PEAK_MIB" against
-# a fresh registry.
+# cpu_seconds PID: the CPU time (user + system) process PID has used so far.
+cpu_seconds() {
+    awk -v tick="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / tick}' "/proc/$1/stat"
+}
+
+# post PID URL BODY OUT: "SECONDS CODE CPU_SECONDS" of one registration:
+# its wall time, its status, and the CPU time the registry spent on it
+# (what bounds throughput on a busy machine, and far less noisy there than
+# the wall time).
+post() {
+    local pid=$1 url=$2 body=$3 out=$4 before answer
+    before=$(cpu_seconds "$pid")
+    answer=$(curl -s -o "$out" -w '%{time_total} %{http_code}' --max-time "$TIMEOUT" \
+        -H 'Content-Type: application/json' --data-binary "@$body" "$url" || echo "timeout 000")
+    awk -v a="$answer" -v after="$(cpu_seconds "$pid")" -v before="$before" \
+        'BEGIN {printf "%s %.2f\n", a, after - before}'
+}
+
+# registry_run BIN CASE: "V1_SECONDS V1_STATUS V1_CPU V2_SECONDS V2_STATUS
+# V2_CPU PEAK_MIB" against a fresh registry.
 registry_run() {
     local bin=$1 case=$2 dir v1 v2 peak
     dir=$(mktemp -d -p "$work")
     start "registry-$case" "$bin/charter-registry" --listen 127.0.0.1:0 \
         --database-url "sqlite://$dir/bench.db" --log-level warn --max-body-bytes 33554432
     local pid=$PID
-    v1=$(curl -s -o "$dir/v1.out" -w '%{time_total} %{http_code}' --max-time "$TIMEOUT" \
-        -H 'Content-Type: application/json' --data-binary "@$work/$case.v1.body" \
-        "$URL/subjects/$case-value/versions" || echo "timeout 000")
-    v2=$(curl -s -o "$dir/v2.out" -w '%{time_total} %{http_code}' --max-time "$TIMEOUT" \
-        -H 'Content-Type: application/json' --data-binary "@$work/$case.v2.body" \
-        "$URL/subjects/$case-value/versions" || echo "timeout 000")
+    v1=$(post "$pid" "$URL/subjects/$case-value/versions" "$work/$case.v1.body" "$dir/v1.out")
+    v2=$(post "$pid" "$URL/subjects/$case-value/versions" "$work/$case.v2.body" "$dir/v2.out")
     peak=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
     stop "$pid"
     echo "$v1 $v2 $peak"
@@ -187,15 +202,15 @@ row() {
         read -r d_s d_mib d_exit <<<"$d"
         diff_cell="$d_s s, $d_mib MB (exit $d_exit)"
     fi
-    read -r v1_s v1_code v2_s v2_code peak <<<"$r"
-    printf '| %s | %s | %s KB | %s | %s s (%s) | %s s (%s) | %s MB |\n' \
+    read -r v1_s v1_code v1_cpu v2_s v2_code v2_cpu peak <<<"$r"
+    printf '| %s | %s | %s KB | %s | %s s, CPU %s s (%s) | %s s, CPU %s s (%s) | %s MB |\n' \
         "$case" "$label" "$((size / 1024))" "$diff_cell" \
-        "$v1_s" "$v1_code" "$v2_s" "$v2_code" "$peak"
+        "$v1_s" "$v1_cpu" "$v1_code" "$v2_s" "$v2_cpu" "$v2_code" "$peak"
 }
 
 echo "Machine: $(nproc) cores; load before: $(uptime | sed 's/.*load average: //')"
 echo
-echo '| Case | Build | v1 size | `charter diff v1 v2` (wall, peak RSS) | Registry: POST v1 | Registry: POST v2 (check + register) | Registry peak RSS |'
+echo '| Case | Build | v1 size | `charter diff v1 v2` (wall, peak RSS) | Registry: POST v1 (wall, registry CPU) | Registry: POST v2 (check + register) | Registry peak RSS |'
 echo '| --- | --- | --- | --- | --- | --- | --- |'
 for case in ${CASES:-avro-enum avro-record json-object proto-messages avro-chain avro-10mb json-10mb proto-10mb json-14mb proto-14mb}; do
     if [ -n "${OLD_BIN:-}" ]; then row old "$OLD_BIN" "$case"; fi
