@@ -21,6 +21,7 @@ mod error;
 pub(crate) mod example;
 #[cfg(test)]
 mod normalized_tests;
+mod option_text;
 pub(crate) mod payload;
 mod print;
 mod rules;

@@ -643,7 +643,7 @@ fn option_value(value: &Value, kind: &Kind) -> String {
         Value::Bytes(b) => quote(b),
         Value::EnumNumber(n) => enum_value_name(*n, kind),
         Value::Message(m) => {
-            let text = m.to_text_format();
+            let text = super::option_text::message_text(m);
             if text.is_empty() {
                 "{}".to_string()
             } else {

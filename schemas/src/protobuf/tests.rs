@@ -673,3 +673,39 @@ fn digests_taken_while_printing_tell_apart_what_printing_each_message_does() {
     assert_eq!(changed(2), Vec::<&str>::new());
     assert_eq!(changed(3), ["p.Outer", "p.Uses"]);
 }
+
+#[test]
+fn a_map_inside_a_message_option_prints_the_same_every_time() {
+    // prost-reflect keeps a map in a hash table seeded anew for each map,
+    // so its own text format lists the entries in a different order from
+    // one parse to the next: the canonical text (and the schema's identity)
+    // must not follow it.
+    let options = "syntax = \"proto3\";\npackage opts;\nimport \"google/protobuf/descriptor.proto\";\n\
+                   message Meta { map<string, string> params = 1; repeated string tags = 2; \
+                   map<int32, Meta> nested = 3; }\n\
+                   extend google.protobuf.FieldOptions { Meta meta = 50001; }\n";
+    let mut resolver = MapResolver::new();
+    resolver.insert("opts.proto", options);
+    let params: String = (0..12)
+        .rev()
+        .map(|i| format!("params: {{ key: \"k{i:02}\" value: \"v{i}\" }} "))
+        .collect();
+    let text = format!(
+        "syntax = \"proto3\";\nimport \"opts.proto\";\nmessage M {{\n  string f = 1 [(opts.meta) = {{ \
+         tags: \"PII\" {params} nested: {{ key: 2 value: {{ params: {{ key: \"b\" value: \"1\" }} \
+         params: {{ key: \"a\" value: \"2\" }} }} }} nested: {{ key: 1 value: {{ tags: \"x\" }} }} }}];\n}}\n"
+    );
+    let first = schema(&text, &resolver);
+    for _ in 0..20 {
+        assert_eq!(schema(&text, &resolver).canonical(), first.canonical());
+    }
+    let canonical = first.canonical();
+    let order: Vec<usize> = (0..12)
+        .map(|i| canonical.find(&format!("\"k{i:02}\"")).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{canonical}");
+    assert!(canonical.find("key:1").unwrap() < canonical.find("key:2").unwrap());
+    assert!(canonical.find("key:\"a\"").unwrap() < canonical.find("key:\"b\"").unwrap());
+    // The printed text compiles back to the same canonical form.
+    assert_eq!(schema(canonical, &resolver).canonical(), canonical);
+}
