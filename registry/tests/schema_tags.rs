@@ -5,7 +5,7 @@
 //! the latest version's tags over, `POST .../versions/{v}/tags` makes a new
 //! version with tags changed, and `findTags` on reads lists the tagged
 //! entities in `schemaTags`. A path naming nothing is 422 42201 naming the
-//! path, and nothing is stored. Protobuf answers 422: not supported yet.
+//! path, and nothing is stored.
 
 mod common;
 
@@ -306,37 +306,60 @@ async fn a_path_naming_nothing_is_refused_with_the_path_and_nothing_is_stored() 
     assert_eq!(ok(&versions(&server, "people-value").await), &json!([1]));
 }
 
+/// Protobuf tags as Confluent writes them (`ProtobufSchemaTest.
+/// testBasicAddAndRemoveSchemaTags`): `(confluent.message_meta)` and
+/// `(confluent.field_meta)` options in Confluent's printing, found by
+/// `findTags`, carried by `propagateSchemaTags` and the tags endpoint;
+/// `confluent/meta.proto` is known without a reference.
 #[tokio::test]
-async fn protobuf_tags_are_refused_as_not_supported_yet() {
+async fn protobuf_tags_are_options_printed_as_confluent_prints_them() {
     let server = Server::start();
-    let add = json!({"schemaTagsToAdd": [entity("Order.ssn", "sr_field", &["PII"])]});
-    let answer = register(
-        &server,
-        "orders-proto",
-        &body("PROTOBUF", PROTO, add.clone()),
-    )
-    .await;
-    refused(&answer, "tags on PROTOBUF schemas are not supported yet");
-    assert_eq!(versions(&server, "orders-proto").await.status, 404);
-
-    ok(&server
-        .register_text("orders-proto", "PROTOBUF", PROTO)
-        .await);
-    let propagate = body("PROTOBUF", PROTO, json!({"propagateSchemaTags": true}));
-    let tag = json!({"tagsToAdd": add["schemaTagsToAdd"]});
-    for answer in [
-        server
-            .get("/subjects/orders-proto/versions/1?findTags=*")
-            .await,
-        server
-            .post("/subjects/orders-proto/versions/1/tags", &tag)
-            .await,
-        register(&server, "orders-proto", &propagate).await,
-    ] {
-        refused(&answer, "tags on PROTOBUF schemas are not supported yet");
-    }
-    // Without findTags a Protobuf version reads as before.
-    ok(&server.get("/subjects/orders-proto/versions/1").await);
+    let add = json!({"schemaTagsToAdd": [
+        entity("Order.ssn", "sr_field", &["PII"]),
+        entity(".Order", "sr_record", &["ORDER"]),
+    ]});
+    let registered = register(&server, "orders-proto", &body("PROTOBUF", PROTO, add)).await;
+    let tagged = "syntax = \"proto3\";\n\nimport \"confluent/meta.proto\";\nmessage Order {\n  option (confluent.message_meta) = {\n    tags: [\n      \"ORDER\"\n    ]\n  };\n\n  string ssn = 1 [(confluent.field_meta) = {\n    tags: [\n      \"PII\"\n    ]\n  }];\n}\n";
+    assert_eq!(ok(&registered)["schema"], tagged);
+    let found = server
+        .get("/subjects/orders-proto/versions/1?findTags=PII")
+        .await;
+    assert_eq!(
+        ok(&found)["schemaTags"],
+        json!([{"schemaEntity": {"entityPath": "Order.ssn", "entityType": "sr_field"}, "tags": ["PII"]}])
+    );
+    // With the import Confluent's clients write, known without a reference.
+    let imported = "syntax = \"proto3\";\nimport \"confluent/meta.proto\";\nmessage Order {\n  string ssn = 1 [(confluent.field_meta).tags = \"PII\"];\n  string name = 2;\n}\n";
+    let answer = server
+        .register_text("imported-proto", "PROTOBUF", imported)
+        .await;
+    ok(&answer);
+    let found = server
+        .get("/subjects/imported-proto/versions/1?findTags=*")
+        .await;
+    assert_eq!(
+        ok(&found)["schemaTags"],
+        json!([{"schemaEntity": {"entityPath": "Order.ssn", "entityType": "sr_field"}, "tags": ["PII"]}])
+    );
+    let tag = json!({"tagsToAdd": [entity("Order.name", "sr_field", &["NAME"])]});
+    let answer = server
+        .post("/subjects/imported-proto/versions/1/tags", &tag)
+        .await;
+    assert_eq!(ok(&answer)["version"], 2);
+    assert!(
+        answer.body["schema"].as_str().unwrap().contains(
+            "string name = 2 [(confluent.field_meta) = {\n    tags: [\n      \"NAME\"\n    ]\n  }];"
+        ),
+        "{}",
+        answer.text
+    );
+    // A message that is not there is named.
+    let bad = json!({"schemaTagsToAdd": [entity("Order.Line.Deep.sku", "sr_field", &["X"])]});
+    let answer = register(&server, "orders-proto", &body("PROTOBUF", PROTO, bad)).await;
+    refused(
+        &answer,
+        "no matching message with name 'Line' found in the schema for the path 'Order.Line.Deep.sku'",
+    );
     assert_eq!(ok(&versions(&server, "orders-proto").await), &json!([1]));
 }
 

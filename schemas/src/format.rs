@@ -112,7 +112,7 @@ pub fn edit_tags(schema_type: SchemaType, text: &str, edit: &TagEdit) -> Result<
     match schema_type {
         SchemaType::Avro => avro::tags::edit_tags(text, edit),
         SchemaType::Json => json::tags::edit_tags(text, edit),
-        SchemaType::Protobuf => Err(TagError::UnsupportedFormat { schema_type }),
+        SchemaType::Protobuf => protobuf::tags::edit_tags(text, edit),
     }
 }
 
@@ -122,7 +122,7 @@ pub fn tagged_entities(schema_type: SchemaType, text: &str) -> Result<Vec<Entity
     match schema_type {
         SchemaType::Avro => avro::tags::tagged_entities(text),
         SchemaType::Json => json::tags::tagged_entities(text),
-        SchemaType::Protobuf => Err(TagError::UnsupportedFormat { schema_type }),
+        SchemaType::Protobuf => protobuf::tags::tagged_entities(text),
     }
 }
 

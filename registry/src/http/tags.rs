@@ -239,7 +239,7 @@ fn contract_rules(
         (status = 200, description = "The new version (or the existing one holding the tagged schema)", body = SchemaView),
         (status = 404, description = "40401: no such subject; 40402: no such version", body = ErrorBody),
         (status = 409, description = "40901: incompatible with the subject's history", body = ErrorBody),
-        (status = 422, description = "42201: a path names no record or field, tags on Protobuf, a malformed tag list, or `newVersion` not the next; 42202: not a version number; 42205: the mode forbids it; 42210: invalid rules", body = ErrorBody),
+        (status = 422, description = "42201: a path names no record or field (or a combinator branch that is not there), a malformed tag list, or `newVersion` not the next; 42202: not a version number; 42205: the mode forbids it; 42210: invalid rules", body = ErrorBody),
         BodyErrors,
     ),
 )]

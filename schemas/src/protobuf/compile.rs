@@ -96,7 +96,7 @@ pub(crate) fn compile(
         .is_some()
         .then(|| explicit_json_names(&main.descriptor));
     let main_name = main.descriptor.name().to_string();
-    let builtin = DescriptorPool::global();
+    let builtin = builtin_pool().clone();
     let mut files: HashMap<String, Loaded> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut pending = vec![main_name.clone()];
@@ -399,6 +399,33 @@ fn topological(
     stack.pop();
     order.push(name.to_string());
     Ok(())
+}
+
+/// Confluent's own files its registry knows without references
+/// (`confluent/meta.proto` for the `(confluent.field_meta)` options that
+/// hold schema tags, and `confluent/type/decimal.proto`), copied from
+/// confluentinc/schema-registry's protobuf-types (Apache-2.0).
+const CONFLUENT_FILES: [(&str, &str); 2] = [
+    ("confluent/meta.proto", include_str!("confluent/meta.proto")),
+    (
+        "confluent/type/decimal.proto",
+        include_str!("confluent/type/decimal.proto"),
+    ),
+];
+
+/// The built-in files: protobuf's well-known `google/protobuf/*.proto` and
+/// [`CONFLUENT_FILES`].
+pub(crate) fn builtin_pool() -> &'static DescriptorPool {
+    static POOL: std::sync::OnceLock<DescriptorPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let mut pool = DescriptorPool::global();
+        for (name, text) in CONFLUENT_FILES {
+            let file = protox_parse::parse(name, text).expect("a built-in file parses");
+            pool.add_file_descriptor_proto(file)
+                .expect("a built-in file links");
+        }
+        pool
+    })
 }
 
 /// Appends the built-in file `name` (if it is one) after the built-in files

@@ -5,7 +5,8 @@
 //! sends). Its imports are other registered schemas, fetched by import path
 //! through the caller's [`Resolver`](crate::Resolver) (each may itself be
 //! text or a serialized descriptor); the well-known `google/protobuf/*.proto`
-//! files are built in and take precedence. Parsing is protox's parser,
+//! files, and Confluent's `confluent/meta.proto` and
+//! `confluent/type/decimal.proto`, are built in and take precedence. Parsing is protox's parser,
 //! linking is prost-reflect's descriptor pool: no `protoc`, no I/O.
 //!
 //! The canonical form is `.proto` text printed from the linked descriptor
@@ -25,6 +26,7 @@ mod option_text;
 pub(crate) mod payload;
 mod print;
 mod rules;
+pub(crate) mod tags;
 #[cfg(test)]
 mod tests;
 

@@ -10,7 +10,6 @@
 
 pub(crate) mod text;
 
-use crate::SchemaType;
 pub use text::NotJson;
 use text::{Edits, Node};
 
@@ -116,9 +115,19 @@ impl TagEdit {
         self.add.is_empty() && self.remove.is_empty()
     }
 
+    /// The tags added to and removed from `entity`.
+    pub(crate) fn tags_of(&self, entity: &SchemaEntity) -> (&[String], &[String]) {
+        fn find<'l>(list: &'l [EntityTags], entity: &SchemaEntity) -> &'l [String] {
+            list.iter()
+                .find(|e| &e.entity == entity)
+                .map_or(&[][..], |e| &e.tags[..])
+        }
+        (find(&self.add, entity), find(&self.remove, entity))
+    }
+
     /// The entities it touches, each once: those tags are added to first,
     /// then those only removed from.
-    fn entities(&self) -> Vec<&SchemaEntity> {
+    pub(crate) fn entities(&self) -> Vec<&SchemaEntity> {
         let mut entities: Vec<&SchemaEntity> = Vec::new();
         for e in self.add.iter().chain(&self.remove) {
             if !entities.contains(&&e.entity) {
@@ -176,11 +185,16 @@ pub enum TagError {
         /// How many branches the combinator has.
         branches: usize,
     },
-    /// The format has no tag support in Charter yet.
-    #[error("tags on {schema_type} schemas are not supported yet")]
-    UnsupportedFormat {
-        /// The format.
-        schema_type: SchemaType,
+    /// A Protobuf path names a message or field the schema does not have
+    /// (Confluent: "No matching Message with name ... found in the schema").
+    #[error("no matching {kind} with name '{name}' found in the schema for the path '{path}'")]
+    NoMatchingElement {
+        /// The path as given.
+        path: String,
+        /// `message` or `field`.
+        kind: &'static str,
+        /// The segment not found.
+        name: String,
     },
     /// The entity already has a `confluent:tags` that is not a list of
     /// strings.
