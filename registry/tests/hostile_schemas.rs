@@ -296,7 +296,11 @@ async fn distinct_large_schemas_are_held_within_the_cache_bytes() {
         let answer = server.get(&format!("/schemas/ids/{id}/schema")).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
     }
-    // Five parsed schemas would hold some 700 MiB; the cache holds one.
-    peak_under(&server, 600);
+    // Five parsed schemas would hold some 700 MiB, with the transient peak
+    // of parsing the last one (about 450 MiB in a debug build) on top: over
+    // 1 GiB. The cache holds one (about 140 MiB), so the peak is that and
+    // one parse's transient: about 600 MiB, a little more or less with how
+    // the allocator's arenas fall under load (602 MiB seen once).
+    peak_under(&server, 750);
     known.still_served(&server).await;
 }
