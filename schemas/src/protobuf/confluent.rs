@@ -578,8 +578,9 @@ fn value_text(value: &Opt) -> String {
     }
 }
 
-/// The peer's `escapeChars`.
-fn escape(s: &str) -> String {
+/// The peer's `escapeChars` (`ProtobufSchemaUtils`), which its normalized
+/// text and its schema tags both write strings with.
+pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

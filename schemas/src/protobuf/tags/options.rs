@@ -6,6 +6,7 @@
 //! `ProtobufSchemaUtils.toString` prints them.
 
 use super::syntax::{OptionText, tokens};
+use crate::protobuf::confluent::escape;
 
 /// An option's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -307,27 +308,6 @@ fn indented(texts: &[String]) -> String {
             out.push_str("  ");
             out.push_str(line);
             out.push('\n');
-        }
-    }
-    out
-}
-
-/// `ProtobufSchemaUtils.escapeChars`.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '"' => out.push_str("\\\""),
-            c => out.push(c),
         }
     }
     out
