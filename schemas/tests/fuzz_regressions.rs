@@ -116,3 +116,45 @@ fn fuzz_protobuf_descriptor_reserved_name_not_an_identifier() {
     let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
     assert_eq!(again.canonical(), schema.canonical());
 }
+
+/// `protobuf_descriptor` (long run of 2026-12-07): a serialized descriptor
+/// may declare a map whose key is `bytes` (its map entry's field 1), which
+/// prost-reflect links; the printed `map<bytes, string>` then did not parse
+/// again. Such a map is refused, as `.proto` text refuses it; with a string
+/// key the same descriptor is a schema.
+#[test]
+fn fuzz_protobuf_descriptor_map_key_bytes() {
+    let found =
+        include_bytes!("../../fuzz/artifacts-regressions/protobuf_descriptor/map-key-bytes");
+    let parse = |descriptor: &FileDescriptorProto| {
+        Schema::parse(
+            SchemaType::Protobuf,
+            &STANDARD.encode(descriptor.encode_to_vec()),
+            &NoReferences,
+        )
+    };
+    let err =
+        Schema::parse(SchemaType::Protobuf, &STANDARD.encode(found), &NoReferences).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid Protobuf schema: schema.proto is not a base64 serialized FileDescriptorProto: \
+         the map entry \"AttributesEntry\" has a key of type bytes, where a map key must be an \
+         integer, boolean or string type"
+    );
+    let mut descriptor = FileDescriptorProto::decode(&found[..]).unwrap();
+    let entry = descriptor
+        .message_type
+        .iter_mut()
+        .flat_map(|m| m.nested_type.iter_mut())
+        .find(|m| m.name() == "AttributesEntry")
+        .expect("the map entry");
+    entry.field[0].set_type(prost_reflect::prost_types::field_descriptor_proto::Type::String);
+    let schema = parse(&descriptor).unwrap();
+    assert!(
+        schema
+            .canonical()
+            .contains("map<string, string> attributes = 17;")
+    );
+    let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
+    assert_eq!(again.canonical(), schema.canonical());
+}

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use prost_reflect::prost::Message;
+use prost_reflect::prost_types::field_descriptor_proto::Type;
 use prost_reflect::prost_types::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
 };
@@ -287,6 +288,12 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
     if let Some(name) = bad_name(&descriptor) {
         return Err(bad(format!("{name:?} is not a Protobuf identifier")));
     }
+    if let Some((entry, key)) = bad_map_key(&descriptor) {
+        return Err(bad(format!(
+            "the map entry {entry:?} has a key of type {key}, where a map key \
+             must be an integer, boolean or string type"
+        )));
+    }
     // An import must carry the name it is imported by, and the schema a name;
     // a later occurrence of field 1 overrides the earlier one on the wire,
     // which keeps every other byte (custom options included) as it was.
@@ -309,6 +316,31 @@ fn decode_descriptor(name: Option<&str>, text: &str) -> Result<Loaded, ParseErro
         encoded: Some(bytes),
         source: None,
     })
+}
+
+/// The first map entry of `file` whose key type `.proto` text cannot write
+/// (prost-reflect links a descriptor's `map<bytes, ...>`, whose printed
+/// text then does not parse again), with that type.
+fn bad_map_key(file: &FileDescriptorProto) -> Option<(String, &'static str)> {
+    let mut todo: Vec<&DescriptorProto> = file.message_type.iter().collect();
+    while let Some(message) = todo.pop() {
+        todo.extend(&message.nested_type);
+        if !message.options.as_ref().is_some_and(|o| o.map_entry()) {
+            continue;
+        }
+        let key = message.field.iter().find(|f| f.number() == 1);
+        let found = match key.map(|k| k.r#type()) {
+            Some(Type::Double) => "double",
+            Some(Type::Float) => "float",
+            Some(Type::Bytes) => "bytes",
+            Some(Type::Message) => "a message",
+            Some(Type::Group) => "a group",
+            Some(Type::Enum) => "an enum",
+            _ => continue,
+        };
+        return Some((message.name().to_string(), found));
+    }
+    None
 }
 
 /// The first name a serialized descriptor declares that `.proto` text could
