@@ -158,3 +158,25 @@ fn fuzz_protobuf_descriptor_map_key_bytes() {
     let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
     assert_eq!(again.canonical(), schema.canonical());
 }
+
+/// `json_schema` (long run of 2026-12-07): a `pattern` with the repetition
+/// count 18446744073709551614 overflowed an addition in fancy-regex's
+/// analysis (a panic where overflow is checked, a wrong match size where it
+/// is not). A pattern whose shortest match passes 2^32 - 1 characters is
+/// now refused at parse, naming the keyword; the same schema with a count
+/// a string can meet is a schema.
+#[test]
+fn fuzz_json_schema_pattern_repeat_count_overflow() {
+    let found =
+        include_str!("../../fuzz/artifacts-regressions/json_schema/pattern-repeat-count-overflow");
+    let err = Schema::parse(SchemaType::Json, found, &NoReferences).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("/properties/sku/pattern")
+            && message.contains("more than 4294967295 characters"),
+        "{message}"
+    );
+    let fixed = found.replace("18446744073709551614", "3");
+    let schema = Schema::parse(SchemaType::Json, &fixed, &NoReferences).unwrap();
+    assert!(schema.canonical().contains("AZY{"));
+}

@@ -8,6 +8,7 @@
 //! [`Resolver`]) and refuses recursion that never descends into the value.
 
 mod object;
+mod regex_size;
 mod resolve;
 mod typed;
 

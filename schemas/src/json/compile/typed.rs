@@ -283,6 +283,7 @@ impl Compiler<'_> {
 }
 
 fn check_regex(pattern: &str) -> Result<(), String> {
+    super::regex_size::check_min_match_length(pattern)?;
     fancy_regex::Regex::new(pattern)
         .map(|_| ())
         .map_err(|e| e.to_string())
