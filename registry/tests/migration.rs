@@ -42,7 +42,7 @@ type OldVersion = (
 );
 
 /// The schemas the old release stored, in id order.
-const OLD: [OldVersion; 5] = [
+const OLD: [OldVersion; 6] = [
     (
         "orders-value",
         1,
@@ -83,6 +83,15 @@ const OLD: [OldVersion; 5] = [
         r#"{"type": "object", "properties": {"id": {"type": "string"}, "at": {"type": "string"}}, "additionalProperties": false}"#,
         &[],
     ),
+    (
+        // References posted out of the order normalizing sorts them in.
+        "pair",
+        1,
+        false,
+        SchemaType::Json,
+        r#"{"allOf": [{"$ref": "refs.json"}, {"$ref": "orders.json"}]}"#,
+        &[("refs.json", "refs", 1), ("orders.json", "orders-value", 1)],
+    ),
 ];
 
 /// The old release's content key: SHA-256 over type, canonical text and
@@ -108,6 +117,8 @@ fn canonical_texts() -> Vec<String> {
     let orders = Schema::parse(SchemaType::Json, OLD[0].4, &NoReferences).unwrap();
     let mut resolver = MapResolver::new();
     resolver.insert("orders.json".to_string(), orders.canonical().to_string());
+    let refs = Schema::parse(SchemaType::Json, OLD[3].4, &resolver).unwrap();
+    resolver.insert("refs.json".to_string(), refs.canonical().to_string());
     OLD.iter()
         .map(|(_, _, _, schema_type, text, refs)| {
             let resolver: &dyn schemas::Resolver = if refs.is_empty() {
@@ -218,7 +229,8 @@ async fn json_of(server: &Server, path: &str) -> Value {
 
 /// What the new binary must serve from the old rows.
 async fn check_upgraded(server: &Server, canonical: &[String]) {
-    for (index, (subject, version, deleted, schema_type, submitted, _)) in OLD.iter().enumerate() {
+    for (index, (subject, version, deleted, schema_type, submitted, refs)) in OLD.iter().enumerate()
+    {
         let id = index as i64 + 1;
         let by_id = json_of(server, &format!("/schemas/ids/{id}")).await;
         assert_eq!(by_id["schema"], canonical[index].as_str(), "schema {id}");
@@ -244,11 +256,11 @@ async fn check_upgraded(server: &Server, canonical: &[String]) {
         }
         // The text the schema was first submitted as still finds it, by
         // lookup and by registering it again.
-        let mut body = json!({"schemaType": schema_type.as_str(), "schema": submitted});
-        if index == 3 {
-            body["references"] =
-                json!([{"name": "orders.json", "subject": "orders-value", "version": 1}]);
-        }
+        let references: Vec<Value> = refs
+            .iter()
+            .map(|(name, subject, version)| json!({"name": name, "subject": subject, "version": version}))
+            .collect();
+        let body = json!({"schemaType": schema_type.as_str(), "schema": submitted, "references": references});
         let lookup = server.post(&format!("/subjects/{subject}"), &body).await;
         assert_eq!(
             (lookup.status, &lookup.body["id"]),
@@ -263,6 +275,20 @@ async fn check_upgraded(server: &Server, canonical: &[String]) {
             (&again.body["id"], &again.body["version"]),
             (&json!(id), &json!(version)),
             "registering again in {subject}: {}",
+            again.text
+        );
+        // Normalized too, though normalizing now sorts the references
+        // (the old row keeps them as posted).
+        let again = server
+            .post(
+                &format!("/subjects/{subject}/versions?normalize=true"),
+                &body,
+            )
+            .await;
+        assert_eq!(
+            (&again.body["id"], &again.body["version"]),
+            (&json!(id), &json!(version)),
+            "registering again normalized in {subject}: {}",
             again.text
         );
     }
@@ -281,9 +307,9 @@ async fn check_upgraded(server: &Server, canonical: &[String]) {
             &json!({"schemaType": "JSON", "schema": "{\"type\": \"string\"}"}),
         )
         .await;
-    assert_eq!(new.body["id"], 6, "{}", new.text);
+    assert_eq!(new.body["id"], 7, "{}", new.text);
     assert_eq!(
-        json_of(server, "/schemas/ids/6").await["schema"],
+        json_of(server, "/schemas/ids/7").await["schema"],
         r#"{"type":"string"}"#
     );
 }

@@ -314,3 +314,141 @@ async fn normalize_serves_the_peers_normalized_text() {
         );
     }
 }
+
+/// A JSON Schema referring to `a.json`, `b.json` and `c.json`, with the
+/// references `(name, subject, version)` it is posted with.
+fn referring(references: &[(&str, &str, i64)]) -> Value {
+    let references: Vec<Value> = references
+        .iter()
+        .map(|(name, subject, version)| json!({"name": name, "subject": subject, "version": version}))
+        .collect();
+    json!({
+        "schemaType": "JSON",
+        "schema": r#"{"type": "object", "properties": {"a": {"$ref": "a.json"}, "b": {"$ref": "b.json"}, "c": {"$ref": "c.json"}}}"#,
+        "references": references,
+    })
+}
+
+/// With `normalize=true` the references are kept as the Confluent Schema
+/// Registry keeps them normalized (`references.stream().sorted().distinct()`
+/// in every format's `normalize()`): by subject, then version, a stable
+/// sort (names do not count), each distinct one once. So the same
+/// references posted in another order are the same schema, while two
+/// names of one version keep the order they were posted in; without
+/// `normalize` references stay as posted, and their order is part of the
+/// schema (the peer's hash covers them in order).
+#[tokio::test]
+async fn normalize_sorts_and_deduplicates_references() {
+    let server = Server::start();
+    let object = |title: &str| {
+        body(
+            "JSON",
+            &format!(r#"{{"type": "object", "title": "{title}"}}"#),
+        )
+    };
+    for subject in ["ref-b", "ref-a"] {
+        register(
+            &server,
+            &format!("/subjects/{subject}/versions"),
+            &object(subject),
+        )
+        .await;
+    }
+    // A second version of ref-b (compatible: only the title changes).
+    register(&server, "/subjects/ref-b/versions", &object("ref-b, again")).await;
+
+    let posted = [
+        ("c.json", "ref-b", 2),
+        ("b.json", "ref-b", 1),
+        ("a.json", "ref-a", 1),
+        ("c.json", "ref-b", 2),
+    ];
+    let normalized = "/subjects/main/versions?normalize=true";
+    let (id, version) = register(&server, normalized, &referring(&posted)).await;
+    let expected = json!([
+        {"name": "a.json", "subject": "ref-a", "version": 1},
+        {"name": "b.json", "subject": "ref-b", "version": 1},
+        {"name": "c.json", "subject": "ref-b", "version": 2},
+    ]);
+    let read = server.get("/subjects/main/versions/1").await;
+    assert_eq!(read.body["references"], expected, "{}", read.text);
+    let read = server.get(&format!("/schemas/ids/{id}")).await;
+    assert_eq!(read.body["references"], expected, "{}", read.text);
+
+    // The same references in another order, normalized: the same schema.
+    let reordered = [
+        ("a.json", "ref-a", 1),
+        ("c.json", "ref-b", 2),
+        ("b.json", "ref-b", 1),
+    ];
+    assert_eq!(
+        register(&server, normalized, &referring(&reordered)).await,
+        (id, version)
+    );
+    let lookup = server
+        .post("/subjects/main?normalize=true", &referring(&reordered))
+        .await;
+    assert_eq!(
+        (lookup.status, &lookup.body["id"]),
+        (200, &json!(id)),
+        "{}",
+        lookup.text
+    );
+    // Registered plain, the sorted references are that schema too ...
+    let sorted = [
+        ("a.json", "ref-a", 1),
+        ("b.json", "ref-b", 1),
+        ("c.json", "ref-b", 2),
+    ];
+    let elsewhere = "/subjects/copy/versions";
+    let read = server.get(&format!("/schemas/ids/{id}")).await;
+    let text = read.body["schema"].as_str().unwrap().to_string();
+    let mut plain = referring(&sorted);
+    plain["schema"] = json!(text);
+    assert_eq!(register(&server, elsewhere, &plain).await, (id, 1));
+    // ... but not in another order: plain references are kept as posted.
+    let mut plain = referring(&reordered);
+    plain["schema"] = json!(text);
+    let lookup = server.post("/subjects/copy", &plain).await;
+    assert_eq!(
+        (lookup.status, lookup.code()),
+        (404, 40403),
+        "{}",
+        lookup.text
+    );
+    let (other, _) = register(&server, "/subjects/plain/versions", &referring(&posted)).await;
+    assert_ne!(other, id);
+    let read = server.get("/subjects/plain/versions/1").await;
+    assert_eq!(
+        read.body["references"].as_array().map(Vec::len),
+        Some(4),
+        "{}",
+        read.text
+    );
+
+    // Two names of one version are not reordered by name: posted with
+    // `c.json` before `b.json` (both ref-b version 1 here), they stay so.
+    let same_version = [
+        ("c.json", "ref-b", 1),
+        ("b.json", "ref-b", 1),
+        ("a.json", "ref-a", 1),
+    ];
+    let (stable, _) = register(
+        &server,
+        "/subjects/stable/versions?normalize=true",
+        &referring(&same_version),
+    )
+    .await;
+    assert_ne!(stable, id);
+    let read = server.get("/subjects/stable/versions/1").await;
+    assert_eq!(
+        read.body["references"],
+        json!([
+            {"name": "a.json", "subject": "ref-a", "version": 1},
+            {"name": "c.json", "subject": "ref-b", "version": 1},
+            {"name": "b.json", "subject": "ref-b", "version": 1},
+        ]),
+        "{}",
+        read.text
+    );
+}

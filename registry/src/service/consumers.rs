@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use schemas::Schema;
 
 use super::cache::Epoch;
-use super::register::content_key;
+use super::candidate::content_key;
 use super::{Error, PostedSchema, Registry, live};
 use crate::audit::{Action, Actor, AuditEvent};
 use crate::model::{Deployment, Name, ReaderFilter, ReaderRecord, StoredReader, Subject, Version};

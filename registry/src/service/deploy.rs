@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use schemas::{Change, CompatError, Policy, Reading, Schema};
 
+use super::candidate::content_key;
 use super::consumers::{ReaderInput, now_ms};
 use super::readings::{ReadingKey, SchemaName};
-use super::register::content_key;
 use super::{Error, InvalidSchema, PostedSchema, Registry};
 use crate::model::{Name, ReaderFilter, ReaderRecord, SchemaId, StoredReader, Subject, Version};
 use crate::store::History;

@@ -46,6 +46,7 @@ mod association_rules;
 mod associations;
 mod audit;
 mod cache;
+mod candidate;
 mod compatibility;
 mod config;
 mod consumers;
@@ -252,13 +253,15 @@ impl Registry {
     }
 
     /// A resolver holding the text of every schema `references` reach,
-    /// directly or through their own references.
+    /// directly or through their own references, under each name a
+    /// reference gives it (the first reference of a name wins, as in the
+    /// peer's `resolveReferences`; one version may have several names).
     async fn resolver(&self, references: &[Reference]) -> Result<MapResolver, Error> {
         let mut resolver = MapResolver::new();
-        let mut seen = HashSet::new();
+        let (mut names, mut seen) = (HashSet::new(), HashSet::new());
         let mut queue: VecDeque<Reference> = references.iter().cloned().collect();
         while let Some(reference) = queue.pop_front() {
-            if !seen.insert((reference.subject.clone(), reference.version)) {
+            if !names.insert(reference.name.clone()) {
                 continue;
             }
             let history = self.store.history(&reference.subject).await?;
@@ -273,7 +276,9 @@ impl Registry {
                 })?;
             let target = self.held(record.schema_id).await?;
             resolver.insert(reference.name.clone(), target.record.text.clone());
-            queue.extend(target.record.references.iter().cloned());
+            if seen.insert((reference.subject.clone(), reference.version)) {
+                queue.extend(target.record.references.iter().cloned());
+            }
         }
         Ok(resolver)
     }

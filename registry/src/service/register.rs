@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use schemas::tags::TagEdit;
-use schemas::{Fingerprint, Policy, Schema, SchemaType};
+use schemas::{Policy, Schema, SchemaType};
 
+use super::candidate::Candidate;
 use super::compatibility::{CheckTarget, Detail};
 use super::deploy::{MatrixRow, describe};
 use super::versioning::{WantedVersion, stamped};
@@ -15,9 +16,9 @@ use super::{
 use crate::audit::{Action, Actor, AuditEvent, Outcome};
 use crate::model::{
     ConsumerCompatibility, ContractDefaults, Lifecycle, Metadata, Reference, RuleSet, SchemaId,
-    StoredSchema, Subject, VersionRecord, VersionSelector, guid_of, referenced_from,
+    Subject, VersionRecord, VersionSelector, referenced_from,
 };
-use crate::store::{History, NewSchema, NewVersion, StoreError, Variant};
+use crate::store::{History, NewSchema, NewVersion, StoreError};
 
 /// A schema a client sends, decoded: its format, its text, what it
 /// references and its data contract.
@@ -123,116 +124,6 @@ pub struct Registered {
     pub consumer_warnings: Vec<MatrixRow>,
 }
 
-/// A posted schema, parsed, with its references pinned to versions, and
-/// the text and keys it would be stored with.
-pub(super) struct Candidate {
-    pub schema: Arc<Schema>,
-    pub references: Vec<Reference>,
-    /// The text to store and serve.
-    pub text: String,
-    /// Whether the registration normalizes: `text` is then the peer's
-    /// normalized text, and the content key the canonical key.
-    pub normalized: bool,
-    /// Whether `text` is what was submitted (not printed from a serialized
-    /// Protobuf descriptor).
-    pub is_source: bool,
-    /// The identity of the content (see [`content_key`]).
-    pub content_key: String,
-    /// The same over the canonical text: shared by formatting variants.
-    pub canonical_key: String,
-    pub metadata: Option<Metadata>,
-    pub rule_set: Option<RuleSet>,
-}
-
-impl Candidate {
-    /// A candidate of `schema` stored as `text`, its keys computed.
-    fn new(
-        schema: Arc<Schema>,
-        references: Vec<Reference>,
-        text: String,
-        contract: Contract,
-    ) -> Candidate {
-        let key = |text: &str| {
-            content_key(
-                schema.schema_type(),
-                text,
-                &references,
-                contract.metadata.as_ref(),
-                contract.rule_set.as_ref(),
-            )
-        };
-        let (content_key, canonical_key) = (key(&text), key(schema.canonical()));
-        Candidate {
-            normalized: false,
-            text,
-            is_source: true,
-            content_key,
-            canonical_key,
-            metadata: contract.metadata,
-            rule_set: contract.rule_set,
-            schema,
-            references,
-        }
-    }
-
-    /// This candidate with `contract` instead of its own (keys recomputed).
-    fn with_contract(self, contract: Contract) -> Candidate {
-        let (normalized, is_source) = (self.normalized, self.is_source);
-        let mut candidate = Candidate::new(self.schema, self.references, self.text, contract);
-        candidate.normalized = normalized;
-        candidate.is_source = is_source;
-        if normalized {
-            candidate.content_key = candidate.canonical_key.clone();
-        }
-        candidate
-    }
-
-    /// This candidate normalized: stored as the Confluent Schema Registry
-    /// stores it normalized ([`Schema::normalized_text`]), and identified
-    /// by its canonical form, so that formatting variants are one schema.
-    fn normalized(self) -> Candidate {
-        let text = self.schema.normalized_text(&self.text);
-        Candidate {
-            normalized: true,
-            content_key: self.canonical_key.clone(),
-            text,
-            ..self
-        }
-    }
-
-    fn record(&self, id: SchemaId) -> StoredSchema {
-        StoredSchema {
-            id,
-            schema_type: self.schema.schema_type(),
-            text: self.text.clone(),
-            references: self.references.clone(),
-            guid: guid_of(&self.content_key),
-            metadata: self.metadata.clone(),
-            rule_set: self.rule_set.clone(),
-        }
-    }
-
-    /// Whether a stored formatting variant of this schema (the same
-    /// canonical key) is the same schema: when either side was normalized,
-    /// or this one arrived as a serialized Protobuf descriptor (which has no
-    /// formatting of its own).
-    fn same_as(&self, variant: &Variant) -> bool {
-        variant.normalized || self.normalized || !self.is_source
-    }
-}
-
-/// What [`Registry::holding`] finds.
-pub(super) struct Holding<'h> {
-    /// The newest version holding the schema.
-    pub version: Option<&'h VersionRecord>,
-    /// Whether some stored schema has the candidate's content key.
-    content_stored: bool,
-    /// Whether a schema registered normalized has exactly the candidate's
-    /// text (and its canonical key): the same schema, as the same text is
-    /// one id in the peer.
-    normalized_twin: bool,
-}
-
 /// A schema's data contract: its metadata and rule set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contract {
@@ -264,42 +155,6 @@ impl Contract {
     pub fn is_empty(&self) -> bool {
         self.metadata.is_none() && self.rule_set.is_none()
     }
-}
-
-/// The identity of a schema's content: its format, text, references,
-/// metadata and rule set. Equal keys share one id. (Without metadata and
-/// rule set the key is the one Charter computed before it kept them, over
-/// the canonical text it then stored, so those rows keep matching.)
-pub(super) fn content_key(
-    schema_type: SchemaType,
-    text: &str,
-    references: &[Reference],
-    metadata: Option<&Metadata>,
-    rule_set: Option<&RuleSet>,
-) -> String {
-    let mut material = format!("{}\n{}\n", schema_type.as_str(), text.len());
-    material.push_str(text);
-    for r in references {
-        material.push_str(&format!(
-            "\n{}:{}\n{}:{}\n{}",
-            r.name.len(),
-            r.name,
-            r.subject.len(),
-            r.subject,
-            r.version
-        ));
-    }
-    let json =
-        |value: Result<String, serde_json::Error>| value.expect("metadata and rule sets serialize");
-    for (label, part) in [
-        ("metadata", metadata.map(|m| json(serde_json::to_string(m)))),
-        ("ruleSet", rule_set.map(|r| json(serde_json::to_string(r)))),
-    ] {
-        if let Some(part) = part {
-            material.push_str(&format!("\n{label}:{}:{part}", part.len()));
-        }
-    }
-    Fingerprint::of(&material).to_hex()
 }
 
 impl Registry {
@@ -371,47 +226,6 @@ impl Registry {
         );
         candidate.is_source = submitted.is_source;
         Ok(candidate)
-    }
-
-    /// The newest of `versions` holding `candidate`'s schema: the same
-    /// content, or a formatting variant of it that counts as the same
-    /// (see [`Candidate::same_as`]); and whether any stored schema has the
-    /// candidate's content. One read of the store.
-    pub(super) async fn holding<'h>(
-        &self,
-        candidate: &Candidate,
-        versions: &[&'h VersionRecord],
-    ) -> Result<Holding<'h>, Error> {
-        let newest = |held: &dyn Fn(SchemaId) -> bool| {
-            versions.iter().rev().find(|v| held(v.schema_id)).copied()
-        };
-        let found = self
-            .store
-            .schemas_by_keys(&candidate.content_key, &candidate.canonical_key)
-            .await?;
-        let same_content = found.content.and_then(|id| newest(&|held| held == id));
-        let version = same_content.or_else(|| {
-            newest(&|held| {
-                found
-                    .variants
-                    .iter()
-                    .any(|v| v.id == held && candidate.same_as(v))
-            })
-        });
-        let mut normalized_twin = false;
-        if found.content.is_none() && !candidate.normalized {
-            for variant in found.variants.iter().filter(|v| v.normalized) {
-                if self.held(variant.id).await?.record.text == candidate.text {
-                    normalized_twin = true;
-                    break;
-                }
-            }
-        }
-        Ok(Holding {
-            version,
-            content_stored: found.content.is_some(),
-            normalized_twin,
-        })
     }
 
     /// Pins each reference to a version that exists (`latest` to the latest
@@ -743,37 +557,5 @@ impl Registry {
             record: record.clone(),
             schema: self.held(record.schema_id).await?,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(text: &str, refs: &[(&str, &str, i32)]) -> String {
-        let refs: Vec<Reference> = refs
-            .iter()
-            .map(|(n, s, v)| Reference {
-                name: n.to_string(),
-                subject: s.to_string(),
-                version: crate::model::Version(*v),
-            })
-            .collect();
-        content_key(SchemaType::Json, text, &refs, None, None)
-    }
-
-    #[test]
-    fn content_key_covers_type_text_and_references() {
-        let plain = key("{}", &[]);
-        assert_eq!(plain, key("{}", &[]));
-        assert_ne!(plain, content_key(SchemaType::Avro, "{}", &[], None, None));
-        assert_ne!(plain, key("{\"type\":\"string\"}", &[]));
-        assert_ne!(
-            key("{}", &[("a.json", "a", 1)]),
-            key("{}", &[("a.json", "a", 2)])
-        );
-        assert_ne!(key("{}", &[("a.json", "a", 1)]), plain);
-        // Length prefixes keep field boundaries unambiguous.
-        assert_ne!(key("{}", &[("a:b", "c", 1)]), key("{}", &[("a", "b:c", 1)]));
     }
 }

@@ -7,7 +7,8 @@
 
 use schemas::tags::{EntityTags, TagEdit};
 
-use super::register::{Candidate, Contract, PostedReference, PostedSchema};
+use super::candidate::Candidate;
+use super::register::{Contract, PostedReference, PostedSchema};
 use super::{Error, InvalidSchema, Registered, Registration, Registry, SchemaInput, WantedVersion};
 use crate::audit::Actor;
 use crate::model::{Metadata, Reference, RuleSet, StoredSchema, Subject, Version, VersionSelector};

@@ -8,7 +8,8 @@
 //! finds the version that recorded it, and one sending `confluent:version:
 //! N` finds version N registered before the property was recorded.
 
-use super::register::{Candidate, Contract, content_key};
+use super::candidate::{Candidate, content_key};
+use super::register::Contract;
 use super::{Error, Registry};
 use crate::model::{Metadata, StoredSchema, Version, VersionRecord};
 
