@@ -452,3 +452,69 @@ async fn normalize_sorts_and_deduplicates_references() {
         read.text
     );
 }
+
+/// A schema registered with `normalize=true` is served as the Confluent
+/// Schema Registry normalizes it, which orders parts Charter's canonical
+/// form keeps as written (a Protobuf enum's values and reserved ranges and
+/// names by number and name, Avro aliases and properties, JSON Schema
+/// keys). That served text, registered plain, is the same schema, as in
+/// Confluent, where it is the very text (and hash) stored: in the subject
+/// (same version) and in another subject (same id); a plain lookup finds
+/// it too.
+#[tokio::test]
+async fn the_normalized_text_registered_plain_is_the_same_schema() {
+    let server = Server::start();
+    let cases = [
+        (
+            "PROTOBUF",
+            "syntax = \"proto3\";\npackage a.b;\n\nmessage M {\n  reserved 9, 3 to 4;\n  reserved \"zz\", \"aa\";\n  Kind kind = 1;\n}\n\nenum Kind {\n  KIND_UNSPECIFIED = 0;\n  KIND_Z = 2;\n  KIND_A = 1;\n  reserved 20, 10;\n}\n",
+        ),
+        (
+            "AVRO",
+            r#"{"type": "record", "name": "R", "namespace": "a.b", "aliases": ["z", "a"], "zprop": 1, "aprop": 2,
+                "fields": [{"name": "f", "type": "string", "aliases": ["y", "b"]}]}"#,
+        ),
+        (
+            "JSON",
+            r#"{"type": "object", "required": ["z", "a"], "properties": {"z": {"type": "string"}, "a": {"enum": [2, 1]}}}"#,
+        ),
+    ];
+    for (schema_type, submitted) in cases {
+        let subject = format!("{}-n", schema_type.to_lowercase());
+        let path = format!("/subjects/{subject}/versions?normalize=true");
+        let (id, version) = register(&server, &path, &body(schema_type, submitted)).await;
+        let text = served(&server, &subject, id).await;
+        let plain = body(schema_type, &text);
+        let lookup = server.post(&format!("/subjects/{subject}"), &plain).await;
+        assert_eq!(
+            (lookup.status, &lookup.body["id"]),
+            (200, &json!(id)),
+            "{schema_type}: {}",
+            lookup.text
+        );
+        assert_eq!(
+            register(&server, &format!("/subjects/{subject}/versions"), &plain).await,
+            (id, version),
+            "{schema_type}"
+        );
+        assert_eq!(
+            register(
+                &server,
+                &format!("/subjects/{subject}-plain/versions"),
+                &plain
+            )
+            .await,
+            (id, 1),
+            "{schema_type}"
+        );
+        // Normalized again (from the served text or as first posted): that
+        // schema still.
+        for again in [text.as_str(), submitted] {
+            assert_eq!(
+                register(&server, &path, &body(schema_type, again)).await,
+                (id, version),
+                "{schema_type}"
+            );
+        }
+    }
+}

@@ -32,6 +32,10 @@ pub(super) struct Candidate {
     pub content_key: String,
     /// The same over the canonical text: shared by formatting variants.
     pub canonical_key: String,
+    /// Normalized, when its text is not the one the schema was parsed
+    /// from: the canonical form of that normalized text, which the keys
+    /// are over (see [`Registry::normalize`]).
+    normalized_canonical: Option<String>,
     /// Normalized: the key an earlier Charter gave this registration, when
     /// it differs (over the references in the order posted), so that a
     /// schema it stored is still found.
@@ -54,6 +58,7 @@ impl Candidate {
             is_source: true,
             content_key: String::new(),
             canonical_key: String::new(),
+            normalized_canonical: None,
             earlier_key: None,
             metadata: contract.metadata,
             rule_set: contract.rule_set,
@@ -80,7 +85,8 @@ impl Candidate {
     /// Computes the keys again from the text, references and contract.
     fn rekey(&mut self) {
         let canonical = self.schema.canonical();
-        self.canonical_key = self.key(canonical, &self.references);
+        let own = self.normalized_canonical.as_deref().unwrap_or(canonical);
+        self.canonical_key = self.key(own, &self.references);
         self.earlier_key = None;
         if self.normalized {
             self.content_key = self.canonical_key.clone();
@@ -101,10 +107,11 @@ impl Candidate {
 
     /// This candidate normalized: stored as the Confluent Schema Registry
     /// stores it normalized ([`Schema::normalized_text`], its references
-    /// sorted and each once), and identified by its canonical form, so that
-    /// formatting variants (and the same references in another order) are
-    /// one schema.
-    pub(super) fn normalized(mut self) -> Candidate {
+    /// sorted and each once), and identified by the canonical form of that
+    /// text (its `normalized_canonical` once [`Registry::normalize`] parsed
+    /// it), so that formatting variants (and the same references in another
+    /// order) are one schema.
+    fn normalized(mut self) -> Candidate {
         self.text = self.schema.normalized_text(&self.text);
         self.references = normalized_references(&self.posted_references);
         self.normalized = true;
@@ -205,6 +212,46 @@ pub(super) fn content_key(
 }
 
 impl Registry {
+    /// `candidate` normalized ([`Candidate::normalized`]), identified by
+    /// the canonical form of the text it is then stored and served as. The
+    /// peer's normalizing orders parts that Charter's canonical form keeps
+    /// as written (a Protobuf enum's values, reserved ranges and names):
+    /// keyed by the canonical form of what it was parsed from, a normalized
+    /// schema would not be the schema its own served text is when that
+    /// text is registered plain, as it is in the peer (where that text is
+    /// what is stored and hashed). So a normalized text that differs from
+    /// the one parsed is parsed too, and the keys are over its canonical
+    /// form.
+    pub(super) async fn normalize(&self, candidate: Candidate) -> Result<Candidate, Error> {
+        let parsed_from = candidate.text.clone();
+        let mut candidate = candidate.normalized();
+        if candidate.text == parsed_from {
+            return Ok(candidate);
+        }
+        let resolver = self.resolver(&candidate.references).await?;
+        let (schema_type, text) = (candidate.schema.schema_type(), candidate.text.clone());
+        let limits = self.limits;
+        let parsed = self
+            .work
+            .run(move || Schema::parse_within(schema_type, &text, &resolver, &limits))
+            .await?;
+        match parsed {
+            Ok(normalized) => {
+                candidate.normalized_canonical = Some(normalized.canonical().to_string());
+                candidate.rekey();
+            }
+            // A normalized text that does not parse again is a fault of
+            // its printer: the schema is still the one posted, keyed by the
+            // canonical form of what was parsed.
+            Err(error) => tracing::warn!(
+                %error,
+                schema_type = schema_type.as_str(),
+                "a normalized schema text did not parse again; keyed by the schema as posted"
+            ),
+        }
+        Ok(candidate)
+    }
+
     /// The newest of `versions` holding `candidate`'s schema: the same
     /// content, or a formatting variant of it that counts as the same
     /// (see [`Candidate::same_as`]); and whether any stored schema has the

@@ -306,7 +306,7 @@ impl Registry {
             }
         }
         if registration.normalize || config.normalize == Some(true) {
-            candidate = candidate.normalized();
+            candidate = self.normalize(candidate).await?;
         }
         let versions: Vec<&VersionRecord> = live(&history).collect();
         // As sent, the schema may already be a version (the peer's
@@ -368,7 +368,7 @@ impl Registry {
 
         if held.normalized_twin {
             // Stored as that schema, under its id.
-            candidate = candidate.normalized();
+            candidate = self.normalize(candidate).await?;
         }
         if mode.is_read_only() {
             return Err(NotPermitted::ReadOnly {
@@ -532,7 +532,7 @@ impl Registry {
         let mut candidate = self.candidate(schema, &history).await?;
         let config = self.effective_config(Some(subject)).await?;
         if normalize || config.normalize == Some(true) {
-            candidate = candidate.normalized();
+            candidate = self.normalize(candidate).await?;
         }
         let mut found = self.holding_any_version(&candidate, &visible).await?;
         // A schema sent without metadata or rule set is also the one a
