@@ -20,13 +20,15 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::associations::{InfoBody, ResponseView, WriteParams, delete_permitted, set_permitted};
+use super::associations::{
+    InfoBody, LifecycleBody, ResponseView, WriteParams, delete_permitted, set_permitted,
+};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{JsonBody, Params};
 use super::openapi::{BadQuery, BodyErrors};
 use super::{ApiResult, AppState, json};
 use crate::auth::Caller;
-use crate::model::{AssociationFilter, Lifecycle};
+use crate::model::AssociationFilter;
 use crate::service::{
     AssociationDeletion, AssociationQuery, BatchOp, Error, ResourceAnswer, ResourceOps, Run,
     Upsert, batch_runs,
@@ -64,16 +66,6 @@ struct QueryBody {
     association_types: Option<Vec<String>>,
     /// Only this lifecycle.
     lifecycle: Option<LifecycleBody>,
-}
-
-/// `LifecyclePolicy`.
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "UPPERCASE")]
-enum LifecycleBody {
-    /// Owned by the resource.
-    Strong,
-    /// Shared.
-    Weak,
 }
 
 /// `AssociationBatchRequest`.
@@ -252,10 +244,7 @@ async fn batch_get(
             resource_id: query.resource_id,
             resource_type: query.resource_type,
             association_types: query.association_types.unwrap_or_default(),
-            lifecycle: query.lifecycle.map(|l| match l {
-                LifecycleBody::Strong => Lifecycle::Strong,
-                LifecycleBody::Weak => Lifecycle::Weak,
-            }),
+            lifecycle: query.lifecycle.map(LifecycleBody::lifecycle),
         };
         let answer = state
             .registry()

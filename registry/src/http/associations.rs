@@ -202,6 +202,26 @@ struct RequestBody {
     associations: Option<Vec<InfoBody>>,
 }
 
+/// `LifecyclePolicy` in a body: exactly `STRONG` or `WEAK`.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub(super) enum LifecycleBody {
+    /// Owned by the resource.
+    Strong,
+    /// Shared.
+    Weak,
+}
+
+impl LifecycleBody {
+    /// The lifecycle it names.
+    pub(super) fn lifecycle(self) -> Lifecycle {
+        match self {
+            LifecycleBody::Strong => Lifecycle::Strong,
+            LifecycleBody::Weak => Lifecycle::Weak,
+        }
+    }
+}
+
 /// `AssociationCreateOrUpdateInfo`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -211,7 +231,9 @@ pub(super) struct InfoBody {
     /// `key` or `value` (the default).
     association_type: Option<String>,
     /// `STRONG` or `WEAK` (default: STRONG with a schema, else WEAK).
-    lifecycle: Option<String>,
+    /// Another value refuses the whole body (400), as the peer's Jackson
+    /// does reading its `LifecyclePolicy` enum.
+    lifecycle: Option<LifecycleBody>,
     /// Whether it may no longer change (STRONG ones are).
     frozen: Option<bool>,
     /// A schema to register in the subject first (a STRONG association's).
@@ -242,16 +264,7 @@ impl InfoBody {
     /// The service's input: lifecycle and schema decoded, the subject in
     /// `context` (see [`in_context`]).
     pub(super) fn into_input(self, context: Option<&str>) -> Result<AssociationInput, ApiError> {
-        let lifecycle = match self.lifecycle.as_deref() {
-            None => None,
-            Some(l) => Some(
-                l.parse::<Lifecycle>()
-                    .map_err(|()| Error::InvalidAssociation {
-                        property: "lifecycle",
-                        detail: format!("must be either 'STRONG' or 'WEAK', not '{l}'"),
-                    })?,
-            ),
-        };
+        let lifecycle = self.lifecycle.map(LifecycleBody::lifecycle);
         let schema = match self.schema.map(SchemaBody::into_schema).transpose()? {
             None => None,
             Some(SchemaInput::Posted(posted)) => Some(posted),
