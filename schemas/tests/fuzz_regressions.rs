@@ -6,7 +6,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use prost_reflect::prost::Message;
-use prost_reflect::prost_types::FileDescriptorProto;
+use prost_reflect::prost_types::descriptor_proto::ExtensionRange;
+use prost_reflect::prost_types::{
+    FileDescriptorProto, MethodDescriptorProto, ServiceDescriptorProto,
+};
 use schemas::{NoReferences, Schema, SchemaType};
 
 /// `protobuf_descriptor`: a serialized `FileDescriptorProto` whose `syntax`
@@ -157,6 +160,119 @@ fn fuzz_protobuf_descriptor_map_key_bytes() {
     );
     let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
     assert_eq!(again.canonical(), schema.canonical());
+}
+
+/// `protobuf_descriptor` (a mutation of the seeds, found while measuring
+/// the target's speed): a field whose type is its message's map entry but
+/// whose label is not `repeated` (one byte of a seed, the label 3 made 7)
+/// linked, and the printed text named the entry, which the text never
+/// declares, so it did not parse again. The same entry without its key or
+/// value field panicked in prost-reflect's accessors while printing. Such
+/// uses of a map entry are refused as protoc refuses them; the seed itself
+/// is a map.
+#[test]
+fn fuzz_protobuf_descriptor_map_entry_not_repeated() {
+    use prost_reflect::prost_types::field_descriptor_proto::Label;
+    let found = include_bytes!(
+        "../../fuzz/artifacts-regressions/protobuf_descriptor/map-entry-not-repeated"
+    );
+    let parse = |descriptor: &FileDescriptorProto| {
+        Schema::parse(
+            SchemaType::Protobuf,
+            &STANDARD.encode(descriptor.encode_to_vec()),
+            &NoReferences,
+        )
+        .map_err(|e| e.to_string())
+    };
+    let refused = |problem: &str| {
+        format!(
+            "invalid Protobuf schema: schema.proto is not a base64 serialized \
+             FileDescriptorProto: the field \"shop.v1.Order.counts\" has the map entry \
+             \"shop.v1.Order.CountsEntry\" as its type, which .proto text cannot write: \
+             {problem}"
+        )
+    };
+    let err =
+        Schema::parse(SchemaType::Protobuf, &STANDARD.encode(found), &NoReferences).unwrap_err();
+    assert_eq!(err.to_string(), refused("the field is not repeated"));
+
+    let mut descriptor = FileDescriptorProto::decode(&found[..]).unwrap();
+    descriptor.message_type[0].field[0].set_label(Label::Repeated);
+    let schema = Schema::parse(
+        SchemaType::Protobuf,
+        &STANDARD.encode(descriptor.encode_to_vec()),
+        &NoReferences,
+    )
+    .unwrap();
+    assert!(
+        schema
+            .canonical()
+            .contains("map<string, int32> counts = 1;"),
+        "{}",
+        schema.canonical()
+    );
+    let again = Schema::parse(SchemaType::Protobuf, schema.canonical(), &NoReferences).unwrap();
+    assert_eq!(again.canonical(), schema.canonical());
+
+    let entry = &descriptor.message_type[0].nested_type[0];
+    let (key, value) = (entry.field[0].clone(), entry.field[1].clone());
+    let shape = "the entry does not hold exactly an optional key = 1 and value = 2";
+    for fields in [vec![value], vec![key], vec![]] {
+        let mut without = descriptor.clone();
+        without.message_type[0].nested_type[0].field = fields;
+        assert_eq!(parse(&without).unwrap_err(), refused(shape));
+    }
+    let mut repeated_key = descriptor.clone();
+    repeated_key.message_type[0].nested_type[0].field[0].set_label(Label::Repeated);
+    assert_eq!(parse(&repeated_key).unwrap_err(), refused(shape));
+    let mut renamed = descriptor.clone();
+    renamed.message_type[0].field[0].name = Some("tally".into());
+    renamed.message_type[0].field[0].json_name = Some("tally".into());
+    assert_eq!(
+        parse(&renamed).unwrap_err(),
+        refused("the entry is not named after the field").replace("Order.counts", "Order.tally")
+    );
+
+    let mut rpc = descriptor.clone();
+    rpc.service.push(ServiceDescriptorProto {
+        name: Some("Orders".into()),
+        method: vec![MethodDescriptorProto {
+            name: Some("Count".into()),
+            input_type: Some(".shop.v1.Order.CountsEntry".into()),
+            output_type: Some(".shop.v1.Order".into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    assert!(
+        parse(&rpc).unwrap_err().ends_with(
+            "the method \"shop.v1.Orders.Count\" takes or returns the map entry \
+             \"shop.v1.Order.CountsEntry\", which .proto text cannot name"
+        ),
+        "{rpc:?}"
+    );
+    let mut extension = descriptor.clone();
+    extension.syntax = Some("proto2".into());
+    extension.message_type[0]
+        .extension_range
+        .push(ExtensionRange {
+            start: Some(100),
+            end: Some(200),
+            options: None,
+        });
+    let mut field = descriptor.message_type[0].field[0].clone();
+    field.name = Some("extra".into());
+    field.json_name = Some("extra".into());
+    field.number = Some(100);
+    field.extendee = Some(".shop.v1.Order".into());
+    extension.extension.push(field);
+    assert!(
+        parse(&extension).unwrap_err().ends_with(
+            "the extension \"shop.v1.extra\" has the map entry \
+             \"shop.v1.Order.CountsEntry\" as its type, where an extension cannot be a map"
+        ),
+        "{extension:?}"
+    );
 }
 
 /// `json_schema` (long run of 2026-12-07): a `pattern` with the repetition

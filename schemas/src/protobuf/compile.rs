@@ -9,11 +9,14 @@ use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use prost_reflect::prost::Message;
-use prost_reflect::prost_types::field_descriptor_proto::Type;
+use prost_reflect::prost_types::field_descriptor_proto::{Label, Type};
 use prost_reflect::prost_types::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
 };
-use prost_reflect::{DescriptorError, DescriptorPool, FileDescriptor};
+use prost_reflect::{
+    Cardinality, DescriptorError, DescriptorPool, ExtensionDescriptor, FieldDescriptor,
+    FileDescriptor, Kind, MessageDescriptor,
+};
 
 use super::error::{Location, ParseError};
 use crate::limits::{Limit, LimitExceeded, SchemaLimits};
@@ -155,6 +158,15 @@ pub(crate) fn compile(
                 .unwrap_or(unplaced));
         }
     };
+    for name in order.iter().filter(|n| files[*n].encoded.is_some()) {
+        let linked = pool.get_file_by_name(name).expect("every file was added");
+        if let Some(reason) = bad_map_entry(&linked) {
+            return Err(ParseError::BadDescriptor {
+                file: name.clone(),
+                reason,
+            });
+        }
+    }
     let file = pool
         .get_file_by_name(&main_name)
         .expect("the main file was just added");
@@ -341,6 +353,113 @@ fn bad_map_key(file: &FileDescriptorProto) -> Option<(String, &'static str)> {
         return Some((message.name().to_string(), found));
     }
     None
+}
+
+/// Why a field, extension or method of a linked serialized descriptor uses a
+/// map entry message (`option map_entry = true`) as `.proto` text could not
+/// write it, if one does: protoc's `ValidateMapEntry` ("map_entry should not
+/// be set explicitly"). The text writes a map entry only as `map<K, V> name`,
+/// a repeated field of the message that declares the entry, named after
+/// the field, with an optional `key` 1 and `value` 2 and nothing else;
+/// the printer prints such a field as `map<K, V>` and never the entry
+/// itself, so any other use would print a text that does not parse again
+/// or means something else (and an entry without its key or value panicked
+/// prost-reflect's accessors).
+fn bad_map_entry(file: &FileDescriptor) -> Option<String> {
+    fn entry_problem(field: &FieldDescriptor, entry: &MessageDescriptor) -> Option<&'static str> {
+        let proto = entry.descriptor_proto();
+        let optional = |number: u32, name: &str| {
+            entry.get_field(number).is_some_and(|f| {
+                f.name() == name && f.field_descriptor_proto().label() == Label::Optional
+            })
+        };
+        if field.cardinality() != Cardinality::Repeated {
+            Some("the field is not repeated")
+        } else if entry.parent_message().map(|m| m.full_name().to_string())
+            != Some(field.parent_message().full_name().to_string())
+        {
+            Some("the entry is not declared in the field's message")
+        } else if entry.name() != format!("{}Entry", pascal_case(field.name())) {
+            Some("the entry is not named after the field")
+        } else if proto.field.len() != 2 || !optional(1, "key") || !optional(2, "value") {
+            Some("the entry does not hold exactly an optional key = 1 and value = 2")
+        } else if !proto.nested_type.is_empty()
+            || !proto.enum_type.is_empty()
+            || !proto.extension.is_empty()
+            || !proto.extension_range.is_empty()
+        {
+            Some("the entry declares more than its key and value")
+        } else {
+            None
+        }
+    }
+    let mut extensions: Vec<ExtensionDescriptor> = file.extensions().collect();
+    let mut todo: Vec<MessageDescriptor> = file.messages().collect();
+    while let Some(message) = todo.pop() {
+        todo.extend(message.child_messages());
+        extensions.extend(message.child_extensions());
+        for field in message.fields() {
+            let Kind::Message(entry) = field.kind() else {
+                continue;
+            };
+            if !entry.is_map_entry() {
+                continue;
+            }
+            if let Some(problem) = entry_problem(&field, &entry) {
+                return Some(format!(
+                    "the field {:?} has the map entry {:?} as its type, which .proto text \
+                     cannot write: {problem}",
+                    field.full_name(),
+                    entry.full_name()
+                ));
+            }
+        }
+    }
+    for extension in extensions {
+        if let Kind::Message(entry) = extension.kind()
+            && entry.is_map_entry()
+        {
+            return Some(format!(
+                "the extension {:?} has the map entry {:?} as its type, where an \
+                 extension cannot be a map",
+                extension.full_name(),
+                entry.full_name()
+            ));
+        }
+    }
+    for method in file
+        .services()
+        .flat_map(|s| s.methods().collect::<Vec<_>>())
+    {
+        for message in [method.input(), method.output()] {
+            if message.is_map_entry() {
+                return Some(format!(
+                    "the method {:?} takes or returns the map entry {:?}, which .proto \
+                     text cannot name",
+                    method.full_name(),
+                    message.full_name()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// protoc's `ToCamelCase(name, false)`, which names a map field's entry.
+fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The first name a serialized descriptor declares that `.proto` text could
