@@ -72,6 +72,7 @@ for target in "${targets[@]}"; do
   before=$(find "$artifacts" -type f | sort)
   echo "fuzz: $target for ${seconds}s" >&2
   status=0
+  started=$(date +%s)
   # The binary cargo-fuzz built above, run as `cargo fuzz run` would, so
   # that sources edited meanwhile do not change what is being fuzzed. The
   # watchdog: without a sanitizer's allocator, libFuzzer's timeout handler
@@ -82,6 +83,7 @@ for target in "${targets[@]}"; do
     -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss_mb" \
     -print_final_stats=1 -artifact_prefix="$artifacts/" \
     ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
+  wall=$(($(date +%s) - started))
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
   if [ -z "$executions" ]; then
     # Stopped by a finding before the final stats: the last `#N` status line.
@@ -89,6 +91,15 @@ for target in "${targets[@]}"; do
   fi
   per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
   elapsed=$(sed -n 's/.*Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n1)
+  if [ -z "$elapsed" ]; then
+    # Stopped by a finding: libFuzzer printed neither its time nor its rate,
+    # so both come from the wall clock (not the time asked for, which made a
+    # run stopped after a few seconds read as slow).
+    elapsed="~$wall"
+    if [ -z "$per_second" ] && [ -n "$executions" ] && [ "$wall" -gt 0 ]; then
+      per_second="~$((executions / wall))"
+    fi
+  fi
   added=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -n1)
   new_inputs=$(comm -13 <(echo "$before") <(find "$artifacts" -type f | sort) | sed '/^$/d')
   findings=$(printf '%s' "$new_inputs" | grep -c . || true)
@@ -96,7 +107,7 @@ for target in "${targets[@]}"; do
     findings=1 # libFuzzer failed without writing an input (a build or setup error)
     tail -n 20 "$log" >&2
   fi
-  results+=("$(printf '%-20s %8s %12s %8s %6s %8s' "$target" "${elapsed:-$seconds}" \
+  results+=("$(printf '%-20s %8s %12s %8s %6s %8s' "$target" "$elapsed" \
     "${executions:-0}" "${per_second:-?}" "${added:-?}" "$findings")")
   if [ "$findings" -gt 0 ]; then
     found=$((found + findings))
