@@ -16,6 +16,7 @@
 //! compiler then stops at the matches of this module and nowhere else (no
 //! match here has a `_` arm).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -273,6 +274,20 @@ impl SchemaKind {
                 .unwrap_or_else(|| s.canonical().to_string()),
             SchemaKind::Avro(s) => s.normalized_text(),
             SchemaKind::Protobuf(s) => s.normalized_text(),
+        }
+    }
+
+    /// The text the Confluent Schema Registry tells schemas apart by (its
+    /// `canonicalString()`) for this schema kept as `kept` (the text it was
+    /// parsed from, as a registry keeps it): Avro Java's printing of the
+    /// parsed Avro schema; for JSON Schema and Protobuf `kept` itself,
+    /// which is whitespace apart what the peer compares for JSON Schema
+    /// (Jackson's printing of the tree) and keeps what its Protobuf printer
+    /// drops (comments, formatting).
+    pub(crate) fn identity_text<'t>(&self, kept: &'t str) -> Cow<'t, str> {
+        match self {
+            SchemaKind::Avro(s) => Cow::Owned(s.canonical_string()),
+            SchemaKind::Json(_) | SchemaKind::Protobuf(_) => Cow::Borrowed(kept),
         }
     }
 

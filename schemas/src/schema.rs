@@ -1,5 +1,7 @@
 //! A parsed schema of any format, with its canonical form and fingerprint.
 
+use std::borrow::Cow;
+
 use crate::change::ChangeKind;
 use crate::fingerprint::Fingerprint;
 use crate::format::{Capabilities, Form, SchemaError, SchemaKind, Submitted};
@@ -146,6 +148,19 @@ impl Schema {
     /// [`Schema::canonical`], whatever this text is.
     pub fn normalized_text(&self, submitted: &str) -> String {
         self.kind.normalized_text(submitted)
+    }
+
+    /// The text whose equality makes two registrations of this format one
+    /// schema in the Confluent Schema Registry (its `canonicalString()`,
+    /// which with the references, metadata and rule set is its identity),
+    /// for this schema kept as `kept` (the text it was parsed from, as
+    /// [`Schema::as_submitted`] or [`Schema::normalized_text`] gave it).
+    /// Avro: Avro Java's `Schema.toString` of the parsed schema, so key
+    /// order, `{"type":"string"}` for `"string"`, a namespace in the name or
+    /// beside it, and a number's spelling do not count; a normalized text
+    /// is its own. JSON Schema and Protobuf: `kept`.
+    pub fn identity_text<'t>(&self, kept: &'t str) -> Cow<'t, str> {
+        self.kind.identity_text(kept)
     }
 
     pub(crate) fn kind(&self) -> &SchemaKind {

@@ -35,7 +35,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::model::{Kind, Node, NodeId, Order, namespace_of};
+use super::model::{Kind, Node, NodeId, Order, namespace_of, sorted};
 use crate::json::canonical::to_canonical_string;
 
 /// The normalized form of the schema rooted at `root`; with `inline`, the
@@ -150,7 +150,7 @@ impl Writer<'_> {
         if self.pcf {
             return;
         }
-        for (key, value) in &self.nodes[node].attrs {
+        for (key, value) in sorted(&self.nodes[node].attrs) {
             self.key_value(key, value);
         }
     }
@@ -203,7 +203,7 @@ impl Writer<'_> {
                             if field.order != Order::Ascending {
                                 self.key_string("order", field.order.as_str());
                             }
-                            for (key, value) in &field.attrs {
+                            for (key, value) in sorted(&field.attrs) {
                                 self.key_value(key, value);
                             }
                         }

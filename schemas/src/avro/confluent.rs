@@ -1,29 +1,45 @@
-//! The text the Confluent Schema Registry stores and serves for an Avro
-//! schema registered with `normalize=true`, byte for byte.
+//! The texts the Confluent Schema Registry keeps for an Avro schema: its
+//! `canonicalString()`, Avro Java's `Schema.toString`, over which the peer
+//! tells one schema from another (the same text with the same references,
+//! metadata and rule set is one id), and which it stores; and the same
+//! printing of the schema `AvroSchema.normalize()` makes, which it stores
+//! for a registration with `normalize=true`. Byte for byte.
 //!
-//! The peer's `AvroSchema.normalize()` prints the schema with
-//! `AvroSchemaUtils.toNormalizedString` (adapted from Avro's
+//! [`Printing::Parsed`] writes Avro Java's `Schema.toString` of the schema
+//! as `Schema.Parser` reads it: Avro Java's own key order (`type`, `name`,
+//! `namespace`, `doc`, `fields` or `symbols` or `size`, properties,
+//! `aliases`; a field's `name`, `type`, `doc`, `default`, `order`,
+//! `aliases`, properties), names written short where the enclosing
+//! namespace is theirs (a type of the null namespace inside a namespaced
+//! one with `"namespace":""`), properties and aliases in the document's
+//! order, defaults and property values as Jackson reads and writes a tree
+//! (`1.50` is `1.5`, `1e2` is `100.0`, an integer stays one; a `float` or
+//! `double` field's default written as a string is read as a number), a
+//! primitive without properties as its name, an `error` as an `error`.
+//! Named types of referenced schemas are written by name when they are
+//! the top of a referenced schema (the names `toString(referencedSchemas)`
+//! knows); a type nested in one is written out where first used, as there.
+//!
+//! [`Printing::Normalized`]: the peer's `AvroSchema.normalize()` prints the
+//! schema with `AvroSchemaUtils.toNormalizedString` (adapted from Avro's
 //! `SchemaNormalization`: every name in full, `namespace` dropped, field
 //! aliases and type aliases sorted, empty type docs dropped, custom
 //! properties sorted by key after the logical type's, defaults and property
 //! values converted to Java values and back (a `double` default `1` becomes
 //! `1.0`, object keys sorted)), parses that text again, and serves
-//! `canonicalString()` of the result: Avro Java's `Schema.toString`, with
-//! Avro Java's own key order (`type`, `name`, `namespace`, `doc`, `fields`
-//! or `symbols` or `size`, properties, `aliases`; a field's `name`, `type`,
-//! `doc`, `default`, `order`, `aliases`, properties), names written short
-//! where the enclosing namespace is theirs. This module writes that final
-//! text in one pass over the parsed model, reproducing the effects of the
-//! round trip: a named type in the null namespace defined inside a
-//! namespaced record moves into that namespace (its name is written without
-//! one, and read again in the enclosing one), an `error` is read back as a
-//! `record`.
+//! `canonicalString()` of the result. This module writes that final text in
+//! one pass over the parsed model, reproducing the effects of the round
+//! trip: a named type in the null namespace defined inside a namespaced
+//! record moves into that namespace (its name is written without one, and
+//! read again in the enclosing one), an `error` is read back as a `record`.
+//! Printed with [`Printing::Parsed`] after parsing, a normalized text is
+//! itself.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::model::{Kind, Logical, Node, NodeId, Order, namespace_of, short_name};
+use super::model::{Attrs, Kind, Logical, Node, NodeId, Order, namespace_of, short_name};
 use crate::jackson::{java_double, java_float, java_order, write_string};
 
 /// The attributes Avro Java never keeps as properties of a type (its
@@ -47,10 +63,23 @@ const TYPE_NAMES: [&str; 14] = [
     "double", "boolean", "null",
 ];
 
-/// The peer's normalized text of the schema rooted at `root`.
-pub(crate) fn normalized_text(nodes: &[Node], root: NodeId) -> String {
+/// Which of the peer's texts to write (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Printing {
+    /// Avro Java's `Schema.toString` of the schema as parsed: the peer's
+    /// `canonicalString()`, its identity.
+    Parsed,
+    /// The same of the peer's normalized schema: what it stores when
+    /// normalizing.
+    Normalized,
+}
+
+/// The peer's text, printed as `printing` says, of the schema rooted at
+/// `root`.
+pub(crate) fn peer_text(nodes: &[Node], root: NodeId, printing: Printing) -> String {
     let mut writer = Writer {
         nodes,
+        printing,
         out: String::new(),
         names: HashMap::new(),
     };
@@ -60,6 +89,7 @@ pub(crate) fn normalized_text(nodes: &[Node], root: NodeId) -> String {
 
 struct Writer<'a> {
     nodes: &'a [Node],
+    printing: Printing,
     out: String,
     /// The full name each named type defined so far was given.
     names: HashMap<NodeId, String>,
@@ -112,12 +142,14 @@ impl Writer<'_> {
                 write_string(&name, &mut self.out);
                 return;
             }
-            if named.origin != 0 {
-                // A type of a referenced schema: always by name.
+            let normalized = self.printing == Printing::Normalized;
+            // A type of a referenced schema: by name (as Avro Java prints
+            // it, when it is the top of that schema, whose name it knows).
+            if named.origin != 0 && (normalized || named.pointer == "#") {
                 write_string(Self::qualified(&named.name, ns), &mut self.out);
                 return;
             }
-            let full = if named.name.contains('.') || ns.is_empty() {
+            let full = if named.name.contains('.') || ns.is_empty() || !normalized {
                 named.name.clone()
             } else {
                 format!("{ns}.{}", named.name)
@@ -126,6 +158,7 @@ impl Writer<'_> {
             let own = namespace_of(&full).to_string();
             self.out.push('{');
             let shape = match &node.kind {
+                Kind::Record(r) if r.is_error && !normalized => "error",
                 Kind::Record(_) => "record",
                 Kind::Enum(_) => "enum",
                 _ => "fixed",
@@ -135,7 +168,11 @@ impl Writer<'_> {
             if own != ns {
                 self.key_string("namespace", &own);
             }
-            if let Some(doc) = named.doc.as_deref().filter(|d| !d.is_empty()) {
+            if let Some(doc) = named
+                .doc
+                .as_deref()
+                .filter(|d| !d.is_empty() || !normalized)
+            {
                 self.key_string("doc", doc);
             }
             match &node.kind {
@@ -154,17 +191,16 @@ impl Writer<'_> {
                             self.key_string("doc", doc);
                         }
                         if let Some(default) = field.default.as_ref() {
-                            if let Some(datum) = self.datum(default, Some(field.ty)) {
-                                self.key("default");
-                                self.datum_text(&datum);
-                            }
+                            self.default(default, field.ty);
                         }
                         if field.order != Order::Ascending {
                             self.key_string("order", field.order.as_str());
                         }
                         let mut aliases: Vec<&str> =
                             field.aliases.iter().map(String::as_str).collect();
-                        aliases.sort_by(|a, b| java_order(a, b));
+                        if normalized {
+                            aliases.sort_by(|a, b| java_order(a, b));
+                        }
                         self.list("aliases", &aliases);
                         self.properties(&field.attrs, &[], None);
                         self.out.push('}');
@@ -198,7 +234,9 @@ impl Writer<'_> {
                     }
                 })
                 .collect();
-            aliases.sort_by(|a, b| java_order(a, b));
+            if normalized {
+                aliases.sort_by(|a, b| java_order(a, b));
+            }
             let aliases: Vec<&str> = aliases.iter().map(|a| Self::qualified(a, &own)).collect();
             self.list("aliases", &aliases);
             self.out.push('}');
@@ -261,15 +299,41 @@ impl Writer<'_> {
         self.out.push(']');
     }
 
-    /// The properties of a type or field: those of its valid logical type
-    /// first (`logicalType`, a decimal's `precision` and non-zero `scale`),
-    /// then the others sorted by key; `skip` are not properties.
-    fn properties(
-        &mut self,
-        attrs: &std::collections::BTreeMap<String, Value>,
-        skip: &[&str],
-        logical: Option<Logical>,
-    ) {
+    /// A field's default: normalized, as Avro Java reads it for the
+    /// field's type; otherwise as Jackson read it, a string default of a
+    /// `float` or `double` field read as a number (`Schema.parseField`).
+    fn default(&mut self, default: &Value, ty: NodeId) {
+        if self.printing == Printing::Parsed {
+            self.key("default");
+            match (&self.nodes[ty].kind, default) {
+                (Kind::Float | Kind::Double, Value::String(text)) => {
+                    match java_parse_double(text) {
+                        Some(x) if x.is_finite() => self.out.push_str(&java_double(x)),
+                        Some(x) => write_string(&java_special(x), &mut self.out),
+                        None => write_string(text, &mut self.out),
+                    }
+                }
+                _ => tree_text(default, &mut self.out),
+            }
+        } else if let Some(datum) = self.datum(default, Some(ty)) {
+            self.key("default");
+            self.datum_text(&datum);
+        }
+    }
+
+    /// The properties of a type or field, `skip` aside. Normalized: those
+    /// of its valid logical type first (`logicalType`, a decimal's
+    /// `precision` and non-zero `scale`), then the others sorted by key,
+    /// values as Java values. Otherwise: in the document's order, values as
+    /// Jackson read them.
+    fn properties(&mut self, attrs: &Attrs, skip: &[&str], logical: Option<Logical>) {
+        if self.printing == Printing::Parsed {
+            for (key, value) in attrs.iter().filter(|(k, _)| !skip.contains(&k.as_str())) {
+                self.key(key);
+                tree_text(value, &mut self.out);
+            }
+            return;
+        }
         let mut first: Vec<&str> = Vec::new();
         if let Some(logical) = logical {
             first.push("logicalType");
@@ -401,5 +465,73 @@ impl Writer<'_> {
                 self.out.push('}');
             }
         }
+    }
+}
+
+/// `value` as Jackson writes the tree it read it as: integers as written,
+/// other numbers as `double`s (`Double.toString`), objects in their order.
+fn tree_text(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if n.is_i64() || n.is_u64() => out.push_str(&n.to_string()),
+        Value::Number(n) => out.push_str(&java_double(n.as_f64().unwrap_or(0.0))),
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                tree_text(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                tree_text(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Java's `Double.parseDouble` of a default written as a string, for the
+/// spellings both languages read alike (`NaN`, `Infinity`, decimal
+/// numbers); `None` for others (which Avro Java refuses).
+fn java_parse_double(text: &str) -> Option<f64> {
+    let trimmed = text.trim_matches(|c: char| c <= ' ');
+    match trimmed.trim_start_matches(['+', '-']) {
+        "NaN" => return Some(f64::NAN),
+        "Infinity" => {
+            return Some(if trimmed.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
+        _ => {}
+    }
+    let decimal = trimmed
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    if decimal { trimmed.parse().ok() } else { None }
+}
+
+/// How Jackson writes a `double` that is not finite: as a string (its
+/// `QUOTE_NON_NUMERIC_NUMBERS`).
+fn java_special(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".to_string()
+    } else if x > 0.0 {
+        "Infinity".to_string()
+    } else {
+        "-Infinity".to_string()
     }
 }

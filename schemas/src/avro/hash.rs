@@ -7,7 +7,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::model::{Kind, Node, NodeId};
+use super::model::{Kind, Node, NodeId, sorted};
 use crate::json::canonical::to_canonical_string;
 
 /// The hash of every node (`None` on and above recursion cycles).
@@ -46,7 +46,7 @@ impl State<'_> {
         let node = &self.nodes[id];
         let mut h = DefaultHasher::new();
         node.kind.shape().hash(&mut h);
-        for (key, value) in &node.attrs {
+        for (key, value) in sorted(&node.attrs) {
             key.hash(&mut h);
             to_canonical_string(value).hash(&mut h);
         }
@@ -65,7 +65,7 @@ impl State<'_> {
                 for f in &r.fields {
                     (&f.name, &f.aliases, &f.doc, f.order.as_str()).hash(&mut h);
                     f.default.as_ref().map(to_canonical_string).hash(&mut h);
-                    for (key, value) in &f.attrs {
+                    for (key, value) in sorted(&f.attrs) {
                         key.hash(&mut h);
                         to_canonical_string(value).hash(&mut h);
                     }

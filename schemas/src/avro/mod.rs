@@ -126,7 +126,17 @@ impl AvroSchema {
     /// [`AvroSchema::canonical`], names are written short with their
     /// `namespace`, in Avro Java's key order.
     pub fn normalized_text(&self) -> String {
-        confluent::normalized_text(&self.nodes, self.root)
+        confluent::peer_text(&self.nodes, self.root, confluent::Printing::Normalized)
+    }
+
+    /// The Confluent Schema Registry's `canonicalString()` of this schema:
+    /// Avro Java's `Schema.toString` of it as parsed (see `confluent.rs`),
+    /// whatever spelling it was submitted in (key order, `{"type":"string"}`
+    /// or `"string"`, a namespace in the name or beside it). The peer stores
+    /// it and tells schemas apart by it: two spellings printed alike are
+    /// one schema there.
+    pub fn canonical_string(&self) -> String {
+        confluent::peer_text(&self.nodes, self.root, confluent::Printing::Parsed)
     }
 
     /// The specification's Parsing Canonical Form.

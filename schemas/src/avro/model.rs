@@ -2,10 +2,21 @@
 //! reference to a named type is the index of its definition, so recursive
 //! types are finite graphs.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::Value;
+
+/// Attributes of a type or field as written: in the document's order
+/// (Avro Java prints its properties in that order); [`sorted`] gives them
+/// by key.
+pub(crate) type Attrs = serde_json::Map<String, Value>;
+
+/// `attrs` sorted by key, for the forms that do not keep the document's order.
+pub(crate) fn sorted(attrs: &Attrs) -> Vec<(&String, &Value)> {
+    let mut sorted: Vec<(&String, &Value)> = attrs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    sorted
+}
 
 /// The index of a node in [`AvroSchema::nodes`](super::AvroSchema).
 pub(crate) type NodeId = usize;
@@ -16,8 +27,8 @@ pub(crate) type NodeId = usize;
 pub(crate) struct Node {
     pub(crate) kind: Kind,
     /// Attributes not consumed by the shape: `logicalType` and its
-    /// parameters, and custom properties. Sorted by key.
-    pub(crate) attrs: BTreeMap<String, Value>,
+    /// parameters, and custom properties, in the document's order.
+    pub(crate) attrs: Attrs,
     /// The logical type, when `attrs` declare a valid one for this shape (the
     /// specification says invalid ones are ignored).
     pub(crate) logical: Option<Logical>,
@@ -84,8 +95,8 @@ pub(crate) struct Field {
     pub(crate) ty: NodeId,
     pub(crate) default: Option<Value>,
     pub(crate) order: Order,
-    /// Custom properties, sorted by key.
-    pub(crate) attrs: BTreeMap<String, Value>,
+    /// Custom properties, in the document's order.
+    pub(crate) attrs: Attrs,
 }
 
 /// An enum.

@@ -2,15 +2,15 @@
 //! within and across schemas, unions, logical types, and the checks that make
 //! a schema usable (valid defaults, every record has a finite value).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::error::{AvroError, UnionProblem};
 use super::finite::finite_types;
 use super::model::{
-    Enum, Field, Fixed, Kind, Logical, Named, Node, NodeId, Order, Record, namespace_of, primitive,
-    short_name,
+    Attrs, Enum, Field, Fixed, Kind, Logical, Named, Node, NodeId, Order, Record, namespace_of,
+    primitive, short_name,
 };
 use super::value::check_default;
 use crate::json::{self, kind_of};
@@ -90,7 +90,7 @@ fn qualify(name: &str, namespace: &str) -> String {
 }
 
 impl Parser<'_> {
-    fn push(&mut self, kind: Kind, attrs: BTreeMap<String, Value>) -> NodeId {
+    fn push(&mut self, kind: Kind, attrs: Attrs) -> NodeId {
         let logical = logical_type(&kind, &attrs);
         self.nodes.push(Node {
             kind,
@@ -123,7 +123,7 @@ impl Parser<'_> {
     /// references the resolver may give.
     fn lookup(&mut self, name: &str, ns: &str, pointer: &str) -> Result<NodeId, AvroError> {
         if let Some(kind) = primitive(name) {
-            return Ok(self.push(kind, BTreeMap::new()));
+            return Ok(self.push(kind, Attrs::new()));
         }
         let mut tried = Vec::new();
         if !name.contains('.') && !ns.is_empty() {
@@ -205,7 +205,7 @@ impl Parser<'_> {
             }
             ids.push(id);
         }
-        Ok(self.push(Kind::Union(ids), BTreeMap::new()))
+        Ok(self.push(Kind::Union(ids), Attrs::new()))
     }
 
     fn parse_object(
@@ -340,12 +340,12 @@ impl Parser<'_> {
     /// Reserves a node for named type `named` (as `placeholder` until it is
     /// complete), so that references inside its own definition find it.
     fn define(&mut self, named: &Named, placeholder: Kind) -> NodeId {
-        let id = self.push(placeholder, BTreeMap::new());
+        let id = self.push(placeholder, Attrs::new());
         self.names.insert(named.name.clone(), id);
         id
     }
 
-    fn finish(&mut self, id: NodeId, kind: Kind, attrs: BTreeMap<String, Value>) -> NodeId {
+    fn finish(&mut self, id: NodeId, kind: Kind, attrs: Attrs) -> NodeId {
         let logical = logical_type(&kind, &attrs);
         self.nodes[id] = Node {
             kind,
@@ -703,8 +703,8 @@ fn doc(object: &Map<String, Value>, pointer: &str) -> Result<Option<String>, Avr
     }
 }
 
-/// The attributes of `object` other than `consumed`, sorted by key.
-fn rest(object: &Map<String, Value>, consumed: &[&str]) -> BTreeMap<String, Value> {
+/// The attributes of `object` other than `consumed`, in its order.
+fn rest(object: &Map<String, Value>, consumed: &[&str]) -> Attrs {
     object
         .iter()
         .filter(|(k, _)| !consumed.contains(&k.as_str()))
@@ -714,7 +714,7 @@ fn rest(object: &Map<String, Value>, consumed: &[&str]) -> BTreeMap<String, Valu
 
 /// The logical type `attrs` declare, when it is one the specification
 /// defines and valid on `kind`.
-fn logical_type(kind: &Kind, attrs: &BTreeMap<String, Value>) -> Option<Logical> {
+fn logical_type(kind: &Kind, attrs: &Attrs) -> Option<Logical> {
     let Some(Value::String(name)) = attrs.get("logicalType") else {
         return None;
     };

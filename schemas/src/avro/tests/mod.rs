@@ -4,5 +4,6 @@
 mod canonical;
 mod compat;
 mod data;
+mod identity;
 mod normalized;
 mod parse;

@@ -17,6 +17,9 @@ fn check_all(input: &str, resolver: &dyn Resolver, expected: &str, lossy: bool) 
     assert_eq!(normalized, expected, "{input}");
     let again = AvroSchema::parse(&normalized, resolver).unwrap();
     assert_eq!(again.normalized_text(), expected, "{input}");
+    // A normalized text is its own `canonicalString()`, as in the peer,
+    // which stores one and compares the other.
+    assert_eq!(again.canonical_string(), expected, "{input}");
     assert_eq!(again.canonical() == schema.canonical(), !lossy, "{input}");
 }
 
