@@ -59,20 +59,6 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             Authenticator::open()
         }
     });
-    let tls = settings.tls.as_ref().map(tls::server_config).transpose()?;
-    let listener = tokio::net::TcpListener::bind(&settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
-    let address = listener.local_addr().context("the socket has no address")?;
-    announce(address);
-    tracing::info!(
-        %address,
-        database = %settings.database,
-        tls = tls.is_some(),
-        client_certificates = settings.tls.as_ref().is_some_and(|t| t.client_ca.is_some()),
-        "charter-registry ready"
-    );
-
     let state = AppState::with_auth(
         store.clone(),
         StateOptions {
@@ -88,6 +74,30 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         },
         auth.clone(),
     );
+    // Schemas stored before migration 0009 (or by an older instance) get
+    // their identity key before the first request is answered.
+    let keyed = state
+        .registry()
+        .key_identities()
+        .await
+        .context("cannot key the identities of the stored schemas")?;
+    if keyed > 0 {
+        tracing::info!(schemas = keyed, "keyed the identities of stored schemas");
+    }
+    let tls = settings.tls.as_ref().map(tls::server_config).transpose()?;
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let address = listener.local_addr().context("the socket has no address")?;
+    announce(address);
+    tracing::info!(
+        %address,
+        database = %settings.database,
+        tls = tls.is_some(),
+        client_certificates = settings.tls.as_ref().is_some_and(|t| t.client_ca.is_some()),
+        "charter-registry ready"
+    );
+
     tokio::spawn(reload_on_hangup(auth.clone(), state.clone()));
     tokio::spawn(refresh_keys(auth));
     match tls {

@@ -367,11 +367,13 @@ async fn instances_starting_together_migrate_once() {
         .query("SELECT version::text || ':' || success::text FROM _sqlx_migrations")
         .await;
     // Each migration (registry, consumers, audit, schema text, schema GUIDs,
-    // config data contracts, contexts, associations) applied once.
+    // config data contracts, contexts, associations, schema identity)
+    // applied once.
     assert_eq!(
         applied,
         [
-            "1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true"
+            "1:true", "2:true", "3:true", "4:true", "5:true", "6:true", "7:true", "8:true",
+            "9:true"
         ]
     );
 }

@@ -16,6 +16,11 @@
 //!
 //! A database of the release before migration 0008 (associations): its
 //! subjects take associations, which are served and kept.
+//!
+//! A database of the release before migration 0009 (identity follows
+//! Confluent): its Avro schemas keep their ids, texts and GUIDs, and every
+//! spelling Avro Java prints alike finds them, the lowest id where two
+//! stored schemas are one; instances starting together key them once.
 
 mod common;
 
@@ -521,4 +526,192 @@ async fn a_postgres_database_of_release_0007_takes_associations() {
     }
     let server = Server::start_at(&database.url, &[]);
     check_upgraded_0007(&server).await;
+}
+
+/// Avro schemas as the release before migration 0009 stored them (text as
+/// submitted minus whitespace, keyed by it): (subject, version, schema id,
+/// text). Schemas 1 and 2 are one schema to Confluent (Avro Java prints
+/// both alike), registered apart because that release keyed the text;
+/// subject `both` holds the two.
+const SPELLINGS: [(&str, i32, i64, &str); 5] = [
+    (
+        "a",
+        1,
+        1,
+        r#"{"type":"record","name":"A","namespace":"n","fields":[{"name":"x","type":"int"}]}"#,
+    ),
+    (
+        "b",
+        1,
+        2,
+        r#"{"name":"A","namespace":"n","type":"record","fields":[{"type":"int","name":"x"}]}"#,
+    ),
+    ("s", 1, 3, r#"{"type":"string"}"#),
+    ("both", 1, 2, ""),
+    ("both", 2, 1, ""),
+];
+
+/// A JSON Schema row of that release: its identity is its text, as before.
+const JSON_ROW: &str = r#"{"type":"object"}"#;
+
+/// The rows that release wrote for [`SPELLINGS`] and [`JSON_ROW`] (id 4).
+fn release_0008_rows() -> Vec<String> {
+    let mut rows = Vec::new();
+    let schemas = SPELLINGS
+        .iter()
+        .filter(|s| !s.3.is_empty())
+        .map(|s| (SchemaType::Avro, s.3))
+        .chain([(SchemaType::Json, JSON_ROW)]);
+    for (schema_type, text) in schemas {
+        let canonical = Schema::parse(schema_type, text, &NoReferences).unwrap();
+        rows.push(format!(
+            "INSERT INTO schemas (content_key, canonical_key, normalized, schema_type, schema) \
+             VALUES ({}, {}, FALSE, {}, {})",
+            quoted(&old_key(schema_type, text, &[])),
+            quoted(&old_key(schema_type, canonical.canonical(), &[])),
+            quoted(schema_type.as_str()),
+            quoted(text),
+        ));
+    }
+    let versions = SPELLINGS
+        .iter()
+        .map(|(subject, version, id, _)| (*subject, *version, *id))
+        .chain([("j", 1, 4)]);
+    for (subject, version, id) in versions {
+        rows.push(format!(
+            "INSERT INTO subjects (name, generation) VALUES ({s}, 1) \
+             ON CONFLICT (name) DO UPDATE SET generation = subjects.generation + 1",
+            s = quoted(subject)
+        ));
+        rows.push(format!(
+            "INSERT INTO versions (subject, version, schema_id, deleted, registered_at) \
+             VALUES ({}, {version}, {id}, FALSE, 1700000000000)",
+            quoted(subject)
+        ));
+    }
+    rows
+}
+
+/// What the new binary must do with the rows of [`release_0008_rows`]:
+/// every id, text and GUID stays; every spelling of schemas 1 and 2 is
+/// found by Confluent's identity, in a subject as the version holding it
+/// (the lowest id of the two the subject holds) and elsewhere as the
+/// lowest id, which a peer would hold.
+async fn check_upgraded_0008(server: &Server) {
+    let avro = |text: &str| json!({"schema": text});
+    for (subject, version, id, text) in SPELLINGS.iter().filter(|s| !s.3.is_empty()) {
+        let by_id = json_of(server, &format!("/schemas/ids/{id}")).await;
+        let guid = registry::model::guid_of(&old_key(SchemaType::Avro, text, &[]));
+        assert_eq!(
+            (&by_id["schema"], &by_id["guid"]),
+            (&json!(text), &json!(guid))
+        );
+        let found = json_of(server, &format!("/subjects/{subject}/versions/{version}")).await;
+        assert_eq!(found["id"], json!(id));
+    }
+    let third = r#"{"fields":[{"name":"x","type":{"type":"int"}}],"type":"record","name":"n.A"}"#;
+    // Subject `c` is new the first time round.
+    let mut c_registered = server.get("/subjects/c/versions").await.status == 200;
+    for spelling in [SPELLINGS[0].3, SPELLINGS[1].3, third] {
+        for (subject, id, version) in [("a", 1, 1), ("b", 2, 1), ("both", 1, 2), ("c", 1, 1)] {
+            let lookup = server
+                .post(&format!("/subjects/{subject}"), &avro(spelling))
+                .await;
+            let held = subject != "c" || std::mem::replace(&mut c_registered, true);
+            let expected = held.then_some((json!(id), json!(version)));
+            let found = (lookup.status == 200)
+                .then(|| (lookup.body["id"].clone(), lookup.body["version"].clone()));
+            assert_eq!(found, expected, "lookup in {subject}: {}", lookup.text);
+            let again = server
+                .post(&format!("/subjects/{subject}/versions"), &avro(spelling))
+                .await;
+            assert_eq!(
+                (&again.body["id"], &again.body["version"]),
+                (&json!(id), &json!(version)),
+                "{subject}: {}",
+                again.text
+            );
+        }
+    }
+    // The new subject holds schema 1 as first submitted.
+    let c = json_of(server, "/subjects/c/versions/1").await;
+    assert_eq!(c["schema"], json!(SPELLINGS[0].3));
+    // `"string"` is schema 3, the JSON Schema row is found by its text.
+    let again = server
+        .post("/subjects/s/versions", &avro(r#""string""#))
+        .await;
+    assert_eq!(
+        (&again.body["id"], &again.body["version"]),
+        (&json!(3), &json!(1))
+    );
+    let json_again = json!({"schemaType": "JSON", "schema": "{\"type\": \"object\"}"});
+    let again = server.post("/subjects/k/versions", &json_again).await;
+    assert_eq!(again.body["id"], json!(4), "{}", again.text);
+    // A new schema continues above.
+    let new = server
+        .post("/subjects/d/versions", &avro(r#""long""#))
+        .await;
+    assert_eq!(new.body["id"], json!(5), "{}", new.text);
+}
+
+/// A spelling of schema 1 registered in `subject` (new) by an instance
+/// that has read nothing yet answers schema 1 as stored: its text, its GUID.
+async fn first_answer_is_the_stored_schema(server: &Server, subject: &str) {
+    let spelling = r#"{"type":"record","name":"n.A","fields":[{"type":"int","name":"x"}]}"#;
+    let answer = server
+        .post(
+            &format!("/subjects/{subject}/versions"),
+            &json!({"schema": spelling}),
+        )
+        .await;
+    let guid = registry::model::guid_of(&old_key(SchemaType::Avro, SPELLINGS[0].3, &[]));
+    assert_eq!(
+        (
+            &answer.body["id"],
+            &answer.body["schema"],
+            &answer.body["guid"]
+        ),
+        (&json!(1), &json!(SPELLINGS[0].3), &json!(guid)),
+        "{}",
+        answer.text
+    );
+}
+
+#[tokio::test]
+async fn an_sqlite_database_of_release_0008_finds_avro_schemas_by_confluents_identity() {
+    let dir = common::temp_dir();
+    let url = format!("sqlite://{}", dir.path().join("charter.db").display());
+    let rows = release_0008_rows();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    common::database_before(&url, 9, &rows).await;
+    let server = Server::start_on(&url, dir.path(), &[]);
+    first_answer_is_the_stored_schema(&server, "e").await;
+    check_upgraded_0008(&server).await;
+    // Started again (nothing left to key), it answers the same.
+    drop(server);
+    let server = Server::start_on(&url, dir.path(), &[]);
+    first_answer_is_the_stored_schema(&server, "f").await;
+    check_upgraded_0008(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_database_of_release_0008_keyed_by_instances_starting_together() {
+    let Some(database) = TestDatabase::create("migration_0009").await else {
+        return;
+    };
+    let rows = release_0008_rows();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    common::database_before(&database.url, 9, &rows).await;
+    // Two instances key the old rows at once.
+    let starts: Vec<_> = (0..2)
+        .map(|_| {
+            let url = database.url.clone();
+            std::thread::spawn(move || Server::start_at(&url, &[]))
+        })
+        .collect();
+    let servers: Vec<Server> = starts.into_iter().map(|s| s.join().unwrap()).collect();
+    first_answer_is_the_stored_schema(&servers[0], "e").await;
+    first_answer_is_the_stored_schema(&servers[1], "f").await;
+    check_upgraded_0008(&servers[0]).await;
+    check_upgraded_0008(&servers[1]).await;
 }

@@ -125,7 +125,13 @@ async fn every_format_is_served_as_submitted_or_normalized() {
         let normal = format!("{kind}-normalized");
         let path = format!("/subjects/{normal}/versions?normalize=true");
         let (normalized_id, _) = register(&server, &path, &posted).await;
-        assert_ne!(normalized_id, id, "{kind}: another text is another schema");
+        // Another text is another schema; the same text (Avro's, already
+        // as Avro Java prints it) is the same, as in Confluent.
+        assert_eq!(
+            normalized_id == id,
+            golden.normalized == golden.served,
+            "{kind}: {normalized_id} and {id}"
+        );
         assert_eq!(
             served(&server, &normal, normalized_id).await,
             golden.normalized,
@@ -516,5 +522,123 @@ async fn the_normalized_text_registered_plain_is_the_same_schema() {
                 "{schema_type}"
             );
         }
+    }
+}
+
+/// Avro spellings that Avro Java prints alike (the peer's
+/// `canonicalString()`: key order, `{"type":"int"}` for `"int"`, the
+/// namespace in the name or beside it) are one schema without `normalize`,
+/// as in Confluent: the same version in the subject, the same id and GUID
+/// in another, found by lookup; the text served is the first submission's.
+#[tokio::test]
+async fn avro_spellings_avro_java_prints_alike_are_one_schema() {
+    let server = Server::start();
+    let first = r#"{"name": "A", "namespace": "a.b", "type": "record", "fields": [{"type": "int", "name": "x"}]}"#;
+    let served_text =
+        r#"{"name":"A","namespace":"a.b","type":"record","fields":[{"type":"int","name":"x"}]}"#;
+    let spellings = [
+        r#"{"type":"record","name":"a.b.A","fields":[{"name":"x","type":{"type":"int"}}]}"#,
+        r#"{"fields":[{"name":"x","type":"int"}],"type":"record","namespace":"a.b","name":"A"}"#,
+        r#"{"type":"record","name":"A","namespace":"a.b","fields":[{"name":"x","type":"int"}]}"#,
+    ];
+    let registered = server
+        .post("/subjects/a/versions", &body("AVRO", first))
+        .await;
+    assert_eq!(registered.status, 200, "{}", registered.text);
+    let (id, guid) = (
+        registered.body["id"].clone(),
+        registered.body["guid"].clone(),
+    );
+    assert_eq!(
+        served(&server, "a", id.as_i64().unwrap()).await,
+        served_text
+    );
+    for (i, spelling) in spellings.iter().enumerate() {
+        let posted = body("AVRO", spelling);
+        for path in [
+            "/subjects/a/versions",
+            "/subjects/a/versions?normalize=false",
+        ] {
+            let again = server.post(path, &posted).await;
+            assert_eq!(
+                (
+                    &again.body["id"],
+                    &again.body["version"],
+                    &again.body["schema"]
+                ),
+                (&id, &json!(1), &json!(served_text)),
+                "{path} {spelling}: {}",
+                again.text
+            );
+        }
+        let lookup = server.post("/subjects/a", &posted).await;
+        assert_eq!(
+            (lookup.status, &lookup.body["id"], &lookup.body["version"]),
+            (200, &id, &json!(1)),
+            "{}",
+            lookup.text
+        );
+        // In another subject: the same id and GUID, the first text.
+        let other = format!("other{i}");
+        let elsewhere = server
+            .post(&format!("/subjects/{other}/versions"), &posted)
+            .await;
+        assert_eq!(
+            (&elsewhere.body["id"], &elsewhere.body["guid"]),
+            (&id, &guid),
+            "{}",
+            elsewhere.text
+        );
+        assert_eq!(
+            served(&server, &other, id.as_i64().unwrap()).await,
+            served_text
+        );
+    }
+    let versions = server.get("/subjects/a/versions").await;
+    assert_eq!(versions.body, json!([1]));
+    let by_guid = server
+        .get(&format!("/schemas/guids/{}/ids", guid.as_str().unwrap()))
+        .await;
+    assert_eq!(by_guid.body, json!([{"context": ".", "id": id}]));
+
+    // A primitive as an object is its name.
+    let string = register(
+        &server,
+        "/subjects/s/versions",
+        &body("AVRO", r#"{"type": "string"}"#),
+    )
+    .await;
+    assert_eq!(
+        register(
+            &server,
+            "/subjects/s/versions",
+            &body("AVRO", r#""string""#)
+        )
+        .await,
+        string
+    );
+    assert_eq!(
+        register(
+            &server,
+            "/subjects/t/versions",
+            &body("AVRO", r#""string""#)
+        )
+        .await,
+        (string.0, 1)
+    );
+    assert_eq!(served(&server, "t", string.0).await, r#"{"type":"string"}"#);
+
+    // What Avro Java prints otherwise is another schema: a doc, the order
+    // of the fields, a property's value.
+    let others = [
+        r#"{"type":"record","name":"a.b.A","doc":"d","fields":[{"name":"x","type":"int"}]}"#,
+        r#"{"type":"record","name":"a.b.A","fields":[{"name":"x","type":"int"}],"p":1}"#,
+        r#"{"type":"record","name":"a.b.A","fields":[{"name":"x","type":"int"}],"p":1.0}"#,
+    ];
+    let mut ids = vec![id.as_i64().unwrap()];
+    for other in others {
+        let (new, _) = register(&server, "/subjects/distinct/versions", &body("AVRO", other)).await;
+        assert!(!ids.contains(&new), "{other} is schema {new}");
+        ids.push(new);
     }
 }

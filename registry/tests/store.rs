@@ -81,6 +81,7 @@ fn version(subject: &str, number: i32, generation: i64, text: &str) -> NewVersio
         schema: NewSchema {
             id: None,
             content_key: format!("key-of-{text}"),
+            identity_key: format!("key-of-{text}"),
             canonical_key: format!("canonical-key-of-{text}"),
             normalized: false,
             schema_type: SchemaType::Json,

@@ -1,6 +1,7 @@
 //! A posted schema as registration and lookup compare it with what is
 //! stored: its text, references and keys, and what the store holds of it.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use schemas::{Fingerprint, Schema, SchemaType};
@@ -28,8 +29,12 @@ pub(super) struct Candidate {
     /// Whether `text` is what was submitted (not printed from a serialized
     /// Protobuf descriptor).
     pub is_source: bool,
-    /// The identity of the content (see [`content_key`]).
+    /// The key it is stored under (see [`content_key`]): `identity_key`,
+    /// or the canonical key when normalized.
     pub content_key: String,
+    /// The key of the text the Confluent Schema Registry tells schemas
+    /// apart by ([`Candidate::identity_text`]): equal keys are one schema.
+    pub identity_key: String,
     /// The same over the canonical text: shared by formatting variants.
     pub canonical_key: String,
     /// Normalized, when its text is not the one the schema was parsed
@@ -57,6 +62,7 @@ impl Candidate {
             text,
             is_source: true,
             content_key: String::new(),
+            identity_key: String::new(),
             canonical_key: String::new(),
             normalized_canonical: None,
             earlier_key: None,
@@ -87,13 +93,27 @@ impl Candidate {
         let canonical = self.schema.canonical();
         let own = self.normalized_canonical.as_deref().unwrap_or(canonical);
         self.canonical_key = self.key(own, &self.references);
+        self.identity_key = self.key(&self.identity_text(), &self.references);
         self.earlier_key = None;
         if self.normalized {
             self.content_key = self.canonical_key.clone();
             let earlier = self.key(canonical, &self.posted_references);
             self.earlier_key = (earlier != self.canonical_key).then_some(earlier);
         } else {
-            self.content_key = self.key(&self.text, &self.references);
+            self.content_key = self.identity_key.clone();
+        }
+    }
+
+    /// The text the Confluent Schema Registry tells this schema from others
+    /// by ([`Schema::identity_text`]): for Avro, Avro Java's printing of the
+    /// schema, so that spellings it prints alike are one schema. A
+    /// normalized text is its own (Avro: Avro Java's printing of the
+    /// peer's normalized schema, which prints again as itself).
+    pub(super) fn identity_text(&self) -> Cow<'_, str> {
+        if self.normalized {
+            Cow::Borrowed(&self.text)
+        } else {
+            self.schema.identity_text(&self.text)
         }
     }
 
@@ -144,12 +164,9 @@ impl Candidate {
 pub(super) struct Holding<'h> {
     /// The newest version holding the schema.
     pub version: Option<&'h VersionRecord>,
-    /// Whether some stored schema has the candidate's content key.
+    /// Whether some stored schema has the candidate's content key or
+    /// identity key (a registration elsewhere then holds that schema).
     pub content_stored: bool,
-    /// Whether a schema registered normalized has exactly the candidate's
-    /// text (and its canonical key): the same schema, as the same text is
-    /// one id in the peer.
-    pub normalized_twin: bool,
 }
 
 /// References as the peer normalizes them (`ParsedSchema.normalize()` in
@@ -175,8 +192,9 @@ pub(super) fn normalized_references(references: &[Reference]) -> Vec<Reference> 
     kept
 }
 
-/// The identity of a schema's content: its format, text, references,
-/// metadata and rule set. Equal keys share one id. (Without metadata and
+/// The key of a schema's content: its format, text, references, metadata
+/// and rule set. Over the text the Confluent Schema Registry compares, it is
+/// the schema's identity (equal keys share one id). (Without metadata and
 /// rule set the key is the one Charter computed before it kept them, over
 /// the canonical text it then stored, so those rows keep matching.)
 pub(super) fn content_key(
@@ -253,10 +271,12 @@ impl Registry {
     }
 
     /// The newest of `versions` holding `candidate`'s schema: the same
-    /// content, or a formatting variant of it that counts as the same
-    /// (see [`Candidate::same_as`]); and whether any stored schema has the
-    /// candidate's content. One read of the store (two for a normalized
-    /// candidate an earlier Charter keyed otherwise).
+    /// content or identity (of several stored schemas with one identity,
+    /// the lowest id a version here holds), or a formatting variant of it
+    /// that counts as the same (see [`Candidate::same_as`]); and whether
+    /// any stored schema has the candidate's content or identity. One read
+    /// of the store (two for a normalized candidate an earlier Charter
+    /// keyed otherwise).
     pub(super) async fn holding<'h>(
         &self,
         candidate: &Candidate,
@@ -267,13 +287,20 @@ impl Registry {
         };
         let mut found = self
             .store
-            .schemas_by_keys(&candidate.content_key, &candidate.canonical_key)
+            .schemas_by_keys(
+                &candidate.content_key,
+                &candidate.identity_key,
+                &candidate.canonical_key,
+            )
             .await?;
         if let Some(earlier) = &candidate.earlier_key {
             // What an earlier Charter stored of this normalized schema (its
             // references as posted) or of a formatting variant of it: the
             // same schema, as it was then.
-            let stored = self.store.schemas_by_keys(earlier, earlier).await?;
+            let stored = self
+                .store
+                .schemas_by_keys(earlier, earlier, earlier)
+                .await?;
             let ids = stored
                 .content
                 .into_iter()
@@ -283,7 +310,10 @@ impl Registry {
                 normalized: true,
             }));
         }
-        let same_content = found.content.and_then(|id| newest(&|held| held == id));
+        let same_content = found
+            .content
+            .iter()
+            .find_map(|&id| newest(&|held| held == id));
         let version = same_content.or_else(|| {
             newest(&|held| {
                 found
@@ -292,19 +322,9 @@ impl Registry {
                     .any(|v| v.id == held && candidate.same_as(v))
             })
         });
-        let mut normalized_twin = false;
-        if found.content.is_none() && !candidate.normalized {
-            for variant in found.variants.iter().filter(|v| v.normalized) {
-                if self.held(variant.id).await?.record.text == candidate.text {
-                    normalized_twin = true;
-                    break;
-                }
-            }
-        }
         Ok(Holding {
             version,
-            content_stored: found.content.is_some(),
-            normalized_twin,
+            content_stored: !found.content.is_empty(),
         })
     }
 }

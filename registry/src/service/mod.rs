@@ -54,6 +54,7 @@ mod contexts;
 mod delete;
 mod deploy;
 mod error;
+mod identity;
 mod readings;
 mod register;
 mod schemas_by_id;

@@ -366,10 +366,6 @@ impl Registry {
             return self.already_registered(found).await;
         }
 
-        if held.normalized_twin {
-            // Stored as that schema, under its id.
-            candidate = self.normalize(candidate).await?;
-        }
         if mode.is_read_only() {
             return Err(NotPermitted::ReadOnly {
                 scope: format!("subject '{subject}'"),
@@ -443,7 +439,7 @@ impl Registry {
         let read_at = self.cache.epoch();
         let stored = self
             .store
-            .insert_version(
+            .append_version(
                 NewVersion {
                     subject: subject.to_string(),
                     version,
@@ -451,6 +447,7 @@ impl Registry {
                     schema: NewSchema {
                         id: explicit_id,
                         content_key: candidate.content_key.clone(),
+                        identity_key: candidate.identity_key.clone(),
                         canonical_key: candidate.canonical_key.clone(),
                         normalized: candidate.normalized,
                         schema_type: candidate.schema.schema_type(),
@@ -458,15 +455,15 @@ impl Registry {
                         references: candidate.references.clone(),
                         metadata: candidate.metadata.clone(),
                         rule_set: candidate.rule_set.clone(),
-                        seen_absent: !held.content_stored && !held.normalized_twin,
+                        seen_absent: !held.content_stored,
                     },
                     registered_at_ms,
                 },
                 &audit,
             )
             .await;
-        let row = match stored {
-            Ok(row) => row,
+        let appended = match stored {
+            Ok(appended) => appended,
             Err(StoreError::IdTaken { id }) => return Err(NotPermitted::IdTaken(id).into()),
             Err(StoreError::ContentTaken { existing }) => {
                 return Err(NotPermitted::ContentTaken {
@@ -477,15 +474,22 @@ impl Registry {
             }
             Err(e) => return Err(e.into()),
         };
+        let row = appended.id;
         let id = self.shown_id(subject.context(), row).await?;
         self.metrics.record_registration();
         tracing::info!(subject = %subject, version = version.0, id = id.0, "registered");
         audit.id = Some(id);
         audit.log();
-        let schema = self.cache.insert(
-            CachedSchema::with_parsed(candidate.record(row), candidate.schema.clone()),
-            read_at,
-        );
+        // A schema stored before (another spelling of it, perhaps) is
+        // served as stored.
+        let schema = if appended.created {
+            self.cache.insert(
+                CachedSchema::with_parsed(candidate.record(row), candidate.schema.clone()),
+                read_at,
+            )
+        } else {
+            self.held(row).await?
+        };
         if subject.context().is_none() {
             schema.mark_in_default();
         }

@@ -140,6 +140,14 @@ impl Registry {
         if prev.text == candidate.text {
             return Ok(true);
         }
+        // Spellings the peer prints alike are one schema (as `holding` has
+        // it); with the same metadata `holding` has looked for them already.
+        if candidate.metadata != prev.metadata {
+            let parsed = self.parsed(version.schema_id).await?;
+            if parsed.identity_text(&prev.text) == candidate.identity_text() {
+                return Ok(true);
+            }
+        }
         // Formatting variants are the same schema when the candidate was
         // normalized or has no formatting of its own (as `holding` has it).
         if candidate.normalized || !candidate.is_source {

@@ -30,6 +30,7 @@
 
 mod associations;
 mod consumers;
+mod identity;
 mod postgres;
 mod rows;
 mod shared;
@@ -190,9 +191,16 @@ pub struct Referrer {
 pub struct NewSchema {
     /// An explicit id (IMPORT mode), or `None` to reuse or allocate one.
     pub id: Option<SchemaId>,
-    /// The identity of the content (type, text as served, references,
-    /// metadata, rule set).
+    /// The key of the content (type, text, references, metadata, rule
+    /// set): unique, the source of the schema's GUID. A registration that
+    /// does not normalize keys the text the Confluent Schema Registry
+    /// compares (`Schema::identity_text`): this is then `identity_key`.
     pub content_key: String,
+    /// The identity of the schema as the Confluent Schema Registry has it:
+    /// the same key over the text it compares (its `canonicalString()`);
+    /// not unique, since schemas stored before migration 0009 were keyed by
+    /// their text as submitted and two of them may share one.
+    pub identity_key: String,
     /// The same over the canonical text instead of the text as served:
     /// shared by the schemas that differ only in formatting.
     pub canonical_key: String,
@@ -219,14 +227,25 @@ pub struct NewSchema {
     pub seen_absent: bool,
 }
 
-/// What a posted schema's two keys find among the stored schemas (see
+/// What a posted schema's keys find among the stored schemas (see
 /// [`Store::schemas_by_keys`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyMatches {
-    /// The schema with the same content key.
-    pub content: Option<SchemaId>,
+    /// The schemas with the same content key or the same identity key, by
+    /// id (several only where schemas stored before migration 0009 share
+    /// one identity).
+    pub content: Vec<SchemaId>,
     /// The schemas with the same canonical key (formatting variants), by id.
     pub variants: Vec<Variant>,
+}
+
+/// The schema a version was appended with (see [`Store::append_version`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// Its row id (the default context's id).
+    pub id: SchemaId,
+    /// Whether the row was stored by this append (not found stored).
+    pub created: bool,
 }
 
 /// A stored schema that shares a canonical key with another (see
@@ -331,13 +350,28 @@ pub trait Store: Send + Sync + 'static {
         canonical_key: &str,
     ) -> Result<Vec<Variant>, StoreError>;
 
-    /// [`Store::schema_id_by_content`] and [`Store::schemas_by_canonical_key`]
-    /// in one read.
+    /// The schemas with this content key or this identity key, and those
+    /// with this canonical key ([`Store::schemas_by_canonical_key`]), in one
+    /// read.
     async fn schemas_by_keys(
         &self,
         content_key: &str,
+        identity_key: &str,
         canonical_key: &str,
     ) -> Result<KeyMatches, StoreError>;
+
+    /// Up to `limit` schemas stored without an identity key (before
+    /// migration 0009, or by an older instance since), with ids above
+    /// `after`, by id.
+    async fn schemas_without_identity(
+        &self,
+        after: SchemaId,
+        limit: u32,
+    ) -> Result<Vec<StoredSchema>, StoreError>;
+
+    /// Sets the identity key of schema `id` unless it has one. Idempotent:
+    /// instances keying the same schema at once compute the same key.
+    async fn set_identity_key(&self, id: SchemaId, identity_key: &str) -> Result<(), StoreError>;
 
     /// The highest id ever allocated.
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError>;
@@ -380,7 +414,18 @@ pub trait Store: Send + Sync + 'static {
         &self,
         new: NewVersion,
         audit: &AuditEvent,
-    ) -> Result<SchemaId, StoreError>;
+    ) -> Result<SchemaId, StoreError> {
+        Ok(self.append_version(new, audit).await?.id)
+    }
+
+    /// [`Store::insert_version`], saying whether the schema row is new. A
+    /// schema with the same content key or the same identity key (the
+    /// lowest id of those) is the one stored, whatever its text.
+    async fn append_version(
+        &self,
+        new: NewVersion,
+        audit: &AuditEvent,
+    ) -> Result<Appended, StoreError>;
 
     /// The schema row id `id` names in `context` (`.ctx`), whether or not a
     /// version still holds it.

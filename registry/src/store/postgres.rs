@@ -13,6 +13,9 @@
 //! - *One content, one id.* `content_key` is unique and schemas are inserted
 //!   with `ON CONFLICT DO NOTHING`: of two instances storing the same schema
 //!   at once, the second waits for the first's commit and then reads its id.
+//!   (A registration that does not normalize keys the text the Confluent
+//!   Schema Registry compares, so two spellings of one schema registered at
+//!   once conflict too.)
 //! - *Ids never reused.* They come from an identity sequence, which never
 //!   goes back; schema rows are never deleted. An explicit (IMPORT) id moves
 //!   the sequence past itself, so allocation continues above it.
@@ -43,11 +46,12 @@ use tokio::sync::watch;
 
 use super::associations::postgres as associations;
 use super::consumers::postgres as consumers;
+use super::identity::postgres as identity;
 use super::rows;
 use super::shared::postgres as shared;
 use super::{
-    AssociationChanges, ContextRecord, History, Invalidation, InvalidationSink, NewSchema,
-    NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary,
+    Appended, AssociationChanges, ContextRecord, History, Invalidation, InvalidationSink,
+    NewSchema, NewVersion, ReaderEvent, Referrer, Store, StoreError, SubjectSummary,
 };
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::model::{
@@ -145,13 +149,13 @@ impl PostgresStore {
 }
 
 /// Stores a schema's content unless it already has an id, and returns its
-/// id. Safe against other instances storing the same content or taking the
-/// same explicit id at the same moment.
+/// id and whether it stored it. Safe against other instances storing the
+/// same content or taking the same explicit id at the same moment.
 async fn store_schema(
     tx: &mut Transaction<'static, Postgres>,
     schema: &NewSchema,
     wanted: Option<SchemaId>,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, bool), StoreError> {
     // Look first: inserting content that exists would still draw (and
     // waste) a number from the sequence. When the caller has just seen that
     // no schema has this content (the common case of a registration), the
@@ -161,12 +165,12 @@ async fn store_schema(
     let mut look = !(schema.seen_absent && wanted.is_none());
     loop {
         if look {
-            if let Some(found) = content_id(tx, &schema.content_key).await? {
+            if let Some(found) = content_id(tx, schema).await? {
                 return match wanted {
                     Some(wanted) if wanted.0 != found => Err(StoreError::ContentTaken {
                         existing: SchemaId(found),
                     }),
-                    _ => Ok(found),
+                    _ => Ok((found, false)),
                 };
             }
         }
@@ -174,13 +178,15 @@ async fn store_schema(
         let inserted: Option<i64> = match wanted {
             Some(wanted) => sqlx::query_scalar(
                 "INSERT INTO schemas (id, content_key, canonical_key, normalized, schema_type, \
-                 schema, metadata, rule_set) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 schema, metadata, rule_set, identity_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(wanted.0),
             None => sqlx::query_scalar(
                 "INSERT INTO schemas (content_key, canonical_key, normalized, schema_type, \
-                 schema, metadata, rule_set) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 schema, metadata, rule_set, identity_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT DO NOTHING RETURNING id",
             ),
         }
@@ -191,6 +197,7 @@ async fn store_schema(
         .bind(&schema.text)
         .bind(rows::to_json_column(&schema.metadata))
         .bind(rows::to_json_column(&schema.rule_set))
+        .bind(&schema.identity_key)
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(id) = inserted {
@@ -210,31 +217,26 @@ async fn store_schema(
                 .await?;
             }
             shared::insert_references(tx, id, &schema.references).await?;
-            return Ok(id);
+            return Ok((id, true));
         }
         // A conflict. Either another instance stored this content a moment
         // ago (the next round reads its id), or the id is taken: an explicit
         // one by other content, or one the sequence handed out just before
         // an import moved it (the next round draws another).
         if let Some(wanted) = wanted {
-            if content_id(tx, &schema.content_key).await?.is_none() {
+            if content_id(tx, schema).await?.is_none() {
                 return Err(StoreError::IdTaken { id: wanted });
             }
         }
     }
 }
 
-/// The id of the schema with this content key.
+/// The lowest id of the schemas with `schema`'s content key or identity key.
 async fn content_id(
     tx: &mut Transaction<'static, Postgres>,
-    content_key: &str,
+    schema: &NewSchema,
 ) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
-            .bind(content_key)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
+    identity::existing_schema(tx, &schema.content_key, &schema.identity_key).await
 }
 
 /// Version numbers as PostgreSQL takes them for `= ANY($n)`.
@@ -322,9 +324,22 @@ impl Store for PostgresStore {
     async fn schemas_by_keys(
         &self,
         content_key: &str,
+        identity_key: &str,
         canonical_key: &str,
     ) -> Result<super::KeyMatches, StoreError> {
-        shared::schemas_by_keys(&self.pool, content_key, canonical_key).await
+        shared::schemas_by_keys(&self.pool, content_key, identity_key, canonical_key).await
+    }
+
+    async fn schemas_without_identity(
+        &self,
+        after: SchemaId,
+        limit: u32,
+    ) -> Result<Vec<StoredSchema>, StoreError> {
+        identity::schemas_without_identity(&self.pool, after, limit).await
+    }
+
+    async fn set_identity_key(&self, id: SchemaId, identity_key: &str) -> Result<(), StoreError> {
+        identity::set_identity_key(&self.pool, id, identity_key).await
     }
 
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
@@ -362,11 +377,11 @@ impl Store for PostgresStore {
         shared::referrers(&self.pool, subject, version).await
     }
 
-    async fn insert_version(
+    async fn append_version(
         &self,
         new: NewVersion,
         audit: &AuditEvent,
-    ) -> Result<SchemaId, StoreError> {
+    ) -> Result<Appended, StoreError> {
         let mut tx = self.pool.begin().await?;
         shared::advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
         let context = crate::model::context_of(&new.subject);
@@ -376,7 +391,7 @@ impl Store for PostgresStore {
         } else {
             new.schema.id
         };
-        let id = store_schema(&mut tx, &new.schema, wanted_row).await?;
+        let (id, created) = store_schema(&mut tx, &new.schema, wanted_row).await?;
         let context_id = match context {
             Some(context) => {
                 Some(shared::place_in_context(&mut tx, context, id, new.schema.id).await?)
@@ -399,7 +414,10 @@ impl Store for PostgresStore {
         }
         shared::insert_audit(&mut *tx, audit, Some(context_id.unwrap_or(SchemaId(id)))).await?;
         tx.commit().await?;
-        Ok(SchemaId(id))
+        Ok(Appended {
+            id: SchemaId(id),
+            created,
+        })
     }
 
     async fn context_schema(

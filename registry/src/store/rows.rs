@@ -253,7 +253,11 @@ pub(super) struct KeyRow {
 /// What the rows of `shared::schemas_by_keys` (ordered by id) find.
 pub(super) fn key_matches(rows: Vec<KeyRow>) -> KeyMatches {
     KeyMatches {
-        content: rows.iter().find(|r| r.same_content).map(|r| SchemaId(r.id)),
+        content: rows
+            .iter()
+            .filter(|r| r.same_content)
+            .map(|r| SchemaId(r.id))
+            .collect(),
         variants: rows
             .iter()
             .filter(|r| r.same_canonical)

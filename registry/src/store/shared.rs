@@ -206,14 +206,17 @@ macro_rules! shared_queries {
         pub(in crate::store) async fn schemas_by_keys(
             pool: &Pool<$db>,
             content_key: &str,
+            identity_key: &str,
             canonical_key: &str,
         ) -> Result<KeyMatches, StoreError> {
             let rows: Vec<KeyRow> = sqlx::query_as(
-                "SELECT id, normalized, content_key = $1 AS same_content, \
-                 canonical_key = $2 AS same_canonical FROM schemas \
-                 WHERE content_key = $1 OR canonical_key = $2 ORDER BY id",
+                "SELECT id, normalized, \
+                 (content_key = $1 OR COALESCE(identity_key = $2, FALSE)) AS same_content, \
+                 canonical_key = $3 AS same_canonical FROM schemas \
+                 WHERE content_key = $1 OR identity_key = $2 OR canonical_key = $3 ORDER BY id",
             )
             .bind(content_key)
+            .bind(identity_key)
             .bind(canonical_key)
             .fetch_all(pool)
             .await?;

@@ -19,10 +19,11 @@ use sqlx::{Sqlite, Transaction};
 
 use super::associations::sqlite as associations;
 use super::consumers::sqlite as consumers;
+use super::identity::sqlite as identity;
 use super::rows;
 use super::shared::sqlite as shared;
 use super::{
-    AssociationChanges, ContextRecord, History, NewVersion, ReaderEvent, Referrer, Store,
+    Appended, AssociationChanges, ContextRecord, History, NewVersion, ReaderEvent, Referrer, Store,
     StoreError, SubjectSummary, Variant,
 };
 use crate::audit::{AuditEvent, AuditQuery};
@@ -144,9 +145,22 @@ impl Store for SqliteStore {
     async fn schemas_by_keys(
         &self,
         content_key: &str,
+        identity_key: &str,
         canonical_key: &str,
     ) -> Result<super::KeyMatches, StoreError> {
-        shared::schemas_by_keys(&self.readers, content_key, canonical_key).await
+        shared::schemas_by_keys(&self.readers, content_key, identity_key, canonical_key).await
+    }
+
+    async fn schemas_without_identity(
+        &self,
+        after: SchemaId,
+        limit: u32,
+    ) -> Result<Vec<StoredSchema>, StoreError> {
+        identity::schemas_without_identity(&self.readers, after, limit).await
+    }
+
+    async fn set_identity_key(&self, id: SchemaId, identity_key: &str) -> Result<(), StoreError> {
+        identity::set_identity_key(&self.writer, id, identity_key).await
     }
 
     async fn max_schema_id(&self) -> Result<Option<SchemaId>, StoreError> {
@@ -184,11 +198,11 @@ impl Store for SqliteStore {
         shared::referrers(&self.readers, subject, version).await
     }
 
-    async fn insert_version(
+    async fn append_version(
         &self,
         new: NewVersion,
         audit: &AuditEvent,
-    ) -> Result<SchemaId, StoreError> {
+    ) -> Result<Appended, StoreError> {
         let mut tx = self.begin_write().await?;
         shared::advance_generation(&mut tx, &new.subject, new.expected_generation).await?;
 
@@ -198,11 +212,8 @@ impl Store for SqliteStore {
         let context = crate::model::context_of(&new.subject);
         // In a context an explicit id is the context's, not the row's.
         let wanted_row = if context.is_some() { None } else { schema.id };
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM schemas WHERE content_key = $1")
-                .bind(&schema.content_key)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing =
+            identity::existing_schema(&mut tx, &schema.content_key, &schema.identity_key).await?;
         let id = match (existing, wanted_row) {
             (Some(found), Some(wanted)) if found != wanted.0 => {
                 return Err(StoreError::ContentTaken {
@@ -225,8 +236,8 @@ impl Store for SqliteStore {
                 // always above the highest, imported ids included.
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO schemas (id, content_key, canonical_key, normalized, \
-                     schema_type, schema, metadata, rule_set) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                     schema_type, schema, metadata, rule_set, identity_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(wanted.map(|w| w.0))
                 .bind(&schema.content_key)
@@ -236,6 +247,7 @@ impl Store for SqliteStore {
                 .bind(&schema.text)
                 .bind(rows::to_json_column(&schema.metadata))
                 .bind(rows::to_json_column(&schema.rule_set))
+                .bind(&schema.identity_key)
                 .fetch_one(&mut *tx)
                 .await?;
                 shared::insert_references(&mut tx, id, &schema.references).await?;
@@ -265,7 +277,10 @@ impl Store for SqliteStore {
         }
         shared::insert_audit(&mut *tx, audit, Some(context_id.unwrap_or(SchemaId(id)))).await?;
         tx.commit().await?;
-        Ok(SchemaId(id))
+        Ok(Appended {
+            id: SchemaId(id),
+            created: existing.is_none(),
+        })
     }
 
     async fn context_schema(

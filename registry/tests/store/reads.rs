@@ -33,21 +33,30 @@ pub(crate) async fn several_things_in_one_read(db: Db) {
         [(Version(1), x), (Version(2), y)]
     );
     let found = store
-        .schemas_by_keys("key-of-x", "canonical-key-of-x")
+        .schemas_by_keys("key-of-x", "no-identity", "canonical-key-of-x")
         .await
         .unwrap();
-    assert_eq!(found.content, Some(x));
+    assert_eq!(found.content, [x]);
     assert_eq!(
         found.variants.iter().map(|v| v.id).collect::<Vec<_>>(),
         [x, y]
     );
     let found = store
-        .schemas_by_keys("key-of-y", "canonical-key-of-nothing")
+        .schemas_by_keys("key-of-y", "no-identity", "canonical-key-of-nothing")
         .await
         .unwrap();
-    assert_eq!((found.content, found.variants.len()), (Some(y), 0));
+    assert_eq!((found.content, found.variants.len()), (vec![y], 0));
+    // The identity key finds a schema too.
+    let found = store
+        .schemas_by_keys("no-key", "key-of-y", "no-key")
+        .await
+        .unwrap();
+    assert_eq!(found.content, [y]);
     assert_eq!(
-        store.schemas_by_keys("no-key", "no-key").await.unwrap(),
+        store
+            .schemas_by_keys("no-key", "no-key", "no-key")
+            .await
+            .unwrap(),
         Default::default()
     );
 
