@@ -1,9 +1,9 @@
 //! The Confluent Schema Registry's `canonicalString()` of an Avro schema
 //! registered without `normalize` (Avro Java's `Schema.toString` of the
-//! schema as parsed), over which the peer tells one schema from another.
-//! Cases named after a Confluent test are that test's input and expected
-//! text; the others are worked out from Avro Java's `Schema.Parser` and
-//! `Schema.toJson`, as the comments say.
+//! schema as parsed), over which the peer tells one schema from another,
+//! worked out from Avro Java's `Schema.Parser` and `Schema.toJson`, as the
+//! comments say. The Confluent tests of `canonicalString()` are with the
+//! normalized text's (`normalized.rs`), which they assert too.
 
 use crate::avro::AvroSchema;
 use crate::{MapResolver, NoReferences, Resolver};
@@ -21,31 +21,7 @@ fn check(inputs: &[&str], expected: &str) {
     check_with(inputs, &NoReferences, expected);
 }
 
-/// Confluent `AvroSchemaTest.testNormalization` (its `canonicalString()`
-/// before normalizing).
-#[test]
-fn confluent_test_normalization() {
-    check(
-        &[
-            r#"{"type":"record","name":"myrecord","doc":"hi\"there","fields":[{"type":"string","name":"f1","doc":"bye\"now"}]}"#,
-        ],
-        r#"{"type":"record","name":"myrecord","doc":"hi\"there","fields":[{"name":"f1","type":"string","doc":"bye\"now"}]}"#,
-    );
-}
-
-/// Confluent `AvroSchemaTest.testNormalizationPreservesMetadataForPrimitiveTypes`
-/// (its `canonicalString()` before normalizing).
-#[test]
-fn confluent_test_normalization_preserves_metadata_for_primitive_types() {
-    check(
-        &[
-            r#"{"connect.name": "some.scope.Envelope","fields": [{"default": null,"name": "before","type": ["null",{"connect.name": "some.scope.Value","fields": [{"name": "created_at","type": {"connect.name": "io.debezium.time.Timestamp","connect.version": 1,"type": "long"}},{"name":"normal_long","type":"long"}],"name": "Value","type": "record"}]},{"default": null,"name": "after","type": ["null","Value"]}],"name": "Envelope","namespace": "some.scope","type": "record"}"#,
-        ],
-        r#"{"type":"record","name":"Envelope","namespace":"some.scope","fields":[{"name":"before","type":["null",{"type":"record","name":"Value","fields":[{"name":"created_at","type":{"type":"long","connect.name":"io.debezium.time.Timestamp","connect.version":1}},{"name":"normal_long","type":"long"}],"connect.name":"some.scope.Value"}],"default":null},{"name":"after","type":["null","Value"],"default":null}],"connect.name":"some.scope.Envelope"}"#,
-    );
-}
-
-/// The spellings the brief of issue #13 names: key order, a primitive as
+/// The spellings issue #13 names: key order, a primitive as
 /// an object, the namespace inside the name or beside it.
 #[test]
 fn key_order_primitive_objects_and_namespaces_print_alike() {

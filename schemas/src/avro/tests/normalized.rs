@@ -31,10 +31,18 @@ fn check(input: &str, expected: &str) {
     check_with(input, &NoReferences, expected);
 }
 
+/// Like [`check`], for a Confluent test that also asserts the schema's
+/// `canonicalString()` before normalizing is `expected`.
+fn check_both(input: &str, expected: &str) {
+    check(input, expected);
+    let schema = AvroSchema::parse(input, &NoReferences).unwrap();
+    assert_eq!(schema.canonical_string(), expected, "{input}");
+}
+
 /// Confluent `AvroSchemaTest.testNormalization`.
 #[test]
 fn confluent_test_normalization() {
-    check(
+    check_both(
         r#"{"type":"record","name":"myrecord","doc":"hi\"there","fields":[{"type":"string","name":"f1","doc":"bye\"now"}]}"#,
         r#"{"type":"record","name":"myrecord","doc":"hi\"there","fields":[{"name":"f1","type":"string","doc":"bye\"now"}]}"#,
     );
@@ -43,7 +51,7 @@ fn confluent_test_normalization() {
 /// Confluent `AvroSchemaTest.testNormalizationPreservesMetadataForPrimitiveTypes`.
 #[test]
 fn confluent_test_normalization_preserves_metadata_for_primitive_types() {
-    check(
+    check_both(
         r#"{"connect.name": "some.scope.Envelope","fields": [{"default": null,"name": "before","type": ["null",{"connect.name": "some.scope.Value","fields": [{"name": "created_at","type": {"connect.name": "io.debezium.time.Timestamp","connect.version": 1,"type": "long"}},{"name":"normal_long","type":"long"}],"name": "Value","type": "record"}]},{"default": null,"name": "after","type": ["null","Value"]}],"name": "Envelope","namespace": "some.scope","type": "record"}"#,
         r#"{"type":"record","name":"Envelope","namespace":"some.scope","fields":[{"name":"before","type":["null",{"type":"record","name":"Value","fields":[{"name":"created_at","type":{"type":"long","connect.name":"io.debezium.time.Timestamp","connect.version":1}},{"name":"normal_long","type":"long"}],"connect.name":"some.scope.Value"}],"default":null},{"name":"after","type":["null","Value"],"default":null}],"connect.name":"some.scope.Envelope"}"#,
     );
